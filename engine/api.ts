@@ -1,0 +1,167 @@
+// The engine's public data types: what analysis hands to the CLI, the extension host and the webview.
+// Plain JSON-able data only (no classes, no functions) so reports cross worker and webview boundaries.
+// Must not import anything from the rest of the engine.
+
+/** A dimension is a non-negative integer, or null when the analysis cannot know it. */
+export type Dim = number | null;
+export type Shape = Dim[];
+
+/** Zero-based line/column source range (columns in UTF-16 code units, as VS Code counts them). */
+export interface Loc {
+  file: string;
+  line: number;
+  col: number;
+  endLine: number;
+  endCol: number;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A text edit offered as a quick fix: replace `loc` with `text`. */
+export interface Fix {
+  title: string;
+  loc: Loc;
+  text: string;
+}
+
+export interface Diagnostic {
+  severity: Severity;
+  /** Stable machine-readable kind, e.g. 'syntax', 'import', 'shape.channels', 'unknown', 'budget'. */
+  code: string;
+  message: string;
+  loc?: Loc;
+  fix?: Fix;
+}
+
+export interface ParamInfo {
+  /** Name relative to its module (`weight`, `bias`, or the attribute name of an nn.Parameter). */
+  name: string;
+  shape: Shape;
+  numel: number | null;
+  trainable: boolean;
+  /** True when this parameter object was already counted under an earlier module (tied weights). */
+  shared: boolean;
+}
+
+export interface ReceptiveField {
+  /** Receptive field size per spatial dim, in input pixels. */
+  size: number[];
+  /** Cumulative stride ("jump") per spatial dim. */
+  stride: number[];
+}
+
+/** One row per call of a leaf module, in the order the calls finish during the forward pass. */
+export interface Row {
+  /** Qualified name as `model.named_modules()` lists it. */
+  name: string;
+  /** Class name of the module (`Conv2d`, or the user's subclass name). */
+  type: string;
+  /** Shapes of the tensor arguments of the call. */
+  inputs: Shape[];
+  /** Shape of the returned tensor (the first one when a tuple is returned); null when unknown. */
+  output: Shape | null;
+  /** All returned tensors' shapes when the call returns several. */
+  outputs?: Shape[];
+  /** Parameter elements owned directly by the module. */
+  params: number;
+  trainableParams: number;
+  paramShapes: ParamInfo[];
+  /** Multiply-accumulates (bias not counted, batch included); null when unknown. */
+  macs: number | null;
+  /** Floating point operations of the whole layer incl. bias, normalisation and activation work. */
+  flops: number | null;
+  /** Bytes of the output tensor(s) (float32 unless the dtype says otherwise). */
+  outputBytes: number | null;
+  receptiveField?: ReceptiveField;
+  /** The module's constructor arguments as the interpreter resolved them (for hovers and formulas). */
+  config: Record<string, ConfigValue>;
+  /** Where the module object was constructed (`nn.Conv2d(...)` call expression). */
+  defLoc?: Loc;
+  /** Where this call happened (the call expression in the caller's `forward`). */
+  callLoc?: Loc;
+  /** Index of the call among all calls of this module (0 for the first). */
+  callIndex: number;
+  /** Free-text notes when a value is unknown, e.g. which construct stopped the analysis. */
+  unknownReason?: string;
+}
+
+export type ConfigValue = number | boolean | string | null | ConfigValue[];
+
+export interface Totals {
+  params: number;
+  trainableParams: number;
+  /** Sum of row MACs plus functional matmul-type MACs; null if any counted part is unknown. */
+  macs: number | null;
+  flops: number | null;
+  /** MACs of functional calls outside leaf modules (already included in `macs`). */
+  functionalMacs: number | null;
+  /** Sum of the rows' output bytes (forward activation memory). */
+  activationBytes: number | null;
+  paramBytes: number;
+  bufferBytes: number;
+}
+
+/** A module in the `named_modules()` tree. */
+export interface ModuleNode {
+  name: string;
+  type: string;
+  depth: number;
+  isLeaf: boolean;
+  params: number;
+  defLoc?: Loc;
+}
+
+export interface ModelCandidate {
+  /** Expression to evaluate in the file's scope, e.g. `SimpleCNN()` or `make_model()`. */
+  expr: string;
+  kind: 'class' | 'factory' | 'assignment';
+  name: string;
+  loc: Loc;
+  /** Input shape written in the file for this model, if any. */
+  input?: number[][];
+  inputSource?: 'comment' | 'example';
+}
+
+export interface Report {
+  model: string;
+  inputs: number[][];
+  rows: Row[];
+  totals: Totals;
+  modules: ModuleNode[];
+  /** Shape of the model's final output (first tensor), null when unknown. */
+  output: Shape | null;
+  diagnostics: Diagnostic[];
+  /** Files the import resolver asked the host for and did not get (lets a host load them and retry). */
+  missingFiles: string[];
+  /** Files that were read during the analysis (to refresh when one changes). */
+  filesRead: string[];
+  timings: { parseMs: number; analysisMs: number };
+}
+
+/**
+ * How the interpreter reads other files. Synchronous on purpose: the extension pre-loads the workspace
+ * files it knows about, runs the analysis, and if `Report.missingFiles` names files it can still load,
+ * loads them and runs again. Paths are POSIX-style absolute paths.
+ */
+export interface SourceHost {
+  readFile(path: string): string | undefined;
+}
+
+export interface AnalyzeOptions {
+  /** Absolute path of the file that defines the model. */
+  file: string;
+  host: SourceHost;
+  /** Python expression evaluated in the file's scope; a bare class name means calling it with no args. Omitted: the file's obvious model. */
+  model?: string;
+  /** Input shapes (one per forward argument). Omitted: from a `# layerlens: input=` comment or an example tensor in the file. */
+  input?: number[][];
+  /** Extra roots for absolute imports (the file's own directory and its package roots are always searched). */
+  searchPaths?: string[];
+  /** Interpreter step budget (default 5,000,000) — ends runaway loops with a diagnostic. */
+  stepBudget?: number;
+}
+
+export interface DiscoveryResult {
+  candidates: ModelCandidate[];
+  diagnostics: Diagnostic[];
+}

@@ -1,0 +1,25 @@
+// Builds the three bundles: extension host (Node, CJS), webview (browser), CLI (Node, CJS with shebang).
+// Also a web-extension host bundle (browser, CJS). `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es2022', legalComments: 'none' };
+
+const builds = [
+  { ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
+  { ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/web/extension.js', platform: 'browser', format: 'cjs', external: ['vscode'], define: { 'process.env.NODE_ENV': '"production"' } },
+  { ...common, entryPoints: ['engine/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
+].filter((b) => b.entryPoints.every((e) => existsSync(e)));
+if (existsSync('webview/main.ts')) {
+  builds.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife' });
+}
+if (existsSync('webview/worker.ts')) {
+  builds.push({ ...common, entryPoints: ['webview/worker.ts'], outfile: 'dist/webview/worker.js', platform: 'browser', format: 'iife' });
+}
+
+if (watch) {
+  for (const b of builds) { const ctx = await esbuild.context(b); await ctx.watch(); }
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
