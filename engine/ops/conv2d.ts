@@ -1,0 +1,149 @@
+// conv2d (F.conv2d): im2col + GEMM per sample and group; backward gives input, weight and bias grads.
+// Output geometry comes from convShape.ts (conv2dShape, samePadding); never re-derived here.
+// conv1d lifts onto this kernel with a unit height.
+
+import { conv2dShape, samePadding, type ConvGeometry } from './convShape';
+import { gemm } from './gemm';
+import { col2im, im2col, type Window2d } from './im2col';
+import { expandList, fmtShape, numel, type NdArray } from './tensor';
+
+export interface ConvArgs {
+  input: NdArray;
+  weight: NdArray;
+  bias?: NdArray;
+}
+
+export interface Conv2dAttrs {
+  stride?: number | number[];
+  /** Symmetric per-dim padding, explicit [before, after] pairs, or PyTorch's 'same' / 'valid'. */
+  padding?: number | number[] | Array<[number, number]> | 'same' | 'valid';
+  dilation?: number | number[];
+  groups?: number;
+}
+
+/** Resolves F.conv*d attributes into the shared geometry record for a kernel of the given size. */
+export function convGeometry(kernel: number[], attrs: Conv2dAttrs): ConvGeometry {
+  const n = kernel.length;
+  const stride = expandList(attrs.stride ?? 1, n, 'stride');
+  const dilation = expandList(attrs.dilation ?? 1, n, 'dilation');
+  const p = attrs.padding ?? 0;
+  let padding: Array<[number, number]>;
+  if (p === 'same') {
+    if (stride.some((s) => s !== 1)) throw new Error("padding='same' is not supported for strided convolutions");
+    padding = kernel.map((k, i) => samePadding(k, dilation[i]));
+  } else if (p === 'valid') padding = kernel.map(() => [0, 0]);
+  else if (typeof p !== 'number' && p.length > 0 && Array.isArray(p[0])) padding = (p as Array<[number, number]>).map((q) => [q[0], q[1]]);
+  else padding = expandList(p as number | number[], n, 'padding').map((q) => [q, q]);
+  return { kernel, stride, padding, dilation };
+}
+
+function checkConv(x: readonly number[], w: readonly number[], groups: number): void {
+  if (x.length !== 4 || w.length !== 4) throw new Error(`conv2d expects 4-d input and weight, got ${fmtShape(x)} and ${fmtShape(w)}`);
+  if (x[1] !== w[1] * groups || w[0] % groups !== 0) {
+    throw new Error(`conv2d: input ${fmtShape(x)} does not fit weight ${fmtShape(w)} with groups=${groups}`);
+  }
+}
+
+export function conv2dOutputShape(x: readonly number[], w: readonly number[], attrs: Conv2dAttrs): number[] {
+  checkConv(x, w, attrs.groups ?? 1);
+  return conv2dShape([...x], w[0], convGeometry(w.slice(2), attrs)) as number[];
+}
+
+/** MACs as the README counts them: numel(output) · Cin/groups · kh · kw (bias not counted). */
+export function conv2dMacs(outShape: readonly number[], weightShape: readonly number[]): number {
+  return numel(outShape) * numel(weightShape.slice(1));
+}
+
+interface Plan {
+  N: number; C: number; H: number; W: number; Co: number; Ho: number; Wo: number; G: number;
+  Cg: number; Cog: number; Kc: number; P: number; win: Window2d; direct: boolean;
+}
+
+function plan(x: readonly number[], w: readonly number[], attrs: Conv2dAttrs): Plan {
+  const G = attrs.groups ?? 1;
+  const geo = convGeometry(w.slice(2), attrs);
+  const [N, C, H, W] = x;
+  const out = conv2dShape([...x], w[0], geo) as number[];
+  checkConv(x, w, G);
+  const win: Window2d = {
+    kh: w[2], kw: w[3], sh: geo.stride[0], sw: geo.stride[1],
+    padTop: geo.padding[0][0], padLeft: geo.padding[1][0], dh: geo.dilation[0], dw: geo.dilation[1],
+  };
+  const Ho = out[2], Wo = out[3];
+  if (Ho <= 0 || Wo <= 0) throw new Error(`conv2d: input ${fmtShape(x)} is smaller than the kernel ${fmtShape(w)}`);
+  // A 1×1, stride-1, unpadded conv reads the input as its own im2col matrix.
+  const direct = win.kh === 1 && win.kw === 1 && win.sh === 1 && win.sw === 1 && Ho === H && Wo === W;
+  const Cg = C / G;
+  return { N, C, H, W, Co: w[0], Ho, Wo, G, Cg, Cog: w[0] / G, Kc: Cg * win.kh * win.kw, P: Ho * Wo, win, direct };
+}
+
+export function conv2d(args: ConvArgs, attrs: Conv2dAttrs): NdArray {
+  const { input: x, weight: w, bias: b } = args;
+  const p = plan(x.shape, w.shape, attrs);
+  const y = new Float32Array(p.N * p.Co * p.P);
+  const col = p.direct ? new Float32Array(0) : new Float32Array(p.Kc * p.P);
+  for (let n = 0; n < p.N; n++) {
+    for (let g = 0; g < p.G; g++) {
+      const xOff = (n * p.C + g * p.Cg) * p.H * p.W;
+      if (!p.direct) im2col(x.data, xOff, p.Cg, p.H, p.W, p.win, p.Ho, p.Wo, col);
+      const src = p.direct ? x.data.subarray(xOff, xOff + p.Kc * p.P) : col;
+      const yg = y.subarray((n * p.Co + g * p.Cog) * p.P);
+      gemm(false, false, p.Cog, p.P, p.Kc, 1, w.data.subarray(g * p.Cog * p.Kc), p.Kc, src, p.P, 0, yg, p.P);
+    }
+    if (b) for (let co = 0; co < p.Co; co++) {
+      const off = (n * p.Co + co) * p.P, bv = b.data[co];
+      for (let i = off; i < off + p.P; i++) y[i] += bv;
+    }
+  }
+  return { shape: [p.N, p.Co, p.Ho, p.Wo], data: y };
+}
+
+export function conv2dBackward(
+  gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs,
+): { input: NdArray; weight: NdArray; bias?: NdArray } {
+  const { input: x, weight: w, bias: b } = args;
+  const p = plan(x.shape, w.shape, attrs);
+  const gy = gradOutput.data;
+  const gx = new Float32Array(x.data.length);
+  const gw = new Float32Array(w.data.length);
+  const col = p.direct ? new Float32Array(0) : new Float32Array(p.Kc * p.P);
+  const gcol = p.direct ? new Float32Array(0) : new Float32Array(p.Kc * p.P);
+  for (let n = 0; n < p.N; n++) {
+    for (let g = 0; g < p.G; g++) {
+      const xOff = (n * p.C + g * p.Cg) * p.H * p.W;
+      const gyg = gy.subarray((n * p.Co + g * p.Cog) * p.P);
+      const wg = w.data.subarray(g * p.Cog * p.Kc);
+      const gwg = gw.subarray(g * p.Cog * p.Kc);
+      if (p.direct) {
+        const xs = x.data.subarray(xOff, xOff + p.Kc * p.P);
+        gemm(false, true, p.Cog, p.Kc, p.P, 1, gyg, p.P, xs, p.P, 1, gwg, p.Kc);
+        gemm(true, false, p.Kc, p.P, p.Cog, 1, wg, p.Kc, gyg, p.P, 0, gx.subarray(xOff), p.P);
+        continue;
+      }
+      im2col(x.data, xOff, p.Cg, p.H, p.W, p.win, p.Ho, p.Wo, col);
+      gemm(false, true, p.Cog, p.Kc, p.P, 1, gyg, p.P, col, p.P, 1, gwg, p.Kc);
+      gemm(true, false, p.Kc, p.P, p.Cog, 1, wg, p.Kc, gyg, p.P, 0, gcol, p.P);
+      col2im(gcol, p.Cg, p.H, p.W, p.win, p.Ho, p.Wo, gx, xOff);
+    }
+  }
+  const grads: { input: NdArray; weight: NdArray; bias?: NdArray } = {
+    input: { shape: [...x.shape], data: gx },
+    weight: { shape: [...w.shape], data: gw },
+  };
+  if (b) grads.bias = { shape: [...b.shape], data: channelSums(gy, p.N, p.Co, p.P) };
+  return grads;
+}
+
+/** Σ over batch and spatial positions per channel of an [N, C, P] buffer, in float64 (the bias gradient). */
+export function channelSums(g: Float32Array, N: number, C: number, P: number): Float32Array {
+  const out = new Float32Array(C);
+  for (let c = 0; c < C; c++) {
+    let s = 0;
+    for (let n = 0; n < N; n++) {
+      const off = (n * C + c) * P;
+      for (let i = off; i < off + P; i++) s += g[i];
+    }
+    out[c] = s;
+  }
+  return out;
+}
