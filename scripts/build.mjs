@@ -1,7 +1,7 @@
 // Builds the three bundles: extension host (Node, CJS), webview (browser), CLI (Node, CJS with shebang).
 // Also a web-extension host bundle (browser, CJS). `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es2022', legalComments: 'none' };
@@ -16,6 +16,12 @@ if (existsSync('webview/main.ts')) {
 }
 if (existsSync('webview/worker.ts')) {
   builds.push({ ...common, entryPoints: ['webview/worker.ts'], outfile: 'dist/webview/worker.js', platform: 'browser', format: 'iife' });
+}
+// Integration suite (mocha, runs inside VS Code's extension host): index.ts + every *.test.ts, one CJS file each.
+const suiteDir = 'test/integration/suite';
+if (existsSync(suiteDir)) {
+  const suiteEntries = readdirSync(suiteDir).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => `${suiteDir}/${f}`);
+  builds.push({ ...common, entryPoints: suiteEntries, outdir: 'out/test/integration/suite', platform: 'node', format: 'cjs', external: ['vscode', 'mocha', 'glob'] });
 }
 
 if (watch) {
