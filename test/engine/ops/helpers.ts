@@ -129,11 +129,11 @@ export function distinct(shape: number[], seed: number, gap = 0.05): NdArray {
  * Perturbs every element of each named arg (float32 storage, loss summed in float64); tolerance is
  * relative to the gradient's max |value| because float32 rounding limits the differences to ~1e-4.
  */
-export function fdCheck(
-  forward: (args: Record<string, NdArray>) => NdArray,
-  backward: (gy: NdArray, args: Record<string, NdArray>) => Record<string, NdArray | undefined>,
-  args: Record<string, NdArray>,
-  wrt: string[],
+export function fdCheck<A extends { [k: string]: NdArray | undefined }>(
+  forward: (args: A) => NdArray,
+  backward: (gy: NdArray, args: A) => { [k: string]: NdArray | undefined },
+  args: A,
+  wrt: Array<keyof A & string>,
   opts: { h?: number; rtol?: number; seed?: number } = {},
 ): void {
   const h = opts.h ?? 1e-2, rtol = opts.rtol ?? 1e-2;
@@ -150,8 +150,9 @@ export function fdCheck(
   for (const k of wrt) {
     const g = grads[k];
     expect(g, `grad ${k} missing`).toBeDefined();
-    expect(g!.shape).toEqual(args[k].shape);
-    const x = args[k].data;
+    const arg = args[k] as NdArray;
+    expect(g!.shape).toEqual(arg.shape);
+    const x = arg.data;
     const num = new Float64Array(x.length);
     for (let i = 0; i < x.length; i++) {
       const v = x[i];
@@ -163,6 +164,6 @@ export function fdCheck(
       x[i] = v;
       num[i] = (up - down) / (hi - lo);
     }
-    expectClose(g, { shape: args[k].shape, data: Array.from(num) }, `fd grad ${k}`, rtol, 1e-3);
+    expectClose(g, { shape: arg.shape, data: Array.from(num) }, `fd grad ${k}`, rtol, 1e-3);
   }
 }

@@ -1,0 +1,124 @@
+// batch_norm (F.batch_norm) for [N, C, *] inputs (BatchNorm1d/2d/3d): train mode normalises with the
+// batch statistics (biased variance), eval mode with the running buffers. Running-buffer updates are a
+// separate pure function (batchNormBuffersAfter) so the forward never mutates its arguments.
+
+import { fmtShape, type NdArray } from './tensor';
+
+export interface BatchNormArgs {
+  input: NdArray;
+  running_mean?: NdArray;
+  running_var?: NdArray;
+  weight?: NdArray;
+  bias?: NdArray;
+}
+
+export interface BatchNormAttrs {
+  training: boolean;
+  /** null = cumulative moving average (PyTorch's momentum=None), which needs num_batches_tracked. */
+  momentum?: number | null;
+  eps?: number;
+  /** The module's counter before this call; only read when momentum is null. */
+  num_batches_tracked?: number;
+}
+
+interface Layout { N: number; C: number; S: number; n: number }
+
+function layout(x: readonly number[]): Layout {
+  if (x.length < 2) throw new Error(`batch_norm expects [N, C, *], got ${fmtShape(x)}`);
+  let S = 1;
+  for (let i = 2; i < x.length; i++) S *= x[i];
+  return { N: x[0], C: x[1], S, n: x[0] * S };
+}
+
+/** Per-channel mean and biased variance in float64 (two passes: no cancellation). */
+function batchStats(x: NdArray, L: Layout): { mean: Float64Array; varB: Float64Array } {
+  const mean = new Float64Array(L.C), varB = new Float64Array(L.C);
+  const d = x.data;
+  for (let c = 0; c < L.C; c++) {
+    let s = 0;
+    for (let b = 0; b < L.N; b++) for (let i = (b * L.C + c) * L.S, e = i + L.S; i < e; i++) s += d[i];
+    const m = s / L.n;
+    let q = 0;
+    for (let b = 0; b < L.N; b++) for (let i = (b * L.C + c) * L.S, e = i + L.S; i < e; i++) q += (d[i] - m) * (d[i] - m);
+    mean[c] = m;
+    varB[c] = q / L.n;
+  }
+  return { mean, varB };
+}
+
+/** Mean and inverse std the forward normalises with: batch statistics in training (or without buffers). */
+function normStats(args: BatchNormArgs, attrs: BatchNormAttrs, L: Layout): { mean: ArrayLike<number>; invstd: Float64Array; batch: boolean } {
+  const eps = attrs.eps ?? 1e-5;
+  const batch = attrs.training || !args.running_mean || !args.running_var;
+  if (batch && L.n <= 1) throw new Error(`batch_norm: expected more than 1 value per channel when training, got input ${fmtShape(args.input.shape)}`);
+  const { mean, varB } = batch ? batchStats(args.input, L) : { mean: args.running_mean!.data, varB: args.running_var!.data };
+  const invstd = new Float64Array(L.C);
+  for (let c = 0; c < L.C; c++) invstd[c] = 1 / Math.sqrt(varB[c] + eps);
+  return { mean, invstd, batch };
+}
+
+export function batchNorm(args: BatchNormArgs, attrs: BatchNormAttrs): NdArray {
+  const x = args.input, L = layout(x.shape);
+  const { mean, invstd } = normStats(args, attrs, L);
+  const y = new Float32Array(x.data.length);
+  for (let c = 0; c < L.C; c++) {
+    const scale = invstd[c] * (args.weight ? args.weight.data[c] : 1);
+    const shift = (args.bias ? args.bias.data[c] : 0) - mean[c] * scale;
+    for (let b = 0; b < L.N; b++) for (let i = (b * L.C + c) * L.S, e = i + L.S; i < e; i++) y[i] = x.data[i] * scale + shift;
+  }
+  return { shape: [...x.shape], data: y };
+}
+
+/**
+ * The running buffers after one training-mode forward: (1 − m)·old + m·batch, using the UNBIASED batch
+ * variance (n − 1) for running_var although the forward normalised with the biased one, as PyTorch does.
+ * Eval mode (or no buffers) returns them unchanged.
+ */
+export function batchNormBuffersAfter(
+  args: BatchNormArgs, attrs: BatchNormAttrs,
+): { running_mean?: NdArray; running_var?: NdArray; num_batches_tracked?: number } {
+  const { running_mean: rm, running_var: rv } = args;
+  const nbt = attrs.num_batches_tracked;
+  if (!attrs.training || !rm || !rv) return { running_mean: rm, running_var: rv, num_batches_tracked: nbt };
+  const L = layout(args.input.shape);
+  const { mean, varB } = batchStats(args.input, L);
+  const m = attrs.momentum === null ? 1 / ((nbt ?? 0) + 1) : attrs.momentum ?? 0.1;
+  const newMean = new Float32Array(L.C), newVar = new Float32Array(L.C);
+  for (let c = 0; c < L.C; c++) {
+    newMean[c] = (1 - m) * rm.data[c] + m * mean[c];
+    newVar[c] = (1 - m) * rv.data[c] + m * (varB[c] * L.n) / (L.n - 1);
+  }
+  return {
+    running_mean: { shape: [...rm.shape], data: newMean },
+    running_var: { shape: [...rv.shape], data: newVar },
+    num_batches_tracked: nbt === undefined ? undefined : nbt + 1,
+  };
+}
+
+export function batchNormBackward(
+  gradOutput: NdArray, args: BatchNormArgs, attrs: BatchNormAttrs,
+): { input: NdArray; weight?: NdArray; bias?: NdArray } {
+  const x = args.input, L = layout(x.shape), gy = gradOutput.data;
+  const { mean, invstd, batch } = normStats(args, attrs, L);
+  const gx = new Float32Array(x.data.length);
+  const gw = new Float32Array(L.C), gb = new Float32Array(L.C);
+  for (let c = 0; c < L.C; c++) {
+    const m = mean[c], is = invstd[c], w = args.weight ? args.weight.data[c] : 1;
+    let sg = 0, sgx = 0;
+    for (let b = 0; b < L.N; b++) for (let i = (b * L.C + c) * L.S, e = i + L.S; i < e; i++) {
+      sg += gy[i];
+      sgx += gy[i] * (x.data[i] - m) * is;
+    }
+    gb[c] = sg;
+    gw[c] = sgx;
+    // Batch statistics depend on x too: dx = w·invstd·(dy − mean(dy) − x̂·mean(dy·x̂)).
+    const k = w * is, mg = batch ? sg / L.n : 0, mgx = batch ? sgx / L.n : 0;
+    for (let b = 0; b < L.N; b++) for (let i = (b * L.C + c) * L.S, e = i + L.S; i < e; i++) {
+      gx[i] = k * (gy[i] - mg - (x.data[i] - m) * is * mgx);
+    }
+  }
+  const grads: { input: NdArray; weight?: NdArray; bias?: NdArray } = { input: { shape: [...x.shape], data: gx } };
+  if (args.weight) grads.weight = { shape: [...args.weight.shape], data: gw };
+  if (args.bias) grads.bias = { shape: [...args.bias.shape], data: gb };
+  return grads;
+}
