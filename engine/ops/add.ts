@@ -1,0 +1,24 @@
+// add (torch.add): input + alpha·other with numpy broadcasting; each gradient is dy summed back to its shape.
+
+import { broadcastBinary, sumToShape, type NdArray } from './tensor';
+
+export interface BinaryArgs {
+  input: NdArray;
+  other: NdArray;
+}
+
+export interface AddAttrs {
+  alpha?: number;
+}
+
+export function add(args: BinaryArgs, attrs: AddAttrs = {}): NdArray {
+  const a = attrs.alpha ?? 1;
+  return broadcastBinary(args.input, args.other, a === 1 ? (x, y) => x + y : (x, y) => x + a * y);
+}
+
+export function addBackward(gradOutput: NdArray, args: BinaryArgs, attrs: AddAttrs = {}): { input: NdArray; other: NdArray } {
+  const a = attrs.alpha ?? 1;
+  const other = sumToShape(gradOutput, args.other.shape);
+  if (a !== 1) for (let i = 0; i < other.data.length; i++) other.data[i] *= a;
+  return { input: sumToShape(gradOutput, args.input.shape), other };
+}
