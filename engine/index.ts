@@ -1,3 +1,13 @@
 // The engine's only public entry: what extension/, webview/ and the CLI import.
 // Must not import `vscode`, `node:*` or the DOM, so it runs in Node, the extension host and a worker.
 export * from './api';
+export { analyze, runAnalysis } from './analysis/analyze';
+export { discover as findModelsIn, pickModel, parseInputSpec } from './analysis/discovery';
+export { formatTable, toContractJson, toMarkdown, toCsv, fmtInt, fmtShape, fmtSI, fmtBytes } from './analysis/format';
+export { convOutputSize, convTransposeOutputSize, poolOutputSize, samePadding } from './ops/convShape';
+export { ACTIVATIONS } from './torch/layers/activation';
+import type { DiscoveryResult } from './api';
+import { discover } from './analysis/discovery';
+
+/** Models and input shapes a Python file defines (syntactic; runs nothing). */
+export function findModels(file: string, source: string): DiscoveryResult { return discover(file, source); }

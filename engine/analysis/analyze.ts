@@ -1,0 +1,273 @@
+// Runs one analysis: interpret the file, build the model from its expression, trace forward in eval mode
+// with symbolic inputs, and turn the recorded module calls into the report (rows, totals, diagnostics).
+// Never throws for problems in the user's code: they come back as diagnostics.
+import type { AnalyzeOptions, ConfigValue, Diagnostic, Loc, ModuleNode, ParamInfo, Report, Row, Shape, Totals } from '../api';
+import type { ParsedFile } from '../python/ast';
+import { parsePython } from '../python/parse';
+import { Interp } from '../interp/interp';
+import { installBuiltins } from '../interp/builtins';
+import { installStdlib } from '../interp/stdlib';
+import { InterpError, PyClass, PyException, PyFloat, PyInstance, PyList, PyModule, PyTuple, Unknown, type CallCtx, type Value } from '../interp/values';
+import { pyStr } from '../interp/ops';
+import { TorchRuntime, dentries, type CallRecord } from '../torch/runtime';
+import { installTorch } from '../torch/torchModule';
+import { TensorV, DTYPE_BYTES, numel } from '../torch/tensor';
+import { getRf, setRf } from '../torch/tensorOps';
+import { discover, pickModel } from './discovery';
+import { shapeDiagnostic } from './shapeDiagnostics';
+
+const parseCache = new Map<string, ParsedFile>();
+const PARSE_CACHE_LIMIT = 256;
+
+function now(): number { return typeof performance !== 'undefined' ? performance.now() : Date.now(); }
+
+export interface Analysis {
+  report: Report;
+  /** The interpreter and runtime of this analysis (the numeric engine replays the trace from here). */
+  interp: Interp;
+  rt: TorchRuntime;
+  model?: PyInstance;
+  inputs: TensorV[];
+  outputValue?: Value;
+}
+
+export function createInterp(opts: Pick<AnalyzeOptions, 'host' | 'searchPaths' | 'stepBudget'>): { it: Interp; rt: TorchRuntime } {
+  if (parseCache.size > PARSE_CACHE_LIMIT) parseCache.clear();
+  const it = new Interp({ host: opts.host, searchPaths: opts.searchPaths ?? [], stepBudget: opts.stepBudget ?? 3_000_000, maxDepth: 150, parseCache });
+  installBuiltins(it);
+  installStdlib(it);
+  const rt = new TorchRuntime(it);
+  installTorch(rt);
+  return { it, rt };
+}
+
+export function analyze(opts: AnalyzeOptions): Report { return runAnalysis(opts).report; }
+
+export function runAnalysis(opts: AnalyzeOptions): Analysis {
+  const t0 = now();
+  const { it, rt } = createInterp(opts);
+  const report: Report = {
+    model: opts.model ?? '', inputs: opts.input ?? [], rows: [], totals: emptyTotals(), modules: [], output: null,
+    diagnostics: [], missingFiles: [], filesRead: [], timings: { parseMs: 0, analysisMs: 0 },
+  };
+  const result: Analysis = { report, interp: it, rt, inputs: [] };
+  const finish = (): Analysis => {
+    report.diagnostics = [...it.diagnostics, ...report.diagnostics];
+    report.missingFiles = [...it.missingFiles];
+    report.filesRead = [...it.filesRead];
+    report.timings = { parseMs: round2(it.parseMs), analysisMs: round2(now() - t0 - it.parseMs) };
+    return result;
+  };
+  const modName = moduleNameOf(opts.file);
+  const mod = it.execFile(opts.file, modName);
+  if (!mod) {
+    report.diagnostics.push({ severity: 'error', code: 'file', message: `cannot read ${opts.file}` });
+    return finish();
+  }
+  const info = it.files.get(opts.file)!;
+  // which model, which input
+  let expr = opts.model;
+  let input = opts.input;
+  if (!expr || !input) {
+    const found = discover(opts.file, info.parsed.source, info.parsed);
+    const pick = expr ? found.candidates.find((c) => c.expr.split('(')[0] === expr!.split('(')[0] || c.name === expr) ?? pickModel(found.candidates) : pickModel(found.candidates);
+    if (!expr) {
+      if (!pick) {
+        const names = found.candidates.filter((c) => c.kind !== 'assignment').map((c) => c.expr);
+        report.diagnostics.push({
+          severity: 'error', code: 'model.choose',
+          message: names.length ? `several models are defined; choose one with --model: ${names.join(', ')}` : 'no nn.Module subclass or model factory found in this file',
+        });
+        return finish();
+      }
+      expr = pick.expr;
+    }
+    if (!input) input = pick?.input ?? found.candidates.find((c) => c.input)?.input;
+    if (!input) {
+      report.model = expr;
+      report.diagnostics.push({
+        severity: 'error', code: 'input.missing',
+        message: `no input shape for ${expr}: add a comment like "# layerlens: input=(1, 3, 224, 224)" or pass --input`,
+      });
+      return finish();
+    }
+  }
+  report.model = expr;
+  report.inputs = input;
+  // build the model
+  const exprSrc = /^[A-Za-z_][\w.]*$/.test(expr.trim()) ? `${expr.trim()}` : expr;
+  const parsedExpr = parsePython('<model>', exprSrc);
+  const st = parsedExpr.body[0];
+  if (!st || st.k !== 'Expr' || parsedExpr.problems.length) {
+    report.diagnostics.push({ severity: 'error', code: 'model.expr', message: `cannot parse model expression '${expr}'` });
+    return finish();
+  }
+  let model: Value;
+  const exprCtx: CallCtx = {};
+  try {
+    it.cur = {};
+    let v = it.eval(st.value, mod.scope, new PyModule('<model>', '<model>', mod.scope));
+    if (v instanceof PyClass) v = it.call(v, [], new Map(), exprCtx);
+    else if (!(v instanceof PyInstance) && !(v instanceof Unknown) && /^[A-Za-z_][\w.]*$/.test(expr.trim())) v = it.call(v, [], new Map(), exprCtx);
+    model = v;
+  } catch (err) {
+    it.reportError(err, opts.file, 0, 0);
+    report.diagnostics.push({ severity: 'error', code: 'model.build', message: `could not build ${expr}: ${errMessage(err)}` });
+    return finish();
+  }
+  if (!(model instanceof PyInstance) || !model.mod) {
+    report.diagnostics.push({ severity: 'error', code: 'model.build', message: `${expr} did not produce an nn.Module (got ${model instanceof Unknown ? `an unknown value: ${model.reason}` : pyStr(model)})` });
+    return finish();
+  }
+  result.model = model;
+  rt.names = new Map(rt.namedModules(model).map(([n, m]) => [m, n]));
+  rt.setTraining(model, false);
+  // trace forward
+  const inputs = input.map((shape) => {
+    const t = rt.tensor(shape, 'float32');
+    if (shape.length >= 3) setRf(t, { size: Array(shape.length - 2).fill(1), jump: Array(shape.length - 2).fill(1) });
+    return t;
+  });
+  result.inputs = inputs;
+  rt.tracing = true;
+  let out: Value = null;
+  try {
+    it.depth = 0;
+    out = it.call(model, inputs, new Map(), exprCtx);
+  } catch (err) {
+    const diag = shapeDiagnostic(it, rt, err);
+    if (diag) report.diagnostics.push(diag);
+    else it.reportError(err, opts.file, 0, 0);
+    out = new Unknown(errMessage(err));
+  } finally {
+    rt.tracing = false;
+  }
+  result.outputValue = out;
+  const first = firstTensor(out);
+  report.output = first ? [...first.shape] : null;
+  if (!first && out instanceof Unknown) {
+    report.diagnostics.push({ severity: 'info', code: 'unknown', message: `the model's output is unknown: ${out.reason}` });
+  }
+  report.rows = rt.records.map((r) => toRow(it, rt, r, model as PyInstance));
+  report.modules = rt.namedModules(model).map(([name, m]) => ({
+    name, type: m.cls.name, depth: name ? name.split('.').length : 0, isLeaf: dentries(m.mod!.modules).every(([, c]) => !(c instanceof PyInstance)),
+    params: dentries(m.mod!.params).reduce((s, [, p]) => s + (p instanceof TensorV ? numel(p.shape) ?? 0 : 0), 0),
+    defLoc: ctxLoc(it, m.mod!.defCtx),
+  } satisfies ModuleNode));
+  report.totals = totals(rt, model, report.rows);
+  return finish();
+}
+
+function moduleNameOf(file: string): string {
+  const base = file.split('/').pop() ?? file;
+  return base.replace(/\.py$/, '');
+}
+
+function round2(x: number): number { return Math.round(x * 100) / 100; }
+
+function errMessage(err: unknown): string {
+  if (err instanceof PyException || err instanceof InterpError) return err.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+function emptyTotals(): Totals {
+  return { params: 0, trainableParams: 0, macs: 0, flops: 0, functionalMacs: 0, activationBytes: 0, paramBytes: 0, bufferBytes: 0 };
+}
+
+export function firstTensor(v: Value): TensorV | undefined {
+  if (v instanceof TensorV) return v;
+  if (v instanceof PyTuple || v instanceof PyList) { for (const x of v.items) { const t = firstTensor(x); if (t) return t; } }
+  return undefined;
+}
+
+function tensorsIn(v: Value): TensorV[] {
+  if (v instanceof TensorV) return [v];
+  if (v instanceof PyTuple || v instanceof PyList) return v.items.flatMap(tensorsIn);
+  return [];
+}
+
+export function ctxLoc(it: Interp, ctx: CallCtx | undefined): Loc | undefined {
+  return ctx ? it.locOf(ctx.file, ctx.s, ctx.e) : undefined;
+}
+
+function configValue(v: Value): ConfigValue | undefined {
+  if (v === null || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
+  if (v instanceof PyFloat) return v.v;
+  if (v instanceof PyTuple || v instanceof PyList) {
+    const xs = v.items.map(configValue);
+    return xs.every((x) => x !== undefined) ? (xs as ConfigValue[]) : undefined;
+  }
+  return undefined;
+}
+
+function toRow(it: Interp, rt: TorchRuntime, r: CallRecord, root: PyInstance): Row {
+  const m = r.inst.mod!;
+  const spec = rt.specOf(r.inst);
+  const ownerOf = new Map<TensorV, string>();
+  for (const [name, p] of rt.namedParameters(root)) ownerOf.set(p, name);
+  const paramShapes: ParamInfo[] = [];
+  let params = 0, trainable = 0;
+  for (const [n, p] of dentries(m.params)) {
+    if (!(p instanceof TensorV)) continue;
+    const k = numel(p.shape);
+    const qualified = r.name ? `${r.name}.${n}` : n;
+    const shared = ownerOf.get(p) !== undefined && ownerOf.get(p) !== qualified;
+    paramShapes.push({ name: n, shape: [...p.shape], numel: k, trainable: p.requiresGrad, shared });
+    params += k ?? 0;
+    if (p.requiresGrad) trainable += k ?? 0;
+  }
+  const outs = tensorsIn(r.output);
+  const out = outs[0];
+  const config: Record<string, ConfigValue> = {};
+  for (const key of spec?.config ?? []) {
+    const v = r.inst.dict.get(key);
+    const c = v === undefined ? undefined : configValue(v);
+    if (c !== undefined) config[key] = c;
+  }
+  const bytes = outs.length ? outs.reduce<number | null>((s, t) => { const n = numel(t.shape); return s === null || n === null ? null : s + n * DTYPE_BYTES[t.dtype]; }, 0) : null;
+  const rf = out ? getRf(out) : undefined;
+  const row: Row = {
+    name: r.name, type: r.inst.cls.name,
+    inputs: tensorsIn(new PyTuple(r.inputs)).map((t) => [...t.shape]),
+    output: out ? [...out.shape] : null,
+    params, trainableParams: trainable, paramShapes,
+    macs: out ? r.macs : null, flops: out ? r.flops : null,
+    outputBytes: bytes,
+    config,
+    defLoc: ctxLoc(it, m.defCtx),
+    callLoc: ctxLoc(it, r.ctx),
+    callIndex: r.callIndex,
+  };
+  if (outs.length > 1) row.outputs = outs.map((t) => [...t.shape]);
+  if (rf && out && out.shape.length >= 3 && spec && (spec.kind === 'conv' || spec.kind === 'pool' || spec.kind === 'norm' || spec.kind === 'activation' || spec.kind === 'dropout')) {
+    row.receptiveField = { size: [...rf.size], stride: [...rf.jump] };
+  }
+  if (!out) row.unknownReason = r.output instanceof Unknown ? r.output.reason : 'the call returned no tensor';
+  return row;
+}
+
+function totals(rt: TorchRuntime, model: PyInstance, rows: Row[]): Totals {
+  const ps = rt.namedParameters(model);
+  let params = 0, trainable = 0, paramBytes = 0;
+  for (const [, p] of ps) {
+    const n = numel(p.shape) ?? 0;
+    params += n;
+    if (p.requiresGrad) trainable += n;
+    paramBytes += n * DTYPE_BYTES[p.dtype];
+  }
+  let bufferBytes = 0;
+  for (const [, b] of rt.namedBuffers(model)) bufferBytes += (numel(b.shape) ?? 0) * DTYPE_BYTES[b.dtype];
+  const sum = (xs: Array<number | null>): number | null => xs.reduce<number | null>((s, x) => (s === null || x === null ? null : s + x), 0);
+  const rowMacs = sum(rows.map((r) => r.macs));
+  const rowFlops = sum(rows.map((r) => r.flops));
+  return {
+    params, trainableParams: trainable,
+    macs: rowMacs === null || rt.functionalMacs === null ? null : rowMacs + rt.functionalMacs,
+    flops: rowFlops === null || rt.functionalFlops === null ? null : rowFlops + rt.functionalFlops,
+    functionalMacs: rt.functionalMacs,
+    activationBytes: sum(rows.map((r) => r.outputBytes)),
+    paramBytes, bufferBytes,
+  };
+}
+
+export type { Shape, Diagnostic };

@@ -1,0 +1,111 @@
+// Presentation of a report as text: the torchinfo-like table, the contract JSON of `layerlens summary
+// --json`, Markdown and CSV. Pure string building over Report data.
+import type { Report, Row, Shape } from '../api';
+
+export function fmtInt(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '?';
+  return n.toLocaleString('en-US');
+}
+
+export function fmtShape(s: Shape | null | undefined): string {
+  if (!s) return '?';
+  return '[' + s.map((d) => (d === null ? '?' : String(d))).join(', ') + ']';
+}
+
+/** 11.69 M, 1.81 G, 9.41 K */
+export function fmtSI(n: number | null | undefined, digits = 2): string {
+  if (n === null || n === undefined) return '?';
+  const a = Math.abs(n);
+  if (a >= 1e12) return (n / 1e12).toFixed(digits) + ' T';
+  if (a >= 1e9) return (n / 1e9).toFixed(digits) + ' G';
+  if (a >= 1e6) return (n / 1e6).toFixed(digits) + ' M';
+  if (a >= 1e3) return (n / 1e3).toFixed(digits) + ' K';
+  return String(n);
+}
+
+export function fmtBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '?';
+  if (n >= 1024 ** 3) return (n / 1024 ** 3).toFixed(2) + ' GiB';
+  if (n >= 1024 ** 2) return (n / 1024 ** 2).toFixed(2) + ' MiB';
+  if (n >= 1024) return (n / 1024).toFixed(2) + ' KiB';
+  return `${n} B`;
+}
+
+/** Rows merged to a maximum name depth (a block's rows become one line named after the block). */
+export function rowsAtDepth(rows: Row[], depth: number | undefined): Array<Row & { merged?: number }> {
+  if (depth === undefined) return rows;
+  const out: Array<Row & { merged?: number }> = [];
+  for (const r of rows) {
+    const parts = r.name.split('.');
+    if (parts.length <= depth) { out.push(r); continue; }
+    const name = parts.slice(0, Math.max(depth, 1)).join('.');
+    const last = out[out.length - 1];
+    if (last && last.merged && last.name === name) {
+      last.params += r.params;
+      last.macs = last.macs === null || r.macs === null ? null : last.macs + r.macs;
+      last.output = r.output;
+      last.merged++;
+      continue;
+    }
+    out.push({ ...r, name, type: '…', merged: 1 });
+  }
+  // a block called once contributes its params once even if its rows repeat (shared modules)
+  return out;
+}
+
+export function formatTable(report: Report, opts: { depth?: number } = {}): string {
+  const rows = rowsAtDepth(report.rows, opts.depth);
+  const head = ['Layer (type)', 'Output Shape', 'Param #', 'MACs'];
+  const body = rows.map((r) => [`${r.name || '(model)'} (${r.type})`, fmtShape(r.output), fmtInt(r.params), fmtInt(r.macs)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('   ');
+  const total = widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1);
+  const sep = '='.repeat(total);
+  const t = report.totals;
+  const out = [
+    `Model: ${report.model}    Input: ${report.inputs.map(fmtShape).join(', ')}`,
+    sep, line(head), sep, ...body.map(line), sep,
+    `Total params: ${fmtInt(t.params)} (${fmtSI(t.params)})`,
+    `Trainable params: ${fmtInt(t.trainableParams)}`,
+    `Non-trainable params: ${fmtInt(t.params - t.trainableParams)}`,
+    `Total MACs: ${fmtInt(t.macs)} (${fmtSI(t.macs)}MACs)${t.functionalMacs ? `, of which functional (no row): ${fmtInt(t.functionalMacs)}` : ''}`,
+    `Total FLOPs: ${fmtInt(t.flops)} (${fmtSI(t.flops)}FLOPs)`,
+    `Output: ${fmtShape(report.output)}`,
+    sep,
+    `Params size: ${fmtBytes(t.paramBytes)}    Buffers: ${fmtBytes(t.bufferBytes)}    Forward activations: ${fmtBytes(t.activationBytes)}`,
+  ];
+  return out.join('\n');
+}
+
+/** The `layerlens summary --json` contract (fixtures/README.md), one layer per line. */
+export function toContractJson(report: Report): string {
+  const layer = (r: Row): string => JSON.stringify({ name: r.name, type: r.type, output: r.output, params: r.params, macs: r.macs }).replace(/,"/g, ', "').replace(/":/g, '": ').replace(/,(\d|-|n|\[)/g, ', $1');
+  const lines = [
+    '{',
+    `  "model": ${JSON.stringify(report.model)},`,
+    `  "inputs": ${JSON.stringify(report.inputs).replace(/,/g, ', ')},`,
+    '  "layers": [',
+    report.rows.map((r) => '    ' + layer(r)).join(',\n'),
+    '  ],',
+    `  "totals": {"params": ${report.totals.params}, "trainableParams": ${report.totals.trainableParams}, "macs": ${report.totals.macs}}`,
+    '}',
+  ];
+  if (!report.rows.length) lines.splice(4, 1);
+  return lines.join('\n');
+}
+
+export function toMarkdown(report: Report): string {
+  const rows = report.rows.map((r) => `| ${r.name} | ${r.type} | ${fmtShape(r.output)} | ${fmtInt(r.params)} | ${fmtInt(r.macs)} |`);
+  const t = report.totals;
+  return [
+    `**${report.model}** — input ${report.inputs.map(fmtShape).join(', ')}`, '',
+    '| Layer | Type | Output | Params | MACs |', '| --- | --- | --- | ---: | ---: |', ...rows, '',
+    `Total params: ${fmtInt(t.params)} (trainable ${fmtInt(t.trainableParams)}) · MACs: ${fmtInt(t.macs)} · output ${fmtShape(report.output)}`,
+  ].join('\n');
+}
+
+export function toCsv(report: Report): string {
+  const esc = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  return ['name,type,output,params,trainable_params,macs,flops,output_bytes',
+    ...report.rows.map((r) => [r.name, r.type, fmtShape(r.output), r.params, r.trainableParams, r.macs ?? '', r.flops ?? '', r.outputBytes ?? ''].map((x) => esc(String(x))).join(','))].join('\n');
+}

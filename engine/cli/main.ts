@@ -1,0 +1,22 @@
+// Node entry of the `layerlens` CLI (dist/cli.js): binds the pure CLI to the process and the disk.
+// The only engine file that touches node:* modules; the bundle for the extension never includes it.
+import { readFileSync } from 'node:fs';
+import { runCli } from './cli';
+
+const cache = new Map<string, string | undefined>();
+const host = {
+  readFile(path: string): string | undefined {
+    if (cache.has(path)) return cache.get(path);
+    let text: string | undefined;
+    try { text = readFileSync(path, 'utf8'); } catch { text = undefined; }
+    cache.set(path, text);
+    return text;
+  },
+};
+
+const code = runCli(process.argv.slice(2), {
+  host, cwd: process.cwd(),
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+});
+process.exitCode = code;

@@ -1,0 +1,263 @@
+// Python operators on plain values: arithmetic, comparison, truthiness, hashing, str/repr, formatting.
+// Tensors and user classes with dunder methods are dispatched by the evaluator before reaching here.
+import {
+  PyDict, PyEllipsis, PyException, PyFloat, PyList, PyRange, PySet, PyTuple, Unknown, typeName,
+  PyClass, PyInstance, PyFunction, Builtin, PyModule, BoundMethod, Partial, PySlice,
+  type Value,
+} from './values';
+
+export function isNum(v: Value): v is number | boolean | PyFloat {
+  return typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat;
+}
+export function numVal(v: number | boolean | PyFloat): number {
+  return typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : v.v;
+}
+export function isIntLike(v: Value): v is number | boolean { return typeof v === 'number' || typeof v === 'boolean'; }
+export function mkFloat(x: number): PyFloat { return new PyFloat(x); }
+
+function typeErr(op: string, a: Value, b: Value): PyException {
+  return new PyException('TypeError', `unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
+}
+
+function pyMod(a: number, b: number): number {
+  const r = a % b;
+  return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
+}
+
+/** Arithmetic on numbers, strings, lists and tuples. Returns undefined when the types do not apply. */
+export function arith(op: string, a: Value, b: Value): Value | undefined {
+  if (isNum(a) && isNum(b)) {
+    const x = numVal(a), y = numVal(b);
+    const ints = isIntLike(a) && isIntLike(b);
+    switch (op) {
+      case '+': return ints ? x + y : mkFloat(x + y);
+      case '-': return ints ? x - y : mkFloat(x - y);
+      case '*': return ints ? x * y : mkFloat(x * y);
+      case '/':
+        if (y === 0) throw new PyException('ZeroDivisionError', 'division by zero');
+        return mkFloat(x / y);
+      case '//':
+        if (y === 0) throw new PyException('ZeroDivisionError', 'integer division or modulo by zero');
+        return ints ? Math.floor(x / y) : mkFloat(Math.floor(x / y));
+      case '%':
+        if (y === 0) throw new PyException('ZeroDivisionError', 'integer division or modulo by zero');
+        return ints ? pyMod(x, y) : mkFloat(pyMod(x, y));
+      case '**':
+        if (ints && y >= 0) return x ** y;
+        return mkFloat(x ** y);
+      case '<<': if (ints) return x * 2 ** y; break;
+      case '>>': if (ints) return Math.floor(x / 2 ** y); break;
+      case '&': if (ints) return typeof a === 'boolean' && typeof b === 'boolean' ? a && b : x & y; break;
+      case '|': if (ints) return typeof a === 'boolean' && typeof b === 'boolean' ? a || b : x | y; break;
+      case '^': if (ints) return typeof a === 'boolean' && typeof b === 'boolean' ? a !== b : x ^ y; break;
+    }
+    throw typeErr(op, a, b);
+  }
+  if (typeof a === 'string') {
+    if (op === '+' && typeof b === 'string') return a + b;
+    if (op === '*' && isIntLike(b)) return a.repeat(Math.max(0, numVal(b)));
+    if (op === '%') return percentFormat(a, b);
+  }
+  if (op === '*' && isIntLike(a) && typeof b === 'string') return b.repeat(Math.max(0, numVal(a)));
+  if (a instanceof PyList) {
+    if (op === '+' && b instanceof PyList) return new PyList([...a.items, ...b.items]);
+    if (op === '*' && isIntLike(b)) return new PyList(repeat(a.items, numVal(b)));
+  }
+  if (a instanceof PyTuple) {
+    if (op === '+' && b instanceof PyTuple) return new PyTuple([...a.items, ...b.items]);
+    if (op === '*' && isIntLike(b)) return new PyTuple(repeat(a.items, numVal(b)));
+  }
+  if (isIntLike(a) && op === '*' && (b instanceof PyList || b instanceof PyTuple)) {
+    const items = repeat(b.items, numVal(a));
+    return b instanceof PyList ? new PyList(items) : new PyTuple(items);
+  }
+  if (a instanceof PySet && b instanceof PySet) {
+    const out = new PySet();
+    if (op === '|') { for (const [k, v] of a.map) out.map.set(k, v); for (const [k, v] of b.map) out.map.set(k, v); return out; }
+    if (op === '&') { for (const [k, v] of a.map) if (b.map.has(k)) out.map.set(k, v); return out; }
+    if (op === '-') { for (const [k, v] of a.map) if (!b.map.has(k)) out.map.set(k, v); return out; }
+  }
+  if (a instanceof PyDict && b instanceof PyDict && op === '|') {
+    const out = new PyDict();
+    for (const [k, v] of a.map) out.map.set(k, v);
+    for (const [k, v] of b.map) out.map.set(k, v);
+    return out;
+  }
+  return undefined;
+}
+
+function repeat(items: Value[], n: number): Value[] {
+  const out: Value[] = [];
+  for (let i = 0; i < n; i++) out.push(...items);
+  return out;
+}
+
+export function hashKey(v: Value): string {
+  if (v === null) return 'N';
+  switch (typeof v) {
+    case 'string': return 's:' + v;
+    case 'number': return 'n:' + v;
+    case 'boolean': return 'n:' + (v ? 1 : 0);
+  }
+  if (v instanceof PyFloat) return 'n:' + v.v;
+  if (v instanceof PyTuple) return 't(' + v.items.map(hashKey).join(',') + ')';
+  if (v instanceof PyList || v instanceof PyDict || v instanceof PySet) throw new PyException('TypeError', `unhashable type: '${typeName(v)}'`);
+  if (v instanceof Unknown) throw new PyException('TypeError', 'unknown value used as a key');
+  const id = (v as { id?: number }).id;
+  if (id !== undefined) return 'o:' + id;
+  if (v instanceof PyEllipsis) return 'E';
+  return 'o?' + typeName(v);
+}
+
+export function pyEquals(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (isNum(a) && isNum(b)) return numVal(a) === numVal(b);
+  if (a instanceof PyTuple && b instanceof PyTuple || a instanceof PyList && b instanceof PyList) {
+    return a.items.length === b.items.length && a.items.every((x, i) => pyEquals(x, b.items[i]));
+  }
+  if (a instanceof PyDict && b instanceof PyDict) {
+    if (a.map.size !== b.map.size) return false;
+    for (const [k, e] of a.map) { const o = b.map.get(k); if (!o || !pyEquals(e.v, o.v)) return false; }
+    return true;
+  }
+  if (a instanceof PySet && b instanceof PySet) {
+    if (a.map.size !== b.map.size) return false;
+    for (const k of a.map.keys()) if (!b.map.has(k)) return false;
+    return true;
+  }
+  if (a instanceof PyRange && b instanceof PyRange) return a.start === b.start && a.stop === b.stop && a.step === b.step;
+  return false;
+}
+
+/** Ordering comparison of plain values: returns negative/zero/positive. */
+export function pyCompare(a: Value, b: Value): number {
+  if (isNum(a) && isNum(b)) return numVal(a) - numVal(b);
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if ((a instanceof PyTuple && b instanceof PyTuple) || (a instanceof PyList && b instanceof PyList)) {
+    const n = Math.min(a.items.length, b.items.length);
+    for (let i = 0; i < n; i++) {
+      if (!pyEquals(a.items[i], b.items[i])) return pyCompare(a.items[i], b.items[i]);
+    }
+    return a.items.length - b.items.length;
+  }
+  throw new PyException('TypeError', `'<' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
+}
+
+export function formatFloat(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
+  const r = String(x);
+  if (/e/.test(r)) {
+    const [m, ex] = r.split('e');
+    const n = Number(ex);
+    return `${m}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+  }
+  return r;
+}
+
+export function pyRepr(v: Value): string {
+  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  return pyStr(v, true);
+}
+
+export function pyStr(v: Value, inner = false): string {
+  if (v === null) return 'None';
+  switch (typeof v) {
+    case 'boolean': return v ? 'True' : 'False';
+    case 'number': return String(v);
+    case 'string': return inner ? pyRepr(v) : v;
+  }
+  if (v instanceof PyFloat) return formatFloat(v.v);
+  if (v instanceof PyList) return '[' + v.items.map(pyRepr).join(', ') + ']';
+  if (v instanceof PyTuple) return v.items.length === 1 ? `(${pyRepr(v.items[0])},)` : '(' + v.items.map(pyRepr).join(', ') + ')';
+  if (v instanceof PyDict) return '{' + [...v.map.values()].map((e) => `${pyRepr(e.k)}: ${pyRepr(e.v)}`).join(', ') + '}';
+  if (v instanceof PySet) return v.map.size ? '{' + [...v.map.values()].map(pyRepr).join(', ') + '}' : 'set()';
+  if (v instanceof PyRange) return `range(${v.start}, ${v.stop}${v.step !== 1 ? ', ' + v.step : ''})`;
+  if (v instanceof PyClass) return `<class '${v.moduleName ? v.moduleName + '.' : ''}${v.name}'>`;
+  if (v instanceof PyInstance) return `<${v.cls.name} object>`;
+  if (v instanceof PyFunction) return `<function ${v.code.qualname}>`;
+  if (v instanceof Builtin) return `<built-in function ${v.name}>`;
+  if (v instanceof BoundMethod) return `<bound method>`;
+  if (v instanceof Partial) return `functools.partial(${pyStr(v.fn)})`;
+  if (v instanceof PyModule) return `<module '${v.name}'>`;
+  if (v instanceof Unknown) return `<unknown: ${v.reason}>`;
+  if (v instanceof PySlice) return `slice(${pyRepr(v.lo)}, ${pyRepr(v.hi)}, ${pyRepr(v.step)})`;
+  if (v instanceof PyEllipsis) return 'Ellipsis';
+  const t = v as { shape?: unknown[] };
+  if (t.shape) return `tensor(shape=[${t.shape.map((d) => (d === null ? '?' : d)).join(', ')}])`;
+  return '<object>';
+}
+
+/** str.format / f-string format spec: [[fill]align][sign][#][0][width][,_][.precision][type] */
+export function formatSpec(v: Value, spec: string): string {
+  if (!spec) return pyStr(v);
+  const m = /^(?:(.)?([<>=^]))?([+\- ])?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([bcdeEfFgGnosxX%])?$/.exec(spec);
+  if (!m) return pyStr(v);
+  const [, fillCh, align, sign, , zero, widthS, group, precS, type] = m;
+  let s: string;
+  const prec = precS !== undefined ? Number(precS) : undefined;
+  if (isNum(v) && type !== 's') {
+    const x = numVal(v);
+    switch (type) {
+      case 'f': case 'F': s = x.toFixed(prec ?? 6); break;
+      case 'e': case 'E': s = x.toExponential(prec ?? 6).replace(/e([+-])(\d)$/, 'e$10$2'); break;
+      case '%': s = (x * 100).toFixed(prec ?? 6) + '%'; break;
+      case 'g': case 'G': s = prec !== undefined ? String(Number(x.toPrecision(prec || 1))) : String(x); break;
+      case 'x': s = Math.trunc(x).toString(16); break;
+      case 'X': s = Math.trunc(x).toString(16).toUpperCase(); break;
+      case 'b': s = Math.trunc(x).toString(2); break;
+      case 'o': s = Math.trunc(x).toString(8); break;
+      case 'd': case 'n': s = String(Math.trunc(x)); break;
+      default: s = prec !== undefined && !isIntLike(v) ? String(Number(x.toPrecision(prec || 1))) : pyStr(v);
+    }
+    if (group) {
+      const [ip, fp] = s.split('.');
+      s = ip.replace(/\B(?=(\d{3})+(?!\d))/g, group) + (fp !== undefined ? '.' + fp : '');
+    }
+    if (sign === '+' && x >= 0) s = '+' + s;
+    else if (sign === ' ' && x >= 0) s = ' ' + s;
+  } else {
+    s = pyStr(v);
+    if (prec !== undefined) s = s.slice(0, prec);
+  }
+  const width = widthS ? Number(widthS) : 0;
+  if (s.length >= width) return s;
+  const fill = fillCh ?? (zero ? '0' : ' ');
+  const al = align ?? (zero ? '=' : isNum(v) ? '>' : '<');
+  const pad = width - s.length;
+  switch (al) {
+    case '<': return s + fill.repeat(pad);
+    case '>': return fill.repeat(pad) + s;
+    case '^': return fill.repeat(Math.floor(pad / 2)) + s + fill.repeat(pad - Math.floor(pad / 2));
+    case '=': {
+      const sg = /^[+\- ]/.test(s) ? s[0] : '';
+      return sg + fill.repeat(pad) + s.slice(sg.length);
+    }
+  }
+  return s;
+}
+
+/** printf-style `'%d_%s' % args`. */
+export function percentFormat(fmt: string, args: Value): string {
+  const list = args instanceof PyTuple ? args.items : [args];
+  let i = 0;
+  return fmt.replace(/%(\(([^)]*)\))?([-+ 0#]*)(\d+)?(?:\.(\d+))?([diouxXeEfFgGcrsa%])/g, (all, _m, key: string | undefined, flags: string, width: string | undefined, prec: string | undefined, conv: string) => {
+    if (conv === '%') return '%';
+    let v: Value;
+    if (key !== undefined && args instanceof PyDict) v = args.map.get(hashKey(key))?.v ?? null;
+    else v = list[i++];
+    let spec = '';
+    if (flags.includes('-')) spec += '<';
+    if (flags.includes('+')) spec += '+';
+    if (flags.includes('0') && !flags.includes('-')) spec += '0';
+    if (width) spec += width;
+    if (prec) spec += '.' + prec;
+    switch (conv) {
+      case 'd': case 'i': case 'u': return formatSpec(isNum(v) ? Math.trunc(numVal(v)) : v, spec + 'd');
+      case 's': return formatSpec(pyStr(v), spec.replace(/^0/, ''));
+      case 'r': case 'a': return formatSpec(pyRepr(v), spec);
+      default: return formatSpec(v, spec + conv);
+    }
+  });
+}

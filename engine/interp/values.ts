@@ -1,0 +1,197 @@
+// The interpreter's runtime values. Python int is a JS number, bool a JS boolean, str a JS string,
+// None is null; everything else is one of the classes below. `Unknown` is the explicit "cannot know"
+// value that propagates through every operation; nothing here guesses.
+import type { Expr, Param, Stmt } from '../python/ast';
+import type { Scope } from './scope';
+import type { TensorV } from '../torch/tensor';
+import type { ModuleState } from '../torch/runtime';
+
+export type Value =
+  | null | boolean | number | string
+  | PyFloat | PyList | PyTuple | PyDict | PySet | PyRange | PySlice | PyEllipsis
+  | PyFunction | Builtin | BoundMethod | StaticMethod | ClassMethod | Property | Partial
+  | PyClass | PyInstance | PyModule | Super | Unknown | TensorV | LazyRef | PyIterator;
+
+export class PyFloat { constructor(readonly v: number) {} }
+export class PyEllipsis { static readonly it = new PyEllipsis(); }
+
+let nextId = 1;
+export function freshId(): number { return nextId++; }
+
+export class PyList { readonly id = freshId(); constructor(public items: Value[]) {} }
+export class PyTuple {
+  constructor(readonly items: Value[]) {}
+  /** namedtuple-style class, when this tuple was made by one */
+  cls?: PyClass;
+}
+export class PyDict {
+  readonly id = freshId();
+  readonly map = new Map<string, { k: Value; v: Value }>();
+  /** defaultdict factory */
+  factory?: Value;
+}
+export class PySet { readonly id = freshId(); readonly map = new Map<string, Value>(); }
+export class PyRange { constructor(readonly start: number, readonly stop: number, readonly step: number) {} }
+export class PySlice { constructor(readonly lo: Value, readonly hi: Value, readonly step: Value) {} }
+export class PyIterator { constructor(readonly items: Value[], public pos = 0) {} }
+
+export interface FunctionCode {
+  name: string;
+  qualname: string;
+  params: Param[];
+  body?: Stmt[];
+  expr?: Expr;
+  file: string;
+  s: number;
+  e: number;
+}
+
+export class PyFunction {
+  readonly id = freshId();
+  readonly attrs = new Map<string, Value>();
+  constructor(
+    readonly code: FunctionCode,
+    readonly defaults: Map<string, Value>,
+    readonly closure: Scope,
+    readonly module: PyModule,
+  ) {}
+  /** The class whose body defined this function (for zero-argument super()). */
+  ownerClass?: PyClass;
+}
+
+export interface CallCtx {
+  /** Source offsets of the call expression, when called from Python source. */
+  s?: number;
+  e?: number;
+  file?: string;
+}
+
+export type NativeFn = (args: Value[], kwargs: Map<string, Value>, ctx: CallCtx) => Value;
+
+export class Builtin {
+  readonly id = freshId();
+  readonly attrs = new Map<string, Value>();
+  constructor(readonly name: string, readonly fn: NativeFn) {}
+}
+
+export class BoundMethod { constructor(readonly self: Value, readonly fn: Value) {} }
+export class StaticMethod { constructor(readonly fn: Value) {} }
+export class ClassMethod { constructor(readonly fn: Value) {} }
+export class Property { constructor(public fget: Value, public fset: Value = null) {} }
+export class Partial {
+  readonly id = freshId();
+  constructor(readonly fn: Value, readonly args: Value[], readonly kwargs: Map<string, Value>) {}
+}
+
+/** Hooks a built-in class (nn.Conv2d, list, ...) provides to the interpreter. */
+export interface NativeClass {
+  /** Allocates the instance's native state (before __init__ runs). */
+  create?(inst: PyInstance): void;
+}
+
+export class PyClass {
+  readonly id = freshId();
+  readonly dict = new Map<string, Value>();
+  mro: PyClass[] = [];
+  native?: NativeClass;
+  /** Source location of the class statement. */
+  file?: string;
+  s?: number;
+  e?: number;
+  constructor(readonly name: string, readonly bases: PyClass[], readonly moduleName: string) {
+    this.mro = computeMro(this);
+  }
+  lookup(name: string): Value | undefined {
+    for (const c of this.mro) {
+      const v = c.dict.get(name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+  isSubclassOf(other: PyClass): boolean { return this.mro.includes(other); }
+}
+
+function computeMro(cls: PyClass): PyClass[] {
+  // C3 linearisation
+  const seqs = [...cls.bases.map((b) => [...b.mro]), [...cls.bases]];
+  const out: PyClass[] = [cls];
+  for (;;) {
+    const nonEmpty = seqs.filter((s) => s.length);
+    if (!nonEmpty.length) return out;
+    let head: PyClass | undefined;
+    for (const s of nonEmpty) {
+      const cand = s[0];
+      if (!nonEmpty.some((t) => t.indexOf(cand) > 0)) { head = cand; break; }
+    }
+    if (!head) return [cls, ...cls.bases.flatMap((b) => b.mro)].filter((c, i, a) => a.indexOf(c) === i);
+    out.push(head);
+    for (const s of nonEmpty) if (s[0] === head) s.shift();
+  }
+}
+
+export class PyInstance {
+  readonly id = freshId();
+  readonly dict = new Map<string, Value>();
+  /** nn.Module bookkeeping when the class derives from nn.Module. */
+  mod?: ModuleState;
+  /** Native payload of built-in classes (list subclass items, exception args, ...). */
+  native?: unknown;
+  constructor(public cls: PyClass) {}
+}
+
+export class PyModule {
+  readonly id = freshId();
+  constructor(readonly name: string, readonly path: string, readonly scope: Scope) {}
+}
+
+export class Super { constructor(readonly cls: PyClass, readonly self: Value) {} }
+
+/** A value the analysis cannot know. `reason` names the construct; `s`/`e`/`file` where it arose. */
+export class Unknown {
+  constructor(readonly reason: string, readonly file?: string, readonly s?: number, readonly e?: number) {}
+}
+
+/** A name bound by `from X import Y` whose module is loaded on first use. */
+export class LazyRef {
+  constructor(readonly resolve: () => Value) {}
+}
+
+export function isUnknown(v: Value): v is Unknown { return v instanceof Unknown; }
+
+export function typeName(v: Value): string {
+  if (v === null) return 'NoneType';
+  switch (typeof v) {
+    case 'boolean': return 'bool';
+    case 'number': return 'int';
+    case 'string': return 'str';
+  }
+  if (v instanceof PyFloat) return 'float';
+  if (v instanceof PyList) return 'list';
+  if (v instanceof PyTuple) return v.cls ? v.cls.name : 'tuple';
+  if (v instanceof PyDict) return 'dict';
+  if (v instanceof PySet) return 'set';
+  if (v instanceof PyRange) return 'range';
+  if (v instanceof PyInstance) return v.cls.name;
+  if (v instanceof PyClass) return 'type';
+  if (v instanceof PyFunction || v instanceof Builtin || v instanceof Partial) return 'function';
+  if (v instanceof BoundMethod) return 'method';
+  if (v instanceof PyModule) return 'module';
+  if (v instanceof Unknown) return 'unknown';
+  if (v instanceof PySlice) return 'slice';
+  if (v instanceof PyEllipsis) return 'ellipsis';
+  return (v as object).constructor?.name === 'TensorV' ? 'Tensor' : 'object';
+}
+
+/** A Python exception travelling through the interpreter (raise / built-in errors). */
+export class PyException extends Error {
+  constructor(readonly pyType: string, message: string, readonly value?: Value, readonly file?: string, public s?: number, public e?: number) {
+    super(`${pyType}: ${message}`);
+  }
+}
+
+/** The interpreter met something it does not support; becomes a diagnostic, never a crash. */
+export class InterpError extends Error {
+  constructor(message: string, readonly file?: string, public s?: number, public e?: number, readonly code = 'unsupported') {
+    super(message);
+  }
+}

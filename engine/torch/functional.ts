@@ -1,0 +1,250 @@
+// The functional ops behind torch.*, F.* and nn layers: each owns its shape rule, its checks (the messages
+// PyTorch would raise) and its MACs/FLOPs. Layers call these, so a rule exists once. Geometry comes from
+// engine/ops/convShape.ts.
+import type { TorchRuntime } from './runtime';
+import { PyException, PyList, PyTuple, Unknown, type CallCtx, type Value } from '../interp/values';
+import { convNdSpatial, convTransposeOutputSize, poolOutputSize, samePadding } from '../ops/convShape';
+import { TensorV, catShape, numel, shapeError, shapeStr, type DType } from './tensor';
+import { derive, getRf, located, mapData, setRf, type RF } from './tensorOps';
+import { intList, toInt, toInts } from './sig';
+import type { Dim, Shape } from '../api';
+
+export interface ConvArgs {
+  stride: Value; padding: Value; dilation: Value; groups: number;
+  /** For hovers and diagnostics: a name for the error messages. */
+  what?: string;
+}
+
+function fail(ctx: CallCtx, msg: string, code = 'shape'): never {
+  throw Object.assign(new PyException('RuntimeError', msg, null, ctx.file, ctx.s, ctx.e), { shapeCode: code });
+}
+
+function spatialRfIn(x: TensorV, nd: number): RF {
+  return getRf(x) ?? { size: Array(nd).fill(1), jump: Array(nd).fill(1) };
+}
+
+/** Convolution N-d. Returns the output; reports MACs = numel(out)·(Cin/groups)·prod(k). */
+export function conv(rt: TorchRuntime, x: TensorV, w: TensorV, b: Value, a: ConvArgs, nd: number, ctx: CallCtx): TensorV {
+  const batched = x.shape.length === nd + 2;
+  if (!batched && x.shape.length !== nd + 1) {
+    fail(ctx, `Expected ${nd + 1}D (unbatched) or ${nd + 2}D (batched) input to conv${nd}d, but got input of size: ${shapeStr(x.shape)}`);
+  }
+  const xs = batched ? x.shape : [1, ...x.shape];
+  const k = w.shape.slice(2) as number[];
+  const cinPerGroup = w.shape[1] as number;
+  const cout = w.shape[0] as number;
+  const cin = xs[1];
+  if (cin !== null && cin !== cinPerGroup * a.groups) {
+    fail(ctx, `Given groups=${a.groups}, weight of size ${shapeStr(w.shape)}, expected input${shapeStr(x.shape)} to have ${cinPerGroup * a.groups} channels, but got ${cin} channels instead`, 'channels');
+  }
+  const stride = toInts(a.stride, nd, 'stride');
+  const dilation = toInts(a.dilation, nd, 'dilation');
+  let pads: Array<[number, number]>;
+  if (typeof a.padding === 'string') {
+    if (a.padding === 'valid') pads = k.map(() => [0, 0]);
+    else if (a.padding === 'same') {
+      if (stride.some((s) => s !== 1)) fail(ctx, "padding='same' is not supported for strided convolutions");
+      pads = k.map((kk, i) => samePadding(kk, dilation[i]));
+    } else fail(ctx, `Invalid padding string '${a.padding}'`);
+  } else pads = toInts(a.padding, nd, 'padding').map((p) => [p, p]);
+  const spatial = convNdSpatial(xs.slice(2), { kernel: k, stride, padding: pads, dilation });
+  spatial.forEach((s, i) => {
+    if (s !== null && s <= 0) {
+      fail(ctx, `Calculated output size ${shapeStr(spatial)} is too small: input ${shapeStr(xs.slice(2))}, kernel ${shapeStr(k)} (dilation ${dilation[i]}), padding ${pads[i][0]}, stride ${stride[i]}`, 'nonpositive');
+    }
+  });
+  const outShape: Shape = batched ? [xs[0], cout, ...spatial] : [cout, ...spatial];
+  const out = rt.tensor(outShape, x.dtype, { op: `conv${nd}d`, inputs: [x, w, b], attrs: { stride, padding: pads, dilation, groups: a.groups } });
+  const rf = spatialRfIn(x, nd);
+  setRf(out, { size: rf.size.map((s, i) => s + (k[i] - 1) * dilation[i] * rf.jump[i]), jump: rf.jump.map((j, i) => j * stride[i]) });
+  const n = numel(outShape);
+  const macs = n === null ? null : n * cinPerGroup * k.reduce((p, q) => p * q, 1);
+  rt.addCost(macs, macs === null ? null : 2 * macs + (b instanceof TensorV ? n! : 0));
+  return out;
+}
+
+export function convTranspose(rt: TorchRuntime, x: TensorV, w: TensorV, b: Value, a: ConvArgs & { outputPadding: Value }, nd: number, ctx: CallCtx): TensorV {
+  const batched = x.shape.length === nd + 2;
+  const xs = batched ? x.shape : [1, ...x.shape];
+  const k = w.shape.slice(2) as number[];
+  const cin = w.shape[0] as number;
+  if (xs[1] !== null && xs[1] !== cin) {
+    fail(ctx, `Given transposed=1, weight of size ${shapeStr(w.shape)}, expected input${shapeStr(x.shape)} to have ${cin} channels, but got ${xs[1]} channels instead`, 'channels');
+  }
+  const cout = (w.shape[1] as number) * a.groups;
+  const stride = toInts(a.stride, nd, 'stride');
+  const padding = toInts(a.padding, nd, 'padding');
+  const dilation = toInts(a.dilation, nd, 'dilation');
+  const op = toInts(a.outputPadding, nd, 'output_padding');
+  const spatial = xs.slice(2).map((s, i) => (s === null ? null : convTransposeOutputSize(s, k[i], stride[i], padding[i], dilation[i], op[i])));
+  const outShape: Shape = batched ? [xs[0], cout, ...spatial] : [cout, ...spatial];
+  const out = rt.tensor(outShape, x.dtype, { op: `conv_transpose${nd}d`, inputs: [x, w, b], attrs: { stride, padding, dilation, outputPadding: op, groups: a.groups } });
+  const nIn = numel(x.shape);
+  const macs = nIn === null ? null : nIn * (w.shape[1] as number) * k.reduce((p, q) => p * q, 1);
+  const nOut = numel(outShape);
+  rt.addCost(macs, macs === null || nOut === null ? null : 2 * macs + (b instanceof TensorV ? nOut : 0));
+  return out;
+}
+
+export function linear(rt: TorchRuntime, x: TensorV, w: TensorV, b: Value, ctx: CallCtx): TensorV {
+  const inF = w.shape[w.shape.length - 1];
+  const outF = w.shape.length === 2 ? w.shape[0] : null;
+  const last = x.shape[x.shape.length - 1];
+  if (x.shape.length === 0) fail(ctx, 'linear: input must have at least one dimension');
+  if (last !== null && inF !== null && last !== inF) {
+    const rows = numel(x.shape.slice(0, -1));
+    fail(ctx, `mat1 and mat2 shapes cannot be multiplied (${rows ?? '?'}x${last} and ${inF}x${outF ?? '?'})`, 'features');
+  }
+  const outShape: Shape = w.shape.length === 2 ? [...x.shape.slice(0, -1), outF] : x.shape.slice(0, -1);
+  const out = rt.tensor(outShape, x.dtype, { op: 'linear', inputs: [x, w, b] });
+  const n = numel(outShape);
+  const macs = n === null || inF === null ? null : n * inF;
+  rt.addCost(macs, macs === null ? null : 2 * macs + (b instanceof TensorV ? n! : 0));
+  return out;
+}
+
+export interface PoolArgs { kernel: Value; stride: Value; padding: Value; dilation: Value; ceilMode: boolean }
+
+export function pool(rt: TorchRuntime, kind: 'max' | 'avg', x: TensorV, a: PoolArgs, nd: number, ctx: CallCtx, extra: Record<string, unknown> = {}): TensorV {
+  if (x.shape.length !== nd + 1 && x.shape.length !== nd + 2) {
+    fail(ctx, `${kind}_pool${nd}d: expected ${nd + 1}D or ${nd + 2}D input, but got input of size ${shapeStr(x.shape)}`);
+  }
+  const k = toInts(a.kernel, nd, 'kernel_size');
+  const stride = a.stride === null || (a.stride instanceof PyList && !a.stride.items.length) || (a.stride instanceof PyTuple && !a.stride.items.length) ? k : toInts(a.stride, nd, 'stride');
+  const padding = toInts(a.padding, nd, 'padding');
+  const dilation = toInts(a.dilation, nd, 'dilation');
+  padding.forEach((p, i) => {
+    if (p > ((k[i] - 1) * dilation[i] + 1) / 2) fail(ctx, `pad should be at most half of effective kernel size, but got pad=${p}, kernel_size=${k[i]} and dilation=${dilation[i]}`);
+  });
+  const lead = x.shape.slice(0, x.shape.length - nd);
+  const spatial = x.shape.slice(-nd).map((s, i) => (s === null ? null : poolOutputSize(s, k[i], stride[i], padding[i], dilation[i], a.ceilMode)));
+  spatial.forEach((s) => { if (s !== null && s <= 0) fail(ctx, `Given input size ${shapeStr(x.shape)}, calculated output size ${shapeStr([...lead, ...spatial])} is too small`, 'nonpositive'); });
+  const outShape = [...lead, ...spatial];
+  const out = rt.tensor(outShape, x.dtype, { op: `${kind}_pool${nd}d`, inputs: [x], attrs: { kernel: k, stride, padding, dilation, ceilMode: a.ceilMode, ...extra } });
+  const rf = spatialRfIn(x, nd);
+  setRf(out, { size: rf.size.map((s, i) => s + (k[i] - 1) * dilation[i] * rf.jump[i]), jump: rf.jump.map((j, i) => j * stride[i]) });
+  const n = numel(outShape);
+  rt.addCost(0, n === null ? null : n * k.reduce((p, q) => p * q, 1));
+  return out;
+}
+
+export function adaptivePool(rt: TorchRuntime, kind: 'max' | 'avg', x: TensorV, size: Value, nd: number, ctx: CallCtx): TensorV {
+  if (x.shape.length !== nd + 1 && x.shape.length !== nd + 2) fail(ctx, `adaptive_${kind}_pool${nd}d: expected ${nd + 1}D or ${nd + 2}D input, got ${shapeStr(x.shape)}`);
+  const items = size instanceof PyTuple || size instanceof PyList ? size.items : Array(nd).fill(size);
+  if (items.length !== nd) fail(ctx, `adaptive_${kind}_pool${nd}d: output_size must be ${nd} elements`);
+  const inSp = x.shape.slice(-nd);
+  const spatial = items.map((v, i) => (v === null ? inSp[i] : toInt(v, 'output_size')));
+  const outShape = [...x.shape.slice(0, x.shape.length - nd), ...spatial];
+  const out = rt.tensor(outShape, x.dtype, { op: `adaptive_${kind}_pool${nd}d`, inputs: [x], attrs: { outputSize: spatial } });
+  const n = numel(x.shape);
+  rt.addCost(0, n);
+  return out;
+}
+
+export function interpolate(rt: TorchRuntime, x: TensorV, size: Value, scale: Value, mode: string, ctx: CallCtx, alignCorners: Value = null): TensorV {
+  const nd = x.shape.length - 2;
+  if (nd < 1) fail(ctx, `interpolate: expected a batched input with spatial dims, got ${shapeStr(x.shape)}`);
+  let spatial: Dim[];
+  if (size !== null) spatial = intList(size, 'size').length === 1 && nd > 1 ? Array(nd).fill(intList(size, 'size')[0]) : intList(size, 'size');
+  else if (scale !== null) {
+    const s = scale instanceof PyTuple || scale instanceof PyList ? scale.items.map((v) => toNumber(v)) : Array(nd).fill(toNumber(scale));
+    spatial = x.shape.slice(2).map((d, i) => (d === null ? null : Math.floor(d * s[i])));
+  } else fail(ctx, 'either size or scale_factor should be defined');
+  const out = rt.tensor([x.shape[0], x.shape[1], ...spatial], x.dtype, { op: `upsample_${mode}`, inputs: [x], attrs: { size: spatial, mode, alignCorners } });
+  const n = numel(out.shape);
+  rt.addCost(0, n === null ? null : n * (mode === 'nearest' ? 0 : 4 * nd));
+  return out;
+}
+
+function toNumber(v: Value): number {
+  if (typeof v === 'number') return v;
+  if (v && typeof v === 'object' && 'v' in v) return (v as { v: number }).v;
+  if (v instanceof Unknown) throw Object.assign(new PyException('RuntimeError', `scale factor is unknown (${v.reason})`));
+  return Number(v);
+}
+
+export function pad(rt: TorchRuntime, x: TensorV, padV: Value, ctx: CallCtx): TensorV {
+  const p = intList(padV, 'pad');
+  if (p.length % 2 !== 0 || p.length / 2 > x.shape.length) fail(ctx, 'Padding length must be divisible by 2 and at most twice the number of dimensions');
+  const out = [...x.shape];
+  for (let i = 0; i < p.length / 2; i++) {
+    const d = out.length - 1 - i;
+    const cur = out[d];
+    out[d] = cur === null ? null : cur + p[2 * i] + p[2 * i + 1];
+  }
+  const r = derive(rt, x, out, 'pad', { pad: p }, true);
+  return r;
+}
+
+/** Normalisation layers keep the shape; check the channel/feature dims against the parameters. */
+export function batchNorm(rt: TorchRuntime, x: TensorV, numFeatures: number | null, ctx: CallCtx, what = 'batch_norm'): TensorV {
+  if (x.shape.length < 2) fail(ctx, `${what}: expected at least 2D input (got ${x.shape.length}D input)`);
+  const c = x.shape[1];
+  if (numFeatures !== null && c !== null && c !== numFeatures) {
+    fail(ctx, `running_mean should contain ${c} elements not ${numFeatures}`, 'bnfeatures');
+  }
+  return mapData(rt, x, what, undefined, undefined, 2);
+}
+
+export function normLike(rt: TorchRuntime, x: TensorV, op: string, flopsPerElem: number): TensorV {
+  return mapData(rt, x, op, undefined, undefined, flopsPerElem);
+}
+
+export function layerNorm(rt: TorchRuntime, x: TensorV, normalized: number[], ctx: CallCtx): TensorV {
+  const tail = x.shape.slice(x.shape.length - normalized.length);
+  if (tail.length !== normalized.length || tail.some((d, i) => d !== null && d !== normalized[i])) {
+    fail(ctx, `Given normalized_shape=${shapeStr(normalized)}, expected input with shape [*, ${normalized.join(', ')}], but got input of size${shapeStr(x.shape)}`, 'features');
+  }
+  return mapData(rt, x, 'layer_norm', undefined, undefined, 5);
+}
+
+export function groupNorm(rt: TorchRuntime, x: TensorV, groups: number, channels: number | null, ctx: CallCtx): TensorV {
+  const c = x.shape[1];
+  if (c !== null && c !== undefined && c % groups !== 0) fail(ctx, `Expected number of channels in input to be divisible by num_groups, but got input of shape ${shapeStr(x.shape)} and num_groups=${groups}`);
+  if (channels !== null && c !== null && c !== channels) fail(ctx, `Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [${channels}] and input of shape ${shapeStr(x.shape)}`, 'features');
+  return mapData(rt, x, 'group_norm', undefined, undefined, 5);
+}
+
+export function activation(rt: TorchRuntime, x: TensorV, op: string, flops = 1, fn?: (v: number) => number): TensorV {
+  return mapData(rt, x, op, fn, undefined, flops);
+}
+
+export function softmax(rt: TorchRuntime, x: TensorV, dim: Value, op: string): TensorV {
+  const d = dim === null ? (x.shape.length <= 1 || x.shape.length === 3 ? 0 : 1) : toInt(dim, 'dim');
+  const out = mapData(rt, x, op, undefined, undefined, 3);
+  out.src = { op, inputs: [x], attrs: { dim: d } };
+  return out;
+}
+
+export function cat(rt: TorchRuntime, tensors: Value, dim: number, ctx: CallCtx, op = 'cat'): TensorV {
+  const list = tensors instanceof PyList || tensors instanceof PyTuple ? tensors.items : [];
+  if (!list.length) fail(ctx, `${op}(): expected a non-empty list of Tensors`);
+  const ts = list.map((t) => {
+    if (t instanceof TensorV) return t;
+    throw new PyException('TypeError', `expected Tensor as element in argument 0, but got ${t instanceof Unknown ? 'an unknown value' : typeof t}`, null, ctx.file, ctx.s, ctx.e);
+  });
+  let shape: Shape;
+  try {
+    if (op === 'stack') {
+      const ref = ts[0].shape;
+      for (const t of ts) if (t.shape.length !== ref.length || t.shape.some((d, i) => d !== null && ref[i] !== null && d !== ref[i])) fail(ctx, `stack expects each tensor to be equal size, but got ${shapeStr(ref)} at entry 0 and ${shapeStr(t.shape)} at entry ${ts.indexOf(t)}`, 'cat');
+      const d = dim < 0 ? dim + ref.length + 1 : dim;
+      shape = [...ref.slice(0, d), ts.length, ...ref.slice(d)];
+    } else shape = catShape(ts.map((t) => t.shape), dim);
+  } catch (err) {
+    if (err instanceof PyException && !(err as { shapeCode?: string }).shapeCode) Object.assign(err, { shapeCode: 'cat' });
+    throw located(err, ctx);
+  }
+  let dtype: DType = ts[0].dtype;
+  for (const t of ts) if (t.dtype !== dtype && t.dtype.startsWith('float')) dtype = t.dtype;
+  const out = rt.tensor(shape, dtype, { op, inputs: ts, attrs: { dim } });
+  if (op === 'cat' && ts.every((t) => t.shape.length === shape.length)) {
+    let rf: RF | undefined;
+    for (const t of ts) { const r = getRf(t); if (r) rf = rf ? { size: rf.size.map((s, i) => Math.max(s, r.size[i])), jump: rf.jump.map((j, i) => Math.max(j, r.jump[i])) } : r; }
+    setRf(out, rf);
+  }
+  if (ts.every((t) => t.data) && shape.length === 1 && op === 'cat') out.data = ts.flatMap((t) => t.data!);
+  return out;
+}
+
+export { shapeError, fail };

@@ -1,0 +1,15 @@
+// The layer catalogue: every nn layer class LayerLens models, listed explicitly.
+import type { LayerSpec } from './spec';
+import { convSpecs } from './conv';
+import { linearSpecs } from './linear';
+import { normSpecs } from './norm';
+import { activationSpecs } from './activation';
+import { poolingSpecs } from './pooling';
+import { shapeSpecs } from './shape';
+import { attentionSpecs } from './attention';
+
+export const allLayerSpecs: LayerSpec[] = [
+  ...convSpecs, ...linearSpecs, ...normSpecs, ...activationSpecs, ...poolingSpecs, ...shapeSpecs, ...attentionSpecs,
+];
+
+export const layerSpecByName = new Map(allLayerSpecs.map((s) => [s.name, s]));

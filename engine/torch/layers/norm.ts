@@ -1,0 +1,93 @@
+// Normalisation layers: BatchNorm1d/2d/3d, LayerNorm, GroupNorm, InstanceNorm1d/2d/3d, LocalResponseNorm.
+// Parameters γ (weight) and β (bias); BatchNorm's running_mean/running_var/num_batches_tracked are buffers.
+import { PyFloat, PyTuple } from '../../interp/values';
+import { batchNorm, fail, groupNorm, layerNorm, normLike } from '../functional';
+import { intList, toBool, toInt, toTensor } from '../sig';
+import { shapeStr } from '../tensor';
+import type { LayerSpec } from './spec';
+
+const BN_SIG = 'num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None';
+
+function bnSpec(nd: number): LayerSpec {
+  return {
+    name: `BatchNorm${nd}d`, base: '_BatchNorm', kind: 'norm', sig: BN_SIG,
+    config: ['num_features', 'eps', 'momentum', 'affine', 'track_running_stats'],
+    init(m) {
+      const c = toInt(m.a.get('num_features')!, 'num_features');
+      const affine = toBool(m.a.get('affine')!), track = toBool(m.a.get('track_running_stats')!);
+      m.set('num_features', c); m.set('eps', m.a.get('eps')!); m.set('momentum', m.a.get('momentum')!);
+      m.set('affine', affine); m.set('track_running_stats', track);
+      m.param('weight', [c], affine);
+      m.param('bias', [c], affine);
+      m.buffer('running_mean', [c], 'float32', track);
+      m.buffer('running_var', [c], 'float32', track);
+      m.buffer('num_batches_tracked', [], 'int64', track);
+    },
+    forward(m) {
+      const x = toTensor(m.a.get('input')!, 'input');
+      const want = nd === 1 ? [2, 3] : [nd + 2];
+      if (!want.includes(x.shape.length)) fail(m.ctx, `expected ${want.map((d) => `${d}D`).join(' or ')} input (got ${x.shape.length}D input)`);
+      return batchNorm(m.rt, x, toInt(m.get('num_features'), 'num_features'), m.ctx);
+    },
+  };
+}
+
+function inSpec(nd: number): LayerSpec {
+  return {
+    name: `InstanceNorm${nd}d`, base: '_InstanceNorm', kind: 'norm', sig: 'num_features, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False, device=None, dtype=None',
+    config: ['num_features', 'eps', 'affine'],
+    init(m) {
+      const c = toInt(m.a.get('num_features')!, 'num_features');
+      const affine = toBool(m.a.get('affine')!), track = toBool(m.a.get('track_running_stats')!);
+      m.set('num_features', c); m.set('eps', m.a.get('eps')!); m.set('momentum', m.a.get('momentum')!); m.set('affine', affine); m.set('track_running_stats', track);
+      m.param('weight', [c], affine); m.param('bias', [c], affine);
+      m.buffer('running_mean', [c], 'float32', track); m.buffer('running_var', [c], 'float32', track);
+      m.buffer('num_batches_tracked', [], 'int64', track);
+    },
+    forward(m) {
+      const x = toTensor(m.a.get('input')!, 'input');
+      return normLike(m.rt, x, 'instance_norm', 5);
+    },
+  };
+}
+
+export const normSpecs: LayerSpec[] = [
+  ...[1, 2, 3].map(bnSpec),
+  { ...bnSpec(2), name: 'SyncBatchNorm', sig: 'num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, process_group=None, device=None, dtype=None' },
+  ...[1, 2, 3].map(inSpec),
+  {
+    name: 'LayerNorm', kind: 'norm', sig: 'normalized_shape, eps=1e-05, elementwise_affine=True, device=None, dtype=None',
+    config: ['normalized_shape', 'eps', 'elementwise_affine'],
+    init(m) {
+      const shape = intList(m.a.get('normalized_shape')!, 'normalized_shape');
+      const affine = toBool(m.a.get('elementwise_affine')!);
+      m.set('normalized_shape', new PyTuple(shape)); m.set('eps', m.a.get('eps')!); m.set('elementwise_affine', affine);
+      m.param('weight', shape, affine); m.param('bias', shape, affine);
+    },
+    forward: (m) => layerNorm(m.rt, toTensor(m.a.get('input')!, 'input'), intList(m.get('normalized_shape'), 'normalized_shape'), m.ctx),
+  },
+  {
+    name: 'GroupNorm', kind: 'norm', sig: 'num_groups, num_channels, eps=1e-05, affine=True, device=None, dtype=None',
+    config: ['num_groups', 'num_channels', 'eps', 'affine'],
+    init(m) {
+      const g = toInt(m.a.get('num_groups')!, 'num_groups'), c = toInt(m.a.get('num_channels')!, 'num_channels');
+      if (c % g !== 0) fail({}, `num_channels (${c}) must be divisible by num_groups (${g})`);
+      const affine = toBool(m.a.get('affine')!);
+      m.set('num_groups', g); m.set('num_channels', c); m.set('eps', m.a.get('eps')!); m.set('affine', affine);
+      m.param('weight', [c], affine); m.param('bias', [c], affine);
+    },
+    forward: (m) => groupNorm(m.rt, toTensor(m.a.get('input')!, 'input'), toInt(m.get('num_groups'), 'num_groups'), toInt(m.get('num_channels'), 'num_channels'), m.ctx),
+  },
+  {
+    name: 'LocalResponseNorm', kind: 'norm', sig: 'size, alpha=0.0001, beta=0.75, k=1.0',
+    config: ['size', 'alpha', 'beta', 'k'],
+    init(m) { for (const n of ['size', 'alpha', 'beta', 'k']) m.set(n, m.a.get(n)!); },
+    forward(m) {
+      const x = toTensor(m.a.get('input')!, 'input');
+      if (x.shape.length < 3) fail(m.ctx, `Expected 3D or higher dimensionality input (got ${x.shape.length} dimensions, shape ${shapeStr(x.shape)})`);
+      return normLike(m.rt, x, 'local_response_norm', toInt(m.get('size'), 'size') + 3);
+    },
+  },
+];
+
+export const EPS_DEFAULT = new PyFloat(1e-5);

@@ -1,0 +1,332 @@
+// nn.Module semantics as the interpreter sees them, plus the record of one forward pass (module calls,
+// MACs, FLOPs) that analysis turns into rows. Implements the interpreter's Extensions for torch.
+// Shape rules live in functional.ts and engine/ops; this file only routes and records.
+import type { Interp, Extensions } from '../interp/interp';
+import {
+  Builtin, InterpError, PyClass, PyDict, PyException, PyInstance, PyList, PyTuple, Unknown, typeName,
+  type CallCtx, type Value,
+} from '../interp/values';
+import { hashKey } from '../interp/ops';
+import { setCloners } from '../interp/stdlib';
+import { TensorV, type DType } from './tensor';
+import type { LayerSpec } from './layers/spec';
+import { nativeFn, sigFunction, type Args } from './sig';
+import * as T from './tensorOps';
+
+export class ModuleState {
+  readonly modules = new PyDict();
+  readonly params = new PyDict();
+  readonly buffers = new PyDict();
+  training = true;
+  /** Where the module object was constructed. */
+  defCtx?: CallCtx;
+  calls = 0;
+}
+
+export interface Frame {
+  inst: PyInstance;
+  leaf: boolean;
+  macs: number | null;
+  flops: number | null;
+}
+
+export interface CallRecord {
+  inst: PyInstance;
+  name: string;
+  inputs: Value[];
+  output: Value;
+  macs: number | null;
+  flops: number | null;
+  ctx: CallCtx;
+  callIndex: number;
+}
+
+export function dget(d: PyDict, name: string): Value | undefined { return d.map.get(hashKey(name))?.v; }
+export function dset(d: PyDict, name: string, v: Value): void { d.map.set(hashKey(name), { k: name, v }); }
+export function ddel(d: PyDict, name: string): boolean { return d.map.delete(hashKey(name)); }
+export function dhas(d: PyDict, name: string): boolean { return d.map.has(hashKey(name)); }
+export function dentries(d: PyDict): Array<[string, Value]> { return [...d.map.values()].map((e) => [String(e.k), e.v]); }
+
+export class TorchRuntime implements Extensions {
+  readonly classes = new Map<string, PyClass>();
+  readonly specs = new Map<PyClass, LayerSpec>();
+  Module!: PyClass;
+  tracing = false;
+  readonly frames: Frame[] = [];
+  readonly records: CallRecord[] = [];
+  functionalMacs: number | null = 0;
+  functionalFlops: number | null = 0;
+  names = new Map<PyInstance, string>();
+
+  constructor(readonly it: Interp) {
+    it.ext = this;
+    setCloners((_it, v, memo) => this.cloneState(v, memo), (v, memo) => this.cloneTensorV(v as TensorV, memo));
+  }
+
+  // ---------------------------------------------------------------- MAC/FLOP routing
+  /** MACs/FLOPs of one op: to the innermost leaf module being called, else to the functional total. */
+  addCost(macs: number | null, flops: number | null): void {
+    const top = this.frames[this.frames.length - 1];
+    if (top && top.leaf) {
+      top.macs = top.macs === null || macs === null ? null : top.macs + macs;
+      top.flops = top.flops === null || flops === null ? null : top.flops + flops;
+      return;
+    }
+    if (!this.tracing) return;
+    this.functionalMacs = this.functionalMacs === null || macs === null ? null : this.functionalMacs + macs;
+    this.functionalFlops = this.functionalFlops === null || flops === null ? null : this.functionalFlops + flops;
+  }
+
+  // ---------------------------------------------------------------- Extensions
+  isTensor(v: Value): boolean { return v instanceof TensorV; }
+  tensorBinop(op: string, a: Value, b: Value, ctx: CallCtx): Value { return T.binop(this, op, a, b, ctx); }
+  tensorUnary(op: string, a: Value, ctx: CallCtx): Value { return T.unary(this, op, a as TensorV, ctx); }
+  tensorCompare(op: string, a: Value, b: Value, ctx: CallCtx): Value { return T.compare(this, op, a, b, ctx); }
+  tensorAttr(t: Value, name: string, ctx: CallCtx): Value { return T.attr(this, t as TensorV, name, ctx); }
+  tensorGetItem(t: Value, index: Value, ctx: CallCtx): Value { return T.getItem(this, t as TensorV, index, ctx); }
+  tensorSetItem(t: Value, index: Value, v: Value, ctx: CallCtx): void { T.setItem(this, t as TensorV, index, v, ctx); }
+  tensorIter(t: Value, ctx: CallCtx): Value[] { return T.iter(this, t as TensorV, ctx); }
+  tensorLen(t: Value): Value {
+    const s = (t as TensorV).shape;
+    if (!s.length) throw new PyException('TypeError', 'len() of a 0-d tensor');
+    return s[0] ?? new Unknown('tensor length');
+  }
+
+  moduleSetAttr(inst: PyInstance, name: string, v: Value): boolean {
+    const m = inst.mod!;
+    if (name === 'training') { m.training = v === true; return true; }
+    if (v instanceof TensorV && v.isParam) {
+      inst.dict.delete(name); ddel(m.modules, name); ddel(m.buffers, name);
+      dset(m.params, name, v);
+      return true;
+    }
+    if (v instanceof PyInstance && v.mod) {
+      inst.dict.delete(name); ddel(m.params, name); ddel(m.buffers, name);
+      dset(m.modules, name, v);
+      return true;
+    }
+    if (dhas(m.params, name)) {
+      if (v !== null && !(v instanceof Unknown)) throw new PyException('TypeError', `cannot assign '${typeName(v)}' as parameter '${name}' (torch.nn.Parameter or None expected)`);
+      dset(m.params, name, v);
+      return true;
+    }
+    if (dhas(m.modules, name)) {
+      if (v !== null && !(v instanceof Unknown)) throw new PyException('TypeError', `cannot assign '${typeName(v)}' as child module '${name}' (torch.nn.Module or None expected)`);
+      dset(m.modules, name, v);
+      return true;
+    }
+    if (dhas(m.buffers, name)) { dset(m.buffers, name, v); return true; }
+    return false;
+  }
+
+  moduleGetAttr(inst: PyInstance, name: string): Value | undefined {
+    const m = inst.mod!;
+    switch (name) {
+      case 'training': return m.training;
+      case '_modules': return m.modules;
+      case '_parameters': return m.params;
+      case '_buffers': return m.buffers;
+    }
+    for (const d of [m.params, m.buffers, m.modules]) {
+      const v = dget(d, name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  moduleDelAttr(inst: PyInstance, name: string): boolean {
+    const m = inst.mod!;
+    return ddel(m.params, name) || ddel(m.buffers, name) || ddel(m.modules, name);
+  }
+
+  onInstantiate(inst: PyInstance, ctx: CallCtx): void {
+    if (inst.mod) inst.mod.defCtx = ctx.file ? ctx : undefined;
+  }
+
+  callModule(inst: PyInstance, args: Value[], kwargs: Map<string, Value>, ctx: CallCtx): Value {
+    const forward = this.it.getAttr(inst, 'forward', ctx);
+    const leaf = childModules(inst).length === 0;
+    const frame: Frame = { inst, leaf, macs: 0, flops: 0 };
+    const outerLeaf = this.frames.some((f) => f.leaf);
+    this.frames.push(frame);
+    let out: Value;
+    const unknownIn = leaf && this.specOf(inst) ? [...args, ...kwargs.values()].find((a): a is Unknown => a instanceof Unknown) : undefined;
+    try {
+      out = unknownIn ?? this.it.call(forward, args, kwargs, ctx);
+    } catch (err) {
+      if (leaf && err instanceof PyException && !(err as { failedCall?: unknown }).failedCall) Object.assign(err, { failedCall: { inst, args: [...args, ...kwargs.values()] } });
+      throw err;
+    } finally {
+      this.frames.pop();
+    }
+    if (unknownIn) frame.macs = frame.flops = null;
+    if (!leaf || outerLeaf) return out;
+    const name = this.names.get(inst);
+    if (this.tracing && name !== undefined) {
+      const m = inst.mod!;
+      this.records.push({ inst, name, inputs: [...args, ...kwargs.values()], output: out, macs: frame.macs, flops: frame.flops, ctx, callIndex: m.calls++ });
+    } else if (this.tracing) {
+      // a module outside the model tree: its work is still the model's
+      this.addCost(frame.macs, frame.flops);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- module tree
+  namedModules(root: PyInstance): Array<[string, PyInstance]> {
+    const out: Array<[string, PyInstance]> = [];
+    const seen = new Set<PyInstance>();
+    const walk = (m: PyInstance, prefix: string): void => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      out.push([prefix, m]);
+      for (const [n, c] of childModules(m)) walk(c, prefix ? `${prefix}.${n}` : n);
+    };
+    walk(root, '');
+    return out;
+  }
+
+  /** named_parameters() with shared parameters listed once, in registration order. */
+  namedParameters(root: PyInstance): Array<[string, TensorV, PyInstance]> {
+    const out: Array<[string, TensorV, PyInstance]> = [];
+    const seen = new Set<TensorV>();
+    for (const [prefix, m] of this.namedModules(root)) {
+      for (const [n, p] of dentries(m.mod!.params)) {
+        if (!(p instanceof TensorV) || seen.has(p)) continue;
+        seen.add(p);
+        out.push([prefix ? `${prefix}.${n}` : n, p, m]);
+      }
+    }
+    return out;
+  }
+
+  namedBuffers(root: PyInstance): Array<[string, TensorV]> {
+    const out: Array<[string, TensorV]> = [];
+    const seen = new Set<TensorV>();
+    for (const [prefix, m] of this.namedModules(root)) {
+      for (const [n, b] of dentries(m.mod!.buffers)) {
+        if (!(b instanceof TensorV) || seen.has(b)) continue;
+        seen.add(b);
+        out.push([prefix ? `${prefix}.${n}` : n, b]);
+      }
+    }
+    return out;
+  }
+
+  setTraining(root: PyInstance, mode: boolean): void {
+    for (const [, m] of this.namedModules(root)) m.mod!.training = mode;
+  }
+
+  specOf(inst: PyInstance): LayerSpec | undefined {
+    for (const c of inst.cls.mro) { const s = this.specs.get(c); if (s) return s; }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- tensors and params
+  tensor(shape: Array<number | null>, dtype: DType = 'float32', src?: T.Src, data?: number[]): TensorV {
+    const t = new TensorV(shape, dtype, data);
+    if (src) t.src = src;
+    return t;
+  }
+
+  param(shape: number[], requiresGrad = true): TensorV {
+    const t = new TensorV(shape, 'float32');
+    t.isParam = true;
+    t.requiresGrad = requiresGrad;
+    return t;
+  }
+
+  private cloneState(v: PyInstance, memo: Map<unknown, Value>): ModuleState {
+    const src = v.mod!;
+    const m = new ModuleState();
+    m.training = src.training;
+    m.defCtx = src.defCtx;
+    const copy = (from: PyDict, to: PyDict): void => {
+      for (const [k, e] of from.map) to.map.set(k, { k: e.k, v: this.deepCopyValue(e.v, memo) });
+    };
+    copy(src.modules, m.modules); copy(src.params, m.params); copy(src.buffers, m.buffers);
+    return m;
+  }
+
+  private deepCopyValue(v: Value, memo: Map<unknown, Value>): Value {
+    if (v instanceof TensorV) return this.cloneTensorV(v, memo);
+    if (v instanceof PyInstance) {
+      const seen = memo.get(v);
+      if (seen) return seen;
+      const c = new PyInstance(v.cls);
+      memo.set(v, c);
+      for (const [k, x] of v.dict) c.dict.set(k, this.deepCopyValue(x, memo));
+      if (v.mod) c.mod = this.cloneState(v, memo);
+      return c;
+    }
+    return v;
+  }
+
+  private cloneTensorV(v: TensorV, memo: Map<unknown, Value>): TensorV {
+    const seen = memo.get(v);
+    if (seen) return seen as TensorV;
+    const t = new TensorV([...v.shape], v.dtype, v.data ? [...v.data] : undefined);
+    t.isParam = v.isParam; t.requiresGrad = v.requiresGrad;
+    memo.set(v, t);
+    return t;
+  }
+
+  // ---------------------------------------------------------------- class construction
+  defineClass(name: string, base: PyClass, methods: Record<string, Builtin>, moduleName = 'torch.nn'): PyClass {
+    const c = new PyClass(name, [base], moduleName);
+    for (const [k, v] of Object.entries(methods)) c.dict.set(k, v);
+    this.classes.set(name, c);
+    return c;
+  }
+
+  /** Turns a LayerSpec into a built-in class whose __init__ and forward are native. */
+  layerClass(spec: LayerSpec): PyClass {
+    const base = this.classes.get(spec.base ?? 'Module')!;
+    const it = this.it;
+    const initShell = sigFunction(it, `${spec.name}.__init__`, spec.sig);
+    const fwdShell = sigFunction(it, `${spec.name}.forward`, spec.forwardSig ?? 'input');
+    const cls = this.defineClass(spec.name, base, {
+      __init__: new Builtin(`${spec.name}.__init__`, (args, kw, ctx) => {
+        const self = args[0] as PyInstance;
+        const a: Args = new Map();
+        it.bindArgs(initShell, args.slice(1), kw, a, ctx);
+        spec.init({
+          rt: this, self, a,
+          set: (n, v) => { self.dict.set(n, v); },
+          param: (n, shape, present = true, rg = true) => {
+            if (present) dset(self.mod!.params, n, this.param(shape, rg));
+            else dset(self.mod!.params, n, null);
+          },
+          buffer: (n, shape, dtype = 'float32', present = true) => dset(self.mod!.buffers, n, present ? this.tensor(shape, dtype) : null),
+          child: (n, m) => { dset(self.mod!.modules, n, m); },
+        });
+        return null;
+      }),
+      forward: new Builtin(`${spec.name}.forward`, (args, kw, ctx) => {
+        const self = args[0] as PyInstance;
+        const a: Args = new Map();
+        it.bindArgs(fwdShell, args.slice(1), kw, a, ctx);
+        return spec.forward({ rt: this, self, a, ctx, get: (n) => it.getAttr(self, n, ctx) });
+      }),
+    });
+    this.specs.set(cls, spec);
+    return cls;
+  }
+
+  fn(name: string, sig: string, impl: (a: Args, ctx: CallCtx) => Value): Builtin { return nativeFn(this.it, name, sig, impl); }
+}
+
+export function childModules(inst: PyInstance): Array<[string, PyInstance]> {
+  const out: Array<[string, PyInstance]> = [];
+  if (!inst.mod) return out;
+  for (const [n, v] of dentries(inst.mod.modules)) if (v instanceof PyInstance && v.mod) out.push([n, v]);
+  return out;
+}
+
+export function asModule(v: Value, what: string): PyInstance {
+  if (v instanceof PyInstance && v.mod) return v;
+  throw new InterpError(`${what} is not an nn.Module (${typeName(v)})`);
+}
+
+export function listOf(v: Value[]): PyList { return new PyList(v); }
+export function tupleOf(v: Value[]): PyTuple { return new PyTuple(v); }

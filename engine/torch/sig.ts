@@ -1,0 +1,102 @@
+// Native functions with Python signatures: `nativeFn(it, 'conv2d', 'input, weight, bias=None, stride=1', impl)`
+// binds positional/keyword arguments exactly as Python would, then calls `impl` with a name → value map.
+// Also the value conversions the torch layer needs (ints, tuples, floats, tensors).
+import type { Interp } from '../interp/interp';
+import { parsePython } from '../python/parse';
+import type { Param } from '../python/ast';
+import { Scope } from '../interp/scope';
+import {
+  Builtin, InterpError, PyException, PyFloat, PyFunction, PyList, PyModule, PyTuple, Unknown, typeName,
+  type CallCtx, type Value,
+} from '../interp/values';
+import { isNum, numVal, pyStr } from '../interp/ops';
+import { TensorV } from './tensor';
+
+export type Args = Map<string, Value>;
+
+const sigCache = new Map<string, { params: Param[]; src: string }>();
+
+function parseSig(sig: string): { params: Param[]; src: string } {
+  let c = sigCache.get(sig);
+  if (!c) {
+    const src = `def f(${sig}): pass`;
+    const p = parsePython('<sig>', src);
+    const def = p.body[0];
+    if (!def || def.k !== 'FunctionDef' || p.problems.length) throw new Error(`bad native signature: ${sig}`);
+    c = { params: def.params, src };
+    sigCache.set(sig, c);
+  }
+  return c;
+}
+
+/** A PyFunction shell used only to bind arguments for a native signature. */
+export function sigFunction(it: Interp, name: string, sig: string): PyFunction {
+  const { params, src } = parseSig(sig);
+  const scope = new Scope('module', it.builtins, null);
+  const mod = new PyModule('<native>', '<native>', scope);
+  const defaults = new Map<string, Value>();
+  for (const p of params) if (p.default) defaults.set(p.name, it.eval(p.default, scope, mod));
+  return new PyFunction({ name, qualname: name, params, file: '<native>', s: 0, e: src.length }, defaults, scope, mod);
+}
+
+export function nativeFn(it: Interp, name: string, sig: string, impl: (a: Args, ctx: CallCtx) => Value): Builtin {
+  const shell = sigFunction(it, name, sig);
+  return new Builtin(name, (args, kwargs, ctx) => {
+    // an unknown operand makes the result unknown; the diagnostic was given where it arose
+    const u = args.find((v): v is Unknown => v instanceof Unknown);
+    if (u) return u;
+    const a: Args = new Map();
+    it.bindArgs(shell, args, kwargs, a, ctx);
+    return impl(a, ctx);
+  });
+}
+
+// ---------------------------------------------------------------- conversions
+export class UnknownArg extends InterpError {}
+
+export function toInt(v: Value, what: string): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v instanceof Unknown) throw new UnknownArg(`${what} is unknown (${v.reason})`, v.file, v.s, v.e, 'unknown');
+  if (v instanceof TensorV && v.data && v.data.length === 1) return Math.trunc(v.data[0]);
+  if (v instanceof PyFloat && Number.isInteger(v.v)) return v.v;
+  throw new PyException('TypeError', `${what} must be an int, not ${typeName(v)}`);
+}
+
+export function toFloat(v: Value, what: string): number {
+  if (isNum(v)) return numVal(v);
+  if (v instanceof Unknown) throw new UnknownArg(`${what} is unknown (${v.reason})`, v.file, v.s, v.e, 'unknown');
+  if (v instanceof TensorV && v.data && v.data.length === 1) return v.data[0];
+  throw new PyException('TypeError', `${what} must be a number, not ${typeName(v)}`);
+}
+
+export function toBool(v: Value): boolean {
+  if (v instanceof Unknown) throw new UnknownArg(`flag is unknown (${v.reason})`, v.file, v.s, v.e, 'unknown');
+  return v !== null && v !== false && v !== 0 && !(v instanceof PyFloat && v.v === 0) && v !== '';
+}
+
+/** An int or a sequence of ints, expanded to `n` entries (PyTorch's _single/_pair/_triple). */
+export function toInts(v: Value, n: number, what: string): number[] {
+  if (v instanceof PyTuple || v instanceof PyList) {
+    const xs = v.items.map((x) => toInt(x, what));
+    if (xs.length === 1 && n > 1) return Array(n).fill(xs[0]);
+    if (xs.length !== n && n > 0) throw new PyException('ValueError', `${what} must have ${n} elements, got ${xs.length}`);
+    return xs;
+  }
+  return Array(n).fill(toInt(v, what));
+}
+
+export function intList(v: Value, what: string): number[] {
+  if (v instanceof PyTuple || v instanceof PyList) return v.items.map((x) => toInt(x, what));
+  if (v instanceof TensorV && v.data) return v.data.map((x) => Math.trunc(x));
+  return [toInt(v, what)];
+}
+
+export function toTensor(v: Value, what: string): TensorV {
+  if (v instanceof TensorV) return v;
+  if (v instanceof Unknown) throw new UnknownArg(`${what} is unknown (${v.reason})`, v.file, v.s, v.e, 'unknown');
+  throw new PyException('TypeError', `${what} must be a Tensor, not ${typeName(v)}`);
+}
+
+export function tup(xs: number[]): PyTuple { return new PyTuple(xs); }
+export function str(v: Value): string { return pyStr(v); }
