@@ -4,7 +4,7 @@
 
 import { conv2dShape, samePadding, type ConvGeometry } from './convShape';
 import { gemm } from './gemm';
-import { col2im, im2col, type Window2d } from './im2col';
+import { bandRows, col2im, im2col, scratchBuffer, type Window2d } from './im2col';
 import { expandList, fmtShape, numel, type NdArray } from './tensor';
 
 export interface ConvArgs {
@@ -81,14 +81,22 @@ export function conv2d(args: ConvArgs, attrs: Conv2dAttrs): NdArray {
   const { input: x, weight: w, bias: b } = args;
   const p = plan(x.shape, w.shape, attrs);
   const y = new Float32Array(p.N * p.Co * p.P);
-  const col = p.direct ? new Float32Array(0) : new Float32Array(p.Kc * p.P);
+  const rows = bandRows(p.Kc, p.Ho, p.Wo);
   for (let n = 0; n < p.N; n++) {
     for (let g = 0; g < p.G; g++) {
       const xOff = (n * p.C + g * p.Cg) * p.H * p.W;
-      if (!p.direct) im2col(x.data, xOff, p.Cg, p.H, p.W, p.win, p.Ho, p.Wo, col);
-      const src = p.direct ? x.data.subarray(xOff, xOff + p.Kc * p.P) : col;
-      const yg = y.subarray((n * p.Co + g * p.Cog) * p.P);
-      gemm(false, false, p.Cog, p.P, p.Kc, 1, w.data.subarray(g * p.Cog * p.Kc), p.Kc, src, p.P, 0, yg, p.P);
+      const wg = w.data.subarray(g * p.Cog * p.Kc);
+      const yOff = (n * p.Co + g * p.Cog) * p.P;
+      if (p.direct) {
+        gemm(false, false, p.Cog, p.P, p.Kc, 1, wg, p.Kc, x.data.subarray(xOff), p.P, 0, y.subarray(yOff), p.P);
+        continue;
+      }
+      for (let oy0 = 0; oy0 < p.Ho; oy0 += rows) {
+        const oy1 = Math.min(p.Ho, oy0 + rows), Pb = (oy1 - oy0) * p.Wo;
+        const col = scratchBuffer(0, p.Kc * Pb);
+        im2col(x.data, xOff, p.Cg, p.H, p.W, p.win, p.Ho, p.Wo, col, oy0, oy1);
+        gemm(false, false, p.Cog, Pb, p.Kc, 1, wg, p.Kc, col, Pb, 0, y.subarray(yOff + oy0 * p.Wo), p.P);
+      }
     }
     if (b) for (let co = 0; co < p.Co; co++) {
       const off = (n * p.Co + co) * p.P, bv = b.data[co];
@@ -106,24 +114,28 @@ export function conv2dBackward(
   const gy = gradOutput.data;
   const gx = new Float32Array(x.data.length);
   const gw = new Float32Array(w.data.length);
-  const col = p.direct ? new Float32Array(0) : new Float32Array(p.Kc * p.P);
-  const gcol = p.direct ? new Float32Array(0) : new Float32Array(p.Kc * p.P);
+  const rows = bandRows(p.Kc, p.Ho, p.Wo);
   for (let n = 0; n < p.N; n++) {
     for (let g = 0; g < p.G; g++) {
       const xOff = (n * p.C + g * p.Cg) * p.H * p.W;
-      const gyg = gy.subarray((n * p.Co + g * p.Cog) * p.P);
+      const gyOff = (n * p.Co + g * p.Cog) * p.P;
       const wg = w.data.subarray(g * p.Cog * p.Kc);
       const gwg = gw.subarray(g * p.Cog * p.Kc);
       if (p.direct) {
-        const xs = x.data.subarray(xOff, xOff + p.Kc * p.P);
-        gemm(false, true, p.Cog, p.Kc, p.P, 1, gyg, p.P, xs, p.P, 1, gwg, p.Kc);
+        const gyg = gy.subarray(gyOff);
+        gemm(false, true, p.Cog, p.Kc, p.P, 1, gyg, p.P, x.data.subarray(xOff), p.P, 1, gwg, p.Kc);
         gemm(true, false, p.Kc, p.P, p.Cog, 1, wg, p.Kc, gyg, p.P, 0, gx.subarray(xOff), p.P);
         continue;
       }
-      im2col(x.data, xOff, p.Cg, p.H, p.W, p.win, p.Ho, p.Wo, col);
-      gemm(false, true, p.Cog, p.Kc, p.P, 1, gyg, p.P, col, p.P, 1, gwg, p.Kc);
-      gemm(true, false, p.Kc, p.P, p.Cog, 1, wg, p.Kc, gyg, p.P, 0, gcol, p.P);
-      col2im(gcol, p.Cg, p.H, p.W, p.win, p.Ho, p.Wo, gx, xOff);
+      for (let oy0 = 0; oy0 < p.Ho; oy0 += rows) {
+        const oy1 = Math.min(p.Ho, oy0 + rows), Pb = (oy1 - oy0) * p.Wo;
+        const col = scratchBuffer(0, p.Kc * Pb), gcol = scratchBuffer(1, p.Kc * Pb);
+        const gyb = gy.subarray(gyOff + oy0 * p.Wo);
+        im2col(x.data, xOff, p.Cg, p.H, p.W, p.win, p.Ho, p.Wo, col, oy0, oy1);
+        gemm(false, true, p.Cog, p.Kc, Pb, 1, gyb, p.P, col, Pb, 1, gwg, p.Kc);
+        gemm(true, false, p.Kc, Pb, p.Cog, 1, wg, p.Kc, gyb, p.P, 0, gcol, Pb);
+        col2im(gcol, p.Cg, p.H, p.W, p.win, p.Ho, p.Wo, gx, xOff, oy0, oy1);
+      }
     }
   }
   const grads: { input: NdArray; weight: NdArray; bias?: NdArray } = {

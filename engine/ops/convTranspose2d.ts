@@ -5,7 +5,7 @@
 import { convTransposeOutputSize } from './convShape';
 import { channelSums } from './conv2d';
 import { gemm } from './gemm';
-import { col2im, im2col, type Window2d } from './im2col';
+import { bandRows, col2im, im2col, scratchBuffer, type Window2d } from './im2col';
 import { expandList, fmtShape, numel, type NdArray } from './tensor';
 
 export interface ConvTransposeArgs {
@@ -65,13 +65,18 @@ export function convTranspose2d(args: ConvTransposeArgs, attrs: ConvTranspose2dA
   const p = plan(x.shape, w.shape, attrs);
   const OP = p.Ho * p.Wo;
   const y = new Float32Array(p.N * p.Co * OP);
-  const col = new Float32Array(p.Kc * p.P);
+  // Bands run over input rows: they are the "output" grid of the conv this op is the adjoint of.
+  const rows = bandRows(p.Kc, p.H, p.W);
   for (let n = 0; n < p.N; n++) {
     for (let g = 0; g < p.G; g++) {
-      const xg = x.data.subarray((n * p.Ci + g * p.Cig) * p.P);
+      const xOff = (n * p.Ci + g * p.Cig) * p.P;
       const wg = w.data.subarray(g * p.Cig * p.Kc);
-      gemm(true, false, p.Kc, p.P, p.Cig, 1, wg, p.Kc, xg, p.P, 0, col, p.P);
-      col2im(col, p.Cog, p.Ho, p.Wo, p.win, p.H, p.W, y, (n * p.Co + g * p.Cog) * OP);
+      for (let iy0 = 0; iy0 < p.H; iy0 += rows) {
+        const iy1 = Math.min(p.H, iy0 + rows), Pb = (iy1 - iy0) * p.W;
+        const col = scratchBuffer(0, p.Kc * Pb);
+        gemm(true, false, p.Kc, Pb, p.Cig, 1, wg, p.Kc, x.data.subarray(xOff + iy0 * p.W), p.P, 0, col, Pb);
+        col2im(col, p.Cog, p.Ho, p.Wo, p.win, p.H, p.W, y, (n * p.Co + g * p.Cog) * OP, iy0, iy1);
+      }
     }
     if (b) for (let co = 0; co < p.Co; co++) {
       const off = (n * p.Co + co) * OP, bv = b.data[co];
@@ -89,14 +94,18 @@ export function convTranspose2dBackward(
   const OP = p.Ho * p.Wo;
   const gx = new Float32Array(x.data.length);
   const gw = new Float32Array(w.data.length);
-  const col = new Float32Array(p.Kc * p.P);
+  const rows = bandRows(p.Kc, p.H, p.W);
   for (let n = 0; n < p.N; n++) {
     for (let g = 0; g < p.G; g++) {
-      im2col(gradOutput.data, (n * p.Co + g * p.Cog) * OP, p.Cog, p.Ho, p.Wo, p.win, p.H, p.W, col);
       const xOff = (n * p.Ci + g * p.Cig) * p.P;
       const wg = w.data.subarray(g * p.Cig * p.Kc);
-      gemm(false, false, p.Cig, p.P, p.Kc, 1, wg, p.Kc, col, p.P, 0, gx.subarray(xOff), p.P);
-      gemm(false, true, p.Cig, p.Kc, p.P, 1, x.data.subarray(xOff), p.P, col, p.P, 1, gw.subarray(g * p.Cig * p.Kc), p.Kc);
+      for (let iy0 = 0; iy0 < p.H; iy0 += rows) {
+        const iy1 = Math.min(p.H, iy0 + rows), Pb = (iy1 - iy0) * p.W;
+        const col = scratchBuffer(0, p.Kc * Pb);
+        im2col(gradOutput.data, (n * p.Co + g * p.Cog) * OP, p.Cog, p.Ho, p.Wo, p.win, p.H, p.W, col, iy0, iy1);
+        gemm(false, false, p.Cig, Pb, p.Kc, 1, wg, p.Kc, col, Pb, 0, gx.subarray(xOff + iy0 * p.W), p.P);
+        gemm(false, true, p.Cig, p.Kc, Pb, 1, x.data.subarray(xOff + iy0 * p.W), p.P, col, Pb, 1, gw.subarray(g * p.Cig * p.Kc), p.Kc);
+      }
     }
   }
   const grads: { input: NdArray; weight: NdArray; bias?: NdArray } = {

@@ -1,6 +1,7 @@
 // im2col / col2im for 2-D convolution windows: the layout change that turns conv into one GEMM.
 // Shared by conv2d (forward: im2col, backward: col2im) and conv_transpose2d (the other way round).
 // Index arithmetic only; the window geometry (output sizes) comes from convShape.ts via the callers.
+// Both work on a band of output rows [oy0, oy1) so callers can bound the column buffer's size.
 
 /** Window geometry of one 2-D convolution; padTop/padLeft are the leading pads (trailing ones are implied). */
 export interface Window2d {
@@ -18,15 +19,34 @@ function validRange(k: number, stride: number, pad: number, dil: number, size: n
   return [lo, Math.max(lo, hi)];
 }
 
+/** Upper bound on a column buffer (floats); conv kernels split the output rows into bands below it. */
+export const COL_BUDGET = 1 << 21;
+
+/** Output rows per band so that a (rowsK)×(rows·outW) column buffer stays within COL_BUDGET. */
+export function bandRows(rowsK: number, outH: number, outW: number): number {
+  return Math.max(1, Math.min(outH, Math.floor(COL_BUDGET / Math.max(1, rowsK * outW))));
+}
+
+const scratch: Float32Array[] = [];
+
 /**
- * col[(c·kh + ky)·kw + kx, oy·outW + ox] = img[c, oy·sh − padTop + ky·dh, ox·sw − padLeft + kx·dw] (0 outside).
- * `img` is C×H×W starting at `imgOff`; `col` is (C·kh·kw)×(outH·outW), fully overwritten.
+ * A reusable buffer of `n` floats for slot `slot` (contents undefined). Kernels are synchronous, so
+ * reusing one buffer per purpose avoids allocating (and page-faulting) megabytes on every call.
+ */
+export function scratchBuffer(slot: number, n: number): Float32Array {
+  if (!scratch[slot] || scratch[slot].length < n) scratch[slot] = new Float32Array(n);
+  return scratch[slot].subarray(0, n);
+}
+
+/**
+ * col[(c·kh + ky)·kw + kx, (oy − oy0)·outW + ox] = img[c, oy·sh − padTop + ky·dh, ox·sw − padLeft + kx·dw]
+ * (0 outside) for output rows oy in [oy0, oy1). `img` is C×H×W at `imgOff`; `col` is fully overwritten.
  */
 export function im2col(
   img: Float32Array, imgOff: number, C: number, H: number, W: number,
-  g: Window2d, outH: number, outW: number, col: Float32Array,
+  g: Window2d, outH: number, outW: number, col: Float32Array, oy0 = 0, oy1 = outH,
 ): void {
-  const P = outH * outW;
+  const P = (oy1 - oy0) * outW;
   let row = 0;
   for (let c = 0; c < C; c++) {
     const plane = imgOff + c * H * W;
@@ -37,9 +57,9 @@ export function im2col(
         const base = row * P;
         col.fill(0, base, base + P);
         if (xLo >= xHi) continue;
-        for (let oy = yLo; oy < yHi; oy++) {
+        for (let oy = Math.max(yLo, oy0); oy < Math.min(yHi, oy1); oy++) {
           const src = plane + (oy * g.sh - g.padTop + ky * g.dh) * W + kx * g.dw - g.padLeft;
-          const dst = base + oy * outW;
+          const dst = base + (oy - oy0) * outW;
           if (g.sw === 1) col.set(img.subarray(src + xLo, src + xHi), dst + xLo);
           else for (let ox = xLo; ox < xHi; ox++) col[dst + ox] = img[src + ox * g.sw];
         }
@@ -48,12 +68,12 @@ export function im2col(
   }
 }
 
-/** The adjoint of im2col: img[c, y, x] += every col entry that im2col would have read from there. */
+/** The adjoint of im2col (same band): img[c, y, x] += every col entry im2col would have read from there. */
 export function col2im(
   col: Float32Array, C: number, H: number, W: number,
-  g: Window2d, outH: number, outW: number, img: Float32Array, imgOff: number,
+  g: Window2d, outH: number, outW: number, img: Float32Array, imgOff: number, oy0 = 0, oy1 = outH,
 ): void {
-  const P = outH * outW;
+  const P = (oy1 - oy0) * outW;
   let row = 0;
   for (let c = 0; c < C; c++) {
     const plane = imgOff + c * H * W;
@@ -63,9 +83,9 @@ export function col2im(
         const [xLo, xHi] = validRange(kx, g.sw, g.padLeft, g.dw, W, outW);
         if (xLo >= xHi) continue;
         const base = row * P;
-        for (let oy = yLo; oy < yHi; oy++) {
+        for (let oy = Math.max(yLo, oy0); oy < Math.min(yHi, oy1); oy++) {
           const dst = plane + (oy * g.sh - g.padTop + ky * g.dh) * W + kx * g.dw - g.padLeft;
-          const src = base + oy * outW;
+          const src = base + (oy - oy0) * outW;
           for (let ox = xLo; ox < xHi; ox++) img[dst + ox * g.sw] += col[src + ox];
         }
       }

@@ -65,3 +65,44 @@ describe('conv_transpose1d', () => {
     fdCheck((a) => convTranspose1d(convArgs(a), attrs), (gy, a) => convTranspose1dBackward(gy, convArgs(a), attrs), args, ['input', 'weight', 'bias']);
   });
 });
+
+/** Direct float64 loops for conv2d (stride s, padding p, groups 1): forward, and the adjoint for gradients. */
+function naiveConv2d(x: NdArray, w: NdArray, s: number, p: number, gy?: NdArray) {
+  const [N, C, H, W] = x.shape, [Co, , kh, kw] = w.shape;
+  const Ho = Math.floor((H + 2 * p - kh) / s) + 1, Wo = Math.floor((W + 2 * p - kw) / s) + 1;
+  const y = new Float64Array(N * Co * Ho * Wo), gx = new Float64Array(x.data.length), gw = new Float64Array(w.data.length);
+  for (let n = 0; n < N; n++) for (let co = 0; co < Co; co++) for (let oy = 0; oy < Ho; oy++) for (let ox = 0; ox < Wo; ox++) {
+    const o = ((n * Co + co) * Ho + oy) * Wo + ox;
+    for (let c = 0; c < C; c++) for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) {
+      const iy = oy * s - p + ky, ix = ox * s - p + kx;
+      if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+      const xi = ((n * C + c) * H + iy) * W + ix, wi = ((co * C + c) * kh + ky) * kw + kx;
+      y[o] += x.data[xi] * w.data[wi];
+      if (gy) {
+        gx[xi] += gy.data[o] * w.data[wi];
+        gw[wi] += gy.data[o] * x.data[xi];
+      }
+    }
+  }
+  return { y: { shape: [N, Co, Ho, Wo], data: Array.from(y) }, gx: Array.from(gx), gw: Array.from(gw) };
+}
+
+describe('conv2d / conv_transpose2d in several row bands (column buffer over budget)', () => {
+  it('conv2d x=[1,256,20,100] w=[2,256,3,3] s=1 p=1 matches direct loops, forward and backward', () => {
+    const x = rand([1, 256, 20, 100], 16), w = rand([2, 256, 3, 3], 17), gy = rand([1, 2, 20, 100], 18);
+    const ref = naiveConv2d(x, w, 1, 1, gy);
+    expectClose(conv2d({ input: x, weight: w }, { padding: 1 }), ref.y, 'output');
+    const g = conv2dBackward(gy, { input: x, weight: w }, { padding: 1 });
+    expectClose(g.input, { shape: x.shape, data: ref.gx }, 'grad input');
+    expectClose(g.weight, { shape: w.shape, data: ref.gw }, 'grad weight');
+  });
+  it('conv_transpose2d x=[1,2,20,100] w=[2,256,3,3] s=1 p=1 is the adjoint of conv2d (forward and backward)', () => {
+    // conv_transpose2d(g, w) = d conv2d / d x applied to g, and its weight gradient mirrors conv2d's.
+    const x = rand([1, 256, 20, 100], 19), w = rand([2, 256, 3, 3], 20), g = rand([1, 2, 20, 100], 21);
+    const ref = naiveConv2d(x, w, 1, 1, g);
+    expectClose(convTranspose2d({ input: g, weight: w }, { padding: 1 }), { shape: x.shape, data: ref.gx }, 'output');
+    const gt = convTranspose2dBackward(x, { input: g, weight: w }, { padding: 1 });
+    expectClose(gt.input, ref.y, 'grad input');
+    expectClose(gt.weight, { shape: w.shape, data: ref.gw }, 'grad weight');
+  });
+});
