@@ -60,6 +60,8 @@ export function installBuiltins(it: Interp): void {
   };
   const object = mkType('object');
   object.dict.set('__init__', new Builtin('object.__init__', () => null));
+  object.dict.set('__getattribute__', new Builtin('object.__getattribute__', (a, _k, ctx) => it.getAttr(a[0], String(a[1]), ctx)));
+  object.dict.set('__setattr__', new Builtin('object.__setattr__', (a, _k, ctx) => { if (a[0] instanceof PyInstance) a[0].dict.set(String(a[1]), a[2]); else it.setAttr(a[0], String(a[1]), a[2], ctx); return null; }));
   const type = mkType('type', [object], (a) => (a.length === 2 ? classOf(it, a[1]) ?? new Unknown('type of value') : new Unknown('type() with 3 arguments')));
   void type;
   const num = (v: Value, what: string): number => {

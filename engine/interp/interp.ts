@@ -110,6 +110,7 @@ export class Interp {
 
   /** Runs a file as a module (once). Statement-level failures become diagnostics; names they bind become unknown. */
   execFile(path: string, name: string): PyModule | undefined {
+    if (OPAQUE_PATH.test(path)) return this.opaqueModule(path, name);
     const existing = this.modules.get(path);
     if (existing) return existing;
     const info = this.parseFile(path);
@@ -121,6 +122,18 @@ export class Interp {
     this.modules.set(path, mod);
     for (const p of info.parsed.problems) this.diag('error', 'syntax', p.message, path, p.s, p.e);
     this.execBlockTolerant(info.parsed.body, scope, mod);
+    return mod;
+  }
+
+  /** A stand-in module whose every attribute is unknown (for packages the analysis does not interpret). */
+  opaqueModule(path: string, name: string): PyModule {
+    const existing = this.modules.get(path);
+    if (existing) return existing;
+    const scope = new Scope('module', this.builtins, null);
+    const reason = `'${name}' is not analysed (it holds no model code)`;
+    scope.vars.set('__getattr__', new Builtin('__getattr__', () => new Unknown(reason)));
+    const mod = new PyModule(name, path, scope);
+    this.modules.set(path, mod);
     return mod;
   }
 
@@ -181,6 +194,8 @@ export class Interp {
   importAbsolute(dotted: string, fromFile: string): Value | undefined {
     const native = this.nativeModule(dotted);
     if (native) return native;
+    // libraries the analysis never interprets (numeric, imaging, I/O): their values are unknown
+    if (OPAQUE_MODULES.has(dotted.split('.')[0])) return new Unknown(`module '${dotted}' is not analysed`);
     for (const root of this.searchRoots(fromFile)) {
       const f = this.findModuleFile(root, dotted);
       if (f) return this.execFile(f, dotted);
@@ -329,6 +344,8 @@ export class Interp {
     void flow;
     let cls = new PyClass(st.name, bases, mod.name);
     cls.file = file; cls.s = st.s; cls.e = st.e;
+    const metaclass = kw.get('metaclass');
+    if (metaclass instanceof PyClass && metaclass.moduleName !== 'abc') cls.dict.set('__metaclass__', metaclass);
     for (const [k, v] of body.vars) cls.dict.set(k, v);
     for (const v of body.vars.values()) {
       const fn = v instanceof PyFunction ? v : v instanceof StaticMethod || v instanceof ClassMethod ? v.fn : v instanceof Property ? v.fget : null;
@@ -543,7 +560,8 @@ export class Interp {
   eval(x: Expr, scope: Scope, mod: PyModule): Value {
     switch (x.k) {
       case 'Name': {
-        const v = scope.lookup(x.id) ?? this.builtins.vars.get(x.id);
+        let v = scope.lookup(x.id);
+        if (v === undefined) v = this.builtins.vars.get(x.id);
         if (v === undefined) throw new PyException('NameError', `name '${x.id}' is not defined`, null, mod.path, x.s, x.e);
         if (v instanceof LazyRef) { const r = v.resolve(); scope.replace(x.id, r); return r; }
         return v;
@@ -839,6 +857,8 @@ export class Interp {
     }
     if (this.ext.isTensor(obj)) return this.ext.tensorAttr(obj, name, ctx);
     if (obj instanceof PyFunction) {
+      const own = obj.attrs.get(name);
+      if (own !== undefined) return own;
       if (name === '__name__') return obj.code.name;
       if (name === '__qualname__') return obj.attrs.get('__qualname__') ?? obj.code.qualname;
       if (name === '__module__') return obj.module.name;
@@ -929,6 +949,13 @@ export class Interp {
     }
     const v = cls.lookup(name);
     if (v === undefined) {
+      const metaCls = cls.lookup('__metaclass__');
+      if (metaCls instanceof PyClass) {
+        const mv = metaCls.lookup(name);
+        if (mv instanceof PyFunction) return new BoundMethod(cls, mv);
+        if (mv instanceof Property) return this.call(mv.fget, [cls], new Map(), {});
+        if (mv !== undefined) return mv;
+      }
       const meta = cls.lookup('__class_getattr_native__');
       if (meta instanceof Builtin) { const r = meta.fn([cls, name], new Map(), {}); if (r !== undefined) return r; }
       return undefined;
@@ -1216,6 +1243,20 @@ export class Interp {
     throw new PyException('TypeError', `object of type '${typeName(v)}' has no len()`, null, ctx.file, ctx.s, ctx.e);
   }
 }
+
+/** Package folders that hold data pipelines, not models: never interpreted. */
+const OPAQUE_PATH = /\/torchvision\/(transforms|io|datasets|prototype)\//;
+
+/** Top-level modules never interpreted: the standard library parts LayerLens does not model, and heavy libraries. */
+export const OPAQUE_MODULES = new Set([
+  'numpy', 'scipy', 'PIL', 'pandas', 'matplotlib', 'sklearn', 'cv2', 'tqdm', 'requests', 'yaml', 'h5py', 'onnx', 'onnxruntime',
+  'tensorflow', 'jax', 'accimage', 'importlib', 'random', 're', 'json', 'logging', 'pathlib', 'time', 'datetime', 'pickle',
+  'io', 'string', 'argparse', 'contextlib', 'textwrap', 'hashlib', 'urllib', 'shutil', 'tempfile', 'glob', 'subprocess',
+  'threading', 'multiprocessing', 'socket', 'struct', 'weakref', 'gc', 'platform', 'traceback', 'zipfile', 'tarfile', 'csv',
+  'uuid', 'errno', 'signal', 'queue', 'heapq', 'bisect', 'fnmatch', 'pprint', 'decimal', 'fractions', 'statistics', 'unittest',
+  'distutils', 'setuptools', 'pkg_resources', 'packaging', 'torchaudio', 'torchtext', 'lightning', 'pytorch_lightning', 'wandb',
+  'tensorboard', 'hydra', 'omegaconf', 'transformers', 'huggingface_hub', 'safetensors', 'timm', 'PIL',
+]);
 
 const BIN_DUNDER: Record<string, string> = {
   '+': 'add', '-': 'sub', '*': 'mul', '/': 'truediv', '//': 'floordiv', '%': 'mod', '**': 'pow', '@': 'matmul',

@@ -82,6 +82,8 @@ export function installStdlib(it: Interp): void {
     m.get_type_hints = fn('get_type_hints', () => new PyDict());
     m.TYPE_CHECKING = false;
     m.NamedTuple = namedTupleBase(it);
+    // any other typing name is only ever used in annotations and generics
+    m.__getattr__ = fn('typing.__getattr__', (a) => marker(it, String(a[0])));
     return m;
   });
   it.nativeModules.set('typing_extensions', it.nativeModules.get('typing')!);
@@ -134,8 +136,9 @@ export function installStdlib(it: Interp): void {
     let autoCounter = 0;
     enumCls.dict.set('__init_subclass_native__', new Builtin('Enum.init_subclass', (a) => makeEnum(it, a[0] as PyClass, () => ++autoCounter)));
     const intEnum = new PyClass('IntEnum', [it.types.get('int')!, enumCls], 'enum');
+    const enumMeta = new PyClass('EnumMeta', [it.types.get('type')!], 'enum');
     return {
-      Enum: enumCls, IntEnum: intEnum, Flag: enumCls, IntFlag: intEnum,
+      Enum: enumCls, IntEnum: intEnum, Flag: enumCls, IntFlag: intEnum, EnumMeta: enumMeta, EnumType: enumMeta,
       auto: fn('auto', () => { autoCounter++; return new Unknown(`auto:${autoCounter}`); }),
       unique: fn('unique', (a) => a[0]),
     };
@@ -268,6 +271,14 @@ export function installStdlib(it: Interp): void {
     Integral: marker(it, 'Integral', (v) => typeof v === 'number' || typeof v === 'boolean'),
   }));
 
+  reg('types', () => ({
+    FunctionType: marker(it, 'FunctionType', (v) => v instanceof PyFunction),
+    LambdaType: marker(it, 'LambdaType', (v) => v instanceof PyFunction),
+    MethodType: marker(it, 'MethodType', (v) => v instanceof BoundMethod),
+    BuiltinFunctionType: marker(it, 'BuiltinFunctionType', (v) => v instanceof Builtin),
+    ModuleType: marker(it, 'ModuleType', (v) => v instanceof PyModule),
+    SimpleNamespace: fn('SimpleNamespace', (_a, kw) => { const o = new PyInstance(it.types.get('object')!); for (const [k, v] of kw) o.dict.set(k, v); return o; }),
+  }));
   reg('sys', () => ({ version_info: new PyTuple([3, 10, 0]), platform: 'linux', maxsize: 2 ** 53 - 1, modules: new PyDict(), argv: new PyList([]) }));
   reg('os', () => ({ environ: new Unknown('os.environ'), path: new Unknown('os.path'), sep: '/', getenv: fn('getenv', (a) => a[1] ?? null) }));
   for (const n of ['logging', 're', 'json', 'pathlib', 'time', 'random', 'contextlib', 'types', 'io', 'pickle', 'argparse', 'string', 'numpy', 'PIL', 'scipy', 'tqdm']) void n;

@@ -113,6 +113,18 @@ export function installModuleClass(rt: TorchRuntime): PyClass {
   set('_get_name', (_r, self) => self.cls.name);
   set('__setstate__', () => null);
   set('_load_from_state_dict', () => null);
+  d.set('__setattr__', new Builtin('Module.__setattr__', (a) => {
+    const self = a[0] as PyInstance;
+    const name = str(a[1]);
+    if (!(self.mod && rt.moduleSetAttr(self, name, a[2]))) self.dict.set(name, a[2]);
+    return null;
+  }));
+  d.set('__getattr__', new Builtin('Module.__getattr__', (a) => {
+    const self = a[0] as PyInstance;
+    const v = self.mod ? rt.moduleGetAttr(self, str(a[1])) : undefined;
+    if (v === undefined) throw new PyException('AttributeError', `'${self.cls.name}' object has no attribute '${str(a[1])}'`);
+    return v;
+  }));
   d.set('__call__', new Builtin('Module.__call__', (a, kw, ctx) => rt.callModule(a[0] as PyInstance, a.slice(1), kw, ctx)));
   d.set('dump_patches', false);
   d.set('_version', 1);
