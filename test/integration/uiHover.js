@@ -1,8 +1,10 @@
 // UI-level check through the real workbench DOM: open simple_cnn.py from the explorer, put the caret on
-// `Conv2d` in `self.conv1 = nn.Conv2d(...)`, show the hover with Ctrl+K Ctrl+I (mouse hovering was flaky
-// in the recipe; the keyboard was reliable) and read `.monaco-hover .hover-contents`.
+// `Conv2d` in `self.conv1 = nn.Conv2d(...)` (Ctrl+G line:column — token spans are not stable to click
+// before the grammar loads), show the hover with Ctrl+K Ctrl+I (mouse hovering was flaky in the recipe;
+// the keyboard was reliable) and read `.monaco-hover .hover-contents`.
 // Called by runWebTests.js against its running code-server; `node uiHover.js` alone is not supported.
 'use strict';
+const fs = require('fs');
 const path = require('path');
 
 const FILE = 'simple_cnn.py';
@@ -13,7 +15,15 @@ const EXPECT = [
   /params = 64·3·7·7 \+ 64 = 9,472/,
 ];
 
-async function runUiHover(browser, { port, workbenchUrl, extDev }) {
+/** 1-based line and column of the caret: inside `Conv2d` of `nn.Conv2d(3, 64, ...)`. */
+function caretTarget(root) {
+  const src = fs.readFileSync(path.join(root, 'test/integration/workspace', FILE), 'utf8');
+  const at = src.indexOf('nn.Conv2d(3, 64') + 'nn.Con'.length;
+  const before = src.slice(0, at).split('\n');
+  return { line: before.length, col: before[before.length - 1].length + 1 };
+}
+
+async function runUiHover(browser, { port, workbenchUrl, extDev, root }) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   let text = '';
@@ -21,13 +31,17 @@ async function runUiHover(browser, { port, workbenchUrl, extDev }) {
     await page.goto(workbenchUrl([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${extDev}`], ['skipWelcome', 'true']]));
     await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: FILE }).first().click({ timeout: 60000 });
-    const word = page.locator('.monaco-editor .view-lines span', { hasText: /^Conv2d$/ }).first();
-    await word.waitFor({ timeout: 30000 });
+    const lines = page.locator('.monaco-editor .view-lines');
+    await lines.first().waitFor({ timeout: 30000 });
+    const { line, col } = caretTarget(root);
     // The extension activates on the file and analyses it; retry until the LayerLens hover text appears.
     for (let i = 0; i < 12 && !EXPECT.every((re) => re.test(text)); i++) {
-      await word.click();
+      await lines.first().click({ position: { x: 5, y: 5 } });            // focus the editor
+      await page.keyboard.press('Control+G');                                 // Go to Line/Column
+      await page.keyboard.type(`${line}:${col}`);
+      await page.keyboard.press('Enter');
       await page.keyboard.press('Control+K');
-      await page.keyboard.press('Control+I');
+      await page.keyboard.press('Control+I');                                 // editor.action.showHover
       const h = page.locator('.monaco-hover .hover-contents', { hasText: 'H_out' }).first();
       try {
         await h.waitFor({ state: 'visible', timeout: 4000 });

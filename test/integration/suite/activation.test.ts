@@ -1,5 +1,5 @@
 /// <reference types="mocha" />
-// The extension loads in a real VS Code and activates on a Python file.
+// The extension loads in a real VS Code, activates on a Python file and contributes its commands.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { EXT_ID, openWorkspaceFile } from './helpers';
@@ -12,5 +12,21 @@ suite('activation', () => {
     assert.strictEqual(doc.languageId, 'python');
     await ext!.activate();
     assert.ok(ext!.isActive);
+  });
+
+  test('registers every contributed command', async () => {
+    const ids = await vscode.commands.getCommands(true);
+    const contributed = (vscode.extensions.getExtension(EXT_ID)!.packageJSON.contributes.commands as Array<{ command: string }>).map((c) => c.command);
+    assert.ok(contributed.length >= 6);
+    for (const id of contributed) assert.ok(ids.includes(id), `${id} is registered`);
+  });
+
+  test('declares untrusted-workspace support and documents its settings', () => {
+    const pkg = vscode.extensions.getExtension(EXT_ID)!.packageJSON;
+    assert.strictEqual(pkg.capabilities.untrustedWorkspaces.supported, true);
+    const props = pkg.contributes.configuration.properties as Record<string, { markdownDescription?: string; description?: string }>;
+    for (const key of ['layerlens.defaultInputShape', 'layerlens.flopsConvention', 'layerlens.inlayHints.enabled', 'layerlens.codeLens.enabled', 'layerlens.maxInstancesInHover']) {
+      assert.ok(props[key]?.markdownDescription || props[key]?.description, `${key} has a description`);
+    }
   });
 });

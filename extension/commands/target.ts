@@ -1,0 +1,35 @@
+// Which document and model a command acts on: the arguments if given, else the active Python editor
+// (or the source of the active summary editor) and its active model.
+import * as vscode from 'vscode';
+import { AnalysisService } from '../analysisService';
+
+export interface Target {
+  doc: vscode.TextDocument;
+  expr: string;
+}
+
+export async function targetDocument(uri?: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+  if (uri && uri.scheme !== 'layerlens-summary') return vscode.workspace.openTextDocument(uri);
+  const su = uri ?? vscode.window.activeTextEditor?.document.uri;
+  if (su?.scheme === 'layerlens-summary') {
+    const src = new URLSearchParams(su.query).get('src');
+    if (src) return vscode.workspace.openTextDocument(vscode.Uri.parse(src));
+  }
+  const active = vscode.window.activeTextEditor;
+  if (active && AnalysisService.isPython(active.document)) return active.document;
+  return vscode.window.visibleTextEditors.find((e) => AnalysisService.isPython(e.document))?.document;
+}
+
+export async function resolveTarget(service: AnalysisService, uri?: vscode.Uri, expr?: string): Promise<Target | undefined> {
+  const doc = await targetDocument(uri);
+  if (!doc) {
+    void vscode.window.showInformationMessage('LayerLens: open a Python file that defines a PyTorch model first.');
+    return undefined;
+  }
+  const e = expr ?? (uri?.scheme === 'layerlens-summary' ? new URLSearchParams(uri.query).get('model') ?? undefined : undefined) ?? service.activeExpr(doc);
+  if (!e) {
+    void vscode.window.showInformationMessage(`LayerLens: no nn.Module model found in ${doc.uri.path.split('/').pop()}. Use "LayerLens: Select Model" to enter an expression.`);
+    return undefined;
+  }
+  return { doc, expr: e };
+}

@@ -1,0 +1,45 @@
+// Typed access to the `layerlens.*` settings: the one place that knows their names, types and defaults.
+// Must not cache: VS Code already does, and callers re-read on onDidChangeConfig.
+import * as vscode from 'vscode';
+import { normalizeShapeSetting } from './shapes';
+
+export type FlopsConvention = 'macs' | 'flops';
+
+export interface LayerLensConfig {
+  /** Input shape used when the file gives none and the user chose none (one shape per forward argument). */
+  defaultInputShape: number[][];
+  /** Which count the CodeLens, status bar and hover headline show. */
+  flopsConvention: FlopsConvention;
+  inlayHintsEnabled: boolean;
+  codeLensEnabled: boolean;
+  diagnosticsEnabled: boolean;
+  /** How many instances of a reused layer the hover lists before "…and k more". */
+  maxInstancesInHover: number;
+  /** Quiet time after the last keystroke before a file is re-analysed. */
+  debounceMs: number;
+}
+
+export const DEFAULT_INPUT: number[][] = [[1, 3, 224, 224]];
+
+export function readConfig(scope?: vscode.ConfigurationScope): LayerLensConfig {
+  const c = vscode.workspace.getConfiguration('layerlens', scope);
+  return {
+    defaultInputShape: normalizeShapeSetting(c.get<unknown>('defaultInputShape')) ?? DEFAULT_INPUT,
+    flopsConvention: c.get<string>('flopsConvention') === 'flops' ? 'flops' : 'macs',
+    inlayHintsEnabled: c.get<boolean>('inlayHints.enabled', true),
+    codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
+    diagnosticsEnabled: c.get<boolean>('diagnostics.enabled', true),
+    maxInstancesInHover: clampInt(c.get<number>('maxInstancesInHover', 5), 1, 100),
+    debounceMs: clampInt(c.get<number>('debounceMs', 300), 0, 5000),
+  };
+}
+
+export function onDidChangeConfig(listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('layerlens')) listener();
+  });
+}
+
+function clampInt(v: number, lo: number, hi: number): number {
+  return Number.isFinite(v) ? Math.min(hi, Math.max(lo, Math.round(v))) : lo;
+}

@@ -1,0 +1,75 @@
+// CodeLens above each model the file defines: `11.69 M params · 1.81 GMACs · out [1, 1000]` and *Summary*.
+// Each lens is resolved lazily (only visible ones are analysed), from AnalysisService's cache.
+import * as vscode from 'vscode';
+import { fmtShape, fmtSI } from '../../engine';
+import type { ModelCandidate, Report } from '../../engine';
+import { type Analysis, type AnalysisService, needsArguments } from '../analysisService';
+import { type FlopsConvention, readConfig } from '../config';
+
+class ModelLens extends vscode.CodeLens {
+  constructor(range: vscode.Range, readonly doc: vscode.TextDocument, readonly candidate: ModelCandidate) {
+    super(range);
+  }
+}
+
+export class ModelCodeLensProvider implements vscode.CodeLensProvider<vscode.CodeLens> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly service: AnalysisService) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    if (!readConfig(doc.uri).codeLensEnabled) return [];
+    const lenses: vscode.CodeLens[] = [];
+    for (const c of this.service.discover(doc).candidates) {
+      const line = Math.min(c.loc.line, doc.lineCount - 1);
+      const range = new vscode.Range(line, 0, line, 0);
+      lenses.push(new ModelLens(range, doc, c));
+      lenses.push(new vscode.CodeLens(range, { title: 'Summary', command: 'layerlens.showSummary', arguments: [doc.uri, c.expr], tooltip: `LayerLens summary of ${c.expr}` }));
+    }
+    return lenses;
+  }
+
+  async resolveCodeLens(lens: vscode.CodeLens): Promise<vscode.CodeLens> {
+    if (!(lens instanceof ModelLens)) return lens;
+    if (needsArguments(lens.candidate)) {
+      lens.command = { title: `LayerLens: ${lens.candidate.name} needs constructor arguments — Select Model…`, command: 'layerlens.selectModel', arguments: [undefined, lens.doc.uri] };
+      return lens;
+    }
+    const a = await this.service.analysis(lens.doc, lens.candidate.expr);
+    lens.command = lensCommand(a, readConfig(lens.doc.uri).flopsConvention);
+    return lens;
+  }
+}
+
+function lensCommand(a: Analysis, convention: FlopsConvention): vscode.Command {
+  const args = [a.uri, a.expr];
+  const r = a.report;
+  if (!r) return { title: `LayerLens: analysis failed${a.error ? ` (${a.error})` : ''}`, command: 'layerlens.selectModel', arguments: [undefined, a.uri] };
+  const problem = r.diagnostics.find((d) => d.severity === 'error');
+  if (r.rows.length === 0 && problem) {
+    return { title: `LayerLens: ${truncate(problem.message, 90)}`, command: 'layerlens.selectModel', arguments: [undefined, a.uri], tooltip: 'Choose the model expression to analyse' };
+  }
+  return { title: lensTitle(r, convention), command: 'layerlens.showSummary', arguments: args, tooltip: `${a.expr} with input ${a.input.map(fmtShape).join(', ')}` };
+}
+
+/** `11.69 M params · 1.81 GMACs · out [1, 1000]`. */
+export function lensTitle(r: Report, convention: FlopsConvention): string {
+  const count = convention === 'flops' ? r.totals.flops : r.totals.macs;
+  const unit = convention === 'flops' ? 'FLOPs' : 'MACs';
+  const cost = count === null ? `? ${unit}` : count >= 1000 ? `${fmtSI(count)}${unit}` : `${count} ${unit}`;
+  const params = r.totals.params >= 1000 ? `${fmtSI(r.totals.params)} params` : `${r.totals.params} params`;
+  return `${params} · ${cost} · out ${fmtShape(r.output)}`;
+}
+
+function truncate(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+}
