@@ -148,7 +148,9 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
   if (!first && out instanceof Unknown) {
     report.diagnostics.push({ severity: 'info', code: 'unknown', message: `the model's output is unknown: ${out.reason}` });
   }
-  report.rows = rt.records.map((r) => toRow(it, rt, r, model as PyInstance));
+  const ownerOf = new Map<TensorV, string>();
+  for (const [name, p] of rt.namedParameters(model)) ownerOf.set(p, name);
+  report.rows = rt.records.map((r) => toRow(it, rt, r, ownerOf));
   report.modules = rt.namedModules(model).map(([name, m]) => ({
     name, type: m.cls.name, depth: name ? name.split('.').length : 0, isLeaf: dentries(m.mod!.modules).every(([, c]) => !(c instanceof PyInstance)),
     params: dentries(m.mod!.params).reduce((s, [, p]) => s + (p instanceof TensorV ? numel(p.shape) ?? 0 : 0), 0),
@@ -200,11 +202,9 @@ function configValue(v: Value): ConfigValue | undefined {
   return undefined;
 }
 
-function toRow(it: Interp, rt: TorchRuntime, r: CallRecord, root: PyInstance): Row {
+function toRow(it: Interp, rt: TorchRuntime, r: CallRecord, ownerOf: Map<TensorV, string>): Row {
   const m = r.inst.mod!;
   const spec = rt.specOf(r.inst);
-  const ownerOf = new Map<TensorV, string>();
-  for (const [name, p] of rt.namedParameters(root)) ownerOf.set(p, name);
   const paramShapes: ParamInfo[] = [];
   let params = 0, trainable = 0;
   for (const [n, p] of dentries(m.params)) {

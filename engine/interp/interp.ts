@@ -195,7 +195,8 @@ export class Interp {
     const native = this.nativeModule(dotted);
     if (native) return native;
     // libraries the analysis never interprets (numeric, imaging, I/O): their values are unknown
-    if (OPAQUE_MODULES.has(dotted.split('.')[0])) return new Unknown(`module '${dotted}' is not analysed`);
+    const top = dotted.split('.')[0];
+    if (OPAQUE_MODULES.has(top) || top === 'torch') return new Unknown(`module '${dotted}' is not analysed`);
     for (const root of this.searchRoots(fromFile)) {
       const f = this.findModuleFile(root, dotted);
       if (f) return this.execFile(f, dotted);
@@ -860,6 +861,7 @@ export class Interp {
       const own = obj.attrs.get(name);
       if (own !== undefined) return own;
       if (name === '__name__') return obj.code.name;
+      if (name === '__class__') return this.types.get('function') ?? null;
       if (name === '__qualname__') return obj.attrs.get('__qualname__') ?? obj.code.qualname;
       if (name === '__module__') return obj.module.name;
       if (name === '__dict__') return new PyDict();

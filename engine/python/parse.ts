@@ -20,6 +20,15 @@ class Converter {
 
   text(n: SyntaxNode): string { return this.src.slice(n.from, n.to); }
 
+  /** Sorted start offsets of all error nodes (filled before conversion). */
+  errorStarts: number[] = [];
+
+  errorIn(from: number, to: number): boolean {
+    let lo = 0, hi = this.errorStarts.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.errorStarts[mid] < from) lo = mid + 1; else hi = mid; }
+    return lo < this.errorStarts.length && this.errorStarts[lo] <= to;
+  }
+
   problem(n: { from: number; to: number }, message: string): void {
     this.problems.push({ s: n.from, e: Math.max(n.to, n.from + 1), message });
   }
@@ -38,7 +47,7 @@ class Converter {
       case 'StatementGroup': for (const c of kids(n)) this.stmtInto(c, out); return;
       case '⚠': this.problem(n, `syntax error near '${this.text(n).slice(0, 30).trim() || 'end of line'}'`); return;
     }
-    const hasError = this.firstError(n);
+    const hasError = this.errorIn(n.from, n.to) ? this.firstError(n) : null;
     if (hasError) {
       this.problem(hasError, `syntax error near '${this.text(hasError).slice(0, 30).trim() || this.text(n).slice(0, 30).trim()}'`);
       // Compound statements keep their well-formed inner statements; simple ones are dropped.
@@ -591,21 +600,23 @@ function decodeEscapes(s: string): string {
 export function parsePython(path: string, source: string): ParsedFile {
   const tree = parser.parse(source);
   const conv = new Converter(source);
+  tree.iterate({ enter: (node) => { if (node.type.isError) conv.errorStarts.push(node.from); } });
   const body = conv.block(tree.topNode);
   // lezer recovers from errors silently inside expressions; surface every error node once
   const seen = new Set(conv.problems.map((p) => p.s));
-  tree.iterate({
+  if (conv.errorStarts.length) tree.iterate({
     enter: (node) => {
       if (node.type.isError && !seen.has(node.from)) {
         seen.add(node.from);
         const near = source.slice(node.from, node.to).slice(0, 30).trim();
         conv.problems.push({ s: node.from, e: Math.max(node.to, node.from + 1), message: near ? `syntax error near '${near}'` : 'syntax error: incomplete statement' });
       }
-      if (node.name === 'Comment' && !conv.comments.some((c) => c.s === node.from)) {
-        conv.comments.push({ s: node.from, text: source.slice(node.from, node.to) });
-      }
     },
   });
+  // comments (kids() skips them inside expressions): collect them all once
+  conv.comments.length = 0;
+  const cursor = tree.cursor();
+  do { if (cursor.name === 'Comment') conv.comments.push({ s: cursor.from, text: source.slice(cursor.from, cursor.to) }); } while (cursor.next());
   conv.problems.sort((a, b) => a.s - b.s);
   conv.comments.sort((a, b) => a.s - b.s);
   return { path, source, body, problems: conv.problems, comments: conv.comments };
