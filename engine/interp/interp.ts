@@ -1251,7 +1251,7 @@ const OPAQUE_PATH = /\/torchvision\/(transforms|io|datasets|prototype)\//;
 
 /** Top-level modules never interpreted: the standard library parts LayerLens does not model, and heavy libraries. */
 export const OPAQUE_MODULES = new Set([
-  'numpy', 'scipy', 'PIL', 'pandas', 'matplotlib', 'sklearn', 'cv2', 'tqdm', 'requests', 'yaml', 'h5py', 'onnx', 'onnxruntime',
+  'scipy', 'PIL', 'pandas', 'matplotlib', 'sklearn', 'cv2', 'tqdm', 'requests', 'yaml', 'h5py', 'onnx', 'onnxruntime',
   'tensorflow', 'jax', 'accimage', 'importlib', 'random', 're', 'json', 'logging', 'pathlib', 'time', 'datetime', 'pickle',
   'io', 'string', 'argparse', 'contextlib', 'textwrap', 'hashlib', 'urllib', 'shutil', 'tempfile', 'glob', 'subprocess',
   'threading', 'multiprocessing', 'socket', 'struct', 'weakref', 'gc', 'platform', 'traceback', 'zipfile', 'tarfile', 'csv',

@@ -67,7 +67,7 @@ export function installStdlib(it: Interp): void {
 
   reg('typing', () => {
     const m: Record<string, Value> = {};
-    for (const n of ['Optional', 'List', 'Dict', 'Tuple', 'Any', 'Union', 'Type', 'Set', 'FrozenSet', 'Literal', 'ClassVar', 'Final', 'Generic', 'Protocol', 'Iterator', 'Generator', 'DefaultDict', 'OrderedDict', 'Deque', 'Awaitable', 'Text', 'NoReturn', 'Counter']) m[n] = marker(it, n);
+    for (const n of ['Optional', 'List', 'Dict', 'Tuple', 'Any', 'Union', 'Type', 'Set', 'FrozenSet', 'Literal', 'ClassVar', 'Final', 'Generic', 'Protocol', 'Iterator', 'Generator', 'DefaultDict', 'Deque', 'Awaitable', 'Text', 'NoReturn', 'Counter']) m[n] = marker(it, n);
     m.Sequence = marker(it, 'Sequence', isSeq);
     m.Iterable = marker(it, 'Iterable', (v) => isSeq(v) || isMap(v) || v instanceof PySet);
     m.Mapping = marker(it, 'Mapping', isMap);
@@ -82,6 +82,7 @@ export function installStdlib(it: Interp): void {
     m.get_type_hints = fn('get_type_hints', () => new PyDict());
     m.TYPE_CHECKING = false;
     m.NamedTuple = namedTupleBase(it);
+    m.OrderedDict = orderedDictClass(it);
     // any other typing name is only ever used in annotations and generics
     m.__getattr__ = fn('typing.__getattr__', (a) => marker(it, String(a[0])));
     return m;
@@ -271,6 +272,36 @@ export function installStdlib(it: Interp): void {
     Integral: marker(it, 'Integral', (v) => typeof v === 'number' || typeof v === 'boolean'),
   }));
 
+  // the few numpy calls model constructors make (stochastic-depth schedules, widths); the rest is unknown
+  reg('numpy', () => {
+    const seq = (xs: number[]): PyList => new PyList(xs.map((x) => flt(x)));
+    const arr = (xs: number[]): PyInstance => {
+      const o = new PyInstance(ndarray);
+      o.dict.set('tolist', fn('tolist', () => seq(xs)));
+      o.dict.set('shape', new PyTuple([xs.length]));
+      o.native = xs;
+      return o;
+    };
+    const ndarray = new PyClass('ndarray', [it.types.get('object')!], 'numpy');
+    ndarray.dict.set('__len__', fn('len', (a) => ((a[0] as PyInstance).native as number[]).length));
+    ndarray.dict.set('__iter__', fn('iter', (a) => seq((a[0] as PyInstance).native as number[])));
+    ndarray.dict.set('__getitem__', fn('getitem', (a, _k, ctx) => it.getItem(seq((a[0] as PyInstance).native as number[]), a[1], ctx)));
+    return {
+      pi: flt(Math.PI), e: flt(Math.E), inf: flt(Infinity), ndarray,
+      linspace: fn('linspace', (a, kw) => {
+        const lo = F(a[0]), hi = F(a[1]), n = numVal((a[2] ?? kwOr(kw, 'num', 50)) as number);
+        const endpoint = kwOr(kw, 'endpoint', true) !== false;
+        const div = endpoint ? n - 1 : n;
+        const step = div > 0 ? (hi - lo) / div : 0;
+        return arr(Array.from({ length: n }, (_, i) => (endpoint && i === n - 1 && n > 1 ? hi : lo + i * step)));
+      }),
+      arange: fn('arange', (a) => { const [lo, hi, st] = a.length === 1 ? [0, F(a[0]), 1] : [F(a[0]), F(a[1]), a[2] === undefined ? 1 : F(a[2])]; return arr(Array.from({ length: Math.max(0, Math.ceil((hi - lo) / st)) }, (_, i) => lo + i * st)); }),
+      prod: fn('prod', (a, _k, ctx) => it.iterate(a[0], ctx).reduce<number>((p, q) => p * F(q), 1)),
+      sqrt: fn('sqrt', (a) => flt(Math.sqrt(F(a[0])))), log: fn('log', (a) => flt(Math.log(F(a[0])))), exp: fn('exp', (a) => flt(Math.exp(F(a[0])))),
+      ceil: fn('ceil', (a) => flt(Math.ceil(F(a[0])))), floor: fn('floor', (a) => flt(Math.floor(F(a[0])))),
+      __getattr__: fn('numpy.__getattr__', (a) => new Unknown(`numpy.${pyStr(a[0])} is not modelled`)),
+    };
+  });
   reg('types', () => ({
     FunctionType: marker(it, 'FunctionType', (v) => v instanceof PyFunction),
     LambdaType: marker(it, 'LambdaType', (v) => v instanceof PyFunction),
