@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import * as engine from '../engine';
 import type { DiscoveryResult, Loc, ModelCandidate, Report } from '../engine';
+import type { AnalysisRunner } from './analysisRunner';
 import { readConfig } from './config';
 import { ModelChoices } from './modelChoices';
 import { enginePath, WorkspaceHost } from './workspaceHost';
@@ -52,7 +53,7 @@ export class AnalysisService implements vscode.Disposable {
   /** Fires after a document's active analysis was (re)computed or its inputs changed. */
   readonly onDidChange = this.changed.event;
 
-  constructor(readonly choices: ModelChoices) {
+  constructor(readonly choices: ModelChoices, private readonly runner: AnalysisRunner) {
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
@@ -72,6 +73,7 @@ export class AnalysisService implements vscode.Disposable {
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
+    this.runner.dispose();
     this.disposables.forEach((d) => d.dispose());
   }
 
@@ -226,25 +228,21 @@ export class AnalysisService implements vscode.Disposable {
     let sources = new Map<string, string[]>();
     let version = doc.version;
     for (let round = 0; round < MAX_LOAD_ROUNDS; round++) {
-      // Yield first: keeps a burst of requests (hover + inlay + CodeLens) from running back to back.
-      await new Promise((r) => setTimeout(r, 0));
-      const { host, texts, misses } = this.host.recording();
       version = doc.version;
-      let r: Report;
-      try {
-        r = engine.analyze({ file, host, model: expr, input, searchPaths: folders });
-      } catch (e) {
-        error = e instanceof Error ? e.message : String(e);
+      const files = this.host.snapshot();
+      const res = await this.runner.run({ opts: { file, model: expr, input, searchPaths: folders }, files });
+      if (!res.ok) {
+        error = res.error.split('\n')[0];
         report = undefined;
-        this.reportEngineError(e);
+        this.reportEngineError(res.error);
         break;
       }
+      const r = res.report;
       report = r;
       error = undefined;
-      sources = new Map([...texts].map(([p, t]) => [p, t.split(/\r?\n/)]));
-      if (!sources.has(file)) sources.set(file, doc.getText().split(/\r?\n/));
+      sources = new Map([...new Set([file, ...r.filesRead])].filter((p) => files[p] !== undefined).map((p) => [p, files[p].split(/\r?\n/)]));
       // What the engine lists as missing, and what it asked for and did not get (the same, normally).
-      const toLoad = [...new Set([...r.missingFiles, ...misses])].filter((p) => this.host.isUnknown(p));
+      const toLoad = [...new Set([...r.missingFiles, ...res.misses])].filter((p) => this.host.isUnknown(p));
       if (toLoad.length === 0 || (await this.host.load(toLoad, doc.uri)) === 0) break;
     }
     return { uri: doc.uri, version, expr, candidate, input, inputSource, report, error, sources, ms: performance.now() - t0 };
@@ -294,8 +292,9 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   private reportEngineError(e: unknown): void {
-    const msg = e instanceof Error ? e.message : String(e);
-    console.error('[LayerLens] engine error:', e);
+    const full = e instanceof Error ? `${e.message}\n${e.stack}` : String(e);
+    const msg = full.split('\n')[0];
+    console.error('[LayerLens] engine error:', full);
     if (this.reportedErrors.has(msg)) return;
     this.reportedErrors.add(msg);
     void vscode.window.showErrorMessage(`LayerLens: the analysis failed (${msg}). Please report this with the file that caused it.`);

@@ -1,6 +1,7 @@
 // Extension entry: wiring only (config, analysis service, providers, commands, status bar).
 // Everything registered is pushed onto context.subscriptions; activation failures are shown to the user.
 import * as vscode from 'vscode';
+import { createRunner } from './analysisRunner';
 import { AnalysisService } from './analysisService';
 import { registerCommands } from './commands';
 import { SUMMARY_SCHEME, SummaryDocumentProvider } from './commands/showSummary';
@@ -15,13 +16,17 @@ import { ModelStatusBar } from './statusBar';
 /** What activate() returns: read-only views the integration tests use. */
 export interface LayerLensApi {
   statusBar(): { visible: boolean; text: string; tooltip: string };
+  /** Where analyses run: a worker thread, or inline where none can start (browser). */
+  analysisThread(): 'worker' | 'inline';
 }
 
 const PYTHON: vscode.DocumentSelector = { language: 'python' };
 
 export function activate(context: vscode.ExtensionContext): LayerLensApi | undefined {
   try {
-    const service = new AnalysisService(new ModelChoices(context.workspaceState));
+    const worker = vscode.Uri.joinPath(context.extensionUri, 'dist', 'analysisWorker.js');
+    const runner = createRunner(worker.scheme === 'file' ? worker.fsPath : undefined);
+    const service = new AnalysisService(new ModelChoices(context.workspaceState), runner);
     const summaries = new SummaryDocumentProvider(service);
     const inlay = new ShapeInlayHintsProvider(service);
     const lenses = new ModelCodeLensProvider(service);
@@ -38,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
       service.onDidChange(() => { inlay.refresh(); lenses.refresh(); }),
       onDidChangeConfig(() => { service.invalidateAll(); inlay.refresh(); lenses.refresh(); statusBar.update(); }),
     );
-    return { statusBar: () => statusBar.state };
+    return { statusBar: () => statusBar.state, analysisThread: () => runner.kind };
   } catch (e) {
     void vscode.window.showErrorMessage(`LayerLens failed to start: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;

@@ -1,8 +1,7 @@
-// The engine's SourceHost over the workspace: synchronous reads from open documents and a file cache,
+// The source files the engine reads (its SourceHost, as a snapshot): open documents over a file cache
 // filled asynchronously through vscode.workspace.fs (works for local, remote and virtual workspaces).
 // Must not block: nothing here reads synchronously from disk; unknown files are reported missing.
 import * as vscode from 'vscode';
-import type { SourceHost } from '../engine';
 
 /** Engine paths are POSIX-style absolute paths: a URI's path. */
 export function enginePath(uri: vscode.Uri): string {
@@ -14,26 +13,18 @@ export class WorkspaceHost {
   private readonly cache = new Map<string, string | null>();
   private readonly decoder = new TextDecoder('utf-8');
 
-  /** A host for one analysis run: reads like this one and records the text it handed out and the misses. */
-  recording(): { host: SourceHost; texts: Map<string, string>; misses: Set<string> } {
-    const texts = new Map<string, string>();
-    const misses = new Set<string>();
-    const host: SourceHost = {
-      readFile: (path) => {
-        const t = this.read(path);
-        if (t !== undefined) texts.set(path, t);
-        else misses.add(path);
-        return t;
-      },
-    };
-    return { host, texts, misses };
-  }
-
-  read(path: string): string | undefined {
-    const doc = vscode.workspace.textDocuments.find((d) => !d.isClosed && enginePath(d.uri) === path);
-    if (doc) return doc.getText();
-    const t = this.cache.get(path);
-    return t === null ? undefined : t;
+  /**
+   * Every text an analysis may read, by engine path: open Python documents (unsaved edits included) over
+   * the loaded files. A snapshot, so the analysis can run on another thread and locations can be mapped
+   * back onto later versions of the text.
+   */
+  snapshot(): Record<string, string> {
+    const files: Record<string, string> = {};
+    for (const [p, t] of this.cache) if (t !== null) files[p] = t;
+    for (const d of vscode.workspace.textDocuments) {
+      if (!d.isClosed && d.languageId === 'python') files[enginePath(d.uri)] = d.getText();
+    }
+    return files;
   }
 
   /** True when `path` has not been tried yet (neither loaded nor known to be absent). */

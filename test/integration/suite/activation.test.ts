@@ -21,6 +21,11 @@ suite('activation', () => {
     for (const id of contributed) assert.ok(ids.includes(id), `${id} is registered`);
   });
 
+  test('analyses run on a worker thread in the Node extension host', async () => {
+    const api = await vscode.extensions.getExtension<{ analysisThread(): string }>(EXT_ID)!.activate();
+    assert.strictEqual(api.analysisThread(), 'worker');
+  });
+
   test('declares untrusted-workspace support and documents its settings', () => {
     const pkg = vscode.extensions.getExtension(EXT_ID)!.packageJSON;
     assert.strictEqual(pkg.capabilities.untrustedWorkspaces.supported, true);
