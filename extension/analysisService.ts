@@ -122,6 +122,10 @@ export class AnalysisService implements vscode.Disposable {
     if (this.isPending(doc) && s.lastGood) return s.lastGood;
     const expr = this.activeExpr(doc);
     if (!expr) return undefined;
+    // A block class picked only because nothing else is there (`ConvBlock(cin=…, cout=…)`) cannot be built;
+    // its instances are shown from the files that import it, and its CodeLens offers Select Model.
+    const cand = s.discovery.candidates.find((c) => c.expr === expr);
+    if (cand && needsArguments(cand) && !this.choices.model(doc.uri)) return undefined;
     const a = await this.analysis(doc, expr);
     return a.report && a.report.rows.length === 0 && s.lastGood && hasSyntaxError(a.report) ? s.lastGood : a;
   }

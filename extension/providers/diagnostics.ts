@@ -54,16 +54,15 @@ export class DiagnosticsPublisher implements vscode.Disposable {
       this.setOwner(uri, new Map());
       return;
     }
-    // Without a place in the code (e.g. "missing arguments" of a block class picked by default) a problem
-    // would sit on line 1 as noise; the CodeLens shows it. The user's own model choice shows everything.
-    const chosen = !!this.service.choices.model(uri);
-    const reported = (a.report?.diagnostics ?? []).filter((d) => d.loc || chosen);
-    const all: Diagnostic[] = dedupe([...this.service.discover(doc).diagnostics, ...reported]);
+    const all: Diagnostic[] = dedupe([...this.service.discover(doc).diagnostics, ...(a.report?.diagnostics ?? [])]);
+    // A problem without a place in the code belongs to the model as a whole: show it on its name.
+    const modelLoc = a.candidate?.loc;
+    const modelRange = modelLoc ? new vscode.Range(modelLoc.line, modelLoc.col, modelLoc.endLine, modelLoc.endCol) : new vscode.Range(0, 0, 0, 0);
     const targets = new Map<string, Published[]>();
     for (const d of all) {
       const file = d.loc?.file ?? enginePath(uri);
       const target = file === enginePath(uri) ? uri : uri.with({ path: file });
-      const range = d.loc ? new vscode.Range(d.loc.line, d.loc.col, d.loc.endLine, d.loc.endCol) : new vscode.Range(0, 0, 0, 0);
+      const range = d.loc ? new vscode.Range(d.loc.line, d.loc.col, d.loc.endLine, d.loc.endCol) : modelRange;
       const vd = new vscode.Diagnostic(range, d.message, severity(d.severity));
       vd.source = SOURCE;
       vd.code = d.code;

@@ -2,7 +2,7 @@
 // A shape diagnostic at the exact argument, and its Quick Fix applied (on a scratch copy of mismatch.py).
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { activateExtension, closeAllEditors, positionOf, scratchCopy, waitFor } from './helpers';
+import { activateExtension, closeAllEditors, hoverText, modelLensTitle, openWorkspaceFile, positionOf, scratchCopy, waitFor } from './helpers';
 
 suite('diagnostics and quick fix', () => {
   let uri: vscode.Uri;
@@ -41,5 +41,30 @@ suite('diagnostics and quick fix', () => {
     await waitFor(() => !vscode.languages.getDiagnostics(uri).some((d) => d.source === 'LayerLens' && d.severity === vscode.DiagnosticSeverity.Error),
       20000, 'the error to go away after the fix');
     await doc.save();
+  });
+});
+
+suite('diagnostics for what the analysis cannot follow', () => {
+  suiteSetup(async () => {
+    await activateExtension();
+  });
+
+  test('an unreadable import gives a warning and the unknown output an information, never a number', async () => {
+    const doc = await openWorkspaceFile('unknown_op.py');
+    const diags = await waitFor(() => {
+      const ds = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'LayerLens');
+      return ds.some((d) => d.severity === vscode.DiagnosticSeverity.Information) ? ds : undefined;
+    }, 20000, 'an information diagnostic on unknown_op.py');
+    console.log('UNKNOWN DIAGNOSTICS:', JSON.stringify(diags.map((d) => [d.severity, d.message, d.range.start.line])));
+    const imp = diags.find((d) => d.severity === vscode.DiagnosticSeverity.Warning);
+    assert.ok(imp, 'a warning for the import');
+    assert.strictEqual(imp!.range.start.line, positionOf(doc, 'import fancy_ops').line);
+    const lens = await modelLensTitle(doc, positionOf(doc, 'class Mystery').line);
+    assert.match(lens ?? '', /out \?$/);
+    const fc = await hoverText(doc, positionOf(doc, 'self.fc(x)', 6));
+    assert.match(fc, /→ output `\?`/);
+    assert.match(fc, /MACs unknown/);
+    const conv = await hoverText(doc, positionOf(doc, 'self.conv(x)', 6));
+    assert.match(conv, /→ output `\[1, 8, 30, 30\]`/);
   });
 });
