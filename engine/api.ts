@@ -157,7 +157,7 @@ export interface AnalyzeOptions {
   input?: number[][];
   /** Extra roots for absolute imports (the file's own directory and its package roots are always searched). */
   searchPaths?: string[];
-  /** Interpreter step budget (default 5,000,000) — ends runaway loops with a diagnostic. */
+  /** Interpreter step budget (default 300,000, ten times what torchvision's largest model needs) — ends runaway loops with a diagnostic. */
   stepBudget?: number;
 }
 

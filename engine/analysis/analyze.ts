@@ -33,7 +33,7 @@ export interface Analysis {
 
 export function createInterp(opts: Pick<AnalyzeOptions, 'host' | 'searchPaths' | 'stepBudget'>): { it: Interp; rt: TorchRuntime } {
   if (parseCache.size > PARSE_CACHE_LIMIT) parseCache.clear();
-  const it = new Interp({ host: opts.host, searchPaths: opts.searchPaths ?? [], stepBudget: opts.stepBudget ?? 3_000_000, maxDepth: 150, parseCache });
+  const it = new Interp({ host: opts.host, searchPaths: opts.searchPaths ?? [], stepBudget: opts.stepBudget ?? 300_000, maxDepth: 150, parseCache });
   installBuiltins(it);
   installStdlib(it);
   const rt = new TorchRuntime(it);

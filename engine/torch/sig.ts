@@ -2,7 +2,6 @@
 // binds positional/keyword arguments exactly as Python would, then calls `impl` with a name → value map.
 // Also the value conversions the torch layer needs (ints, tuples, floats, tensors).
 import type { Interp } from '../interp/interp';
-import { parsePython } from '../python/parse';
 import type { Param } from '../python/ast';
 import { Scope } from '../interp/scope';
 import {
@@ -14,29 +13,65 @@ import { TensorV } from './tensor';
 
 export type Args = Map<string, Value>;
 
-const sigCache = new Map<string, { params: Param[]; src: string }>();
+interface ParsedSig { params: Param[]; defaults: Array<[string, Value]> }
+const sigCache = new Map<string, ParsedSig>();
 
-function parseSig(sig: string): { params: Param[]; src: string } {
-  let c = sigCache.get(sig);
-  if (!c) {
-    const src = `def f(${sig}): pass`;
-    const p = parsePython('<sig>', src);
-    const def = p.body[0];
-    if (!def || def.k !== 'FunctionDef' || p.problems.length) throw new Error(`bad native signature: ${sig}`);
-    c = { params: def.params, src };
-    sigCache.set(sig, c);
+/** Default values in native signatures are literals: numbers, strings, None/True/False and tuples of them. */
+function literal(text: string): Value {
+  const t = text.trim();
+  if (t === 'None') return null;
+  if (t === 'True') return true;
+  if (t === 'False') return false;
+  if (/^-?\d+$/.test(t)) return Number(t);
+  if (/^-?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][-+]?\d+)$/.test(t)) return new PyFloat(Number(t));
+  if (/^(['"]).*\1$/.test(t)) return t.slice(1, -1);
+  if (t.startsWith('(') && t.endsWith(')')) return new PyTuple(splitTop(t.slice(1, -1)).filter((x) => x.trim()).map(literal));
+  throw new Error(`native signature default is not a literal: ${t}`);
+}
+
+function splitTop(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0, cur = '', quote = '';
+  for (const ch of s) {
+    if (quote) { cur += ch; if (ch === quote) quote = ''; continue; }
+    if (ch === "'" || ch === '"') { quote = ch; cur += ch; continue; }
+    if (ch === '(' || ch === '[') depth++;
+    if (ch === ')' || ch === ']') depth--;
+    if (ch === ',' && depth === 0) { out.push(cur); cur = ''; continue; }
+    cur += ch;
   }
+  if (cur.trim()) out.push(cur);
+  return out;
+}
+
+function parseSig(sig: string): ParsedSig {
+  let c = sigCache.get(sig);
+  if (c) return c;
+  const params: Param[] = [];
+  const defaults: Array<[string, Value]> = [];
+  let kwOnly = false;
+  for (const raw of splitTop(sig)) {
+    const part = raw.trim();
+    if (!part) continue;
+    if (part === '*') { kwOnly = true; continue; }
+    if (part.startsWith('**')) { params.push({ name: part.slice(2), kind: 'varkw', s: 0, e: 0 }); continue; }
+    if (part.startsWith('*')) { params.push({ name: part.slice(1), kind: 'varargs', s: 0, e: 0 }); kwOnly = true; continue; }
+    const eq = part.indexOf('=');
+    const name = (eq < 0 ? part : part.slice(0, eq)).trim();
+    params.push({ name, kind: kwOnly ? 'kwonly' : 'pos', s: 0, e: 0 });
+    if (eq >= 0) defaults.push([name, literal(part.slice(eq + 1))]);
+  }
+  c = { params, defaults };
+  sigCache.set(sig, c);
   return c;
 }
 
 /** A PyFunction shell used only to bind arguments for a native signature. */
 export function sigFunction(it: Interp, name: string, sig: string): PyFunction {
-  const { params, src } = parseSig(sig);
+  const { params, defaults } = parseSig(sig);
   const scope = new Scope('module', it.builtins, null);
   const mod = new PyModule('<native>', '<native>', scope);
-  const defaults = new Map<string, Value>();
-  for (const p of params) if (p.default) defaults.set(p.name, it.eval(p.default, scope, mod));
-  return new PyFunction({ name, qualname: name, params, file: '<native>', s: 0, e: src.length }, defaults, scope, mod);
+  return new PyFunction({ name, qualname: name, params, file: '<native>', s: 0, e: 0 }, new Map(defaults), scope, mod);
 }
 
 export function nativeFn(it: Interp, name: string, sig: string, impl: (a: Args, ctx: CallCtx) => Value): Builtin {

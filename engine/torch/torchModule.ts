@@ -68,7 +68,7 @@ export function installTorch(rt: TorchRuntime): void {
   const warnUnknown = (mod: string) => new Builtin(`${mod}.__getattr__`, (a, _kw, ctx) => {
     const name = String(a[0]);
     if (name.startsWith('__')) throw new PyException('AttributeError', `module '${mod}' has no attribute '${name}'`);
-    it.diag('info', 'unsupported', `${mod}.${name} is not modelled by LayerLens: values computed from it are unknown`, ctx.file ?? it.cur.file, ctx.s ?? it.cur.s, ctx.e ?? it.cur.e);
+    it.diag('info', 'unsupported', `shapes after this line are unknown: ${mod}.${name} is not modelled by LayerLens`, ctx.file ?? it.cur.file, ctx.s ?? it.cur.s, ctx.e ?? it.cur.e);
     return new Unknown(`${mod}.${name} is not modelled`, ctx.file, ctx.s, ctx.e);
   });
 
