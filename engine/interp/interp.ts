@@ -42,6 +42,8 @@ export interface InterpOptions {
   searchPaths: string[];
   stepBudget: number;
   maxDepth: number;
+  /** Wall-clock limit of one analysis (default 2,000 ms). */
+  timeLimitMs?: number;
   parseCache?: Map<string, ParsedFile>;
 }
 
@@ -65,7 +67,9 @@ export class Interp {
   /** Current source file/offsets of the statement being executed (for diagnostics). */
   cur: CallCtx = {};
 
-  constructor(readonly opts: InterpOptions) {}
+  constructor(readonly opts: InterpOptions) {
+    this.deadline = now() + (opts.timeLimitMs ?? 2000);
+  }
 
   // ---------------------------------------------------------------- diagnostics
   locOf(file: string | undefined, s: number | undefined, e: number | undefined): Loc | undefined {
@@ -82,8 +86,14 @@ export class Interp {
     this.diagnostics.push({ severity, code, message, loc: this.locOf(file, s, e), ...(fix ? { fix } : {}) });
   }
 
+  private deadline = Infinity;
+
   step(): void {
-    if (++this.steps > this.opts.stepBudget) {
+    // NOTE: steps bound the work, the clock bounds pathological steps (huge tensors of traced ops).
+    if ((++this.steps & 4095) === 0 && now() > this.deadline) {
+      throw new InterpError(`analysis stopped after ${this.opts.timeLimitMs ?? 2000} ms (${this.steps} steps): an endless loop?`, this.cur.file, this.cur.s, this.cur.e, 'budget');
+    }
+    if (this.steps > this.opts.stepBudget) {
       throw new InterpError(`analysis stopped after ${this.opts.stepBudget.toLocaleString('en-US')} steps (an endless loop or very deep recursion?)`, this.cur.file, this.cur.s, this.cur.e, 'budget');
     }
   }
