@@ -33,7 +33,7 @@ export function fmtBytes(n: number | null | undefined): string {
 }
 
 /** Rows merged to a maximum name depth (a block's rows become one line named after the block). */
-export function rowsAtDepth(rows: Row[], depth: number | undefined): Array<Row & { merged?: number }> {
+export function rowsAtDepth(rows: Row[], depth: number | undefined, types: Map<string, string> = new Map()): Array<Row & { merged?: number }> {
   if (depth === undefined) return rows;
   const out: Array<Row & { merged?: number }> = [];
   for (const r of rows) {
@@ -48,14 +48,13 @@ export function rowsAtDepth(rows: Row[], depth: number | undefined): Array<Row &
       last.merged++;
       continue;
     }
-    out.push({ ...r, name, type: '…', merged: 1 });
+    out.push({ ...r, name, type: types.get(name) ?? 'block', merged: 1 });
   }
-  // a block called once contributes its params once even if its rows repeat (shared modules)
   return out;
 }
 
 export function formatTable(report: Report, opts: { depth?: number } = {}): string {
-  const rows = rowsAtDepth(report.rows, opts.depth);
+  const rows = rowsAtDepth(report.rows, opts.depth, new Map(report.modules.map((m) => [m.name, m.type])));
   const head = ['Layer (type)', 'Output Shape', 'Param #', 'MACs'];
   const body = rows.map((r) => [`${r.name || '(model)'} (${r.type})`, fmtShape(r.output), fmtInt(r.params), fmtInt(r.macs)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
