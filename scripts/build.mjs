@@ -12,6 +12,8 @@ const builds = [
   // The extension's analysis worker (worker_threads): the engine off the extension host's thread.
   { ...common, entryPoints: ['extension/analysisWorker.ts'], outfile: 'dist/analysisWorker.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['engine/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
+  // the engine as a library, for the in-process (warm) benchmark
+  { ...common, entryPoints: ['engine/index.ts'], outfile: 'out/bench/engine.js', platform: 'node', format: 'cjs', sourcemap: false },
 ].filter((b) => b.entryPoints.every((e) => existsSync(e)));
 if (existsSync('webview/main.ts')) {
   builds.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife' });

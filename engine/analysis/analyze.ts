@@ -2,9 +2,8 @@
 // with symbolic inputs, and turn the recorded module calls into the report (rows, totals, diagnostics).
 // Never throws for problems in the user's code: they come back as diagnostics.
 import type { AnalyzeOptions, ConfigValue, Diagnostic, Loc, ModuleNode, ParamInfo, Report, Row, Shape, Totals } from '../api';
-import type { ParsedFile } from '../python/ast';
 import { parsePython } from '../python/parse';
-import { Interp } from '../interp/interp';
+import { Interp, MemoryParseCache, type ParseCache } from '../interp/interp';
 import { installBuiltins } from '../interp/builtins';
 import { installStdlib } from '../interp/stdlib';
 import { InterpError, PyClass, PyException, PyFloat, PyInstance, PyList, PyModule, PyTuple, Unknown, type CallCtx, type Value } from '../interp/values';
@@ -16,8 +15,10 @@ import { getRf, setRf } from '../torch/tensorOps';
 import { discover, pickModel } from './discovery';
 import { shapeDiagnostic } from './shapeDiagnostics';
 
-const parseCache = new Map<string, ParsedFile>();
-const PARSE_CACHE_LIMIT = 256;
+let parseCache: ParseCache = new MemoryParseCache();
+
+/** Puts a persistent cache (e.g. the CLI's disk cache) under the in-memory one. */
+export function setParseCache(lower: ParseCache): void { parseCache = new MemoryParseCache(256, lower); }
 
 function now(): number { return typeof performance !== 'undefined' ? performance.now() : Date.now(); }
 
@@ -32,7 +33,6 @@ export interface Analysis {
 }
 
 export function createInterp(opts: Pick<AnalyzeOptions, 'host' | 'searchPaths' | 'stepBudget'>): { it: Interp; rt: TorchRuntime } {
-  if (parseCache.size > PARSE_CACHE_LIMIT) parseCache.clear();
   const it = new Interp({ host: opts.host, searchPaths: opts.searchPaths ?? [], stepBudget: opts.stepBudget ?? 300_000, maxDepth: 150, parseCache });
   installBuiltins(it);
   installStdlib(it);

@@ -2,6 +2,8 @@
 // The only engine file that touches node:* modules; the bundle for the extension never includes it.
 import { readFileSync } from 'node:fs';
 import { runCli } from './cli';
+import { setParseCache } from '../analysis/analyze';
+import { DiskParseCache } from './diskCache';
 
 const cache = new Map<string, string | undefined>();
 const host = {
@@ -13,6 +15,8 @@ const host = {
     return text;
   },
 };
+
+if (!process.env.LAYERLENS_NO_CACHE) setParseCache(new DiskParseCache());
 
 const code = runCli(process.argv.slice(2), {
   host, cwd: process.cwd(),

@@ -32,6 +32,29 @@ export interface Extensions {
   onInstantiate(inst: PyInstance, ctx: CallCtx): void;
 }
 
+/** Where parsed files are kept between analyses (in memory here; the CLI adds a disk cache, like .pyc files). */
+export interface ParseCache {
+  get(path: string, text: string): ParsedFile | undefined;
+  set(path: string, text: string, parsed: ParsedFile): void;
+}
+
+export class MemoryParseCache implements ParseCache {
+  private readonly map = new Map<string, ParsedFile>();
+  constructor(private readonly limit = 256, private readonly next?: ParseCache) {}
+  get(path: string, text: string): ParsedFile | undefined {
+    const hit = this.map.get(path);
+    if (hit && hit.source === text) return hit;
+    const lower = this.next?.get(path, text);
+    if (lower) this.map.set(path, lower);
+    return lower;
+  }
+  set(path: string, text: string, parsed: ParsedFile): void {
+    if (this.map.size >= this.limit) this.map.clear();
+    this.map.set(path, parsed);
+    this.next?.set(path, text, parsed);
+  }
+}
+
 export type NativeModuleFactory = (it: Interp) => PyModule;
 
 const BREAK = 1, CONTINUE = 2;
@@ -44,7 +67,7 @@ export interface InterpOptions {
   maxDepth: number;
   /** Wall-clock limit of one analysis (default 2,000 ms). */
   timeLimitMs?: number;
-  parseCache?: Map<string, ParsedFile>;
+  parseCache?: ParseCache;
 }
 
 interface FileInfo { parsed: ParsedFile; lines: LineIndex }
@@ -105,12 +128,11 @@ export class Interp {
     const text = this.opts.host.readFile(path);
     if (text === undefined) { this.missingFiles.add(path); return undefined; }
     this.filesRead.add(path);
-    const key = path + '\0' + text;
     const t0 = now();
-    let parsed = this.opts.parseCache?.get(key);
+    let parsed = this.opts.parseCache?.get(path, text);
     if (!parsed) {
       parsed = parsePython(path, text);
-      this.opts.parseCache?.set(key, parsed);
+      this.opts.parseCache?.set(path, text, parsed);
     }
     this.parseMs += now() - t0;
     const info = { parsed, lines: new LineIndex(path, text) };
