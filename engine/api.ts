@@ -157,6 +157,8 @@ export interface AnalyzeOptions {
   input?: number[][];
   /** Extra roots for absolute imports (the file's own directory and its package roots are always searched). */
   searchPaths?: string[];
+  /** Trace `forward` in training mode (`layerlens run --mode train`); the summary is always eval mode. */
+  training?: boolean;
   /** Interpreter step budget (default 300,000, ten times what torchvision's largest model needs) — ends runaway loops with a diagnostic. */
   stepBudget?: number;
 }

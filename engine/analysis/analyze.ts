@@ -121,7 +121,7 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
   }
   result.model = model;
   rt.names = new Map(rt.namedModules(model).map(([n, m]) => [m, n]));
-  rt.setTraining(model, false);
+  rt.setTraining(model, opts.training === true);
   // trace forward
   const inputs = input.map((shape) => {
     const t = rt.tensor(shape, 'float32');

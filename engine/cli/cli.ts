@@ -2,16 +2,21 @@
 // running the analysis, and text/JSON output. main.ts binds it to Node's process and file system.
 import type { Diagnostic, Report, SourceHost } from '../api';
 import { runAnalysis } from '../analysis/analyze';
-import { formatTable, toContractJson } from '../analysis/format';
+import { fmtShape, formatTable, toContractJson } from '../analysis/format';
+import { runJson, runModel, type RunReport } from '../run/run';
 
 export interface CliIO {
   host: SourceHost;
+  /** Binary files (weights, inputs); undefined when unreadable. */
+  readBytes(path: string): Uint8Array | undefined;
   cwd: string;
   out(s: string): void;
   err(s: string): void;
 }
 
 export const USAGE = `usage: layerlens summary FILE [--model EXPR] [--input SHAPE]... [--json] [--depth N] [--path DIR]...
+       layerlens run FILE [--model EXPR] (--input SHAPE | --input-file X.safetensors) [--weights W.safetensors]
+                     [--mode train|eval] [--seed N] [--json] [--path DIR]...
 
   FILE            a Python file defining the model
   --model EXPR    Python expression evaluated in FILE's scope: Net, Net(), ResNet(BasicBlock, [2, 2, 2, 2]),
@@ -21,18 +26,26 @@ export const USAGE = `usage: layerlens summary FILE [--model EXPR] [--input SHAP
   --json          print the contract JSON instead of the table
   --depth N       merge rows deeper than N name levels (table only)
   --path DIR      extra root for absolute imports (repeatable)
+  --input-file F  (run) safetensors file with the input tensor named "input"
+  --weights F     (run) safetensors file with the model's full state_dict; omitted: PyTorch's default
+                  initialisation schemes with a seeded generator
+  --mode M        (run) train (batch statistics, running buffers updated) or eval (default)
+  --seed N        (run) seed of the default initialisation and of the generated input (default 0)
 
 exit status: 0 ok, 1 analysis errors (printed as file:line:col), 2 usage errors`;
 
 class UsageError extends Error {}
 
-interface Parsed { cmd: string; file: string; model?: string; input?: number[][]; json: boolean; depth?: number; paths: string[] }
+interface Parsed {
+  cmd: string; file: string; model?: string; input?: number[][]; json: boolean; depth?: number; paths: string[];
+  inputFile?: string; weights?: string; mode: 'train' | 'eval'; seed: number;
+}
 
 export function parseArgs(argv: string[]): Parsed {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') throw new UsageError('');
-  if (cmd !== 'summary') throw new UsageError(`unknown command '${cmd}'`);
-  const p: Parsed = { cmd, file: '', json: false, paths: [] };
+  if (cmd !== 'summary' && cmd !== 'run') throw new UsageError(`unknown command '${cmd}'`);
+  const p: Parsed = { cmd, file: '', json: false, paths: [], mode: 'eval', seed: 0 };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const val = (): string => {
@@ -57,6 +70,10 @@ export function parseArgs(argv: string[]): Parsed {
       case '--json': p.json = true; break;
       case '--depth': { const d = Number(val()); if (!Number.isInteger(d) || d < 0) throw new UsageError('--depth needs a non-negative integer'); p.depth = d; break; }
       case '--path': p.paths.push(val()); break;
+      case '--input-file': p.inputFile = val(); break;
+      case '--weights': p.weights = val(); break;
+      case '--mode': { const m = val(); if (m !== 'train' && m !== 'eval') throw new UsageError(`--mode must be train or eval, not '${m}'`); p.mode = m; break; }
+      case '--seed': { const s = Number(val()); if (!Number.isInteger(s)) throw new UsageError('--seed needs an integer'); p.seed = s; break; }
       case '-h': case '--help': throw new UsageError('');
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
@@ -65,6 +82,7 @@ export function parseArgs(argv: string[]): Parsed {
     }
   }
   if (!p.file) throw new UsageError('missing FILE');
+  if (cmd === 'summary' && (p.inputFile || p.weights)) throw new UsageError('--input-file and --weights belong to `layerlens run`');
   return p;
 }
 
@@ -102,13 +120,46 @@ export function runCli(argv: string[], io: CliIO): number {
   }
   const file = absolute(io.cwd, args.file);
   if (io.host.readFile(file) === undefined) { io.err(`layerlens: cannot read ${args.file}\n`); return 2; }
-  const { report } = runAnalysis({ file, host: io.host, model: args.model, input: args.input, searchPaths: args.paths.map((p) => absolute(io.cwd, p)) });
+  const searchPaths = args.paths.map((p) => absolute(io.cwd, p));
+  if (args.cmd === 'run') return runCommand(args, file, searchPaths, io);
+  const { report } = runAnalysis({ file, host: io.host, model: args.model, input: args.input, searchPaths });
   const usage = report.diagnostics.find((d) => d.code === 'model.choose' || d.code === 'input.missing');
   if (usage) { io.err(`layerlens: ${usage.message}\n`); return 2; }
   const shown = report.diagnostics.filter((d) => d.severity !== 'info' || d.loc?.file === file);
   for (const d of shown) io.err(formatDiagnostic(d) + '\n');
   if (report.rows.length || !hasErrors(report)) io.out((args.json ? toContractJson(report) : formatTable(report, { depth: args.depth })) + '\n');
   return hasErrors(report) ? 1 : 0;
+}
+
+function runCommand(args: Parsed, file: string, searchPaths: string[], io: CliIO): number {
+  const bytes = (what: string, p: string | undefined): Uint8Array | undefined | null => {
+    if (!p) return undefined;
+    const b = io.readBytes(absolute(io.cwd, p));
+    if (!b) { io.err(`layerlens: cannot read ${what} ${p}\n`); return null; }
+    return b;
+  };
+  const weights = bytes('weights file', args.weights);
+  const inputFile = bytes('input file', args.inputFile);
+  if (weights === null || inputFile === null) return 2;
+  const report = runModel({ file, host: io.host, model: args.model, input: args.input, searchPaths, mode: args.mode, weights, inputFile, seed: args.seed });
+  const usage = report.diagnostics.find((d) => d.code === 'model.choose' || d.code === 'input.missing');
+  if (usage) { io.err(`layerlens: ${usage.message}\n`); return 2; }
+  for (const d of report.diagnostics.filter((x) => x.severity !== 'info' || x.loc?.file === file)) io.err(formatDiagnostic(d) + '\n');
+  if (hasErrors(report as unknown as Report)) return 1;
+  io.out((args.json ? runJson(report) : formatRunTable(report)) + '\n');
+  return 0;
+}
+
+function formatRunTable(r: RunReport): string {
+  const f = (x: number | undefined): string => (x === undefined ? '?' : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : x.toFixed(4));
+  const head = ['Layer (type)', 'Output Shape', 'mean', 'std', 'min', 'max', '‖∂L/∂out‖'];
+  const body = r.rows.map((x) => [`${x.name} (${x.type})`, fmtShape(x.output), f(x.stats?.mean), f(x.stats?.std), f(x.stats?.min), f(x.stats?.max), f(x.gradNorm ?? undefined)]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (c: string[]): string => c.map((s, i) => (i === 0 ? s.padEnd(w[i]) : s.padStart(w[i]))).join('  ');
+  const sep = '='.repeat(w.reduce((a, b) => a + b, 0) + 2 * (w.length - 1));
+  return [`Model: ${r.model}    Input: ${r.inputs.map(fmtShape).join(', ')}    Mode: ${r.mode}    loss = sum(output)`, sep, line(head), sep, ...body.map(line), sep,
+    `Output stats: mean ${f(r.outputStats?.mean)}  std ${f(r.outputStats?.std)}  min ${f(r.outputStats?.min)}  max ${f(r.outputStats?.max)}`,
+    `Timings: parse ${r.timings.parseMs} ms, analysis ${r.timings.analysisMs} ms, forward ${r.timings.forwardMs} ms, backward ${r.timings.backwardMs} ms`].join('\n');
 }
 
 function hasErrors(r: Report): boolean { return r.diagnostics.some((d) => d.severity === 'error'); }

@@ -20,6 +20,7 @@ if (!process.env.LAYERLENS_NO_CACHE) setParseCache(new DiskParseCache());
 
 const code = runCli(process.argv.slice(2), {
   host, cwd: process.cwd(),
+  readBytes: (path) => { try { return new Uint8Array(readFileSync(path)); } catch { return undefined; } },
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
 });

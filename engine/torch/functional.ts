@@ -156,6 +156,9 @@ export function interpolate(rt: TorchRuntime, x: TensorV, size: Value, scale: Va
   return out;
 }
 
+/** A Python number (int/float) as a JS number, for op attributes. */
+export function num(v: Value): number { return toNumber(v); }
+
 function toNumber(v: Value): number {
   if (typeof v === 'number') return v;
   if (v && typeof v === 'object' && 'v' in v) return (v as { v: number }).v;
@@ -177,32 +180,38 @@ export function pad(rt: TorchRuntime, x: TensorV, padV: Value, ctx: CallCtx): Te
 }
 
 /** Normalisation layers keep the shape; check the channel/feature dims against the parameters. */
-export function batchNorm(rt: TorchRuntime, x: TensorV, numFeatures: number | null, ctx: CallCtx, what = 'batch_norm'): TensorV {
+export function batchNorm(rt: TorchRuntime, x: TensorV, numFeatures: number | null, ctx: CallCtx, what = 'batch_norm', src?: { inputs: Value[]; attrs: Record<string, unknown> }): TensorV {
   if (x.shape.length < 2) fail(ctx, `${what}: expected at least 2D input (got ${x.shape.length}D input)`);
   const c = x.shape[1];
   if (numFeatures !== null && c !== null && c !== numFeatures) {
     fail(ctx, `running_mean should contain ${c} elements not ${numFeatures}`, 'bnfeatures');
   }
-  return mapData(rt, x, what, undefined, undefined, 2);
+  const out = mapData(rt, x, what, undefined, undefined, 2);
+  if (src) out.src = { op: 'batch_norm', ...src };
+  return out;
 }
 
 export function normLike(rt: TorchRuntime, x: TensorV, op: string, flopsPerElem: number): TensorV {
   return mapData(rt, x, op, undefined, undefined, flopsPerElem);
 }
 
-export function layerNorm(rt: TorchRuntime, x: TensorV, normalized: number[], ctx: CallCtx): TensorV {
+export function layerNorm(rt: TorchRuntime, x: TensorV, normalized: number[], ctx: CallCtx, weight: Value = null, bias: Value = null, eps: Value = null): TensorV {
   const tail = x.shape.slice(x.shape.length - normalized.length);
   if (tail.length !== normalized.length || tail.some((d, i) => d !== null && d !== normalized[i])) {
     fail(ctx, `Given normalized_shape=${shapeStr(normalized)}, expected input with shape [*, ${normalized.join(', ')}], but got input of size${shapeStr(x.shape)}`, 'features');
   }
-  return mapData(rt, x, 'layer_norm', undefined, undefined, 5);
+  const out = mapData(rt, x, 'layer_norm', undefined, undefined, 5);
+  out.src = { op: 'layer_norm', inputs: [x, weight, bias], attrs: { normalized_shape: normalized, eps: eps === null ? 1e-5 : num(eps) } };
+  return out;
 }
 
-export function groupNorm(rt: TorchRuntime, x: TensorV, groups: number, channels: number | null, ctx: CallCtx): TensorV {
+export function groupNorm(rt: TorchRuntime, x: TensorV, groups: number, channels: number | null, ctx: CallCtx, weight: Value = null, bias: Value = null, eps: Value = null): TensorV {
   const c = x.shape[1];
   if (c !== null && c !== undefined && c % groups !== 0) fail(ctx, `Expected number of channels in input to be divisible by num_groups, but got input of shape ${shapeStr(x.shape)} and num_groups=${groups}`);
   if (channels !== null && c !== null && c !== channels) fail(ctx, `Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [${channels}] and input of shape ${shapeStr(x.shape)}`, 'features');
-  return mapData(rt, x, 'group_norm', undefined, undefined, 5);
+  const out = mapData(rt, x, 'group_norm', undefined, undefined, 5);
+  out.src = { op: 'group_norm', inputs: [x, weight, bias], attrs: { num_groups: groups, eps: eps === null ? 1e-5 : num(eps) } };
+  return out;
 }
 
 export function activation(rt: TorchRuntime, x: TensorV, op: string, flops = 1, fn?: (v: number) => number): TensorV {

@@ -25,6 +25,8 @@ export class TensorV {
   isParam = false;
   /** The operation that produced this tensor (absent for inputs, parameters and constants). */
   src?: TraceOp;
+  /** For parameters: the op that made the initial tensor (`zeros`, `randn`, …), used for default initialisation. */
+  init?: TraceOp;
   constructor(public shape: Shape, public dtype: DType = 'float32', public data?: number[]) {}
 }
 

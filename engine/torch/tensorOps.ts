@@ -295,7 +295,7 @@ export function getItem(rt: TorchRuntime, t: TensorV, index: Value, ctx: CallCtx
   }
   void ellipsisAt;
   while (dim < t.shape.length) out.push(t.shape[dim++]);
-  const r = derive(rt, t, out, 'index', { index: pyStr(index) });
+  const r = derive(rt, t, out, 'index', { index });
   if (data) r.data = data;
   else if (t.data && t.shape.length === 1 && index instanceof PySlice && t.shape[0] !== null) r.data = sliceIndices(index, t.shape[0]).map((i) => t.data![i]);
   data = undefined;

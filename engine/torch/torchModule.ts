@@ -53,6 +53,7 @@ export function installTorch(rt: TorchRuntime): void {
     const p = rt.param([...src.shape] as number[], rg !== false);
     p.dtype = src.dtype;
     if (src.data) p.data = src.data;
+    if (src.src) p.init = src.src;
     return p;
   }));
   it.types.set('Tensor', Tensor);
@@ -287,7 +288,10 @@ function buildFunctions(rt: TorchRuntime): Record<string, Value> {
   out.round = fn('round', 'input, decimals=0', (a) => mapData(rt, T(a), 'round', roundHalfEven));
   out.clamp = fn('clamp', 'input, min=None, max=None', (a) => {
     const lo = a.get('min'), hi = a.get('max');
-    return mapData(rt, T(a), 'clamp', (x) => Math.min(hi === null || !isNum(hi!) ? Infinity : numVal(hi!), Math.max(lo === null || !isNum(lo!) ? -Infinity : numVal(lo!), x)), undefined, 2);
+    const min = lo === null || !isNum(lo!) ? -Infinity : numVal(lo!), max = hi === null || !isNum(hi!) ? Infinity : numVal(hi!);
+    const r = mapData(rt, T(a), 'clamp', (x) => Math.min(max, Math.max(min, x)), undefined, 2);
+    r.src = { op: 'clamp', inputs: [T(a)], attrs: { min, max } };
+    return r;
   });
   out.clip = out.clamp;
   out.softmax = fn('softmax', 'input, dim, dtype=None', (a) => F.softmax(rt, T(a), a.get('dim')!, 'softmax'));
@@ -406,14 +410,25 @@ function buildNNFunctional(rt: TorchRuntime): Record<string, Value> {
   out.pad = fn('pad', "input, pad, mode='constant', value=None", (a, ctx) => F.pad(rt, T(a), a.get('pad')!, ctx));
   out.batch_norm = fn('batch_norm', 'input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05', (a, ctx) => {
     const rm = a.get('running_mean');
-    return F.batchNorm(rt, T(a), rm instanceof TensorV ? rm.shape[0] : null, ctx);
+    return F.batchNorm(rt, T(a), rm instanceof TensorV ? rm.shape[0] : null, ctx, 'batch_norm', {
+      inputs: [T(a), a.get('weight')!, a.get('bias')!, rm!, a.get('running_var')!],
+      attrs: { eps: F.num(a.get('eps')!), momentum: F.num(a.get('momentum')!), training: a.get('training') === true || !(rm instanceof TensorV) },
+    });
   });
-  out.layer_norm = fn('layer_norm', 'input, normalized_shape, weight=None, bias=None, eps=1e-05', (a, ctx) => F.layerNorm(rt, T(a), intList(a.get('normalized_shape')!, 'normalized_shape'), ctx));
-  out.group_norm = fn('group_norm', 'input, num_groups, weight=None, bias=None, eps=1e-05', (a, ctx) => F.groupNorm(rt, T(a), toInt(a.get('num_groups')!, 'num_groups'), null, ctx));
+  out.layer_norm = fn('layer_norm', 'input, normalized_shape, weight=None, bias=None, eps=1e-05', (a, ctx) => F.layerNorm(rt, T(a), intList(a.get('normalized_shape')!, 'normalized_shape'), ctx, a.get('weight')!, a.get('bias')!, a.get('eps')!));
+  out.group_norm = fn('group_norm', 'input, num_groups, weight=None, bias=None, eps=1e-05', (a, ctx) => F.groupNorm(rt, T(a), toInt(a.get('num_groups')!, 'num_groups'), null, ctx, a.get('weight')!, a.get('bias')!, a.get('eps')!));
   out.instance_norm = fn('instance_norm', 'input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-05', (a) => F.normLike(rt, T(a), 'instance_norm', 5));
   out.local_response_norm = fn('local_response_norm', 'input, size, alpha=0.0001, beta=0.75, k=1.0', (a) => F.normLike(rt, T(a), 'local_response_norm', 8));
   out.normalize = fn('normalize', 'input, p=2.0, dim=1, eps=1e-12, out=None', (a) => F.normLike(rt, T(a), 'normalize', 3));
-  const act = (name: string, sig: string, flops: number): void => { out[name] = fn(name, sig, (a) => F.activation(rt, T(a), name, flops)); };
+  const act = (name: string, sig: string, flops: number): void => {
+    out[name] = fn(name, sig, (a) => {
+      const r = F.activation(rt, T(a), name.replace(/_$/, ''), flops);
+      const attrs: Record<string, unknown> = {};
+      for (const [k, v] of a) if (k !== 'input' && k !== 'inplace') attrs[k] = v instanceof TensorV ? v : typeof v === 'string' ? v : F.num(v);
+      r.src = { op: name.replace(/_$/, ''), inputs: [T(a), ...(a.get('weight') instanceof TensorV ? [a.get('weight')!] : [])], attrs };
+      return r;
+    });
+  };
   act('relu', 'input, inplace=False', 1); act('relu_', 'input', 1); act('relu6', 'input, inplace=False', 2); act('elu', 'input, alpha=1.0, inplace=False', 3);
   act('selu', 'input, inplace=False', 3); act('celu', 'input, alpha=1.0, inplace=False', 3); act('leaky_relu', 'input, negative_slope=0.01, inplace=False', 2);
   act('gelu', "input, approximate='none'", 8); act('silu', 'input, inplace=False', 4); act('mish', 'input, inplace=False', 6);

@@ -11,7 +11,7 @@ const root = resolve(__dirname, '../..');
 
 function cli(args: string[]): { code: number; out: string; err: string } {
   let out = '', err = '';
-  const code = runCli(args, { host: diskHost(), cwd: root, out: (s) => { out += s; }, err: (s) => { err += s; } });
+  const code = runCli(args, { host: diskHost(), cwd: root, readBytes: (p) => { try { return new Uint8Array(require('node:fs').readFileSync(p)); } catch { return undefined; } }, out: (s) => { out += s; }, err: (s) => { err += s; } });
   return { code, out, err };
 }
 

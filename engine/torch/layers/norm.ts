@@ -1,7 +1,7 @@
 // Normalisation layers: BatchNorm1d/2d/3d, LayerNorm, GroupNorm, InstanceNorm1d/2d/3d, LocalResponseNorm.
 // Parameters γ (weight) and β (bias); BatchNorm's running_mean/running_var/num_batches_tracked are buffers.
 import { PyFloat, PyTuple } from '../../interp/values';
-import { batchNorm, fail, groupNorm, layerNorm, normLike } from '../functional';
+import { batchNorm, fail, groupNorm, layerNorm, normLike, num } from '../functional';
 import { intList, toBool, toInt, toTensor } from '../sig';
 import { shapeStr } from '../tensor';
 import type { LayerSpec } from './spec';
@@ -27,7 +27,10 @@ function bnSpec(nd: number): LayerSpec {
       const x = toTensor(m.a.get('input')!, 'input');
       const want = nd === 1 ? [2, 3] : [nd + 2];
       if (!want.includes(x.shape.length)) fail(m.ctx, `expected ${want.map((d) => `${d}D`).join(' or ')} input (got ${x.shape.length}D input)`);
-      return batchNorm(m.rt, x, toInt(m.get('num_features'), 'num_features'), m.ctx);
+      return batchNorm(m.rt, x, toInt(m.get('num_features'), 'num_features'), m.ctx, 'batch_norm', {
+        inputs: [x, m.get('weight'), m.get('bias'), m.get('running_mean'), m.get('running_var')],
+        attrs: { eps: num(m.get('eps')), momentum: m.get('momentum') === null ? null : num(m.get('momentum')), training: m.self.mod!.training || m.get('running_mean') === null, module: m.self },
+      });
     },
   };
 }
@@ -64,7 +67,7 @@ export const normSpecs: LayerSpec[] = [
       m.set('normalized_shape', new PyTuple(shape)); m.set('eps', m.a.get('eps')!); m.set('elementwise_affine', affine);
       m.param('weight', shape, affine); m.param('bias', shape, affine);
     },
-    forward: (m) => layerNorm(m.rt, toTensor(m.a.get('input')!, 'input'), intList(m.get('normalized_shape'), 'normalized_shape'), m.ctx),
+    forward: (m) => layerNorm(m.rt, toTensor(m.a.get('input')!, 'input'), intList(m.get('normalized_shape'), 'normalized_shape'), m.ctx, m.get('weight'), m.get('bias'), m.get('eps')),
   },
   {
     name: 'GroupNorm', kind: 'norm', sig: 'num_groups, num_channels, eps=1e-05, affine=True, device=None, dtype=None',
@@ -76,7 +79,7 @@ export const normSpecs: LayerSpec[] = [
       m.set('num_groups', g); m.set('num_channels', c); m.set('eps', m.a.get('eps')!); m.set('affine', affine);
       m.param('weight', [c], affine); m.param('bias', [c], affine);
     },
-    forward: (m) => groupNorm(m.rt, toTensor(m.a.get('input')!, 'input'), toInt(m.get('num_groups'), 'num_groups'), toInt(m.get('num_channels'), 'num_channels'), m.ctx),
+    forward: (m) => groupNorm(m.rt, toTensor(m.a.get('input')!, 'input'), toInt(m.get('num_groups'), 'num_groups'), toInt(m.get('num_channels'), 'num_channels'), m.ctx, m.get('weight'), m.get('bias'), m.get('eps')),
   },
   {
     name: 'LocalResponseNorm', kind: 'norm', sig: 'size, alpha=0.0001, beta=0.75, k=1.0',

@@ -1,0 +1,273 @@
+// The second execution of a traced forward: every symbolic tensor the interpreter recorded is replayed
+// with real numbers through the kernels of engine/ops, building the autograd graph as it goes.
+// One trace, two executions: shapes came from the interpreter, values come from here.
+import { PyFloat, PyList, PySlice, PyTuple, PyEllipsis, PyInstance, type Value } from '../interp/values';
+import { TensorV } from '../torch/tensor';
+import { ops } from '../ops/registry';
+import { batchNormBuffersAfter } from '../ops/batchNorm';
+import { broadcastTo, sumToShape, type NdArray } from '../ops/tensor';
+import { leaf, node, type GradNode } from '../autograd/graph';
+
+export type Mode = 'train' | 'eval';
+
+function jsNum(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v instanceof PyFloat) return v.v;
+  throw new Error(`expected a number, got ${String(v)}`);
+}
+
+const nd = (shape: number[], data: Float32Array): NdArray => ({ shape, data });
+
+export class ExecError extends Error {}
+
+/** Replays traced tensors numerically. Parameters and buffers come from `state` (by TensorV). */
+export class Executor {
+  readonly nodes = new Map<TensorV, GradNode>();
+  /** Buffers updated in train mode (running statistics), by the buffer's TensorV. */
+  readonly buffersAfter = new Map<TensorV, NdArray>();
+  /** Modules whose buffers a train-mode forward updated, with their buffer tensors. */
+  readonly bnUpdates = new Map<PyInstance, { mean: TensorV; var: TensorV }>();
+
+  constructor(readonly mode: Mode, readonly state: Map<TensorV, NdArray>, readonly seed = 0) {}
+
+  /** Evaluates `roots` and everything they depend on, in the order the forward pass created them. */
+  run(roots: TensorV[]): void {
+    const todo: TensorV[] = [];
+    const seen = new Set<TensorV>();
+    const stack = [...roots];
+    while (stack.length) {
+      const t = stack.pop()!;
+      if (seen.has(t)) continue;
+      seen.add(t);
+      todo.push(t);
+      for (const i of t.src?.inputs ?? []) for (const x of tensorsOf(i)) if (!seen.has(x)) stack.push(x);
+    }
+    todo.sort((a, b) => a.id - b.id);
+    for (const t of todo) this.value(t);
+  }
+
+  value(t: TensorV): GradNode {
+    const known = this.nodes.get(t);
+    if (known) return known;
+    let n: GradNode;
+    if (!t.src) {
+      const v = this.state.get(t) ?? (t.data ? nd(t.shape as number[], Float32Array.from(t.data)) : undefined);
+      if (!v) throw new ExecError(`no value for a tensor of shape [${t.shape.join(', ')}] (a parameter or buffer missing from the weights?)`);
+      // every leaf takes part in backward: row gradients are wanted even when parameters are frozen
+      n = leaf(t.isParam ? 'param' : 'input', v, true);
+    } else {
+      n = this.apply(t);
+    }
+    this.nodes.set(t, n);
+    return n;
+  }
+
+  private arg(v: Value): GradNode | null { return v instanceof TensorV ? this.value(v) : null; }
+
+  private apply(t: TensorV): GradNode {
+    const { op, inputs, attrs = {} } = t.src!;
+    const shape = t.shape as number[];
+    const x = inputs[0] instanceof TensorV ? this.value(inputs[0]) : null;
+    const unaryKernel = (name: keyof typeof ops, a: object = {}): GradNode => {
+      const k = ops[name] as unknown as { forward: (args: object, attrs: object) => NdArray; backward: (g: NdArray, args: object, attrs: object) => Record<string, NdArray> };
+      const args = { input: x!.value };
+      return node(op, k.forward(args, a), [x], (g) => [k.backward(g, args, a).input]);
+    };
+    switch (op) {
+      case 'conv1d': case 'conv2d': case 'conv_transpose1d': case 'conv_transpose2d': case 'linear': {
+        const w = this.arg(inputs[1])!, b = this.arg(inputs[2]);
+        const k = ops[op as 'conv2d'] as unknown as { forward: (a: object, b: object) => NdArray; backward: (g: NdArray, a: object, b: object) => { input: NdArray; weight: NdArray; bias?: NdArray } };
+        const args = { input: x!.value, weight: w.value, ...(b ? { bias: b.value } : {}) };
+        const a = op === 'linear' ? {} : convAttrs(op, attrs);
+        return node(op, k.forward(args, a), [x, w, b], (g) => { const r = k.backward(g, args, a); return [r.input, r.weight, r.bias]; });
+      }
+      case 'batch_norm': return this.batchNorm(t, x!);
+      case 'layer_norm': case 'group_norm': {
+        const w = this.arg(inputs[1]), b = this.arg(inputs[2]);
+        const k = ops[op] as unknown as { forward: (a: object, b: object) => NdArray; backward: (g: NdArray, a: object, b: object) => { input: NdArray; weight?: NdArray; bias?: NdArray } };
+        const args = { input: x!.value, ...(w ? { weight: w.value } : {}), ...(b ? { bias: b.value } : {}) };
+        return node(op, k.forward(args, attrs), [x, w, b], (g) => { const r = k.backward(g, args, attrs); return [r.input, r.weight, r.bias]; });
+      }
+      case 'relu': case 'relu6': case 'sigmoid': case 'tanh': case 'silu': case 'mish': case 'hardswish': case 'hardsigmoid': case 'selu':
+        return unaryKernel(op);
+      case 'leakyrelu': case 'leaky_relu': return unaryKernel('leaky_relu', { negative_slope: jsNum(attrs.negative_slope ?? 0.01) });
+      case 'elu': return unaryKernel('elu', { alpha: jsNum(attrs.alpha ?? 1) });
+      case 'celu': return unaryKernel('celu', { alpha: jsNum(attrs.alpha ?? 1) });
+      case 'gelu': return unaryKernel('gelu', { approximate: String(attrs.approximate ?? 'none') });
+      case 'softplus': return unaryKernel('softplus', { beta: jsNum(attrs.beta ?? 1), threshold: jsNum(attrs.threshold ?? 20) });
+      case 'softmax': case 'log_softmax': return unaryKernel(op, { dim: jsNum(attrs.dim) });
+      case 'local_response_norm': return unaryKernel('local_response_norm', { size: jsNum(attrs.size), alpha: jsNum(attrs.alpha ?? 1e-4), beta: jsNum(attrs.beta ?? 0.75), k: jsNum(attrs.k ?? 1) });
+      case 'max_pool1d': case 'max_pool2d': case 'avg_pool1d': case 'avg_pool2d': {
+        const a = attrs as { kernel: number[]; stride: number[]; padding: number[]; dilation: number[]; ceilMode: boolean; countIncludePad?: boolean };
+        const common = { kernel_size: a.kernel, stride: a.stride, padding: a.padding, ceil_mode: a.ceilMode };
+        return unaryKernel(op, op.startsWith('max') ? { ...common, dilation: a.dilation } : { ...common, count_include_pad: a.countIncludePad ?? true });
+      }
+      case 'adaptive_avg_pool1d': case 'adaptive_avg_pool2d': case 'adaptive_max_pool1d': case 'adaptive_max_pool2d':
+        return unaryKernel(op, { output_size: (attrs.outputSize as number[]).length === 1 ? (attrs.outputSize as number[])[0] : attrs.outputSize });
+      case 'dropout': return unaryKernel('dropout', { p: jsNum(attrs.p ?? 0.5), training: this.mode === 'train' && attrs.training !== false, seed: this.seed + t.id });
+      case '+': case '-': case '*': case '/': return this.binary(op, inputs, shape);
+      case 'matmul': case 'mm': case 'bmm': {
+        const y = this.arg(inputs[1])!;
+        const k = ops[op === 'bmm' ? 'bmm' : 'matmul'] as unknown as { forward: (a: object) => NdArray; backward: (g: NdArray, a: object) => { input: NdArray; other: NdArray } };
+        const args = { input: x!.value, other: y.value };
+        return node(op, k.forward(args), [x, y], (g) => { const r = k.backward(g, args); return [r.input, r.other]; });
+      }
+      case 'cat': {
+        const parts = inputs.map((v) => this.arg(v)!);
+        const a = { dim: jsNum(attrs.dim) };
+        const args = { tensors: parts.map((p) => p.value) };
+        return node(op, ops.cat.forward(args, a), parts, (g) => ops.cat.backward(g, args, a).tensors);
+      }
+      case 'split': {
+        const a = { split_size_or_sections: attrs.sizes as number[], dim: jsNum(attrs.dim) };
+        const idx = jsNum(attrs.index);
+        const pieces = ops.split.forward({ input: x!.value }, a);
+        return node(op, pieces[idx], [x], (g) => {
+          const grads = pieces.map((p, i) => (i === idx ? g : null));
+          return [ops.split.backward(grads as never, { input: x!.value }, a).input];
+        });
+      }
+      case 'permute': case 'transpose': {
+        const dims = attrs.dims as number[];
+        if (op === 'transpose' && dims.length === 2) return unaryKernel('transpose', { dim0: dims[0], dim1: dims[1] });
+        return unaryKernel('permute', { dims });
+      }
+      case 'flatten': case 'reshape': case 'view': case 'squeeze': case 'unsqueeze': case 'contiguous': case 'clone': case 'detach': case 'to':
+        return node(op, nd(shape, x!.value.data), [x], (g) => [nd(x!.value.shape, g.data)]);
+      case 'expand': {
+        const v = broadcastTo(x!.value, shape);
+        return node(op, v, [x], (g) => [sumToShape(g, x!.value.shape)]);
+      }
+      case 'sum': case 'mean': {
+        const dims = attrs.dims as number[] | null;
+        return unaryKernel(op, { dim: dims, keepdim: attrs.keepdim === true });
+      }
+      case 'index': return this.index(t, x!, attrs.index as Value);
+      case 'neg': return this.map(op, x!, (v) => -v, () => -1);
+      case 'exp': return this.map(op, x!, Math.exp, (v, y) => y);
+      case 'abs': return this.map(op, x!, Math.abs, (v) => Math.sign(v));
+      case 'clamp': {
+        const lo = jsNum(attrs.min), hi = jsNum(attrs.max);
+        return this.map(op, x!, (v) => Math.min(hi, Math.max(lo, v)), (v) => (v > lo && v < hi ? 1 : 0));
+      }
+      default:
+        throw new ExecError(`no numeric kernel for op '${op}' yet`);
+    }
+  }
+
+  private map(op: string, x: GradNode, f: (v: number) => number, df: (v: number, y: number) => number): GradNode {
+    const xs = x.value.data;
+    const out = new Float32Array(xs.length);
+    for (let i = 0; i < xs.length; i++) out[i] = f(xs[i]);
+    return node(op, nd(x.value.shape, out), [x], (g) => {
+      const r = new Float32Array(xs.length);
+      for (let i = 0; i < xs.length; i++) r[i] = g.data[i] * df(xs[i], out[i]);
+      return [nd(x.value.shape, r)];
+    });
+  }
+
+  private binary(op: string, inputs: Value[], shape: number[]): GradNode {
+    const name = ({ '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' } as const)[op as '+'];
+    const operand = (v: Value): { n: GradNode | null; a: NdArray } => {
+      if (v instanceof TensorV) { const n = this.value(v); return { n, a: n.value }; }
+      return { n: null, a: nd([], Float32Array.of(jsNum(v))) };
+    };
+    const [a, b] = [operand(inputs[0]), operand(inputs[1])];
+    const k = ops[name] as unknown as { forward: (x: object) => NdArray; backward: (g: NdArray, x: object) => { input: NdArray; other: NdArray } };
+    const args = { input: a.a, other: b.a };
+    const out = k.forward(args);
+    if (out.shape.join() !== shape.join()) throw new ExecError(`${op}: replay produced [${out.shape}] where the trace had [${shape}]`);
+    return node(name, out, [a.n, b.n], (g) => { const r = k.backward(g, args); return [r.input, r.other]; });
+  }
+
+  private batchNorm(t: TensorV, x: GradNode): GradNode {
+    const { inputs, attrs = {} } = t.src!;
+    const [w, b, rm, rv] = [inputs[1], inputs[2], inputs[3], inputs[4]].map((v) => (v instanceof TensorV ? this.value(v) : null));
+    const module = attrs.module as PyInstance | undefined;
+    const training = this.mode === 'train' || attrs.training === true;
+    const bufMean = inputs[3] instanceof TensorV ? inputs[3] : undefined;
+    const bufVar = inputs[4] instanceof TensorV ? inputs[4] : undefined;
+    const curMean = bufMean ? this.buffersAfter.get(bufMean) ?? rm!.value : undefined;
+    const curVar = bufVar ? this.buffersAfter.get(bufVar) ?? rv!.value : undefined;
+    const args = {
+      input: x.value, ...(w ? { weight: w.value } : {}), ...(b ? { bias: b.value } : {}),
+      ...(curMean ? { running_mean: curMean } : {}), ...(curVar ? { running_var: curVar } : {}),
+    };
+    const a = { training, momentum: attrs.momentum === null ? null : jsNum(attrs.momentum ?? 0.1), eps: jsNum(attrs.eps ?? 1e-5) };
+    const out = ops.batch_norm.forward(args as never, a);
+    if (training && bufMean && bufVar && curMean && curVar) {
+      const after = batchNormBuffersAfter(args as never, a);
+      this.buffersAfter.set(bufMean, after.running_mean!);
+      this.buffersAfter.set(bufVar, after.running_var!);
+      if (module) this.bnUpdates.set(module, { mean: bufMean, var: bufVar });
+    }
+    return node('batch_norm', out, [x, w, b], (g) => {
+      const r = ops.batch_norm.backward(g, args as never, a) as { input: NdArray; weight?: NdArray; bias?: NdArray };
+      return [r.input, r.weight, r.bias];
+    });
+  }
+
+  /** Basic indexing: ints, slices, None and Ellipsis (advanced indexing is not replayed). */
+  private index(t: TensorV, x: GradNode, index: Value): GradNode {
+    const src = x.value;
+    const items = index instanceof PyTuple ? index.items : [index];
+    const inShape = src.shape;
+    const sel: number[][] = [];
+    let dim = 0;
+    const consumed = items.filter((v) => v !== null && !(v instanceof PyEllipsis)).length;
+    for (const it of items) {
+      if (it instanceof PyEllipsis) { for (let j = 0; j < inShape.length - consumed; j++) { sel.push(range(inShape[dim])); dim++; } continue; }
+      if (it === null) continue;
+      const n = inShape[dim];
+      if (typeof it === 'number' || typeof it === 'boolean') { const i = jsNum(it); sel.push([i < 0 ? i + n : i]); dim++; continue; }
+      if (it instanceof PySlice) { sel.push(sliceIdx(it, n)); dim++; continue; }
+      if (it instanceof PyList) { sel.push(it.items.map((v) => { const i = jsNum(v); return i < 0 ? i + n : i; })); dim++; continue; }
+      throw new ExecError('tensor indexing with tensors is not replayed numerically yet');
+    }
+    while (dim < inShape.length) { sel.push(range(inShape[dim])); dim++; }
+    const strides = inShape.map((_, i) => inShape.slice(i + 1).reduce((p, q) => p * q, 1));
+    const count = sel.reduce((p, s) => p * s.length, 1);
+    const offsets = new Int32Array(count);
+    let k = 0;
+    const walk = (d: number, base: number): void => {
+      if (d === sel.length) { offsets[k++] = base; return; }
+      for (const i of sel[d]) walk(d + 1, base + i * strides[d]);
+    };
+    walk(0, 0);
+    const out = new Float32Array(count);
+    for (let i = 0; i < count; i++) out[i] = src.data[offsets[i]];
+    return node('index', nd(t.shape as number[], out), [x], (g) => {
+      const r = new Float32Array(src.data.length);
+      for (let i = 0; i < count; i++) r[offsets[i]] += g.data[i];
+      return [nd(src.shape, r)];
+    });
+  }
+}
+
+function range(n: number): number[] { return Array.from({ length: n }, (_, i) => i); }
+
+function sliceIdx(s: PySlice, n: number): number[] {
+  const step = s.step === null ? 1 : jsNum(s.step);
+  const norm = (v: Value, d: number): number => { if (v === null) return d; let i = jsNum(v); if (i < 0) i += n; return Math.max(step > 0 ? 0 : -1, Math.min(i, step > 0 ? n : n - 1)); };
+  const out: number[] = [];
+  if (step > 0) for (let i = norm(s.lo, 0); i < norm(s.hi, n); i += step) out.push(i);
+  else for (let i = norm(s.lo, n - 1); i > norm(s.hi, -1); i += step) out.push(i);
+  return out;
+}
+
+function convAttrs(op: string, attrs: Record<string, unknown>): object {
+  const pads = attrs.padding as Array<[number, number]> | number[];
+  const padding = Array.isArray(pads) && Array.isArray(pads[0])
+    ? ((pads as Array<[number, number]>).every(([a, b]) => a === b) ? (pads as Array<[number, number]>).map(([a]) => a) : op === 'conv2d' ? pads : 'same')
+    : pads;
+  const out: Record<string, unknown> = { stride: attrs.stride, padding, dilation: attrs.dilation, groups: attrs.groups };
+  if (op.startsWith('conv_transpose')) out.output_padding = attrs.outputPadding;
+  return out;
+}
+
+export function tensorsOf(v: Value | unknown): TensorV[] {
+  if (v instanceof TensorV) return [v];
+  if (v instanceof PyTuple || v instanceof PyList) return v.items.flatMap(tensorsOf);
+  return [];
+}

@@ -1,0 +1,179 @@
+// `layerlens run`: analyse the model in the requested mode, load or initialise its state, replay the
+// trace with real numbers, back-propagate loss = sum(output), and report per-row statistics and gradient
+// norms (the contract of test/fixtures/README.md). Bad weights files become diagnostics, never crashes.
+import type { AnalyzeOptions, Diagnostic, Report, Row, Shape } from '../api';
+import { runAnalysis, firstTensor } from '../analysis/analyze';
+import { TensorV, numel } from '../torch/tensor';
+import { PyInstance, type Value } from '../interp/values';
+import { parseSafetensors, loadStateDict, type SafeTensor } from '../io/safetensors';
+import { Executor, ExecError, tensorsOf, type Mode } from './execute';
+import { backward } from '../autograd/graph';
+import type { NdArray } from '../ops/tensor';
+import { initialState, Rng } from './init';
+
+export interface RunOptions extends AnalyzeOptions {
+  mode: Mode;
+  /** safetensors bytes of the full state_dict. */
+  weights?: Uint8Array;
+  /** safetensors bytes holding the input tensor(s) (`input`, or `input0`, `input1`, …). */
+  inputFile?: Uint8Array;
+  seed?: number;
+}
+
+export interface Stats { mean: number; std: number; min: number; max: number }
+
+export interface RunRow extends Row {
+  stats: Stats | null;
+  gradNorm: number | null;
+  runningMean?: number[];
+  runningVar?: number[];
+}
+
+export interface RunReport extends Omit<Report, 'rows'> {
+  mode: Mode;
+  rows: RunRow[];
+  outputStats: Stats | null;
+  timings: Report['timings'] & { forwardMs: number; backwardMs: number };
+}
+
+function now(): number { return typeof performance !== 'undefined' ? performance.now() : Date.now(); }
+
+export function stats(a: NdArray): Stats {
+  const d = a.data;
+  let sum = 0, min = Infinity, max = -Infinity;
+  for (let i = 0; i < d.length; i++) { const v = d[i]; sum += v; if (v < min) min = v; if (v > max) max = v; }
+  const mean = sum / d.length;
+  let sq = 0;
+  for (let i = 0; i < d.length; i++) { const e = d[i] - mean; sq += e * e; }
+  return { mean, std: Math.sqrt(sq / d.length), min, max };
+}
+
+export function l2(a: NdArray): number {
+  let s = 0;
+  for (let i = 0; i < a.data.length; i++) s += a.data[i] * a.data[i];
+  return Math.sqrt(s);
+}
+
+function toNd(t: SafeTensor): NdArray { return { shape: [...t.shape], data: t.data }; }
+
+export function runModel(opts: RunOptions): RunReport {
+  const diagnostics: Diagnostic[] = [];
+  let inputs = opts.input;
+  let inputData: NdArray[] | undefined;
+  if (opts.inputFile) {
+    try {
+      const file = parseSafetensors(opts.inputFile);
+      const named = file.get('input') ? [file.get('input')!] : [...file.keys()].filter((k) => /^input\d+$/.test(k)).sort().map((k) => file.get(k)!);
+      if (!named.length) throw new Error(`the input file holds no tensor named 'input' (it has: ${[...file.keys()].join(', ') || 'none'})`);
+      inputData = named.map(toNd);
+      inputs = inputData.map((t) => t.shape);
+    } catch (e) {
+      diagnostics.push({ severity: 'error', code: 'input.file', message: `bad input file: ${(e as Error).message}` });
+    }
+  }
+  const analysis = runAnalysis({ ...opts, input: inputs, training: opts.mode === 'train' });
+  const base = analysis.report;
+  const out: RunReport = {
+    ...base, mode: opts.mode, rows: base.rows.map((r) => ({ ...r, stats: null, gradNorm: null })), outputStats: null,
+    diagnostics: [...base.diagnostics, ...diagnostics],
+    timings: { ...base.timings, forwardMs: 0, backwardMs: 0 },
+  };
+  const model = analysis.model;
+  const rt = analysis.rt;
+  if (!model || diagnostics.length || out.diagnostics.some((d) => d.severity === 'error')) return out;
+  // parameters and buffers by state_dict key
+  const keyed = new Map<string, TensorV>();
+  for (const [k, p] of rt.namedParameters(model)) keyed.set(k, p);
+  for (const [k, b] of rt.namedBuffers(model)) if (!(b as TensorV & { nonPersistent?: boolean }).nonPersistent) keyed.set(k, b);
+  const state = new Map<TensorV, NdArray>();
+  const rng = new Rng(opts.seed ?? 0);
+  if (opts.weights) {
+    let report;
+    try {
+      report = loadStateDict(new Map([...keyed].map(([k, t]) => [k, t.shape as number[]])), opts.weights);
+    } catch (e) {
+      out.diagnostics.push({ severity: 'error', code: 'weights', message: `bad weights file: ${(e as Error).message}` });
+      return out;
+    }
+    if (report.messages.length) {
+      out.diagnostics.push({ severity: 'error', code: 'weights', message: `Error(s) in loading state_dict for ${model.cls.name}:\n\t${report.messages.join('\n\t')}` });
+      return out;
+    }
+    for (const [k, t] of report.loaded) { const tv = keyed.get(k); if (tv) state.set(tv, toNd(t)); }
+  } else {
+    for (const [tv, v] of initialState(rt, model, rng)) state.set(tv, v);
+  }
+  // inputs
+  const inputTensors = analysis.inputs;
+  inputTensors.forEach((t, i) => {
+    const d = inputData?.[i] ?? { shape: t.shape as number[], data: rng.normalArray(numel(t.shape) ?? 0) };
+    state.set(t, d);
+  });
+  const exec = new Executor(opts.mode, state, opts.seed ?? 0);
+  const outputT = firstTensor(analysis.outputValue ?? null);
+  const rowOutputs = rt.records.map((r) => tensorsOf(r.output)[0]).filter((t): t is TensorV => !!t);
+  const t0 = now();
+  try {
+    exec.run([...rowOutputs, ...(outputT ? [outputT] : [])]);
+  } catch (e) {
+    out.diagnostics.push({ severity: 'error', code: 'run', message: e instanceof ExecError || e instanceof Error ? e.message : String(e) });
+    return out;
+  }
+  const t1 = now();
+  out.timings.forwardMs = Math.round((t1 - t0) * 100) / 100;
+  if (!outputT) { out.diagnostics.push({ severity: 'error', code: 'run', message: 'the model returned no tensor' }); return out; }
+  const outNode = exec.value(outputT);
+  const rowNodes = new Set(rowOutputs.map((t) => exec.value(t)));
+  let grads: Map<unknown, NdArray>;
+  try {
+    grads = backward(outNode, { shape: outNode.value.shape, data: new Float32Array(outNode.value.data.length).fill(1) }, (n) => rowNodes.has(n));
+  } catch (e) {
+    out.diagnostics.push({ severity: 'error', code: 'run', message: (e as Error).message });
+    return out;
+  }
+  out.timings.backwardMs = Math.round((now() - t1) * 100) / 100;
+  out.outputStats = stats(outNode.value);
+  rt.records.forEach((r, i) => {
+    const t = tensorsOf(r.output)[0];
+    const row = out.rows[i];
+    if (!t) return;
+    const n = exec.value(t);
+    row.stats = stats(n.value);
+    const g = grads.get(n);
+    row.gradNorm = g ? l2(g) : 0;
+    const upd = opts.mode === 'train' ? exec.bnUpdates.get(r.inst) : undefined;
+    if (upd) {
+      row.runningMean = Array.from(exec.buffersAfter.get(upd.mean)!.data);
+      row.runningVar = Array.from(exec.buffersAfter.get(upd.var)!.data);
+    }
+  });
+  return out;
+}
+
+/** The `layerlens run --json` document: the summary contract plus stats, gradNorm and buffers. */
+export function runJson(r: RunReport): string {
+  const num = (x: number): string => (Number.isInteger(x) ? x.toFixed(1) : String(x));
+  const st = (s: Stats | null): string => (s ? `{"mean": ${num(s.mean)}, "std": ${num(s.std)}, "min": ${num(s.min)}, "max": ${num(s.max)}}` : 'null');
+  const shape = (s: Shape | null): string => (s ? `[${s.map((d) => (d === null ? 'null' : d)).join(', ')}]` : 'null');
+  const layers = r.rows.map((row) => {
+    const lines = [
+      `"name": ${JSON.stringify(row.name)}`, `"type": ${JSON.stringify(row.type)}`, `"output": ${shape(row.output)}`,
+      `"params": ${row.params}`, `"macs": ${row.macs}`, `"stats": ${st(row.stats)}`, `"gradNorm": ${row.gradNorm === null ? 'null' : num(row.gradNorm)}`,
+    ];
+    if (row.runningMean) lines.push(`"runningMean": [${row.runningMean.map(num).join(', ')}]`, `"runningVar": [${row.runningVar!.map(num).join(', ')}]`);
+    return `    {\n      ${lines.join(',\n      ')}\n    }`;
+  });
+  return [
+    '{',
+    `  "model": ${JSON.stringify(r.model)},`,
+    `  "inputs": ${JSON.stringify(r.inputs).replace(/,/g, ', ')},`,
+    `  "mode": "${r.mode}",`,
+    `  "layers": [\n${layers.join(',\n')}\n  ],`,
+    `  "totals": {"params": ${r.totals.params}, "trainableParams": ${r.totals.trainableParams}, "macs": ${r.totals.macs}},`,
+    `  "outputStats": ${st(r.outputStats)},`,
+    `  "timings": {"parseMs": ${r.timings.parseMs}, "analysisMs": ${r.timings.analysisMs}, "forwardMs": ${r.timings.forwardMs}, "backwardMs": ${r.timings.backwardMs}}`,
+    '}',
+  ].join('\n');
+}
+
+export type { Value, PyInstance };
