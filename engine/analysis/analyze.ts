@@ -146,7 +146,8 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
   const first = firstTensor(out);
   report.output = first ? [...first.shape] : null;
   if (!first && out instanceof Unknown) {
-    report.diagnostics.push({ severity: 'info', code: 'unknown', message: `the model's output is unknown: ${out.reason}` });
+    const loc = it.locOf(out.file, out.s, out.e);
+    report.diagnostics.push({ severity: 'info', code: 'unknown', message: `the model's output is unknown: ${out.reason}`, ...(loc ? { loc } : {}) });
   }
   const ownerOf = new Map<TensorV, string>();
   for (const [name, p] of rt.namedParameters(model)) ownerOf.set(p, name);
