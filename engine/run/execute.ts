@@ -144,6 +144,19 @@ export class Executor {
         return unaryKernel(op, { dim: dims, keepdim: attrs.keepdim === true });
       }
       case 'index': return this.index(t, x!, attrs.index as Value);
+      case 'upsample_nearest': case 'upsample_bilinear': {
+        const scale = attrs.scale as number[] | null;
+        const a = { ...(scale ? { scale_factor: scale } : { size: attrs.size as number[] }) };
+        if (op === 'upsample_nearest') return unaryKernel('upsample_nearest', a);
+        return unaryKernel('upsample_bilinear2d', { ...a, align_corners: attrs.alignCorners === true });
+      }
+      case 'pad': return this.pad(x!, attrs.pad as number[], String(attrs.mode ?? 'constant'), jsNum(attrs.value ?? 0));
+      case 'multi_head_attention': return this.mha(t);
+      case 'attn_weights': {
+        const w = this.mhaWeights.get(inputs[0] as TensorV);
+        if (!w) throw new ExecError('attention weights were not computed');
+        return w;
+      }
       case 'neg': return this.map(op, x!, (v) => -v, () => -1);
       case 'exp': return this.map(op, x!, Math.exp, (v, y) => y);
       case 'abs': return this.map(op, x!, Math.abs, (v) => Math.sign(v));
@@ -154,6 +167,90 @@ export class Executor {
       default:
         throw new ExecError(`no numeric kernel for op '${op}' yet`);
     }
+  }
+
+  readonly mhaWeights = new Map<TensorV, GradNode>();
+
+  /** A kernel call as a graph node: args by PyTorch name, gradients mapped back to the same names. */
+  private kern(name: keyof typeof ops, args: Record<string, GradNode | null>, attrs: object = {}): GradNode {
+    const k = ops[name] as unknown as { forward: (a: object, b: object) => NdArray; backward: (g: NdArray, a: object, b: object) => Record<string, NdArray | undefined> };
+    const keys = Object.keys(args).filter((key) => args[key]);
+    const vals: Record<string, NdArray> = {};
+    for (const key of keys) vals[key] = args[key]!.value;
+    return node(name, k.forward(vals, attrs), keys.map((key) => args[key]), (g) => { const r = k.backward(g, vals, attrs); return keys.map((key) => r[key]); });
+  }
+
+  private reshapeNode(x: GradNode, shape: number[]): GradNode {
+    return node('reshape', nd(shape, x.value.data), [x], (g) => [nd(x.value.shape, g.data)]);
+  }
+
+  /** Rows [from, from + n) of dim 0 (slices of packed projection weights). */
+  private rowsNode(x: GradNode, from: number, n: number): GradNode {
+    const shape = x.value.shape;
+    const inner = shape.slice(1).reduce((p, q) => p * q, 1);
+    const data = x.value.data.slice(from * inner, (from + n) * inner);
+    return node('narrow', nd([n, ...shape.slice(1)], data), [x], (g) => {
+      const r = new Float32Array(x.value.data.length);
+      r.set(g.data, from * inner);
+      return [nd(shape, r)];
+    });
+  }
+
+  /** nn.MultiheadAttention as F.multi_head_attention_forward computes it (no masks, no dropout in eval). */
+  private mha(t: TensorV): GradNode {
+    const { inputs, attrs = {} } = t.src!;
+    const [q0, k0, v0, inW, inB, qW, kW, vW, outW, outB] = inputs.map((v) => (v instanceof TensorV ? this.value(v) : null));
+    const H = jsNum(attrs.numHeads), bf = attrs.batchFirst === true;
+    const seqFirst = (x: GradNode): GradNode => (x.value.shape.length === 3 && bf ? this.kern('permute', { input: x }, { dims: [1, 0, 2] }) : x);
+    const batched = q0!.value.shape.length === 3;
+    const q = seqFirst(q0!), k = seqFirst(k0!), v = seqFirst(v0!);
+    const E = q.value.shape[q.value.shape.length - 1];
+    const L = q.value.shape[0], S = k.value.shape[0], N = batched ? q.value.shape[1] : 1;
+    const hd = E / H;
+    const w = (i: number, sep: GradNode | null): GradNode => (inW ? this.rowsNode(inW, i * E, E) : sep!);
+    const b = (i: number): GradNode | null => (inB ? this.rowsNode(inB, i * E, E) : null);
+    const qp = this.kern('linear', { input: q, weight: w(0, qW), bias: b(0) });
+    const kp = this.kern('linear', { input: k, weight: w(1, kW), bias: b(1) });
+    const vp = this.kern('linear', { input: v, weight: w(2, vW), bias: b(2) });
+    const heads = (x: GradNode, len: number): GradNode => this.kern('transpose', { input: this.reshapeNode(x, [len, N * H, hd]) }, { dim0: 0, dim1: 1 });
+    const qh = this.kern('div', { input: heads(qp, L), other: leaf('const', nd([], Float32Array.of(Math.sqrt(hd))), false) });
+    const kh = heads(kp, S), vh = heads(vp, S);
+    const scores = this.kern('bmm', { input: qh, other: this.kern('transpose', { input: kh }, { dim0: 1, dim1: 2 }) });
+    const attn = this.kern('softmax', { input: scores }, { dim: -1 });
+    const ctx = this.kern('bmm', { input: attn, other: vh });
+    const merged = this.reshapeNode(this.kern('transpose', { input: ctx }, { dim0: 0, dim1: 1 }), [L * N, E]);
+    let out = this.reshapeNode(this.kern('linear', { input: merged, weight: outW!, bias: outB }), batched ? [L, N, E] : [L, E]);
+    if (batched && bf) out = this.kern('permute', { input: out }, { dims: [1, 0, 2] });
+    const perHead = this.reshapeNode(attn, batched ? [N, H, L, S] : [H, L, S]);
+    this.mhaWeights.set(t, attrs.averageWeights === false ? perHead : this.kern('mean', { input: perHead }, { dim: batched ? 1 : 0 }));
+    return out;
+  }
+
+  private pad(x: GradNode, p: number[], mode: string, value: number): GradNode {
+    if (mode !== 'constant') throw new ExecError(`F.pad mode '${mode}' is not replayed numerically yet`);
+    const inS = x.value.shape;
+    const outS = [...inS];
+    const before = inS.map(() => 0);
+    for (let i = 0; i < p.length / 2; i++) { const d = inS.length - 1 - i; before[d] = p[2 * i]; outS[d] = inS[d] + p[2 * i] + p[2 * i + 1]; }
+    const total = outS.reduce((a, c) => a * c, 1);
+    const out = new Float32Array(total).fill(value);
+    const map = new Int32Array(x.value.data.length).fill(-1);
+    const inStr = inS.map((_, i) => inS.slice(i + 1).reduce((a, c) => a * c, 1));
+    const outStr = outS.map((_, i) => outS.slice(i + 1).reduce((a, c) => a * c, 1));
+    for (let f = 0; f < x.value.data.length; f++) {
+      let o = 0, ok = true;
+      for (let d = 0; d < inS.length; d++) {
+        const c = Math.floor(f / inStr[d]) % inS[d] + before[d];
+        if (c < 0 || c >= outS[d]) { ok = false; break; }
+        o += c * outStr[d];
+      }
+      if (ok) { out[o] = x.value.data[f]; map[f] = o; }
+    }
+    return node('pad', nd(outS, out), [x], (g) => {
+      const r = new Float32Array(x.value.data.length);
+      for (let f = 0; f < r.length; f++) if (map[f] >= 0) r[f] = g.data[map[f]];
+      return [nd(inS, r)];
+    });
   }
 
   private map(op: string, x: GradNode, f: (v: number) => number, df: (v: number, y: number) => number): GradNode {

@@ -145,12 +145,14 @@ export function interpolate(rt: TorchRuntime, x: TensorV, size: Value, scale: Va
   const nd = x.shape.length - 2;
   if (nd < 1) fail(ctx, `interpolate: expected a batched input with spatial dims, got ${shapeStr(x.shape)}`);
   let spatial: Dim[];
+  let scales: number[] | null = null;
   if (size !== null) spatial = intList(size, 'size').length === 1 && nd > 1 ? Array(nd).fill(intList(size, 'size')[0]) : intList(size, 'size');
   else if (scale !== null) {
     const s = scale instanceof PyTuple || scale instanceof PyList ? scale.items.map((v) => toNumber(v)) : Array(nd).fill(toNumber(scale));
+    scales = s;
     spatial = x.shape.slice(2).map((d, i) => (d === null ? null : Math.floor(d * s[i])));
   } else fail(ctx, 'either size or scale_factor should be defined');
-  const out = rt.tensor([x.shape[0], x.shape[1], ...spatial], x.dtype, { op: `upsample_${mode}`, inputs: [x], attrs: { size: spatial, mode, alignCorners } });
+  const out = rt.tensor([x.shape[0], x.shape[1], ...spatial], x.dtype, { op: `upsample_${mode}`, inputs: [x], attrs: { size: spatial, scale: scales, mode, alignCorners } });
   const n = numel(out.shape);
   rt.addCost(0, n === null ? null : n * (mode === 'nearest' ? 0 : 4 * nd));
   return out;
@@ -166,7 +168,7 @@ function toNumber(v: Value): number {
   return Number(v);
 }
 
-export function pad(rt: TorchRuntime, x: TensorV, padV: Value, ctx: CallCtx): TensorV {
+export function pad(rt: TorchRuntime, x: TensorV, padV: Value, ctx: CallCtx, mode = 'constant', value = 0): TensorV {
   const p = intList(padV, 'pad');
   if (p.length % 2 !== 0 || p.length / 2 > x.shape.length) fail(ctx, 'Padding length must be divisible by 2 and at most twice the number of dimensions');
   const out = [...x.shape];
@@ -175,7 +177,7 @@ export function pad(rt: TorchRuntime, x: TensorV, padV: Value, ctx: CallCtx): Te
     const cur = out[d];
     out[d] = cur === null ? null : cur + p[2 * i] + p[2 * i + 1];
   }
-  const r = derive(rt, x, out, 'pad', { pad: p }, true);
+  const r = derive(rt, x, out, 'pad', { pad: p, mode, value }, true);
   return r;
 }
 

@@ -407,7 +407,7 @@ function buildNNFunctional(rt: TorchRuntime): Record<string, Value> {
   out.upsample = out.interpolate;
   out.upsample_nearest = fn('upsample_nearest', 'input, size=None, scale_factor=None', (a, ctx) => F.interpolate(rt, T(a), a.get('size')!, a.get('scale_factor')!, 'nearest', ctx));
   out.upsample_bilinear = fn('upsample_bilinear', 'input, size=None, scale_factor=None', (a, ctx) => F.interpolate(rt, T(a), a.get('size')!, a.get('scale_factor')!, 'bilinear', ctx, true));
-  out.pad = fn('pad', "input, pad, mode='constant', value=None", (a, ctx) => F.pad(rt, T(a), a.get('pad')!, ctx));
+  out.pad = fn('pad', "input, pad, mode='constant', value=None", (a, ctx) => F.pad(rt, T(a), a.get('pad')!, ctx, pyStr(a.get('mode')!), a.get('value') === null ? 0 : F.num(a.get('value')!)));
   out.batch_norm = fn('batch_norm', 'input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05', (a, ctx) => {
     const rm = a.get('running_mean');
     return F.batchNorm(rt, T(a), rm instanceof TensorV ? rm.shape[0] : null, ctx, 'batch_norm', {
@@ -418,7 +418,11 @@ function buildNNFunctional(rt: TorchRuntime): Record<string, Value> {
   out.layer_norm = fn('layer_norm', 'input, normalized_shape, weight=None, bias=None, eps=1e-05', (a, ctx) => F.layerNorm(rt, T(a), intList(a.get('normalized_shape')!, 'normalized_shape'), ctx, a.get('weight')!, a.get('bias')!, a.get('eps')!));
   out.group_norm = fn('group_norm', 'input, num_groups, weight=None, bias=None, eps=1e-05', (a, ctx) => F.groupNorm(rt, T(a), toInt(a.get('num_groups')!, 'num_groups'), null, ctx, a.get('weight')!, a.get('bias')!, a.get('eps')!));
   out.instance_norm = fn('instance_norm', 'input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-05', (a) => F.normLike(rt, T(a), 'instance_norm', 5));
-  out.local_response_norm = fn('local_response_norm', 'input, size, alpha=0.0001, beta=0.75, k=1.0', (a) => F.normLike(rt, T(a), 'local_response_norm', 8));
+  out.local_response_norm = fn('local_response_norm', 'input, size, alpha=0.0001, beta=0.75, k=1.0', (a) => {
+    const r = F.normLike(rt, T(a), 'local_response_norm', 8);
+    r.src = { op: 'local_response_norm', inputs: [T(a)], attrs: { size: toInt(a.get('size')!, 'size'), alpha: F.num(a.get('alpha')!), beta: F.num(a.get('beta')!), k: F.num(a.get('k')!) } };
+    return r;
+  });
   out.normalize = fn('normalize', 'input, p=2.0, dim=1, eps=1e-12, out=None', (a) => F.normLike(rt, T(a), 'normalize', 3));
   const act = (name: string, sig: string, flops: number): void => {
     out[name] = fn(name, sig, (a) => {

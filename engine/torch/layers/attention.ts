@@ -76,11 +76,17 @@ export const attentionSpecs: LayerSpec[] = [
       const op = outProj instanceof Object ? rt.it.getAttr(outProj, 'weight', ctx) : null;
       linear(rt, flat, op instanceof TensorV ? op : rt.tensor([e, e]), null, ctx);
       const outShape = batched ? (bf ? [N, L, e] : [L, N, e]) : [L, e];
-      const out = rt.tensor(outShape, q.dtype, { op: 'multi_head_attention', inputs: [q, k, v] });
+      const out = rt.tensor(outShape, q.dtype, {
+        op: 'multi_head_attention',
+        inputs: [q, k, v, inW, inB, m.get('q_proj_weight'), m.get('k_proj_weight'), m.get('v_proj_weight'),
+          outProj instanceof Object ? rt.it.getAttr(outProj, 'weight', ctx) : null, outProj instanceof Object ? rt.it.getAttr(outProj, 'bias', ctx) : null],
+        attrs: { numHeads: h, batchFirst: bf, averageWeights: m.a.get('average_attn_weights') !== false },
+      });
       let weights: Value = null;
       if (m.a.get('need_weights') === true) {
         const avg = m.a.get('average_attn_weights') !== false;
-        weights = rt.tensor(batched ? (avg ? [N, L, S] : [N, h, L, S]) : (avg ? [L, S] : [h, L, S]), q.dtype, { op: 'attn_weights', inputs: [attn] });
+        weights = rt.tensor(batched ? (avg ? [N, L, S] : [N, h, L, S]) : (avg ? [L, S] : [h, L, S]), q.dtype, { op: 'attn_weights', inputs: [out] });
+        void attn;
       }
       if (k.shape.length !== q.shape.length) throw new PyException('AssertionError', `key shape ${shapeStr(k.shape)} does not match query shape ${shapeStr(q.shape)}`);
       return new PyTuple([out, weights]);

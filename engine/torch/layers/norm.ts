@@ -88,7 +88,9 @@ export const normSpecs: LayerSpec[] = [
     forward(m) {
       const x = toTensor(m.a.get('input')!, 'input');
       if (x.shape.length < 3) fail(m.ctx, `Expected 3D or higher dimensionality input (got ${x.shape.length} dimensions, shape ${shapeStr(x.shape)})`);
-      return normLike(m.rt, x, 'local_response_norm', toInt(m.get('size'), 'size') + 3);
+      const out = normLike(m.rt, x, 'local_response_norm', toInt(m.get('size'), 'size') + 3);
+      out.src = { op: 'local_response_norm', inputs: [x], attrs: { size: toInt(m.get('size'), 'size'), alpha: num(m.get('alpha')), beta: num(m.get('beta')), k: num(m.get('k')) } };
+      return out;
     },
   },
 ];

@@ -25,7 +25,7 @@ function padSpec(name: string, nd: number, constant: boolean): LayerSpec {
       m.set('padding', new PyTuple(list));
       m.set('value', m.a.get('value') ?? 0);
     },
-    forward: (m) => pad(m.rt, toTensor(m.a.get('input')!, 'input'), m.get('padding'), m.ctx),
+    forward: (m) => pad(m.rt, toTensor(m.a.get('input')!, 'input'), m.get('padding'), m.ctx, name.startsWith('Reflection') ? 'reflect' : name.startsWith('Replication') ? 'replicate' : 'constant', typeof m.get('value') === 'number' ? (m.get('value') as number) : 0),
   };
 }
 
