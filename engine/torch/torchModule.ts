@@ -33,7 +33,7 @@ export function installTorch(rt: TorchRuntime): void {
   const Module = installModuleClass(rt);
   installContainers(rt);
   // base classes user code subclasses or isinstance-checks
-  for (const [name, base] of [['_ConvNd', 'Module'], ['_BatchNorm', '_NormBase'], ['_NormBase', 'Module'], ['_InstanceNorm', '_NormBase'], ['_MaxPoolNd', 'Module'], ['_AvgPoolNd', 'Module'], ['_DropoutNd', 'Module']] as const) {
+  for (const [name, base] of [['_ConvNd', 'Module'], ['_BatchNorm', '_NormBase'], ['_NormBase', 'Module'], ['_InstanceNorm', '_NormBase'], ['_MaxPoolNd', 'Module'], ['_AvgPoolNd', 'Module'], ['_DropoutNd', 'Module'], ['RNNBase', 'Module']] as const) {
     if (!rt.classes.has(base)) rt.classes.set(base, new PyClass(base, [rt.classes.get('Module')!], 'torch.nn'));
     rt.classes.set(name, new PyClass(name, [rt.classes.get(base)!], 'torch.nn'));
   }

@@ -7,9 +7,10 @@ import { activationSpecs } from './activation';
 import { poolingSpecs } from './pooling';
 import { shapeSpecs } from './shape';
 import { attentionSpecs } from './attention';
+import { recurrentSpecs } from './recurrent';
 
 export const allLayerSpecs: LayerSpec[] = [
-  ...convSpecs, ...linearSpecs, ...normSpecs, ...activationSpecs, ...poolingSpecs, ...shapeSpecs, ...attentionSpecs,
+  ...convSpecs, ...linearSpecs, ...normSpecs, ...activationSpecs, ...poolingSpecs, ...shapeSpecs, ...attentionSpecs, ...recurrentSpecs,
 ];
 
 export const layerSpecByName = new Map(allLayerSpecs.map((s) => [s.name, s]));

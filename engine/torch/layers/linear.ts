@@ -68,7 +68,8 @@ export const linearSpecs: LayerSpec[] = [
     },
     forward(m) {
       const x = toTensor(m.a.get('input')!, 'input');
-      if (x.dtype.startsWith('float')) throw new PyException('RuntimeError', `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${x.dtype} instead (shape ${shapeStr(x.shape)})`);
+      // NOTE: a model input (no producing op) is given as a shape only; an Embedding first means it holds token ids
+      if (x.dtype.startsWith('float') && x.src) throw new PyException('RuntimeError', `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${x.dtype} instead (shape ${shapeStr(x.shape)})`);
       const w = m.get('weight') as TensorV;
       return m.rt.tensor([...x.shape, w.shape[1]], 'float32', { op: 'embedding', inputs: [x, w] });
     },
