@@ -80,6 +80,8 @@ export class Interp {
   readonly modules = new Map<string, PyModule>();
   readonly nativeModules = new Map<string, NativeModuleFactory | PyModule>();
   readonly files = new Map<string, FileInfo>();
+  /** Sources the engine brings itself (torch.nn layers written in Python), read before the host. */
+  readonly virtualFiles = new Map<string, string>();
   ext!: Extensions;
   steps = 0;
   depth = 0;
@@ -125,9 +127,10 @@ export class Interp {
   parseFile(path: string): FileInfo | undefined {
     const cached = this.files.get(path);
     if (cached) return cached;
-    const text = this.opts.host.readFile(path);
+    const virtual = this.virtualFiles.get(path);
+    const text = virtual ?? this.opts.host.readFile(path);
     if (text === undefined) { this.missingFiles.add(path); return undefined; }
-    this.filesRead.add(path);
+    if (virtual === undefined) this.filesRead.add(path);
     const t0 = now();
     let parsed = this.opts.parseCache?.get(path, text);
     if (!parsed) {

@@ -1,11 +1,14 @@
 // conv2d (F.conv2d): im2col + GEMM per sample and group; backward gives input, weight and bias grads.
 // Output geometry comes from convShape.ts (conv2dShape, samePadding); never re-derived here.
-// conv1d lifts onto this kernel with a unit height.
+// conv1d lifts onto this kernel with a unit height. The band loops run on the WebAssembly kernels when
+// present (wasm/convWasm.ts), else here in JS.
 
 import { conv2dShape, samePadding, type ConvGeometry } from './convShape';
 import { gemm } from './gemm';
 import { bandRows, col2im, im2col, scratchBuffer, type Window2d } from './im2col';
 import { expandList, fmtShape, numel, type NdArray } from './tensor';
+import { imageToMatrix, matrixToImage, weightGrad, type ColGeometry } from './wasm/convWasm';
+import { wasmKernels } from './wasm/wasmKernels';
 
 export interface ConvArgs {
   input: NdArray;
@@ -77,11 +80,15 @@ function plan(x: readonly number[], w: readonly number[], attrs: Conv2dAttrs): P
   return { N, C, H, W, Co: w[0], Ho, Wo, G, Cg, Cog: w[0] / G, Kc: Cg * win.kh * win.kw, P: Ho * Wo, win, direct };
 }
 
+function colGeometry(p: Plan): ColGeometry {
+  return { C: p.Cg, H: p.H, W: p.W, win: p.win, outH: p.Ho, outW: p.Wo, rows: bandRows(p.Kc, p.Ho, p.Wo) };
+}
+
 export function conv2d(args: ConvArgs, attrs: Conv2dAttrs): NdArray {
   const { input: x, weight: w, bias: b } = args;
   const p = plan(x.shape, w.shape, attrs);
   const y = new Float32Array(p.N * p.Co * p.P);
-  const rows = bandRows(p.Kc, p.Ho, p.Wo);
+  const rows = bandRows(p.Kc, p.Ho, p.Wo), wk = p.direct ? null : wasmKernels(), geo = colGeometry(p);
   for (let n = 0; n < p.N; n++) {
     for (let g = 0; g < p.G; g++) {
       const xOff = (n * p.C + g * p.Cg) * p.H * p.W;
@@ -89,6 +96,10 @@ export function conv2d(args: ConvArgs, attrs: Conv2dAttrs): NdArray {
       const yOff = (n * p.Co + g * p.Cog) * p.P;
       if (p.direct) {
         gemm(false, false, p.Cog, p.P, p.Kc, 1, wg, p.Kc, x.data.subarray(xOff), p.P, 0, y.subarray(yOff), p.P);
+        continue;
+      }
+      if (wk) {
+        imageToMatrix(wk, geo, x.data, xOff, wg, p.Cog, y, yOff);
         continue;
       }
       for (let oy0 = 0; oy0 < p.Ho; oy0 += rows) {
@@ -114,7 +125,7 @@ export function conv2dBackward(
   const gy = gradOutput.data;
   const gx = new Float32Array(x.data.length);
   const gw = new Float32Array(w.data.length);
-  const rows = bandRows(p.Kc, p.Ho, p.Wo);
+  const rows = bandRows(p.Kc, p.Ho, p.Wo), wk = p.direct ? null : wasmKernels(), geo = colGeometry(p);
   for (let n = 0; n < p.N; n++) {
     for (let g = 0; g < p.G; g++) {
       const xOff = (n * p.C + g * p.Cg) * p.H * p.W;
@@ -125,6 +136,11 @@ export function conv2dBackward(
         const gyg = gy.subarray(gyOff);
         gemm(false, true, p.Cog, p.Kc, p.P, 1, gyg, p.P, x.data.subarray(xOff), p.P, 1, gwg, p.Kc);
         gemm(true, false, p.Kc, p.P, p.Cog, 1, wg, p.Kc, gyg, p.P, 0, gx.subarray(xOff), p.P);
+        continue;
+      }
+      if (wk) {
+        weightGrad(wk, geo, x.data, xOff, gy, gyOff, p.Cog, gwg);
+        matrixToImage(wk, geo, gy, gyOff, wg, p.Cog, gx, xOff);
         continue;
       }
       for (let oy0 = 0; oy0 < p.Ho; oy0 += rows) {

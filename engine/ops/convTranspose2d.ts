@@ -1,12 +1,15 @@
 // conv_transpose2d (F.conv_transpose2d): GEMM to columns + col2im per sample and group (conv2d's data
 // gradient run forwards); backward is im2col + GEMM. Output size from convShape.ts' convTransposeOutputSize.
-// conv_transpose1d lifts onto this kernel with a unit height.
+// conv_transpose1d lifts onto this kernel with a unit height. The band loops run on the WebAssembly
+// kernels when present (wasm/convWasm.ts), else here in JS.
 
 import { convTransposeOutputSize } from './convShape';
 import { channelSums } from './conv2d';
 import { gemm } from './gemm';
 import { bandRows, col2im, im2col, scratchBuffer, type Window2d } from './im2col';
 import { expandList, fmtShape, numel, type NdArray } from './tensor';
+import { matrixToImage, weightGrad, type ColGeometry } from './wasm/convWasm';
+import { wasmKernels } from './wasm/wasmKernels';
 
 export interface ConvTransposeArgs {
   input: NdArray;
@@ -50,6 +53,11 @@ function plan(x: readonly number[], w: readonly number[], a: ConvTranspose2dAttr
   return { N, Ci, H, W, Co: Cog * G, Ho, Wo, G, Cig: Ci / G, Cog, Kc: Cog * w[2] * w[3], P: H * W, win };
 }
 
+/** The image side is this op's output (Cog planes Ho×Wo); the column grid is its input's H×W. */
+function colGeometry(p: Plan): ColGeometry {
+  return { C: p.Cog, H: p.Ho, W: p.Wo, win: p.win, outH: p.H, outW: p.W, rows: bandRows(p.Kc, p.H, p.W) };
+}
+
 export function convTranspose2dOutputShape(x: readonly number[], w: readonly number[], attrs: ConvTranspose2dAttrs): number[] {
   const p = plan(x, w, attrs);
   return [p.N, p.Co, p.Ho, p.Wo];
@@ -66,11 +74,15 @@ export function convTranspose2d(args: ConvTransposeArgs, attrs: ConvTranspose2dA
   const OP = p.Ho * p.Wo;
   const y = new Float32Array(p.N * p.Co * OP);
   // Bands run over input rows: they are the "output" grid of the conv this op is the adjoint of.
-  const rows = bandRows(p.Kc, p.H, p.W);
+  const rows = bandRows(p.Kc, p.H, p.W), wk = wasmKernels(), geo = colGeometry(p);
   for (let n = 0; n < p.N; n++) {
     for (let g = 0; g < p.G; g++) {
       const xOff = (n * p.Ci + g * p.Cig) * p.P;
       const wg = w.data.subarray(g * p.Cig * p.Kc);
+      if (wk) {
+        matrixToImage(wk, geo, x.data, xOff, wg, p.Cig, y, (n * p.Co + g * p.Cog) * OP);
+        continue;
+      }
       for (let iy0 = 0; iy0 < p.H; iy0 += rows) {
         const iy1 = Math.min(p.H, iy0 + rows), Pb = (iy1 - iy0) * p.W;
         const col = scratchBuffer(0, p.Kc * Pb);
@@ -94,11 +106,16 @@ export function convTranspose2dBackward(
   const OP = p.Ho * p.Wo;
   const gx = new Float32Array(x.data.length);
   const gw = new Float32Array(w.data.length);
-  const rows = bandRows(p.Kc, p.H, p.W);
+  const rows = bandRows(p.Kc, p.H, p.W), wk = wasmKernels(), geo = colGeometry(p);
   for (let n = 0; n < p.N; n++) {
     for (let g = 0; g < p.G; g++) {
       const xOff = (n * p.Ci + g * p.Cig) * p.P;
       const wg = w.data.subarray(g * p.Cig * p.Kc);
+      if (wk) {
+        const gyOff = (n * p.Co + g * p.Cog) * OP;
+        weightGrad(wk, geo, gradOutput.data, gyOff, x.data, xOff, p.Cig, gw.subarray(g * p.Cig * p.Kc), { w: wg, out: gx, outOff: xOff });
+        continue;
+      }
       for (let iy0 = 0; iy0 < p.H; iy0 += rows) {
         const iy1 = Math.min(p.H, iy0 + rows), Pb = (iy1 - iy0) * p.W;
         const col = scratchBuffer(0, p.Kc * Pb);

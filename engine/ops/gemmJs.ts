@@ -1,7 +1,6 @@
-// Single-precision GEMM, C = alpha·op(A)·op(B) + beta·C, row-major: the one hot loop behind conv and linear.
-// Plain-JS blocked kernel (GotoBLAS layout: packed panels + a 4×4 register tile); a WebAssembly SIMD kernel
-// may replace the body later, so callers must use only this signature. No allocation per call beyond
-// growing the two module-level packing buffers.
+// The plain-JS GEMM (GotoBLAS layout: packed panels + a 4×4 register tile): the fallback where WebAssembly
+// SIMD is unavailable, and the kernel for tiny products. Callers go through gemm.ts, never here directly.
+// No allocation per call beyond the two module-level packing buffers.
 
 const MR = 4;
 const NR = 4;
@@ -20,7 +19,7 @@ const edge = new Float64Array(MR * NR);
  * With beta = 0, C is overwritten (NaNs in C do not survive), as BLAS specifies.
  * Pass `subarray` views to start at an offset.
  */
-export function gemm(
+export function gemmJs(
   transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
   A: Float32Array, lda: number, B: Float32Array, ldb: number,
   beta: number, C: Float32Array, ldc: number,

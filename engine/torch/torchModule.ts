@@ -2,11 +2,12 @@
 // `torch.utils.checkpoint` modules as the interpreter sees them, plus Tensor methods.
 // Every op delegates to functional.ts / tensorOps.ts for its shape rule and cost.
 import {
-  Builtin, ClassMethod, InterpError, PyClass, PyDict, PyException, PyFloat, PyFunction, PyInstance, PyList, PyModule,
+  Builtin, ClassMethod, InterpError, LazyRef, PyClass, PyDict, PyException, PyFloat, PyFunction, PyInstance, PyList, PyModule,
   PyTuple, Unknown, BoundMethod, Partial, type CallCtx, type Value,
 } from '../interp/values';
 import { hashKey, isNum, numVal, pyStr } from '../interp/ops';
 import { nativeModule } from '../interp/stdlib';
+import { TRANSFORMER_PATH, TRANSFORMER_SOURCE } from './prelude';
 import { roundHalfEven } from '../interp/builtins';
 import { TorchRuntime, dset } from './runtime';
 import { installContainers, installModuleClass } from './nnModule';
@@ -92,7 +93,10 @@ export function installTorch(rt: TorchRuntime): void {
     weight_norm: new Builtin('weight_norm', (a) => a[0]),
     spectral_norm: new Builtin('spectral_norm', (a) => a[0]),
   });
-  const nn = reg('torch.nn', { ...common, functional, init: initMod, modules, parameter, utils: utilsNs, Parameter, Module });
+  it.virtualFiles.set(TRANSFORMER_PATH, TRANSFORMER_SOURCE);
+  const transformer = (name: string): LazyRef => new LazyRef(() => it.getAttr(it.execFile(TRANSFORMER_PATH, 'torch.nn.modules.transformer')!, name, {}));
+  const transformers = Object.fromEntries(['Transformer', 'TransformerEncoder', 'TransformerDecoder', 'TransformerEncoderLayer', 'TransformerDecoderLayer'].map((n) => [n, transformer(n)]));
+  const nn = reg('torch.nn', { ...common, ...transformers, functional, init: initMod, modules, parameter, utils: utilsNs, Parameter, Module });
 
   const identityDeco = new Builtin('decorator', (a) => (a.length === 1 && (a[0] instanceof PyFunction || a[0] instanceof PyClass || a[0] instanceof Builtin) ? a[0] : identityDecoFactory));
   const identityDecoFactory: Builtin = new Builtin('decorator', (a) => a[0]);
@@ -258,6 +262,14 @@ function buildFunctions(rt: TorchRuntime): Record<string, Value> {
     const r = derive(rt, t, s, 'diff');
     if (t.data && t.shape.length === 1) r.data = t.data.slice(1).map((x, i) => x - t.data![i]);
     return r;
+  });
+  out.triu = fn('triu', 'input, diagonal=0', (a) => derive(rt, T(a), [...T(a).shape], 'triu', { diagonal: toInt(a.get('diagonal')!, 'diagonal') }));
+  out.tril = fn('tril', 'input, diagonal=0', (a) => derive(rt, T(a), [...T(a).shape], 'tril', { diagonal: toInt(a.get('diagonal')!, 'diagonal') }));
+  out.repeat_interleave = fn('repeat_interleave', 'input, repeats, dim=None', (a) => {
+    const t = T(a); const r = toInt(a.get('repeats')!, 'repeats');
+    if (a.get('dim') === null) { const n = numel(t.shape); return derive(rt, t, [n === null ? null : n * r], 'repeat_interleave', { repeats: r, dim: null }); }
+    const d = normDim(toInt(a.get('dim')!, 'dim'), t.shape.length); const s = [...t.shape]; s[d] = s[d] === null ? null : s[d]! * r;
+    return derive(rt, t, s, 'repeat_interleave', { repeats: r, dim: d });
   });
   out.cumsum = fn('cumsum', 'input, dim, dtype=None', (a) => mapData(rt, T(a), 'cumsum'));
   out.einsum = new Builtin('torch.einsum', (args, _kw, ctx) => einsum(rt, String(args[0]), (args.length === 2 && (args[1] instanceof PyList || args[1] instanceof PyTuple) ? (args[1] as PyTuple).items : args.slice(1)).map((x) => toTensor(x, 'operand')), ctx));

@@ -1,0 +1,115 @@
+// conv2d forward and backward over the threads of a compute pool. Splits the batch when it has a sample
+// per thread, else the output rows into bands; every part is an ordinary conv2d call on a slice (a band
+// reads its input rows with adjusted top/bottom padding), so workers run the same synchronous kernel.
+
+import { conv2d, conv2dBackward, conv2dOutputShape, convGeometry, type Conv2dAttrs, type ConvArgs } from '../conv2d';
+import { numel, type NdArray } from '../tensor';
+import { splitRange } from './parallelGemm';
+import type { ComputePool } from './pool';
+
+/** Below this many MACs one thread is faster than splitting (messages, copies). */
+const PARALLEL_MIN_MACS = 1 << 21;
+
+/** One part of the work: batch samples [n0, n1) and output rows [oy0, oy1), which read input rows [iy0, iy1). */
+interface Part { n0: number; n1: number; oy0: number; oy1: number; iy0: number; iy1: number; attrs: Conv2dAttrs }
+
+function parts(x: readonly number[], w: readonly number[], attrs: Conv2dAttrs, threads: number): Part[] | null {
+  const out = conv2dOutputShape(x, w, attrs);
+  const [N, , H] = x, Ho = out[2];
+  if (threads <= 1 || numel(out) * numel(w.slice(1)) < PARALLEL_MIN_MACS) return null;
+  if (N >= threads) return splitRange(N, threads).map(([n0, n1]) => ({ n0, n1, oy0: 0, oy1: Ho, iy0: 0, iy1: H, attrs }));
+  if (Ho < threads) return null;
+  const geo = convGeometry(w.slice(2), attrs);
+  const [sh, dh, kh, [pt]] = [geo.stride[0], geo.dilation[0], geo.kernel[0], geo.padding[0]];
+  const bands: Part[] = [];
+  for (const [oy0, oy1] of splitRange(Ho, threads)) {
+    const iy0 = Math.max(0, oy0 * sh - pt), iy1 = Math.min(H, (oy1 - 1) * sh - pt + (kh - 1) * dh + 1);
+    if (iy1 <= iy0) return null;
+    // The band's own padding: what its first output row reads above iy0, and what its last reads below iy1.
+    const top = pt - oy0 * sh + iy0, bottom = (oy1 - oy0 - 1) * sh + (kh - 1) * dh + 1 - (iy1 - iy0) - top;
+    const padding: Array<[number, number]> = [[top, bottom], geo.padding[1]];
+    bands.push({ n0: 0, n1: N, oy0, oy1, iy0, iy1, attrs: { stride: geo.stride, dilation: geo.dilation, groups: attrs.groups, padding } });
+  }
+  return bands;
+}
+
+/** Rows [r0, r1) of every [n, c] plane (H×W) of an [N, C, H, W] array for samples [n0, n1), compact. */
+function rowsOf(t: NdArray, n0: number, n1: number, r0: number, r1: number, dst: Float32Array): NdArray {
+  const [, C, H, W] = t.shape, len = (r1 - r0) * W;
+  if (r0 === 0 && r1 === H) dst.set(t.data.subarray(n0 * C * H * W, n1 * C * H * W));
+  else for (let p = 0; p < (n1 - n0) * C; p++) {
+    const s = ((n0 * C + p) * H + r0) * W;
+    dst.set(t.data.subarray(s, s + len), p * len);
+  }
+  return { shape: [n1 - n0, C, r1 - r0, W], data: dst };
+}
+
+/** Adds (or, with `set`, copies) a compact [n1−n0, C, r1−r0, W] part into rows [r0, r1) of an [N, C, H, W] array. */
+function putRows(part: Float32Array, t: NdArray, n0: number, n1: number, r0: number, r1: number, set: boolean): void {
+  const [, C, H, W] = t.shape, len = (r1 - r0) * W;
+  for (let p = 0; p < (n1 - n0) * C; p++) {
+    const d = ((n0 * C + p) * H + r0) * W, s = p * len;
+    if (set) t.data.set(part.subarray(s, s + len), d);
+    else for (let i = 0; i < len; i++) t.data[d + i] += part[s + i];
+  }
+}
+
+function shareArgs(pool: ComputePool, args: ConvArgs): Pick<ConvArgs, 'weight' | 'bias'> {
+  const copy = (t: NdArray): NdArray => { const d = pool.alloc(t.data.length); d.set(t.data); return { shape: t.shape, data: d }; };
+  return { weight: copy(args.weight), bias: args.bias && copy(args.bias) };
+}
+
+/** conv2d(args, attrs) on up to pool.threads threads; without a pool or for small convolutions, conv2d itself. */
+export async function conv2dAsync(args: ConvArgs, attrs: Conv2dAttrs, pool?: ComputePool): Promise<NdArray> {
+  const ps = pool ? parts(args.input.shape, args.weight.shape, attrs, pool.threads) : null;
+  if (!pool || !ps) return conv2d(args, attrs);
+  const shape = conv2dOutputShape(args.input.shape, args.weight.shape, attrs);
+  const y: NdArray = { shape, data: new Float32Array(numel(shape)) };
+  const wb = shareArgs(pool, args);
+  const piece = (p: Part) => [p.n1 - p.n0, shape[1], p.oy1 - p.oy0, shape[3]];
+  const jobs = ps.slice(1).map(async (p, i) => {
+    const input = rowsOf(args.input, p.n0, p.n1, p.iy0, p.iy1, pool.alloc((p.n1 - p.n0) * args.input.shape[1] * (p.iy1 - p.iy0) * args.input.shape[3]));
+    const out = pool.alloc(numel(piece(p)));
+    const outs = await pool.run(i, { op: 'conv2d', args: { input, ...wb }, attrs: p.attrs }, pool.shared ? [out] : undefined);
+    putRows(pool.shared ? out : outs[0], y, p.n0, p.n1, p.oy0, p.oy1, true);
+  });
+  const p = ps[0];
+  const input = rowsOf(args.input, p.n0, p.n1, p.iy0, p.iy1, new Float32Array((p.n1 - p.n0) * args.input.shape[1] * (p.iy1 - p.iy0) * args.input.shape[3]));
+  putRows(conv2d({ ...args, input }, p.attrs).data, y, p.n0, p.n1, p.oy0, p.oy1, true);
+  await Promise.all(jobs);
+  return y;
+}
+
+type ConvGrads = { input: NdArray; weight: NdArray; bias?: NdArray };
+
+/** conv2dBackward on up to pool.threads threads: parts' input gradients added into place, weight and bias gradients summed. */
+export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs, pool?: ComputePool): Promise<ConvGrads> {
+  const ps = pool ? parts(args.input.shape, args.weight.shape, attrs, pool.threads) : null;
+  if (!pool || !ps) return conv2dBackward(gradOutput, args, attrs);
+  const x = args.input, [, C, , W] = x.shape;
+  const grads: ConvGrads = {
+    input: { shape: [...x.shape], data: new Float32Array(x.data.length) },
+    weight: { shape: [...args.weight.shape], data: new Float32Array(args.weight.data.length) },
+  };
+  if (args.bias) grads.bias = { shape: [...args.bias.shape], data: new Float32Array(args.bias.data.length) };
+  const add = (p: Part, outs: Float32Array[]) => {
+    putRows(outs[0], grads.input, p.n0, p.n1, p.iy0, p.iy1, false);
+    for (const [k, o] of [[grads.weight, outs[1]], [grads.bias, outs[2]]] as const) if (k && o) for (let i = 0; i < o.length; i++) k.data[i] += o[i];
+  };
+  const wb = shareArgs(pool, args);
+  const slices = (p: Part, alloc: (n: number) => Float32Array) => ({
+    input: rowsOf(x, p.n0, p.n1, p.iy0, p.iy1, alloc((p.n1 - p.n0) * C * (p.iy1 - p.iy0) * W)),
+    gy: rowsOf(gradOutput, p.n0, p.n1, p.oy0, p.oy1, alloc((p.n1 - p.n0) * gradOutput.shape[1] * (p.oy1 - p.oy0) * gradOutput.shape[3])),
+  });
+  const jobs = ps.slice(1).map(async (p, i) => {
+    const s = slices(p, (n) => pool.alloc(n));
+    const into = pool.shared ? [pool.alloc(s.input.data.length), pool.alloc(args.weight.data.length), ...(args.bias ? [pool.alloc(args.bias.data.length)] : [])] : undefined;
+    const outs = await pool.run(i, { op: 'conv2dBackward', gradOutput: s.gy, args: { input: s.input, ...wb }, attrs: p.attrs }, into);
+    add(p, into ?? outs);
+  });
+  const p = ps[0], s = slices(p, (n) => new Float32Array(n));
+  const g = conv2dBackward(s.gy, { ...args, input: s.input }, p.attrs);
+  add(p, g.bias ? [g.input.data, g.weight.data, g.bias.data] : [g.input.data, g.weight.data]);
+  await Promise.all(jobs);
+  return grads;
+}

@@ -1,0 +1,90 @@
+// A pool of kernel workers beside the calling thread: the engine-side interface and its one
+// implementation over platform ports. Node (node/nodePool.ts) and browsers (pool/browserPool.ts) only
+// supply the ports; parallel kernels (parallelGemm.ts, conv2dAsync.ts) split work over `threads`.
+
+import type { Task, TaskReply, TaskRequest } from './tasks';
+
+export interface ComputePool {
+  /** Threads a parallel kernel may use: the caller plus the workers. */
+  readonly threads: number;
+  /** True when alloc() returns SharedArrayBuffer memory that workers read and write in place. */
+  readonly shared: boolean;
+  /**
+   * Runs `task` on worker `i` (0 ≤ i < threads − 1) and resolves with its outputs. With `into` (arrays
+   * from alloc() on a shared pool) the outputs are written there instead and the result is empty.
+   */
+  run(i: number, task: Task, into?: Float32Array[]): Promise<Float32Array[]>;
+  /** A zeroed array for task operands: shared with the workers when `shared`, a plain one otherwise. */
+  alloc(n: number): Float32Array;
+  /** Stops the workers; pending tasks reject. */
+  dispose(): void;
+}
+
+/** One worker as the pool sees it; the platform implementations adapt their worker objects to this. */
+export interface WorkerPort {
+  postMessage(m: TaskRequest): void;
+  onMessage(f: (m: TaskReply) => void): void;
+  onError(f: (e: Error) => void): void;
+  /** Tells the port whether replies are awaited (Node unrefs idle workers so they never hold the process). */
+  setBusy?(busy: boolean): void;
+  terminate(): void;
+}
+
+interface Pending { resolve(o: Float32Array[]): void; reject(e: Error): void }
+
+/** The pool over `threads − 1` ports made on demand; a port that fails is replaced on its next task. */
+export class PortPool implements ComputePool {
+  private readonly ports: Array<{ port: WorkerPort; pending: Map<number, Pending> } | undefined>;
+  private next = 1;
+  private disposed = false;
+
+  constructor(readonly threads: number, readonly shared: boolean, private readonly makePort: (i: number) => WorkerPort) {
+    this.ports = new Array(Math.max(0, threads - 1)).fill(undefined);
+  }
+
+  run(i: number, task: Task, into?: Float32Array[]): Promise<Float32Array[]> {
+    if (this.disposed) return Promise.reject(new Error('the compute pool was disposed'));
+    if (i < 0 || i >= this.ports.length) return Promise.reject(new Error(`no pool worker ${i} (pool of ${this.threads} threads)`));
+    const w = this.worker(i), id = this.next++;
+    return new Promise((resolve, reject) => {
+      w.pending.set(id, { resolve, reject });
+      w.port.setBusy?.(true);
+      w.port.postMessage(into ? { id, task, into } : { id, task });
+    });
+  }
+
+  alloc(n: number): Float32Array {
+    return this.shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.ports.forEach((_, i) => this.fail(i, new Error('the compute pool was disposed')));
+  }
+
+  private worker(i: number): { port: WorkerPort; pending: Map<number, Pending> } {
+    const have = this.ports[i];
+    if (have) return have;
+    const w = { port: this.makePort(i), pending: new Map<number, Pending>() };
+    w.port.onMessage((m) => {
+      const p = w.pending.get(m.id);
+      if (!p) return;
+      w.pending.delete(m.id);
+      if (w.pending.size === 0) w.port.setBusy?.(false);
+      if (m.ok) p.resolve(m.outputs);
+      else p.reject(new Error(m.error));
+    });
+    w.port.onError((e) => { if (this.ports[i] === w) this.fail(i, e); });
+    w.port.setBusy?.(false);
+    this.ports[i] = w;
+    return w;
+  }
+
+  private fail(i: number, e: Error): void {
+    const w = this.ports[i];
+    this.ports[i] = undefined;
+    if (!w) return;
+    w.port.terminate();
+    for (const p of w.pending.values()) p.reject(e);
+  }
+}

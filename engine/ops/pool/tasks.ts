@@ -1,0 +1,65 @@
+// What a pool worker can be asked to do: a discriminated union of kernel calls on plain data, and
+// runTask, which runs one synchronously on the worker's own thread (its own WebAssembly instance).
+// Tasks carry Float32Arrays; on a SharedArrayBuffer they are seen in place, else they arrive as copies.
+
+import { conv2d, conv2dBackward, type Conv2dAttrs, type ConvArgs } from '../conv2d';
+import { gemm } from '../gemm';
+import { setGemmBackend, type GemmBackend } from '../wasm/wasmKernels';
+
+export type Task =
+  | { op: 'backend'; backend: GemmBackend | 'auto' }
+  | {
+    op: 'gemm'; transA: boolean; transB: boolean; M: number; N: number; K: number; alpha: number;
+    A: Float32Array; lda: number; B: Float32Array; ldb: number; beta: number; C: Float32Array; ldc: number;
+  }
+  | { op: 'conv2d'; args: ConvArgs; attrs: Conv2dAttrs }
+  | { op: 'conv2dBackward'; gradOutput: ConvArgs['input']; args: ConvArgs; attrs: Conv2dAttrs };
+
+/** Runs a task here and returns its outputs in a fixed order per op (gemm: C; conv2dBackward: input, weight[, bias]). */
+export function runTask(t: Task): Float32Array[] {
+  switch (t.op) {
+    case 'backend':
+      setGemmBackend(t.backend);
+      return [];
+    case 'gemm':
+      gemm(t.transA, t.transB, t.M, t.N, t.K, t.alpha, t.A, t.lda, t.B, t.ldb, t.beta, t.C, t.ldc);
+      return [t.C];
+    case 'conv2d':
+      return [conv2d(t.args, t.attrs).data];
+    case 'conv2dBackward': {
+      const g = conv2dBackward(t.gradOutput, t.args, t.attrs);
+      return g.bias ? [g.input.data, g.weight.data, g.bias.data] : [g.input.data, g.weight.data];
+    }
+    default:
+      return assertNever(t);
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unknown pool task ${JSON.stringify(x)}`);
+}
+
+/** Requests and replies between a pool and its workers. `into`: shared arrays the outputs are copied into. */
+export interface TaskRequest { id: number; task: Task; into?: Float32Array[] }
+export type TaskReply = { id: number; ok: true; outputs: Float32Array[] } | { id: number; ok: false; error: string };
+
+/** The worker side of the protocol, over whatever port the platform gives (worker_threads or a Web Worker). */
+export function serveTasks(port: {
+  postMessage(m: TaskReply, transfer: ArrayBuffer[]): void;
+  onMessage(f: (m: TaskRequest) => void): void;
+}): void {
+  port.onMessage(({ id, task, into }) => {
+    try {
+      const outs = runTask(task);
+      if (into) {
+        outs.forEach((o, i) => { if (into[i] !== o) into[i].set(o); });
+        port.postMessage({ id, ok: true, outputs: [] }, []);
+      } else {
+        const transfer = outs.map((o) => o.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+        port.postMessage({ id, ok: true, outputs: outs }, [...new Set(transfer)]);
+      }
+    } catch (e) {
+      port.postMessage({ id, ok: false, error: e instanceof Error ? e.message : String(e) }, []);
+    }
+  });
+}

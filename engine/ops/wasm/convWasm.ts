@@ -1,0 +1,114 @@
+// conv2d / conv_transpose2d band loops on the WebAssembly kernels: image rows staged into the module's
+// memory, im2col / col2im and the GEMMs there, results copied back. Same layout and band split as the JS
+// path in conv2d.ts / convTranspose2d.ts (im2col.ts stays the reference); one sample and group per call.
+
+import type { Window2d } from '../im2col';
+import type { WasmKernels } from './wasmKernels';
+
+/** An image of C planes H×W, its column grid outH×outW under `win`, and the band height in grid rows. */
+export interface ColGeometry {
+  C: number; H: number; W: number; win: Window2d; outH: number; outW: number; rows: number;
+}
+
+const kc = (g: ColGeometry) => g.C * g.win.kh * g.win.kw;
+
+/** Image rows [y0, y1) that grid rows [oy0, oy1) read, clipped to the image. */
+function rowsRead(g: ColGeometry, oy0: number, oy1: number): [number, number] {
+  const y0 = Math.max(0, oy0 * g.win.sh - g.win.padTop);
+  const y1 = Math.min(g.H, (oy1 - 1) * g.win.sh - g.win.padTop + (g.win.kh - 1) * g.win.dh + 1);
+  return [y0, Math.max(y0, y1)];
+}
+
+const maxRowsRead = (g: ColGeometry) => Math.min(g.H, (g.rows - 1) * g.win.sh + (g.win.kh - 1) * g.win.dh + 1);
+
+/** Copies rows [y0, y1) of C planes (H·W apart, from `off`) to or from the compact staged copy at `at`. */
+function moveRows(g: ColGeometry, img: Float32Array, off: number, y0: number, y1: number, mem: Float32Array, at: number, toWasm: boolean): void {
+  const n = (y1 - y0) * g.W;
+  for (let c = 0; c < g.C; c++) {
+    const s = off + c * g.H * g.W + y0 * g.W, d = at + c * n;
+    if (toWasm) mem.set(img.subarray(s, s + n), d);
+    else img.set(mem.subarray(d, d + n), s);
+  }
+}
+
+/** Copies `rows` rows of `n` floats between a matrix with leading dim `ld` (from `off`) and a compact copy. */
+function moveCols(m: Float32Array, off: number, ld: number, rows: number, n: number, mem: Float32Array, at: number, toWasm: boolean): void {
+  for (let r = 0; r < rows; r++) {
+    const s = off + r * ld, d = at + r * n;
+    if (toWasm) mem.set(m.subarray(s, s + n), d);
+    else m.set(mem.subarray(d, d + n), s);
+  }
+}
+
+function im2colBand(wk: WasmKernels, g: ColGeometry, img: number, y0: number, y1: number, col: number, oy0: number, oy1: number): void {
+  const w = g.win;
+  wk.k.im2col(img, g.C, g.H, g.W, (y1 - y0) * g.W, y0, w.kh, w.kw, w.sh, w.sw, w.padTop, w.padLeft, w.dh, w.dw, g.outW, col, oy0, oy1);
+}
+
+function col2imBand(wk: WasmKernels, g: ColGeometry, col: number, y0: number, y1: number, img: number, oy0: number, oy1: number): void {
+  const w = g.win;
+  wk.k.col2im(col, g.C, g.H, g.W, (y1 - y0) * g.W, y0, w.kh, w.kw, w.sh, w.sw, w.padTop, w.padLeft, w.dh, w.dw, g.outW, img, oy0, oy1);
+}
+
+interface Regions { img: number; col: number; w: number; mat: number; gw: number; mem: Float32Array }
+
+/** Every region one call needs, sized for its largest band, before the first view is taken. */
+function regions(wk: WasmKernels, g: ColGeometry, M: number): Regions {
+  const Pb = g.rows * g.outW;
+  const img = wk.region('conv.img', g.C * maxRowsRead(g) * g.W), col = wk.region('conv.col', kc(g) * Pb);
+  const w = wk.region('conv.w', M * kc(g)), mat = wk.region('conv.mat', M * Pb), gw = wk.region('conv.gw', M * kc(g));
+  return { img, col, w, mat, gw, mem: wk.f32() };
+}
+
+/** out[M, outH·outW] (leading dim outH·outW, from outOff) = w[M, Kc] · im2col(img): conv2d's forward. */
+export function imageToMatrix(wk: WasmKernels, g: ColGeometry, img: Float32Array, imgOff: number, w: Float32Array, M: number, out: Float32Array, outOff: number): void {
+  const K = kc(g), P = g.outH * g.outW, r = regions(wk, g, M);
+  r.mem.set(w.subarray(0, M * K), r.w >> 2);
+  for (let oy0 = 0; oy0 < g.outH; oy0 += g.rows) {
+    const oy1 = Math.min(g.outH, oy0 + g.rows), Pb = (oy1 - oy0) * g.outW, [y0, y1] = rowsRead(g, oy0, oy1);
+    moveRows(g, img, imgOff, y0, y1, r.mem, r.img >> 2, true);
+    im2colBand(wk, g, r.img, y0, y1, r.col, oy0, oy1);
+    wk.k.gemm(0, 0, M, Pb, K, 1, r.w, K, r.col, Pb, 0, r.mat, Pb, wk.work);
+    moveCols(out, outOff + oy0 * g.outW, P, M, Pb, r.mem, r.mat >> 2, false);
+  }
+}
+
+/** img += col2im(w[M, Kc]ᵀ · mat[M, outH·outW]): conv2d's input gradient, conv_transpose2d's forward. */
+export function matrixToImage(wk: WasmKernels, g: ColGeometry, mat: Float32Array, matOff: number, w: Float32Array, M: number, img: Float32Array, imgOff: number): void {
+  const K = kc(g), P = g.outH * g.outW, r = regions(wk, g, M);
+  r.mem.set(w.subarray(0, M * K), r.w >> 2);
+  for (let oy0 = 0; oy0 < g.outH; oy0 += g.rows) {
+    const oy1 = Math.min(g.outH, oy0 + g.rows), Pb = (oy1 - oy0) * g.outW, [y0, y1] = rowsRead(g, oy0, oy1);
+    moveCols(mat, matOff + oy0 * g.outW, P, M, Pb, r.mem, r.mat >> 2, true);
+    wk.k.gemm(1, 0, K, Pb, M, 1, r.w, K, r.mat, Pb, 0, r.col, Pb, wk.work);
+    // Bands overlap in image rows: stage the rows with what earlier bands added, add, copy back.
+    moveRows(g, img, imgOff, y0, y1, r.mem, r.img >> 2, true);
+    col2imBand(wk, g, r.col, y0, y1, r.img, oy0, oy1);
+    moveRows(g, img, imgOff, y0, y1, r.mem, r.img >> 2, false);
+  }
+}
+
+/**
+ * gw[M, Kc] += mat[M, outH·outW] · im2col(img)ᵀ (conv2d's weight gradient) and, with `wOut`, also
+ * out = w · im2col(img) (conv_transpose2d's input gradient) from the same column buffer.
+ */
+export function weightGrad(
+  wk: WasmKernels, g: ColGeometry, img: Float32Array, imgOff: number, mat: Float32Array, matOff: number, M: number,
+  gw: Float32Array, wOut?: { w: Float32Array; out: Float32Array; outOff: number },
+): void {
+  const K = kc(g), P = g.outH * g.outW, r = regions(wk, g, M);
+  r.mem.set(gw.subarray(0, M * K), r.gw >> 2);
+  if (wOut) r.mem.set(wOut.w.subarray(0, M * K), r.w >> 2);
+  for (let oy0 = 0; oy0 < g.outH; oy0 += g.rows) {
+    const oy1 = Math.min(g.outH, oy0 + g.rows), Pb = (oy1 - oy0) * g.outW, [y0, y1] = rowsRead(g, oy0, oy1);
+    moveRows(g, img, imgOff, y0, y1, r.mem, r.img >> 2, true);
+    im2colBand(wk, g, r.img, y0, y1, r.col, oy0, oy1);
+    moveCols(mat, matOff + oy0 * g.outW, P, M, Pb, r.mem, r.mat >> 2, true);
+    wk.k.gemm(0, 1, M, K, Pb, 1, r.mat, Pb, r.col, Pb, 1, r.gw, K, wk.work);
+    if (wOut) {
+      wk.k.gemm(0, 0, M, Pb, K, 1, r.w, K, r.col, Pb, 0, r.mat, Pb, wk.work);
+      moveCols(wOut.out, wOut.outOff + oy0 * g.outW, P, M, Pb, r.mem, r.mat >> 2, false);
+    }
+  }
+  gw.set(r.mem.subarray(r.gw >> 2, (r.gw >> 2) + M * K));
+}
