@@ -16,6 +16,7 @@ import { cat, catBackward } from './cat';
 import { celu, celuBackward } from './celu';
 import { conv1d, conv1dBackward } from './conv1d';
 import { conv2d, conv2dBackward } from './conv2d';
+import { conv3d, conv3dBackward } from './conv3d';
 import { convTranspose1d, convTranspose1dBackward } from './convTranspose1d';
 import { convTranspose2d, convTranspose2dBackward } from './convTranspose2d';
 import { crossEntropy, crossEntropyBackward } from './crossEntropy';
@@ -74,6 +75,7 @@ const unary = <F, B>(forward: F, backward: B) => ({ forward, backward, args: X, 
 export const ops = {
   conv1d: { forward: conv1d, backward: conv1dBackward, args: XWB, grads: XWB },
   conv2d: { forward: conv2d, backward: conv2dBackward, args: XWB, grads: XWB },
+  conv3d: { forward: conv3d, backward: conv3dBackward, args: XWB, grads: XWB },
   conv_transpose1d: { forward: convTranspose1d, backward: convTranspose1dBackward, args: XWB, grads: XWB },
   conv_transpose2d: { forward: convTranspose2d, backward: convTranspose2dBackward, args: XWB, grads: XWB },
   linear: { forward: linear, backward: linearBackward, args: XWB, grads: XWB },
