@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['test/engine/**/*.test.ts', 'test/extension/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'threads',
+    // builds the WebAssembly kernels and the compute pool's worker bundle once per run
+    globalSetup: ['test/engine/ops/globalSetup.ts'],
   },
 });

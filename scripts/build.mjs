@@ -2,6 +2,7 @@
 // Also a web-extension host bundle (browser, CJS). `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync } from 'node:fs';
+import { buildWasm } from './buildWasm.mjs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es2022', legalComments: 'none' };
@@ -14,6 +15,13 @@ const builds = [
   { ...common, entryPoints: ['engine/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   // the engine as a library, for the in-process (warm) benchmark
   { ...common, entryPoints: ['engine/index.ts'], outfile: 'out/bench/engine.js', platform: 'node', format: 'cjs', sourcemap: false },
+  // the compute pool's worker (worker_threads), beside the bundles that create a Node pool
+  { ...common, entryPoints: ['engine/ops/node/opsWorker.ts'], outfile: 'dist/opsWorker.js', platform: 'node', format: 'cjs' },
+  { ...common, entryPoints: ['engine/ops/node/opsWorker.ts'], outfile: 'out/bench/opsWorker.js', platform: 'node', format: 'cjs', sourcemap: false },
+  // the kernels, pool and parallel ops for `npm run bench` (bench/ops.mjs)
+  { ...common, entryPoints: ['bench/opsEntry.ts'], outfile: 'out/bench/ops.js', platform: 'node', format: 'cjs', sourcemap: false },
+  // the compute pool's Web Worker, for the webview worker / browser extension host to start
+  { ...common, entryPoints: ['engine/ops/pool/browserWorker.ts'], outfile: 'dist/webview/opsWorker.js', platform: 'browser', format: 'iife' },
 ].filter((b) => b.entryPoints.every((e) => existsSync(e)));
 if (existsSync('webview/main.ts')) {
   builds.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife' });
@@ -27,6 +35,9 @@ if (existsSync(suiteDir)) {
   const suiteEntries = readdirSync(suiteDir).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => `${suiteDir}/${f}`);
   builds.push({ ...common, entryPoints: suiteEntries, outdir: 'out/test/integration/suite', platform: 'node', format: 'cjs', external: ['vscode', 'mocha', 'glob'] });
 }
+
+// The WebAssembly kernels (assembly/*.ts → engine/ops/wasm/kernels.generated.js) before any bundle embeds them.
+await buildWasm();
 
 if (watch) {
   for (const b of builds) { const ctx = await esbuild.context(b); await ctx.watch(); }

@@ -4,7 +4,7 @@ import { getOp, ops } from '../../../engine/ops/registry';
 import type { NdArray } from '../../../engine/ops/tensor';
 import { caseArgs, expectClose, loadOpFixture, nd, type T } from './helpers';
 
-const HELPERS = new Set(['tensor', 'gemm', 'im2col', 'unary', 'poolWindow', 'convShape', 'registry']);
+const HELPERS = new Set(['tensor', 'gemm', 'gemmJs', 'im2col', 'unary', 'poolWindow', 'convShape', 'registry']);
 
 describe('op registry', () => {
   it('lists every op file in engine/ops', async () => {
