@@ -28,6 +28,22 @@ export function gemm(
   else gemmJs(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
+/**
+ * gemm() on the WebAssembly kernel whatever the size (tests and benchmarks compare kernels with it);
+ * throws where WebAssembly SIMD is unavailable or switched off.
+ */
+export function gemmWasm(
+  transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+  A: Float32Array, lda: number, B: Float32Array, ldb: number,
+  beta: number, C: Float32Array, ldc: number,
+): void {
+  const wk = wasmKernels();
+  if (!wk) throw new Error('gemmWasm: WebAssembly SIMD is unavailable or switched off');
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || alpha === 0) gemmJs(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  else gemmStaged(wk, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
 /** Chunk sizes (mb, nb, kb) whose staged operands fit STAGE_FLOATS: halve the largest until they do. */
 function chunks(M: number, N: number, K: number): [number, number, number] {
   let mb = M, nb = N, kb = K;

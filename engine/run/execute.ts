@@ -7,6 +7,7 @@ import { ops } from '../ops/registry';
 import { batchNormBuffersAfter } from '../ops/batchNorm';
 import { broadcastTo, sumToShape, type NdArray } from '../ops/tensor';
 import { leaf, node, type GradNode } from '../autograd/graph';
+import { UNARY, binaryNode, constNode, mapNode, reduceNode, whereNode, type Operand } from './generic';
 
 export type Mode = 'train' | 'eval';
 
@@ -97,6 +98,7 @@ export class Executor {
       case 'gelu': return unaryKernel('gelu', { approximate: String(attrs.approximate ?? 'none') });
       case 'softplus': return unaryKernel('softplus', { beta: jsNum(attrs.beta ?? 1), threshold: jsNum(attrs.threshold ?? 20) });
       case 'softmax': case 'log_softmax': return unaryKernel(op, { dim: jsNum(attrs.dim) });
+      case 'softmax2d': return unaryKernel('softmax', { dim: -3 });
       case 'local_response_norm': return unaryKernel('local_response_norm', { size: jsNum(attrs.size), alpha: jsNum(attrs.alpha ?? 1e-4), beta: jsNum(attrs.beta ?? 0.75), k: jsNum(attrs.k ?? 1) });
       case 'max_pool1d': case 'max_pool2d': case 'avg_pool1d': case 'avg_pool2d': {
         const a = attrs as { kernel: number[]; stride: number[]; padding: number[]; dilation: number[]; ceilMode: boolean; countIncludePad?: boolean };
@@ -107,6 +109,47 @@ export class Executor {
         return unaryKernel(op, { output_size: (attrs.outputSize as number[]).length === 1 ? (attrs.outputSize as number[])[0] : attrs.outputSize });
       case 'dropout': return unaryKernel('dropout', { p: jsNum(attrs.p ?? 0.5), training: this.mode === 'train' && attrs.training !== false, seed: this.seed + t.id });
       case '+': case '-': case '*': case '/': return this.binary(op, inputs, shape);
+      case '**': return binaryNode('pow', this.operand(inputs[0]), this.operand(inputs[1]), (a, b) => a ** b, (a, b) => b * a ** (b - 1), (a, _b, y) => y * Math.log(a));
+      case 'max': case 'min': {
+        if (inputs.length === 1 || !(inputs[1] instanceof TensorV || typeof inputs[1] === 'number' || inputs[1] instanceof PyFloat)) return reduceNode(op, x!, (attrs.dims as number[] | null) ?? null, attrs.keepdim === true);
+        const mx = op === 'max';
+        return binaryNode(op, this.operand(inputs[0]), this.operand(inputs[1]), mx ? Math.max : Math.min, (a, b) => ((mx ? a >= b : a <= b) ? 1 : 0), (a, b) => ((mx ? a >= b : a <= b) ? 0 : 1));
+      }
+      case '//': case '%': {
+        const f = op === '//' ? (a: number, b: number) => Math.floor(a / b) : (a: number, b: number) => a - Math.floor(a / b) * b;
+        return constNode(op, binaryNode(op, this.operand(inputs[0]), this.operand(inputs[1]), f, () => 0, () => 0).value);
+      }
+      case 'cmp<': case 'cmp<=': case 'cmp>': case 'cmp>=': case 'cmp==': case 'cmp!=': {
+        const fns: Record<string, (a: number, b: number) => number> = { '<': (a, b) => +(a < b), '<=': (a, b) => +(a <= b), '>': (a, b) => +(a > b), '>=': (a, b) => +(a >= b), '==': (a, b) => +(a === b), '!=': (a, b) => +(a !== b) };
+        return constNode(op, binaryNode(op, this.operand(inputs[0]), this.operand(inputs[1]), fns[op.slice(3)], () => 0, () => 0).value);
+      }
+      case 'where': return whereNode(this.operand(inputs[0]).a, this.operand(inputs[1]), this.operand(inputs[2]));
+      case 'masked_fill': {
+        const v = jsNum(attrs.value);
+        return whereNode(this.operand(inputs[1]).a, { n: null, a: nd([], Float32Array.of(v)) }, this.operand(inputs[0]));
+      }
+      case 'amax': case 'amin': case 'std': case 'var': case 'logsumexp':
+        return reduceNode(op, x!, (attrs.dims as number[] | null) ?? null, attrs.keepdim === true, attrs.unbiased !== false);
+      case 'embedding': {
+        const w = this.value(inputs[1] as TensorV);
+        const ids = x!.value.data, D = w.value.shape[1];
+        const out = new Float32Array(ids.length * D);
+        for (let i = 0; i < ids.length; i++) out.set(w.value.data.subarray(ids[i] * D, ids[i] * D + D), i * D);
+        return node(op, nd(shape, out), [null, w], (g) => {
+          const gw = new Float32Array(w.value.data.length);
+          for (let i = 0; i < ids.length; i++) for (let j = 0; j < D; j++) gw[ids[i] * D + j] += g.data[i * D + j];
+          return [null, nd(w.value.shape, gw)];
+        });
+      }
+      case 'prelu': {
+        const w = this.arg(inputs[1]) ?? this.arg((attrs.weight as Value) ?? null);
+        if (!w) throw new ExecError('prelu: weight missing from the trace');
+        return this.kern('prelu', { input: x!, weight: w });
+      }
+      case 'softmin': {
+        const neg = mapNode('neg', x!, (v) => -v, () => -1);
+        return this.kern('softmax', { input: neg }, { dim: jsNum(attrs.dim) });
+      }
       case 'matmul': case 'mm': case 'bmm': {
         const y = this.arg(inputs[1])!;
         const k = ops[op === 'bmm' ? 'bmm' : 'matmul'] as unknown as { forward: (a: object) => NdArray; backward: (g: NdArray, a: object) => { input: NdArray; other: NdArray } };
@@ -157,14 +200,12 @@ export class Executor {
         if (!w) throw new ExecError('attention weights were not computed');
         return w;
       }
-      case 'neg': return this.map(op, x!, (v) => -v, () => -1);
-      case 'exp': return this.map(op, x!, Math.exp, (v, y) => y);
-      case 'abs': return this.map(op, x!, Math.abs, (v) => Math.sign(v));
       case 'clamp': {
         const lo = jsNum(attrs.min), hi = jsNum(attrs.max);
         return this.map(op, x!, (v) => Math.min(hi, Math.max(lo, v)), (v) => (v > lo && v < hi ? 1 : 0));
       }
       default:
+        if (UNARY[op]) return mapNode(op, x!, UNARY[op][0], UNARY[op][1]);
         throw new ExecError(`no numeric kernel for op '${op}' yet`);
     }
   }
@@ -262,6 +303,11 @@ export class Executor {
       for (let i = 0; i < xs.length; i++) r[i] = g.data[i] * df(xs[i], out[i]);
       return [nd(x.value.shape, r)];
     });
+  }
+
+  private operand(v: Value): Operand {
+    if (v instanceof TensorV) { const n = this.value(v); return { n: n.requiresGrad ? n : null, a: n.value }; }
+    return { n: null, a: nd([], Float32Array.of(jsNum(v))) };
   }
 
   private binary(op: string, inputs: Value[], shape: number[]): GradNode {

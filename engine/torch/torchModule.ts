@@ -252,7 +252,15 @@ function buildFunctions(rt: TorchRuntime): Record<string, Value> {
     const s = ij ? shape : shape.length >= 2 ? [shape[1], shape[0], ...shape.slice(2)] : shape;
     return new PyTuple(ts.map((t) => rt.tensor(s, t.dtype, { op: 'meshgrid', inputs: ts })));
   });
-  out.where = fn('where', 'condition, input=None, other=None', (a, ctx) => elementwise(rt, 'max', [a.get('condition')!, a.get('input')!, a.get('other')!].filter((x) => x !== null), ctx, undefined));
+  out.where = fn('where', 'condition, input=None, other=None', (a, ctx) => {
+    const vals = [a.get('condition')!, a.get('input')!, a.get('other')!];
+    if (vals[1] === null) return derive(rt, T(a, 'condition'), [null, T(a, 'condition').shape.length], 'nonzero', {}, false, 'int64');
+    const r = elementwise(rt, 'max', vals, ctx, undefined);
+    r.dtype = resultDtypeOf(vals.slice(1));
+    r.src = { op: 'where', inputs: vals };
+    r.data = undefined;
+    return r;
+  });
   out.gather = fn('gather', 'input, dim, index', (a) => derive(rt, T(a), [...toTensor(a.get('index')!, 'index').shape], 'gather'));
   out.index_select = fn('index_select', 'input, dim, index', (a) => { const t = T(a); const d = normDim(toInt(a.get('dim')!, 'dim'), t.shape.length); const s = [...t.shape]; s[d] = toTensor(a.get('index')!, 'index').shape[0] ?? null; return derive(rt, t, s, 'index_select'); });
   out.diff = fn('diff', 'input, n=1, dim=-1', (a) => {
@@ -280,8 +288,17 @@ function buildFunctions(rt: TorchRuntime): Record<string, Value> {
     if (T(a).shape.length !== 3 || T(a, 'mat2').shape.length !== 3) F.fail(ctx, `batch1 must be a 3D tensor`);
     return matmul(rt, T(a), T(a, 'mat2'), ctx, 'bmm');
   });
-  out.baddbmm = fn('baddbmm', 'input, batch1, batch2, beta=1, alpha=1', (a, ctx) => matmul(rt, T(a, 'batch1'), T(a, 'batch2'), ctx, 'bmm'));
-  out.addmm = fn('addmm', 'input, mat1, mat2, beta=1, alpha=1', (a, ctx) => matmul(rt, T(a, 'mat1'), T(a, 'mat2'), ctx, 'mm'));
+  // beta·input + alpha·(a @ b): the product is a recorded matmul, the scaling and sum ordinary element-wise ops
+  const addProduct = (a: Args, ctx: CallCtx, x: string, y: string, op: string): Value => {
+    let prod: Value = matmul(rt, T(a, x), T(a, y), ctx, op);
+    if (F.num(a.get('alpha')!) !== 1) prod = elementwise(rt, '*', [prod, a.get('alpha')!], ctx);
+    let inp: Value = a.get('input')!;
+    if (F.num(a.get('beta')!) === 0) return prod;
+    if (F.num(a.get('beta')!) !== 1) inp = elementwise(rt, '*', [inp, a.get('beta')!], ctx);
+    return elementwise(rt, '+', [inp, prod], ctx);
+  };
+  out.baddbmm = fn('baddbmm', 'input, batch1, batch2, beta=1, alpha=1', (a, ctx) => addProduct(a, ctx, 'batch1', 'batch2', 'bmm'));
+  out.addmm = fn('addmm', 'input, mat1, mat2, beta=1, alpha=1', (a, ctx) => addProduct(a, ctx, 'mat1', 'mat2', 'mm'));
   out.outer = fn('outer', 'input, vec2', (a) => rt.tensor([T(a).shape[0], T(a, 'vec2').shape[0]]));
   // element-wise
   const bin = (name: string, op: string): void => { out[name] = fn(name, 'input, other, alpha=1, out=None', (a, ctx) => elementwise(rt, op, [a.get('input')!, a.get('other')!], ctx)); };
@@ -311,7 +328,14 @@ function buildFunctions(rt: TorchRuntime): Record<string, Value> {
   out.dropout = fn('dropout', 'input, p=0.5, train=True', (a) => derive(rt, T(a), [...T(a).shape], 'dropout', {}, true));
   // reductions
   const red = (name: string, sig = 'input, dim=None, keepdim=False, dtype=None, out=None'): void => {
-    out[name] = fn(name, sig, (a, ctx) => reduce(rt, name, T(a), a.get('dim') ?? null, a.get('keepdim') === true, ctx));
+    out[name] = fn(name, sig, (a, ctx) => {
+      const r = reduce(rt, name, T(a), a.get('dim') ?? null, a.get('keepdim') === true, ctx) as TensorV;
+      if (name === 'std' || name === 'var') {
+        const corr = a.get('correction');
+        r.src!.attrs = { ...r.src!.attrs, unbiased: corr !== null && corr !== undefined ? F.num(corr) !== 0 : a.get('unbiased') !== false };
+      }
+      return r;
+    });
   };
   for (const n of ['sum', 'mean', 'prod', 'amax', 'amin', 'logsumexp', 'nansum', 'count_nonzero']) red(n);
   red('std', 'input, dim=None, unbiased=True, keepdim=False, correction=None'); red('var', 'input, dim=None, unbiased=True, keepdim=False, correction=None');
@@ -339,6 +363,11 @@ function buildFunctions(rt: TorchRuntime): Record<string, Value> {
   out.sigmoid_ = out.sigmoid;
   void it; void F; void getRf; void setRf; void expandShape; void chunkSizes; void splitSizes; void reduceShape; void hashKey; void PyDict;
   return out;
+}
+
+function resultDtypeOf(vals: Value[]): DType {
+  const ts = vals.filter((v): v is TensorV => v instanceof TensorV);
+  return ts.find((t) => isFloatDtype(t.dtype))?.dtype ?? (vals.some((v) => v instanceof PyFloat) ? 'float32' : ts[0]?.dtype ?? 'float32');
 }
 
 function withLoc<T>(ctx: CallCtx, f: () => T): T {
@@ -467,9 +496,13 @@ function buildNNFunctional(rt: TorchRuntime): Record<string, Value> {
   }
   out.scaled_dot_product_attention = fn('scaled_dot_product_attention', 'query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False', (a, ctx) => {
     const q = T(a, 'query'), k = T(a, 'key'), v = T(a, 'value');
-    const kt = derive(rt, k, transposeShape(k.shape, -2, -1), 'transpose');
-    const s = matmul(rt, q, kt, ctx);
-    return matmul(rt, s, v, ctx);
+    const nd = k.shape.length;
+    const kt = derive(rt, k, transposeShape(k.shape, -2, -1), 'transpose', { dims: [nd - 2, nd - 1] });
+    const d = q.shape[q.shape.length - 1];
+    const scores = elementwise(rt, '*', [matmul(rt, q, kt, ctx), new PyFloat(1 / Math.sqrt(d ?? 1))], ctx);
+    const mask = a.get('attn_mask');
+    const masked = mask instanceof TensorV ? elementwise(rt, '+', [scores, mask], ctx) : scores;
+    return matmul(rt, F.softmax(rt, masked, -1, 'softmax'), v, ctx);
   });
   out.unfold = fn('unfold', 'input, kernel_size, dilation=1, padding=0, stride=1', (a) => {
     const t = T(a); const k = intList(a.get('kernel_size')!, 'kernel_size'); const kk = k.length === 1 ? [k[0], k[0]] : k;
@@ -573,11 +606,17 @@ function installTensorMethods(rt: TorchRuntime): void {
   M.set('new_empty', (r, t, args, kw) => r.tensor(sizeArgs(args), dtypeOf(kw.get('dtype'), t.dtype)));
   M.set('new_full', (r, t, args, kw) => r.tensor(sizeArgs([args[0]]), dtypeOf(kw.get('dtype'), t.dtype)));
   M.set('new_tensor', (_r, _t, args, kw, ctx) => it.call(torchFn('tensor'), args, kw, ctx));
-  for (const n of ['fill_', 'zero_', 'normal_', 'uniform_', 'copy_', 'bernoulli_', 'exponential_', 'random_', 'trunc_normal_', 'clamp_', 'masked_fill_', 'add_', 'mul_', 'sub_', 'div_', 'sigmoid_', 'relu_', 'tanh_', 'mul', 'masked_fill']) {
-    if (n === 'mul' || n === 'add_' || n === 'mul_' || n === 'sub_' || n === 'div_') continue;
-    M.set(n, (r, t) => (n === 'masked_fill' ? derive(r, t, [...t.shape], 'masked_fill', {}, true) : t));
-  }
-  M.set('masked_fill', (r, t) => derive(r, t, [...t.shape], 'masked_fill', {}, true));
+  // in-place initialisers: the tensor keeps its shape (values are the numeric engine's business)
+  for (const n of ['fill_', 'zero_', 'normal_', 'uniform_', 'copy_', 'bernoulli_', 'exponential_', 'random_', 'trunc_normal_', 'clamp_', 'sigmoid_', 'relu_', 'tanh_']) M.set(n, (_r, t) => t);
+  const maskedFill: Method = (r, t, args, kw, ctx) => {
+    const mask = args[0] ?? kw.get('mask')!, value = args[1] ?? kw.get('value')!;
+    const out = elementwise(r, 'max', [t, mask], ctx);
+    out.dtype = t.dtype; out.data = undefined;
+    out.src = { op: 'masked_fill', inputs: [t, mask], attrs: { value: F.num(value) } };
+    return out;
+  };
+  M.set('masked_fill', maskedFill);
+  M.set('masked_fill_', maskedFill);
   M.set('chunk', viaTorch('chunk')); M.set('split', viaTorch('split'));
   M.set('transpose', viaTorch('transpose')); M.set('swapaxes', viaTorch('transpose'));
   M.set('squeeze', (r, t, args, kw, ctx) => it.call(torchFn('squeeze'), [t, ...args], kw, ctx));

@@ -13,12 +13,14 @@ export interface NodePoolOptions {
   threads?: number;
   /** The bundled worker entry (default: opsWorker.js beside the running bundle). */
   script?: string;
+  /** false: operands travel as copies, as in a browser that is not cross-origin isolated (tests use it). */
+  shared?: boolean;
 }
 
 export function createNodePool(opts: NodePoolOptions = {}): ComputePool {
   const threads = Math.max(1, Math.floor(opts.threads ?? availableParallelism()));
   const script = opts.script ?? join(__dirname, 'opsWorker.js');
-  return new PortPool(threads, true, () => nodePort(new Worker(script)));
+  return new PortPool(threads, opts.shared ?? true, () => nodePort(new Worker(script)));
 }
 
 function nodePort(w: Worker): WorkerPort {

@@ -56,7 +56,7 @@ function actSpec(info: ActivationInfo): LayerSpec {
         return m.rt.tensor(shape, x.dtype, { op: 'glu', inputs: [x], attrs: { dim: nd } });
       }
       const out = activation(m.rt, x, info.name.toLowerCase(), info.flops);
-      if (out instanceof TensorV) out.src = { op: info.name.toLowerCase(), inputs: [x], attrs: Object.fromEntries(params.map((p) => [p, m.get(p)])) };
+      if (out instanceof TensorV) out.src = { op: info.name.toLowerCase(), inputs: info.name === 'PReLU' ? [x, m.get('weight')] : [x], attrs: Object.fromEntries(params.map((p) => [p, m.get(p)])) };
       return out;
     },
   };
