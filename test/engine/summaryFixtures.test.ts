@@ -18,11 +18,11 @@ function summarize(file: string, model: string, input: number[]): unknown {
   return JSON.parse(toContractJson(report));
 }
 
-describe('summary: user-style cases', () => {
-  const index = JSON.parse(readFileSync(join(fixtures, 'cases/index.json'), 'utf8')) as Array<{ name: string; model: string; input: number[] }>;
+describe.each(['cases', 'run_cases'])('summary: user-style %s', (folder) => {
+  const index = JSON.parse(readFileSync(join(fixtures, folder, 'index.json'), 'utf8')) as Array<{ name: string; model: string; input: number[] }>;
   for (const c of index) {
     it(`${c.name}: ${c.model} @ [${c.input.join(', ')}]`, () => {
-      const dir = join(fixtures, 'cases', c.name);
+      const dir = join(fixtures, folder, c.name);
       const expected = JSON.parse(readFileSync(join(dir, 'expected_summary.json'), 'utf8'));
       expect(summarize(join(dir, 'model.py'), c.model, c.input)).toEqual(expected);
     });
