@@ -18,6 +18,8 @@ export interface RunOptions extends AnalyzeOptions {
   /** safetensors bytes holding the input tensor(s) (`input`, or `input0`, `input1`, …). */
   inputFile?: Uint8Array;
   seed?: number;
+  /** Keep every row's output and gradient tensors in `RunReport.tensors` (the Inspector shows them). */
+  keepTensors?: boolean;
 }
 
 export interface Stats { mean: number; std: number; min: number; max: number }
@@ -34,6 +36,8 @@ export interface RunReport extends Omit<Report, 'rows'> {
   rows: RunRow[];
   outputStats: Stats | null;
   timings: Report['timings'] & { forwardMs: number; backwardMs: number };
+  /** Per row (same order): the call's output and d(loss)/d(output), when `keepTensors` was set. */
+  tensors?: Array<{ output: NdArray; grad: NdArray | null }>;
 }
 
 function now(): number { return typeof performance !== 'undefined' ? performance.now() : Date.now(); }
@@ -133,6 +137,7 @@ export function runModel(opts: RunOptions): RunReport {
   }
   out.timings.backwardMs = Math.round((now() - t1) * 100) / 100;
   out.outputStats = stats(outNode.value);
+  if (opts.keepTensors) out.tensors = [];
   rt.records.forEach((r, i) => {
     const t = tensorsOf(r.output)[0];
     const row = out.rows[i];
@@ -141,6 +146,7 @@ export function runModel(opts: RunOptions): RunReport {
     row.stats = stats(n.value);
     const g = grads.get(n);
     row.gradNorm = g ? l2(g) : 0;
+    out.tensors?.push({ output: n.value, grad: g ?? null });
     const upd = opts.mode === 'train' ? exec.bnUpdates.get(r.inst) : undefined;
     if (upd) {
       row.runningMean = Array.from(exec.buffersAfter.get(upd.mean)!.data);
