@@ -52,7 +52,17 @@ export class Executor {
     const known = this.nodes.get(t);
     if (known) return known;
     let n: GradNode;
-    if (!t.src) {
+    const stored = this.state.get(t);
+    const n0 = (t.shape as number[]).reduce((p, q) => p * q, 1);
+    if (stored) {
+      n = leaf(t.isParam ? 'param' : 'buffer', stored, true);
+    } else if (t.src && t.data && t.data.length === n0) {
+      // a constant the interpreter already knows (torch.tensor, arange, …)
+      n = leaf('const', nd(t.shape as number[], Float32Array.from(t.data)), false);
+    } else if (t.src && CREATION.has(t.src.op)) {
+      const fill = t.src.op.startsWith('ones') ? 1 : 0;
+      n = leaf('const', nd(t.shape as number[], new Float32Array(n0).fill(fill)), false);
+    } else if (!t.src) {
       const v = this.state.get(t) ?? (t.data ? nd(t.shape as number[], Float32Array.from(t.data)) : undefined);
       if (!v) throw new ExecError(`no value for a tensor of shape [${t.shape.join(', ')}] (a parameter or buffer missing from the weights?)`);
       // every leaf takes part in backward: row gradients are wanted even when parameters are frozen
@@ -387,6 +397,9 @@ export class Executor {
     });
   }
 }
+
+/** Creation ops whose values do not depend on other tensors (random ones replay as zeros: no data flows from them into stats that PyTorch could reproduce anyway). */
+const CREATION = new Set(['zeros', 'ones', 'empty', 'zeros_like', 'ones_like', 'empty_like', 'full', 'full_like', 'randn', 'rand', 'randn_like', 'rand_like', 'eye']);
 
 function range(n: number): number[] { return Array.from({ length: n }, (_, i) => i); }
 
