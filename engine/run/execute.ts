@@ -212,7 +212,7 @@ export class Executor {
       }
       case 'clamp': {
         const lo = jsNum(attrs.min), hi = jsNum(attrs.max);
-        return this.map(op, x!, (v) => Math.min(hi, Math.max(lo, v)), (v) => (v > lo && v < hi ? 1 : 0));
+        return mapNode(op, x!, (v) => Math.min(hi, Math.max(lo, v)), (v) => (v > lo && v < hi ? 1 : 0));
       }
       default:
         if (UNARY[op]) return mapNode(op, x!, UNARY[op][0], UNARY[op][1]);
@@ -301,17 +301,6 @@ export class Executor {
       const r = new Float32Array(x.value.data.length);
       for (let f = 0; f < r.length; f++) if (map[f] >= 0) r[f] = g.data[map[f]];
       return [nd(inS, r)];
-    });
-  }
-
-  private map(op: string, x: GradNode, f: (v: number) => number, df: (v: number, y: number) => number): GradNode {
-    const xs = x.value.data;
-    const out = new Float32Array(xs.length);
-    for (let i = 0; i < xs.length; i++) out[i] = f(xs[i]);
-    return node(op, nd(x.value.shape, out), [x], (g) => {
-      const r = new Float32Array(xs.length);
-      for (let i = 0; i < xs.length; i++) r[i] = g.data[i] * df(xs[i], out[i]);
-      return [nd(x.value.shape, r)];
     });
   }
 
