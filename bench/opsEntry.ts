@@ -1,6 +1,6 @@
 // What bench/ops.mjs needs from the engine's kernels, bundled as out/bench/ops.js (Node, CJS).
 // Benchmark plumbing only: nothing here is public API.
-export { gemm } from '../engine/ops/gemm';
+export { gemm, gemmWasm } from '../engine/ops/gemm';
 export { gemmJs } from '../engine/ops/gemmJs';
 export { gemmBackend, setGemmBackend } from '../engine/ops/wasm/wasmKernels';
 export { conv2d, conv2dBackward } from '../engine/ops/conv2d';

@@ -85,9 +85,20 @@ function colGeometry(p: Plan): ColGeometry {
 }
 
 export function conv2d(args: ConvArgs, attrs: Conv2dAttrs): NdArray {
+  const shape = conv2dOutputShape(args.input.shape, args.weight.shape, attrs);
+  const y = new Float32Array(numel(shape));
+  conv2dInto(args, attrs, y);
+  return { shape, data: y };
+}
+
+/**
+ * conv2d's output rows [oy0, oy1) (all by default) written into `y`, laid out as the whole [N, Co, Ho, Wo]
+ * output; other rows are left as they are. The parallel kernels run one band of rows per thread with it.
+ */
+export function conv2dInto(args: ConvArgs, attrs: Conv2dAttrs, y: Float32Array, oy0 = 0, oy1 = Infinity): void {
   const { input: x, weight: w, bias: b } = args;
   const p = plan(x.shape, w.shape, attrs);
-  const y = new Float32Array(p.N * p.Co * p.P);
+  const r0 = Math.max(0, oy0), r1 = Math.min(p.Ho, oy1);
   const rows = bandRows(p.Kc, p.Ho, p.Wo), wk = p.direct ? null : wasmKernels(), geo = colGeometry(p);
   for (let n = 0; n < p.N; n++) {
     for (let g = 0; g < p.G; g++) {
@@ -95,26 +106,24 @@ export function conv2d(args: ConvArgs, attrs: Conv2dAttrs): NdArray {
       const wg = w.data.subarray(g * p.Cog * p.Kc);
       const yOff = (n * p.Co + g * p.Cog) * p.P;
       if (p.direct) {
-        gemm(false, false, p.Cog, p.P, p.Kc, 1, wg, p.Kc, x.data.subarray(xOff), p.P, 0, y.subarray(yOff), p.P);
-        continue;
-      }
-      if (wk) {
-        imageToMatrix(wk, geo, x.data, xOff, wg, p.Cog, y, yOff);
-        continue;
-      }
-      for (let oy0 = 0; oy0 < p.Ho; oy0 += rows) {
-        const oy1 = Math.min(p.Ho, oy0 + rows), Pb = (oy1 - oy0) * p.Wo;
-        const col = scratchBuffer(0, p.Kc * Pb);
-        im2col(x.data, xOff, p.Cg, p.H, p.W, p.win, p.Ho, p.Wo, col, oy0, oy1);
-        gemm(false, false, p.Cog, Pb, p.Kc, 1, wg, p.Kc, col, Pb, 0, y.subarray(yOff + oy0 * p.Wo), p.P);
+        const c0 = r0 * p.Wo, c1 = r1 * p.Wo;
+        gemm(false, false, p.Cog, c1 - c0, p.Kc, 1, wg, p.Kc, x.data.subarray(xOff + c0), p.P, 0, y.subarray(yOff + c0), p.P);
+      } else if (wk) {
+        imageToMatrix(wk, geo, x.data, xOff, wg, p.Cog, y, yOff, r0, r1);
+      } else {
+        for (let b0 = r0; b0 < r1; b0 += rows) {
+          const b1 = Math.min(r1, b0 + rows), Pb = (b1 - b0) * p.Wo;
+          const col = scratchBuffer(0, p.Kc * Pb);
+          im2col(x.data, xOff, p.Cg, p.H, p.W, p.win, p.Ho, p.Wo, col, b0, b1);
+          gemm(false, false, p.Cog, Pb, p.Kc, 1, wg, p.Kc, col, Pb, 0, y.subarray(yOff + b0 * p.Wo), p.P);
+        }
       }
     }
     if (b) for (let co = 0; co < p.Co; co++) {
-      const off = (n * p.Co + co) * p.P, bv = b.data[co];
-      for (let i = off; i < off + p.P; i++) y[i] += bv;
+      const bv = b.data[co], off = (n * p.Co + co) * p.P;
+      for (let i = off + r0 * p.Wo; i < off + r1 * p.Wo; i++) y[i] += bv;
     }
   }
-  return { shape: [p.N, p.Co, p.Ho, p.Wo], data: y };
 }
 
 export function conv2dBackward(

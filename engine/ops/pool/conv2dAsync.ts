@@ -2,7 +2,7 @@
 // per thread, else the output rows into bands; every part is an ordinary conv2d call on a slice (a band
 // reads its input rows with adjusted top/bottom padding), so workers run the same synchronous kernel.
 
-import { conv2d, conv2dBackward, conv2dOutputShape, convGeometry, type Conv2dAttrs, type ConvArgs } from '../conv2d';
+import { conv2d, conv2dBackward, conv2dInto, conv2dOutputShape, convGeometry, type Conv2dAttrs, type ConvArgs } from '../conv2d';
 import { numel, type NdArray } from '../tensor';
 import { splitRange } from './parallelGemm';
 import type { ComputePool } from './pool';
@@ -59,24 +59,31 @@ function shareArgs(pool: ComputePool, args: ConvArgs): Pick<ConvArgs, 'weight' |
   return { weight: copy(args.weight), bias: args.bias && copy(args.bias) };
 }
 
+const sizeOf = (s: readonly number[]) => numel(s);
+
 /** conv2d(args, attrs) on up to pool.threads threads; without a pool or for small convolutions, conv2d itself. */
 export async function conv2dAsync(args: ConvArgs, attrs: Conv2dAttrs, pool?: ComputePool): Promise<NdArray> {
   const ps = pool ? parts(args.input.shape, args.weight.shape, attrs, pool.threads) : null;
   if (!pool || !ps) return conv2d(args, attrs);
-  const shape = conv2dOutputShape(args.input.shape, args.weight.shape, attrs);
+  const x = args.input, shape = conv2dOutputShape(x.shape, args.weight.shape, attrs);
   const y: NdArray = { shape, data: new Float32Array(numel(shape)) };
   const wb = shareArgs(pool, args);
-  const piece = (p: Part) => [p.n1 - p.n0, shape[1], p.oy1 - p.oy0, shape[3]];
   const jobs = ps.slice(1).map(async (p, i) => {
-    const input = rowsOf(args.input, p.n0, p.n1, p.iy0, p.iy1, pool.alloc((p.n1 - p.n0) * args.input.shape[1] * (p.iy1 - p.iy0) * args.input.shape[3]));
-    const out = pool.alloc(numel(piece(p)));
+    const input = rowsOf(x, p.n0, p.n1, p.iy0, p.iy1, pool.alloc((p.n1 - p.n0) * x.shape[1] * (p.iy1 - p.iy0) * x.shape[3]));
+    const out = pool.alloc(sizeOf([p.n1 - p.n0, shape[1], p.oy1 - p.oy0, shape[3]]));
     const outs = await pool.run(i, { op: 'conv2d', args: { input, ...wb }, attrs: p.attrs }, pool.shared ? [out] : undefined);
     putRows(pool.shared ? out : outs[0], y, p.n0, p.n1, p.oy0, p.oy1, true);
+    pool.release(input.data, out);
   });
-  const p = ps[0];
-  const input = rowsOf(args.input, p.n0, p.n1, p.iy0, p.iy1, new Float32Array((p.n1 - p.n0) * args.input.shape[1] * (p.iy1 - p.iy0) * args.input.shape[3]));
-  putRows(conv2d({ ...args, input }, p.attrs).data, y, p.n0, p.n1, p.oy0, p.oy1, true);
-  await Promise.all(jobs);
+  // The caller's part straight from the whole input into y: no slices, no copies.
+  const p = ps[0], sample = sizeOf(x.shape.slice(1)), outSample = sizeOf(shape.slice(1));
+  const mine = { ...args, input: { shape: [p.n1 - p.n0, ...x.shape.slice(1)], data: x.data.subarray(p.n0 * sample, p.n1 * sample) } };
+  conv2dInto(mine, attrs, y.data.subarray(p.n0 * outSample, p.n1 * outSample), p.oy0, p.oy1);
+  try {
+    await Promise.all(jobs);
+  } finally {
+    pool.release(wb.weight.data, ...(wb.bias ? [wb.bias.data] : []));
+  }
   return y;
 }
 
@@ -106,10 +113,16 @@ export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, a
     const into = pool.shared ? [pool.alloc(s.input.data.length), pool.alloc(args.weight.data.length), ...(args.bias ? [pool.alloc(args.bias.data.length)] : [])] : undefined;
     const outs = await pool.run(i, { op: 'conv2dBackward', gradOutput: s.gy, args: { input: s.input, ...wb }, attrs: p.attrs }, into);
     add(p, into ?? outs);
+    pool.release(s.input.data, s.gy.data, ...(into ?? []));
   });
-  const p = ps[0], s = slices(p, (n) => new Float32Array(n));
+  const p = ps[0], s = slices(p, (n) => pool.alloc(n));
   const g = conv2dBackward(s.gy, { ...args, input: s.input }, p.attrs);
   add(p, g.bias ? [g.input.data, g.weight.data, g.bias.data] : [g.input.data, g.weight.data]);
-  await Promise.all(jobs);
+  pool.release(s.input.data, s.gy.data);
+  try {
+    await Promise.all(jobs);
+  } finally {
+    pool.release(wb.weight.data, ...(wb.bias ? [wb.bias.data] : []));
+  }
   return grads;
 }

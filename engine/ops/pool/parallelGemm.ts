@@ -73,11 +73,16 @@ export async function parallelGemm(
     const result = pool.shared ? c : outs[0];
     if (byCols) put(result, C, ldc, 0, s, M, n);
     else put(result, C, ldc, s, 0, n, N);
+    pool.release(c, byCols ? b : a);
   });
   const [s0, e0] = parts[0];
   if (byCols) gemm(transA, transB, M, e0 - s0, K, alpha, A, lda, transB ? B.subarray(s0 * ldb) : B.subarray(s0), ldb, beta, C.subarray(s0), ldc);
   else gemm(transA, transB, e0 - s0, N, K, alpha, transA ? A.subarray(s0) : A.subarray(s0 * lda), lda, B, ldb, beta, C.subarray(s0 * ldc), ldc);
-  await Promise.all(jobs);
+  try {
+    await Promise.all(jobs);
+  } finally {
+    pool.release(...[sharedA, sharedB].filter((t): t is Float32Array => t !== undefined));
+  }
 }
 
 /** The same as parallelGemm: the asynchronous spelling of gemm() for callers that await. */

@@ -14,8 +14,13 @@ export interface ComputePool {
    * from alloc() on a shared pool) the outputs are written there instead and the result is empty.
    */
   run(i: number, task: Task, into?: Float32Array[]): Promise<Float32Array[]>;
-  /** A zeroed array for task operands: shared with the workers when `shared`, a plain one otherwise. */
+  /**
+   * An array of n floats for task operands (contents undefined): shared with the workers when `shared`,
+   * a plain one otherwise. Recycled from release()d arrays, so repeated calls touch no fresh memory.
+   */
   alloc(n: number): Float32Array;
+  /** Returns arrays from alloc() for reuse once no task reads them any more. */
+  release(...arrays: Float32Array[]): void;
   /** Stops the workers; pending tasks reject. */
   dispose(): void;
 }
@@ -32,11 +37,15 @@ export interface WorkerPort {
 
 interface Pending { resolve(o: Float32Array[]): void; reject(e: Error): void }
 
+/** Bytes of released arrays a pool keeps for reuse; beyond this they are left to the garbage collector. */
+const KEEP_BYTES = 64 << 20;
+
 /** The pool over `threads − 1` ports made on demand; a port that fails is replaced on its next task. */
 export class PortPool implements ComputePool {
   private readonly ports: Array<{ port: WorkerPort; pending: Map<number, Pending> } | undefined>;
   private next = 1;
   private disposed = false;
+  private free: Float32Array[] = [];
 
   constructor(readonly threads: number, readonly shared: boolean, private readonly makePort: (i: number) => WorkerPort) {
     this.ports = new Array(Math.max(0, threads - 1)).fill(undefined);
@@ -54,11 +63,26 @@ export class PortPool implements ComputePool {
   }
 
   alloc(n: number): Float32Array {
+    // The smallest kept buffer that fits and is not more than twice too big.
+    let best = -1;
+    this.free.forEach((f, i) => { if (f.length >= n && f.length <= 2 * n + 1024 && (best < 0 || f.length < this.free[best].length)) best = i; });
+    if (best >= 0) return this.free.splice(best, 1)[0].subarray(0, n);
     return this.shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
+  }
+
+  release(...arrays: Float32Array[]): void {
+    for (const a of arrays) {
+      const whole = new Float32Array(a.buffer);
+      if (this.free.some((f) => f.buffer === whole.buffer)) continue;
+      this.free.push(whole);
+    }
+    let bytes = 0;
+    this.free = this.free.sort((a, b) => b.length - a.length).filter((f) => (bytes += f.byteLength) <= KEEP_BYTES);
   }
 
   dispose(): void {
     this.disposed = true;
+    this.free = [];
     this.ports.forEach((_, i) => this.fail(i, new Error('the compute pool was disposed')));
   }
 

@@ -2,7 +2,7 @@
 // runTask, which runs one synchronously on the worker's own thread (its own WebAssembly instance).
 // Tasks carry Float32Arrays; on a SharedArrayBuffer they are seen in place, else they arrive as copies.
 
-import { conv2d, conv2dBackward, type Conv2dAttrs, type ConvArgs } from '../conv2d';
+import { conv2d, conv2dBackward, conv2dInto, type Conv2dAttrs, type ConvArgs } from '../conv2d';
 import { gemm } from '../gemm';
 import { setGemmBackend, type GemmBackend } from '../wasm/wasmKernels';
 
@@ -15,8 +15,11 @@ export type Task =
   | { op: 'conv2d'; args: ConvArgs; attrs: Conv2dAttrs }
   | { op: 'conv2dBackward'; gradOutput: ConvArgs['input']; args: ConvArgs; attrs: Conv2dAttrs };
 
-/** Runs a task here and returns its outputs in a fixed order per op (gemm: C; conv2dBackward: input, weight[, bias]). */
-export function runTask(t: Task): Float32Array[] {
+/**
+ * Runs a task here and returns its outputs in a fixed order per op (gemm: C; conv2d: output;
+ * conv2dBackward: input, weight[, bias]). With `into`, ops that can write there directly do.
+ */
+export function runTask(t: Task, into?: Float32Array[]): Float32Array[] {
   switch (t.op) {
     case 'backend':
       setGemmBackend(t.backend);
@@ -25,6 +28,7 @@ export function runTask(t: Task): Float32Array[] {
       gemm(t.transA, t.transB, t.M, t.N, t.K, t.alpha, t.A, t.lda, t.B, t.ldb, t.beta, t.C, t.ldc);
       return [t.C];
     case 'conv2d':
+      if (into) { conv2dInto(t.args, t.attrs, into[0]); return [into[0]]; }
       return [conv2d(t.args, t.attrs).data];
     case 'conv2dBackward': {
       const g = conv2dBackward(t.gradOutput, t.args, t.attrs);
@@ -50,7 +54,7 @@ export function serveTasks(port: {
 }): void {
   port.onMessage(({ id, task, into }) => {
     try {
-      const outs = runTask(task);
+      const outs = runTask(task, into);
       if (into) {
         outs.forEach((o, i) => { if (into[i] !== o) into[i].set(o); });
         port.postMessage({ id, ok: true, outputs: [] }, []);

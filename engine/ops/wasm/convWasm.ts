@@ -60,12 +60,18 @@ function regions(wk: WasmKernels, g: ColGeometry, M: number): Regions {
   return { img, col, w, mat, gw, mem: wk.f32() };
 }
 
-/** out[M, outH·outW] (leading dim outH·outW, from outOff) = w[M, Kc] · im2col(img): conv2d's forward. */
-export function imageToMatrix(wk: WasmKernels, g: ColGeometry, img: Float32Array, imgOff: number, w: Float32Array, M: number, out: Float32Array, outOff: number): void {
+/**
+ * Rows [r0, r1) of out[M, outH·outW] (leading dim outH·outW, from outOff) = w[M, Kc] · im2col(img):
+ * conv2d's forward.
+ */
+export function imageToMatrix(
+  wk: WasmKernels, g: ColGeometry, img: Float32Array, imgOff: number, w: Float32Array, M: number,
+  out: Float32Array, outOff: number, r0 = 0, r1 = g.outH,
+): void {
   const K = kc(g), P = g.outH * g.outW, r = regions(wk, g, M);
   r.mem.set(w.subarray(0, M * K), r.w >> 2);
-  for (let oy0 = 0; oy0 < g.outH; oy0 += g.rows) {
-    const oy1 = Math.min(g.outH, oy0 + g.rows), Pb = (oy1 - oy0) * g.outW, [y0, y1] = rowsRead(g, oy0, oy1);
+  for (let oy0 = r0; oy0 < r1; oy0 += g.rows) {
+    const oy1 = Math.min(r1, oy0 + g.rows), Pb = (oy1 - oy0) * g.outW, [y0, y1] = rowsRead(g, oy0, oy1);
     moveRows(g, img, imgOff, y0, y1, r.mem, r.img >> 2, true);
     im2colBand(wk, g, r.img, y0, y1, r.col, oy0, oy1);
     wk.k.gemm(0, 0, M, Pb, K, 1, r.w, K, r.col, Pb, 0, r.mat, Pb, wk.work);
