@@ -35,7 +35,7 @@ function counting(p: ComputePool): ComputePool & { tasks: number } {
   const c = {
     tasks: 0, threads: p.threads, shared: p.shared,
     run: (i: number, t: Parameters<ComputePool['run']>[1], into?: Float32Array[]) => { c.tasks++; return p.run(i, t, into); },
-    alloc: (n: number) => p.alloc(n), dispose: () => p.dispose(),
+    alloc: (n: number) => p.alloc(n), release: (...a: Float32Array[]) => p.release(...a), dispose: () => p.dispose(),
   };
   return c;
 }
