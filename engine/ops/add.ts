@@ -1,6 +1,6 @@
 // add (torch.add): input + alpha·other with numpy broadcasting; each gradient is dy summed back to its shape.
 
-import { broadcastBinary, sumToShape, type NdArray } from './tensor';
+import { broadcastBinary, sameShape, sumToShape, type NdArray } from './tensor';
 
 export interface BinaryArgs {
   input: NdArray;
@@ -13,6 +13,13 @@ export interface AddAttrs {
 
 export function add(args: BinaryArgs, attrs: AddAttrs = {}): NdArray {
   const a = attrs.alpha ?? 1;
+  if (sameShape(args.input.shape, args.other.shape)) {
+    // The residual add: a plain loop (broadcastBinary's closure call is not inlined there).
+    const x = args.input.data, y = args.other.data, out = new Float32Array(x.length);
+    if (a === 1) for (let i = 0; i < x.length; i++) out[i] = x[i] + y[i];
+    else for (let i = 0; i < x.length; i++) out[i] = x[i] + a * y[i];
+    return { shape: [...args.input.shape], data: out };
+  }
   return broadcastBinary(args.input, args.other, a === 1 ? (x, y) => x + y : (x, y) => x + a * y);
 }
 

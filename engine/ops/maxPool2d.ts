@@ -43,11 +43,42 @@ export function maxPool2dArgmax(x: NdArray, p: PoolPlan): Int32Array {
   return idx;
 }
 
+/** [lo, hi) of the taps k whose o·s − pad + k·dil lands in [0, size), for every output index o. */
+function tapRanges(out: number, s: number, pad: number, dil: number, k: number, size: number): Int32Array {
+  const r = new Int32Array(2 * out);
+  for (let o = 0; o < out; o++) {
+    const start = o * s - pad;
+    r[2 * o] = Math.min(k, Math.max(0, Math.ceil(-start / dil)));
+    r[2 * o + 1] = Math.max(r[2 * o], Math.min(k, Math.floor((size - 1 - start) / dil) + 1));
+  }
+  return r;
+}
+
 export function maxPool2d(args: { input: NdArray }, attrs: MaxPool2dAttrs): NdArray {
-  const p = poolPlan('max_pool2d', args.input.shape, attrs);
-  const idx = maxPool2dArgmax(args.input, p);
-  const y = new Float32Array(idx.length);
-  for (let o = 0; o < idx.length; o++) y[o] = idx[o] < 0 ? -Infinity : args.input.data[idx[o]];
+  // The values only (backward recomputes the argmax): tap ranges precomputed, no bounds test per tap.
+  const p = poolPlan('max_pool2d', args.input.shape, attrs), d = args.input.data;
+  const ry = tapRanges(p.Ho, p.sh, p.ph, p.dh, p.kh, p.H), rx = tapRanges(p.Wo, p.sw, p.pw, p.dw, p.kw, p.W);
+  const y = new Float32Array(p.planes * p.Ho * p.Wo);
+  let o = 0;
+  for (let pl = 0; pl < p.planes; pl++) {
+    const base = pl * p.H * p.W;
+    for (let oh = 0; oh < p.Ho; oh++) {
+      const h0 = oh * p.sh - p.ph;
+      for (let ow = 0; ow < p.Wo; ow++, o++) {
+        const w0 = base + ow * p.sw - p.pw;
+        let best = -Infinity;
+        for (let ky = ry[2 * oh]; ky < ry[2 * oh + 1]; ky++) {
+          const row = w0 + (h0 + ky * p.dh) * p.W;
+          for (let kx = rx[2 * ow]; kx < rx[2 * ow + 1]; kx++) {
+            const v = d[row + kx * p.dw];
+            // NOTE: NaN wins the window and stays (nothing compares greater than NaN afterwards).
+            if (v > best || v !== v) best = v;
+          }
+        }
+        y[o] = best;
+      }
+    }
+  }
   return { shape: p.outShape, data: y };
 }
 
