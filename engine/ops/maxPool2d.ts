@@ -4,6 +4,10 @@
 
 import { poolPlan, type Pool2dAttrs, type PoolPlan } from './poolWindow';
 import type { NdArray } from './tensor';
+import { wasmKernels } from './wasm/wasmKernels';
+
+/** Outputs below which the JS loop beats staging into WebAssembly. */
+const WASM_MIN_OUTPUTS = 4096;
 
 export type MaxPool2dAttrs = Pool2dAttrs;
 
@@ -55,8 +59,16 @@ function tapRanges(out: number, s: number, pad: number, dil: number, k: number, 
 }
 
 export function maxPool2d(args: { input: NdArray }, attrs: MaxPool2dAttrs): NdArray {
-  // The values only (backward recomputes the argmax): tap ranges precomputed, no bounds test per tap.
+  // The values only (backward recomputes the argmax). In JS every tap's compare is a branch that random
+  // data mispredicts; the WebAssembly kernel takes the max of four windows at once, branch-free.
   const p = poolPlan('max_pool2d', args.input.shape, attrs), d = args.input.data;
+  const n = p.planes * p.Ho * p.Wo, wk = n >= WASM_MIN_OUTPUTS ? wasmKernels() : null;
+  if (wk) {
+    const src = wk.region('pool.x', d.length), dst = wk.region('pool.y', n), mem = wk.f32();
+    mem.set(d, src >> 2);
+    wk.k.maxPool2d(src, p.planes, p.H, p.W, p.Ho, p.Wo, p.kh, p.kw, p.sh, p.sw, p.ph, p.pw, p.dh, p.dw, dst);
+    return { shape: p.outShape, data: mem.slice(dst >> 2, (dst >> 2) + n) };
+  }
   const ry = tapRanges(p.Ho, p.sh, p.ph, p.dh, p.kh, p.H), rx = tapRanges(p.Wo, p.sw, p.pw, p.dw, p.kw, p.W);
   const y = new Float32Array(p.planes * p.Ho * p.Wo);
   let o = 0;

@@ -7,6 +7,7 @@ import { conv2d, conv2dBackward } from '../../../engine/ops/conv2d';
 import { convTranspose2d, convTranspose2dBackward } from '../../../engine/ops/convTranspose2d';
 import { gemm, gemmWasm } from '../../../engine/ops/gemm';
 import { gemmJs } from '../../../engine/ops/gemmJs';
+import { maxPool2d, type MaxPool2dAttrs } from '../../../engine/ops/maxPool2d';
 import type { NdArray } from '../../../engine/ops/tensor';
 import { gemmBackend, setGemmBackend } from '../../../engine/ops/wasm/wasmKernels';
 
@@ -126,6 +127,25 @@ describe('conv kernels on WebAssembly equal the JS ones', () => {
     expectNear(gw.input.data, gj.input.data, 10, 'grad input');
     expectNear(gw.weight.data, gj.weight.data, gy.data.length * 0.25, 'grad weight');
   });
+});
+
+describe('max_pool2d on WebAssembly equals the JS loop', () => {
+  const cases: Array<[number[], MaxPool2dAttrs]> = [
+    [[1, 8, 112, 112], { kernel_size: 3, stride: 2, padding: 1 }],
+    [[2, 6, 66, 47], { kernel_size: 2, stride: 2 }],
+    [[1, 4, 30, 29], { kernel_size: 3, stride: 1, padding: 1 }],
+    [[1, 16, 61, 77], { kernel_size: [3, 2], stride: [2, 3], padding: [1, 1], dilation: [2, 1], ceil_mode: true }],
+    [[1, 8, 40, 41], { kernel_size: 3, stride: 2, dilation: 2, padding: 1 }],
+  ];
+  for (const [shape, attrs] of cases) {
+    it(`max_pool2d x=[${shape.join(',')}] ${JSON.stringify(attrs)}, with NaN and ±Infinity inputs`, () => {
+      const x = nd(shape, 11);
+      x.data[5] = NaN; x.data[200] = -Infinity; x.data[301] = Infinity; x.data[x.data.length - 1] = NaN;
+      const [w, j] = both(() => maxPool2d({ input: x }, attrs));
+      expect(w.shape).toEqual(j.shape);
+      expect(Array.from(w.data)).toEqual(Array.from(j.data));
+    });
+  }
 });
 
 describe('fallback with WebAssembly switched off', () => {

@@ -1,0 +1,66 @@
+// AssemblyScript max_pool2d forward (values only) over raw pointers: f32x4.max across four output
+// columns where every tap is inside the row (stride 1 or 2, no dilation in x), scalar at the borders.
+// Same semantics as engine/ops/maxPool2d.ts: NaN wins a window, empty windows give -Infinity.
+
+@inline function tapLo(o: i32, s: i32, pad: i32, dil: i32, k: i32): i32 {
+  const start = o * s - pad;
+  return start >= 0 ? 0 : min(k, (-start + dil - 1) / dil);
+}
+@inline function tapHi(o: i32, s: i32, pad: i32, dil: i32, k: i32, size: i32): i32 {
+  const start = o * s - pad;
+  if (start > size - 1) return 0;
+  return min(k, (size - 1 - start) / dil + 1);
+}
+
+export function maxPool2d(
+  src: usize, planes: i32, H: i32, W: i32, Ho: i32, Wo: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, dst: usize,
+): void {
+  // Output columns [vLo, vHi) read all kw taps inside the row: the vector range. With stride 2 the
+  // vector load also reads one float past the last tap, which must stay inside the row too.
+  const extra = sw == 2 ? 1 : 0;
+  let vLo = 0;
+  while (vLo < Wo && (vLo * sw - pw < 0)) vLo++;
+  let vHi = vLo;
+  while (vHi < Wo && vHi * sw - pw + (kw - 1) * dw + extra <= W - 1) vHi++;
+  const vec = dw == 1 && (sw == 1 || sw == 2);
+  const negInf = f32x4.splat(-Infinity);
+  let o = dst;
+  for (let pl = 0; pl < planes; pl++) {
+    const base = src + <usize>pl * H * W * 4;
+    for (let oh = 0; oh < Ho; oh++) {
+      const h0 = oh * sh - ph;
+      const ky0 = tapLo(oh, sh, ph, dh, kh), ky1 = max(ky0, tapHi(oh, sh, ph, dh, kh, H));
+      let ow = 0;
+      while (ow < Wo) {
+        if (vec && ow >= vLo && ow + 4 <= vHi) {
+          let acc = negInf;
+          for (let ky = ky0; ky < ky1; ky++) {
+            const row = base + <usize>((h0 + ky * dh) * W + ow * sw - pw) * 4;
+            for (let kx = 0; kx < kw; kx++) {
+              const p = row + <usize>kx * 4;
+              let v: v128;
+              if (sw == 1) v = v128.load(p);
+              else v = i8x16.shuffle(v128.load(p), v128.load(p, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+              acc = f32x4.max(acc, v);
+            }
+          }
+          v128.store(o, acc);
+          o += 16; ow += 4;
+        } else {
+          const kx0 = tapLo(ow, sw, pw, dw, kw), kx1 = max(kx0, tapHi(ow, sw, pw, dw, kw, W));
+          let best: f32 = -Infinity;
+          for (let ky = ky0; ky < ky1; ky++) {
+            const row = base + <usize>((h0 + ky * dh) * W + ow * sw - pw) * 4;
+            for (let kx = kx0; kx < kx1; kx++) {
+              const v = load<f32>(row + <usize>(kx * dw) * 4);
+              if (v > best || v != v) best = v;
+            }
+          }
+          store<f32>(o, best);
+          o += 4; ow++;
+        }
+      }
+    }
+  }
+}
