@@ -78,8 +78,14 @@ function packPanelA(trans: i32, pA: usize, lda: i32, i0: i32, mc: i32, p0: i32, 
       const r0 = pA + (<usize>(i0 + ir) * lda + p0) * 4;
       const st = <usize>lda * 4;
       if (mr == MR) {
-        for (let k = 0; k < kc; k++) {
-          const s = r0 + k * 4;
+        let k = 0;
+        for (; k + 4 <= kc; k += 4) {
+          const s = r0 + <usize>k * 4;
+          transpose4(v128.load(s), v128.load(s + st), v128.load(s + 2 * st), v128.load(s + 3 * st), q, 16);
+          q += 4 * MR * 4;
+        }
+        for (; k < kc; k++) {
+          const s = r0 + <usize>k * 4;
           store<f32>(q, load<f32>(s));
           store<f32>(q + 4, load<f32>(s + st));
           store<f32>(q + 8, load<f32>(s + 2 * st));
@@ -120,12 +126,35 @@ function packPanelB(trans: i32, pB: usize, ldb: i32, p0: i32, kc: i32, j0: i32, 
       // B is N×K: column j of op(B) is row j of B.
       const r0 = pB + (<usize>(j0 + jr) * ldb + p0) * 4;
       const st = <usize>ldb * 4;
-      for (let k = 0; k < kc; k++) {
+      let k = 0;
+      if (nr == NR) {
+        // 4×4 transposes: rows c..c+3, columns k..k+3 become the slivers' k..k+3 entries.
+        for (; k + 4 <= kc; k += 4) {
+          const s = r0 + <usize>k * 4;
+          transpose4(v128.load(s), v128.load(s + st), v128.load(s + 2 * st), v128.load(s + 3 * st), q, 32);
+          const s4 = s + 4 * st;
+          transpose4(v128.load(s4), v128.load(s4 + st), v128.load(s4 + 2 * st), v128.load(s4 + 3 * st), q + 16, 32);
+          q += 4 * NR * 4;
+        }
+      }
+      for (; k < kc; k++) {
         for (let c = 0; c < NR; c++) store<f32>(q + c * 4, c < nr ? load<f32>(r0 + <usize>c * st + <usize>k * 4) : 0);
         q += NR * 4;
       }
     }
   }
+}
+
+/** Stores the transpose of the 4×4 block with rows r0..r3 as four vectors `step` bytes apart from dst. */
+@inline function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, step: usize): void {
+  const a = i8x16.shuffle(r0, r1, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+  const b = i8x16.shuffle(r2, r3, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+  const c = i8x16.shuffle(r0, r1, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+  const d = i8x16.shuffle(r2, r3, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+  v128.store(dst, i8x16.shuffle(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+  v128.store(dst + step, i8x16.shuffle(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31));
+  v128.store(dst + 2 * step, i8x16.shuffle(c, d, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+  v128.store(dst + 3 * step, i8x16.shuffle(c, d, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31));
 }
 
 /** The 4×8 register tile over one kc-long sliver pair, then C += alpha·tile (clipped to mr×nr). */

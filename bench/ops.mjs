@@ -39,12 +39,12 @@ async function runModel(ops, model, input, pool) {
       const args = { input: t.get(n.input), weight: { shape: n.wShape, data: n.w }, bias: { shape: [n.wShape[0]], data: n.b } };
       const attrs = { stride: n.stride, padding: n.pad };
       y = pool ? await ops.conv2dAsync(args, attrs, pool) : ops.conv2d(args, attrs);
-      if (n.relu) y = ops.relu({ input: y });
+      if (n.relu) y = ops.relu_({ input: y }); // nn.ReLU(inplace=True), as torchvision builds it
     } else if (n.op === 'maxpool') {
       y = ops.maxPool2d({ input: t.get(n.input) }, { kernel_size: n.k, stride: n.stride, padding: n.pad });
     } else if (n.op === 'add') {
-      y = ops.add({ input: t.get(n.inputs[0]), other: t.get(n.inputs[1]) });
-      if (n.relu) y = ops.relu({ input: y });
+      y = ops.add_({ input: t.get(n.inputs[0]), other: t.get(n.inputs[1]) }); // out += identity
+      if (n.relu) y = ops.relu_({ input: y });
     } else if (n.op === 'gap') {
       const p = ops.adaptiveAvgPool2d({ input: t.get(n.input) }, { output_size: 1 });
       y = { shape: [p.shape[0], p.shape[1]], data: p.data };

@@ -23,6 +23,14 @@ export function add(args: BinaryArgs, attrs: AddAttrs = {}): NdArray {
   return broadcastBinary(args.input, args.other, a === 1 ? (x, y) => x + y : (x, y) => x + a * y);
 }
 
+/** Tensor.add_ / `out += identity` (torchvision's residual add): overwrites `input` with input + alpha·other (same shapes). */
+export function add_(args: BinaryArgs, attrs: AddAttrs = {}): NdArray {
+  if (!sameShape(args.input.shape, args.other.shape)) throw new Error('add_: in-place add needs operands of the same shape');
+  const a = attrs.alpha ?? 1, x = args.input.data, y = args.other.data;
+  for (let i = 0; i < x.length; i++) x[i] += a * y[i];
+  return args.input;
+}
+
 export function addBackward(gradOutput: NdArray, args: BinaryArgs, attrs: AddAttrs = {}): { input: NdArray; other: NdArray } {
   const a = attrs.alpha ?? 1;
   const other = sumToShape(gradOutput, args.other.shape);

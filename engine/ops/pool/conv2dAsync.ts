@@ -1,6 +1,7 @@
 // conv2d forward and backward over the threads of a compute pool. Splits the batch when it has a sample
-// per thread, else the output rows into bands; every part is an ordinary conv2d call on a slice (a band
-// reads its input rows with adjusted top/bottom padding), so workers run the same synchronous kernel.
+// per thread, else the output channels (forward, when the weights outweigh the column buffer) or the
+// output rows into bands; every part is an ordinary conv2d call on a slice (a band reads its input rows
+// with adjusted top/bottom padding), so workers run the same synchronous kernel.
 
 import { conv2d, conv2dBackward, conv2dInto, conv2dOutputShape, convGeometry, type Conv2dAttrs, type ConvArgs } from '../conv2d';
 import { numel, type NdArray } from '../tensor';
@@ -10,14 +11,22 @@ import type { ComputePool } from './pool';
 /** Below this many MACs one thread is faster than splitting (messages, copies). */
 const PARALLEL_MIN_MACS = 1 << 21;
 
-/** One part of the work: batch samples [n0, n1) and output rows [oy0, oy1), which read input rows [iy0, iy1). */
-interface Part { n0: number; n1: number; oy0: number; oy1: number; iy0: number; iy1: number; attrs: Conv2dAttrs }
+/**
+ * One part of the work: batch samples [n0, n1), output channels [c0, c1) and output rows [oy0, oy1),
+ * which read input rows [iy0, iy1).
+ */
+interface Part { n0: number; n1: number; c0: number; c1: number; oy0: number; oy1: number; iy0: number; iy1: number; attrs: Conv2dAttrs }
 
-function parts(x: readonly number[], w: readonly number[], attrs: Conv2dAttrs, threads: number): Part[] | null {
+function parts(x: readonly number[], w: readonly number[], attrs: Conv2dAttrs, threads: number, channels: boolean): Part[] | null {
   const out = conv2dOutputShape(x, w, attrs);
-  const [N, , H] = x, Ho = out[2];
+  const [N, , H] = x, [, Co, Ho, Wo] = out;
   if (threads <= 1 || numel(out) * numel(w.slice(1)) < PARALLEL_MIN_MACS) return null;
-  if (N >= threads) return splitRange(N, threads).map(([n0, n1]) => ({ n0, n1, oy0: 0, oy1: Ho, iy0: 0, iy1: H, attrs }));
+  const whole = { n0: 0, n1: N, c0: 0, c1: Co, oy0: 0, oy1: Ho, iy0: 0, iy1: H, attrs };
+  if (N >= threads) return splitRange(N, threads).map(([n0, n1]) => ({ ...whole, n0, n1 }));
+  // Rows repeat the weight packing per thread, channels repeat im2col: split the smaller repeat.
+  if (channels && N === 1 && (attrs.groups ?? 1) === 1 && Ho * Wo < Co) {
+    return splitRange(Co, threads, 4).map(([c0, c1]) => ({ ...whole, c0, c1 }));
+  }
   if (Ho < threads) return null;
   const geo = convGeometry(w.slice(2), attrs);
   const [sh, dh, kh, [pt]] = [geo.stride[0], geo.dilation[0], geo.kernel[0], geo.padding[0]];
@@ -28,7 +37,7 @@ function parts(x: readonly number[], w: readonly number[], attrs: Conv2dAttrs, t
     // The band's own padding: what its first output row reads above iy0, and what its last reads below iy1.
     const top = pt - oy0 * sh + iy0, bottom = (oy1 - oy0 - 1) * sh + (kh - 1) * dh + 1 - (iy1 - iy0) - top;
     const padding: Array<[number, number]> = [[top, bottom], geo.padding[1]];
-    bands.push({ n0: 0, n1: N, oy0, oy1, iy0, iy1, attrs: { stride: geo.stride, dilation: geo.dilation, groups: attrs.groups, padding } });
+    bands.push({ ...whole, oy0, oy1, iy0, iy1, attrs: { stride: geo.stride, dilation: geo.dilation, groups: attrs.groups, padding } });
   }
   return bands;
 }
@@ -44,46 +53,64 @@ function rowsOf(t: NdArray, n0: number, n1: number, r0: number, r1: number, dst:
   return { shape: [n1 - n0, C, r1 - r0, W], data: dst };
 }
 
-/** Adds (or, with `set`, copies) a compact [n1−n0, C, r1−r0, W] part into rows [r0, r1) of an [N, C, H, W] array. */
-function putRows(part: Float32Array, t: NdArray, n0: number, n1: number, r0: number, r1: number, set: boolean): void {
+/**
+ * Adds (or, with `set`, copies) a compact [n1−n0, c1−c0, r1−r0, W] part into samples [n0, n1), channels
+ * [c0, c1) (all by default) and rows [r0, r1) of an [N, C, H, W] array.
+ */
+function putRows(part: Float32Array, t: NdArray, n0: number, n1: number, r0: number, r1: number, set: boolean, c0 = 0, c1 = t.shape[1]): void {
   const [, C, H, W] = t.shape, len = (r1 - r0) * W;
-  for (let p = 0; p < (n1 - n0) * C; p++) {
-    const d = ((n0 * C + p) * H + r0) * W, s = p * len;
+  let s = 0;
+  for (let n = n0; n < n1; n++) for (let c = c0; c < c1; c++, s += len) {
+    const d = ((n * C + c) * H + r0) * W;
     if (set) t.data.set(part.subarray(s, s + len), d);
     else for (let i = 0; i < len; i++) t.data[d + i] += part[s + i];
   }
 }
 
-function shareArgs(pool: ComputePool, args: ConvArgs): Pick<ConvArgs, 'weight' | 'bias'> {
+/** Output channels [c0, c1) of the weight and bias (all of them by default). */
+function channelSlice(args: ConvArgs, c0 = 0, c1 = args.weight.shape[0]): Pick<ConvArgs, 'weight' | 'bias'> {
+  const per = numel(args.weight.shape.slice(1));
+  return {
+    weight: { shape: [c1 - c0, ...args.weight.shape.slice(1)], data: args.weight.data.subarray(c0 * per, c1 * per) },
+    bias: args.bias && { shape: [c1 - c0], data: args.bias.data.subarray(c0, c1) },
+  };
+}
+
+function shareArgs(pool: ComputePool, args: ConvArgs, c0?: number, c1?: number): Pick<ConvArgs, 'weight' | 'bias'> {
   const copy = (t: NdArray): NdArray => { const d = pool.alloc(t.data.length); d.set(t.data); return { shape: t.shape, data: d }; };
-  return { weight: copy(args.weight), bias: args.bias && copy(args.bias) };
+  const s = channelSlice(args, c0, c1);
+  return { weight: copy(s.weight), bias: s.bias && copy(s.bias) };
+}
+
+function releaseArgs(pool: ComputePool, a: Pick<ConvArgs, 'weight' | 'bias'>): void {
+  pool.release(a.weight.data, ...(a.bias ? [a.bias.data] : []));
 }
 
 const sizeOf = (s: readonly number[]) => numel(s);
 
 /** conv2d(args, attrs) on up to pool.threads threads; without a pool or for small convolutions, conv2d itself. */
 export async function conv2dAsync(args: ConvArgs, attrs: Conv2dAttrs, pool?: ComputePool): Promise<NdArray> {
-  const ps = pool ? parts(args.input.shape, args.weight.shape, attrs, pool.threads) : null;
+  const ps = pool ? parts(args.input.shape, args.weight.shape, attrs, pool.threads, true) : null;
   if (!pool || !ps) return conv2d(args, attrs);
   const x = args.input, shape = conv2dOutputShape(x.shape, args.weight.shape, attrs);
   const y: NdArray = { shape, data: new Float32Array(numel(shape)) };
-  const wb = shareArgs(pool, args);
   const jobs = ps.slice(1).map(async (p, i) => {
     const input = rowsOf(x, p.n0, p.n1, p.iy0, p.iy1, pool.alloc((p.n1 - p.n0) * x.shape[1] * (p.iy1 - p.iy0) * x.shape[3]));
-    const out = pool.alloc(sizeOf([p.n1 - p.n0, shape[1], p.oy1 - p.oy0, shape[3]]));
-    const outs = await pool.run(i, { op: 'conv2d', args: { input, ...wb }, attrs: p.attrs }, pool.shared ? [out] : undefined);
-    putRows(pool.shared ? out : outs[0], y, p.n0, p.n1, p.oy0, p.oy1, true);
-    pool.release(input.data, out);
+    const wb = shareArgs(pool, args, p.c0, p.c1);
+    const out = pool.alloc(numel([p.n1 - p.n0, p.c1 - p.c0, p.oy1 - p.oy0, shape[3]]));
+    try {
+      const outs = await pool.run(i, { op: 'conv2d', args: { input, ...wb }, attrs: p.attrs }, pool.shared ? [out] : undefined);
+      putRows(pool.shared ? out : outs[0], y, p.n0, p.n1, p.oy0, p.oy1, true, p.c0, p.c1);
+    } finally {
+      pool.release(input.data, out);
+      releaseArgs(pool, wb);
+    }
   });
-  // The caller's part straight from the whole input into y: no slices, no copies.
-  const p = ps[0], sample = sizeOf(x.shape.slice(1)), outSample = sizeOf(shape.slice(1));
-  const mine = { ...args, input: { shape: [p.n1 - p.n0, ...x.shape.slice(1)], data: x.data.subarray(p.n0 * sample, p.n1 * sample) } };
-  conv2dInto(mine, attrs, y.data.subarray(p.n0 * outSample, p.n1 * outSample), p.oy0, p.oy1);
-  try {
-    await Promise.all(jobs);
-  } finally {
-    pool.release(wb.weight.data, ...(wb.bias ? [wb.bias.data] : []));
-  }
+  // The caller's part straight from the whole input into y: no slices, no copies (N = 1 when channels split).
+  const p = ps[0], sample = numel(x.shape.slice(1)), outSample = numel(shape.slice(1)), P = shape[2] * shape[3];
+  const mine = { ...channelSlice(args, p.c0, p.c1), input: { shape: [p.n1 - p.n0, ...x.shape.slice(1)], data: x.data.subarray(p.n0 * sample, p.n1 * sample) } };
+  conv2dInto(mine, attrs, y.data.subarray(p.n0 * outSample + p.c0 * P, p.n1 * outSample), p.oy0, p.oy1);
+  await Promise.all(jobs);
   return y;
 }
 
@@ -91,7 +118,7 @@ type ConvGrads = { input: NdArray; weight: NdArray; bias?: NdArray };
 
 /** conv2dBackward on up to pool.threads threads: parts' input gradients added into place, weight and bias gradients summed. */
 export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs, pool?: ComputePool): Promise<ConvGrads> {
-  const ps = pool ? parts(args.input.shape, args.weight.shape, attrs, pool.threads) : null;
+  const ps = pool ? parts(args.input.shape, args.weight.shape, attrs, pool.threads, false) : null;
   if (!pool || !ps) return conv2dBackward(gradOutput, args, attrs);
   const x = args.input, [, C, , W] = x.shape;
   const grads: ConvGrads = {
@@ -122,7 +149,7 @@ export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, a
   try {
     await Promise.all(jobs);
   } finally {
-    pool.release(wb.weight.data, ...(wb.bias ? [wb.bias.data] : []));
+    releaseArgs(pool, wb);
   }
   return grads;
 }
