@@ -109,7 +109,7 @@ export function conv2dInto(args: ConvArgs, attrs: Conv2dAttrs, y: Float32Array, 
         const c0 = r0 * p.Wo, c1 = r1 * p.Wo;
         gemm(false, false, p.Cog, c1 - c0, p.Kc, 1, wg, p.Kc, x.data.subarray(xOff + c0), p.P, 0, y.subarray(yOff + c0), p.P);
       } else if (wk) {
-        imageToMatrix(wk, geo, x.data, xOff, wg, p.Cog, y, yOff, r0, r1);
+        imageToMatrix(wk, geo, x.data, xOff, wg, p.Cog, y, yOff, r0, r1, b?.data.subarray(g * p.Cog, (g + 1) * p.Cog));
       } else {
         for (let b0 = r0; b0 < r1; b0 += rows) {
           const b1 = Math.min(r1, b0 + rows), Pb = (b1 - b0) * p.Wo;
@@ -119,7 +119,7 @@ export function conv2dInto(args: ConvArgs, attrs: Conv2dAttrs, y: Float32Array, 
         }
       }
     }
-    if (b) for (let co = 0; co < p.Co; co++) {
+    if (b && !wk) for (let co = 0; co < p.Co; co++) {
       const bv = b.data[co], off = (n * p.Co + co) * p.P;
       for (let i = off + r0 * p.Wo; i < off + r1 * p.Wo; i++) y[i] += bv;
     }

@@ -61,12 +61,12 @@ function regions(wk: WasmKernels, g: ColGeometry, M: number): Regions {
 }
 
 /**
- * Rows [r0, r1) of out[M, outH·outW] (leading dim outH·outW, from outOff) = w[M, Kc] · im2col(img):
+ * Rows [r0, r1) of out[M, outH·outW] (leading dim outH·outW, from outOff) = w[M, Kc] · im2col(img) + bias:
  * conv2d's forward.
  */
 export function imageToMatrix(
   wk: WasmKernels, g: ColGeometry, img: Float32Array, imgOff: number, w: Float32Array, M: number,
-  out: Float32Array, outOff: number, r0 = 0, r1 = g.outH,
+  out: Float32Array, outOff: number, r0 = 0, r1 = g.outH, bias?: Float32Array,
 ): void {
   const K = kc(g), P = g.outH * g.outW, r = regions(wk, g, M);
   r.mem.set(w.subarray(0, M * K), r.w >> 2);
@@ -74,7 +74,9 @@ export function imageToMatrix(
     const oy1 = Math.min(r1, oy0 + g.rows), Pb = (oy1 - oy0) * g.outW, [y0, y1] = rowsRead(g, oy0, oy1);
     moveRows(g, img, imgOff, y0, y1, r.mem, r.img >> 2, true);
     im2colBand(wk, g, r.img, y0, y1, r.col, oy0, oy1);
-    wk.k.gemm(0, 0, M, Pb, K, 1, r.w, K, r.col, Pb, 0, r.mat, Pb, wk.work);
+    // The bias enters as C's initial value (beta = 1): no separate pass over the output.
+    if (bias) for (let m = 0; m < M; m++) r.mem.fill(bias[m], (r.mat >> 2) + m * Pb, (r.mat >> 2) + (m + 1) * Pb);
+    wk.k.gemm(0, 0, M, Pb, K, 1, r.w, K, r.col, Pb, bias ? 1 : 0, r.mat, Pb, wk.work);
     moveCols(out, outOff + oy0 * g.outW, P, M, Pb, r.mem, r.mat >> 2, false);
   }
 }
