@@ -4,7 +4,7 @@
 // Callers use only this signature; which kernel ran is gemmBackend()'s answer.
 
 import { gemmJs } from './gemmJs';
-import { wasmKernels, type WasmKernels } from './wasm/wasmKernels';
+import { trimWasmMemory, wasmKernels, type WasmKernels } from './wasm/wasmKernels';
 
 /** Below this many multiply-adds the JS kernel wins: no staging copies, no call overhead. */
 const WASM_MIN_MACS = 8192;
@@ -84,6 +84,7 @@ function gemmStaged(
       }
     }
   }
+  trimWasmMemory();
 }
 
 /** Copies rows [r0, r0+rows) × cols [c0, c0+cols) of a row-major matrix (leading dim ld) compactly to dst[at…]. */

@@ -4,7 +4,7 @@
 
 import { poolPlan, type Pool2dAttrs, type PoolPlan } from './poolWindow';
 import type { NdArray } from './tensor';
-import { wasmKernels } from './wasm/wasmKernels';
+import { trimWasmMemory, wasmKernels } from './wasm/wasmKernels';
 
 /** Outputs below which the JS loop beats staging into WebAssembly. */
 const WASM_MIN_OUTPUTS = 4096;
@@ -67,7 +67,9 @@ export function maxPool2d(args: { input: NdArray }, attrs: MaxPool2dAttrs): NdAr
     const src = wk.region('pool.x', d.length), dst = wk.region('pool.y', n), mem = wk.f32();
     mem.set(d, src >> 2);
     wk.k.maxPool2d(src, p.planes, p.H, p.W, p.Ho, p.Wo, p.kh, p.kw, p.sh, p.sw, p.ph, p.pw, p.dh, p.dw, dst);
-    return { shape: p.outShape, data: mem.slice(dst >> 2, (dst >> 2) + n) };
+    const y = mem.slice(dst >> 2, (dst >> 2) + n);
+    trimWasmMemory();
+    return { shape: p.outShape, data: y };
   }
   const ry = tapRanges(p.Ho, p.sh, p.ph, p.dh, p.kh, p.H), rx = tapRanges(p.Wo, p.sw, p.pw, p.dw, p.kw, p.W);
   const y = new Float32Array(p.planes * p.Ho * p.Wo);

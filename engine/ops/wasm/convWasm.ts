@@ -3,7 +3,7 @@
 // path in conv2d.ts / convTranspose2d.ts (im2col.ts stays the reference); one sample and group per call.
 
 import type { Window2d } from '../im2col';
-import type { WasmKernels } from './wasmKernels';
+import { trimWasmMemory, type WasmKernels } from './wasmKernels';
 
 /** An image of C planes H×W, its column grid outH×outW under `win`, and the band height in grid rows. */
 export interface ColGeometry {
@@ -79,6 +79,7 @@ export function imageToMatrix(
     wk.k.gemm(0, 0, M, Pb, K, 1, r.w, K, r.col, Pb, bias ? 1 : 0, r.mat, Pb, wk.work);
     moveCols(out, outOff + oy0 * g.outW, P, M, Pb, r.mem, r.mat >> 2, false);
   }
+  trimWasmMemory();
 }
 
 /** img += col2im(w[M, Kc]ᵀ · mat[M, outH·outW]): conv2d's input gradient, conv_transpose2d's forward. */
@@ -94,6 +95,7 @@ export function matrixToImage(wk: WasmKernels, g: ColGeometry, mat: Float32Array
     col2imBand(wk, g, r.col, y0, y1, r.img, oy0, oy1);
     moveRows(g, img, imgOff, y0, y1, r.mem, r.img >> 2, false);
   }
+  trimWasmMemory();
 }
 
 /**
@@ -119,4 +121,5 @@ export function weightGrad(
     }
   }
   gw.set(r.mem.subarray(r.gw >> 2, (r.gw >> 2) + M * K));
+  trimWasmMemory();
 }

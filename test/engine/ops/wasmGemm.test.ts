@@ -9,7 +9,7 @@ import { gemm, gemmWasm } from '../../../engine/ops/gemm';
 import { gemmJs } from '../../../engine/ops/gemmJs';
 import { maxPool2d, type MaxPool2dAttrs } from '../../../engine/ops/maxPool2d';
 import type { NdArray } from '../../../engine/ops/tensor';
-import { gemmBackend, setGemmBackend } from '../../../engine/ops/wasm/wasmKernels';
+import { gemmBackend, setGemmBackend, trimWasmMemory, wasmKernels } from '../../../engine/ops/wasm/wasmKernels';
 
 function rand(n: number, seed: number): Float32Array {
   let s = seed >>> 0;
@@ -146,6 +146,22 @@ describe('max_pool2d on WebAssembly equals the JS loop', () => {
       expect(Array.from(w.data)).toEqual(Array.from(j.data));
     });
   }
+});
+
+describe('WebAssembly memory', () => {
+  it('an instance whose memory grew past the limit is dropped; the next call starts a fresh one', () => {
+    setGemmBackend('auto');
+    const c: GemmCase = { tA: false, tB: false, M: 300, N: 300, K: 300, alpha: 1, beta: 0, pad: 0 };
+    runGemm(gemmWasm, c, 3);
+    const before = wasmKernels()!;
+    trimWasmMemory(2 ** 40);
+    expect(wasmKernels()).toBe(before);
+    trimWasmMemory(0);
+    const after = wasmKernels()!;
+    expect(after).not.toBe(before);
+    expect(after.bytes).toBeLessThan(before.bytes);
+    expectNear(runGemm(gemmWasm, c, 3), runGemm(gemmJs, c, 3), 300 * 0.25, 'gemm after the memory was released');
+  });
 });
 
 describe('fallback with WebAssembly switched off', () => {
