@@ -49,6 +49,8 @@ def main():
     torch.manual_seed(0)
     x = torch.randn(*shape)
 
+    split = {}
+
     def run_once():
         shapes = []
 
@@ -62,10 +64,15 @@ def main():
             if args.backward:
                 model.train()
                 model.zero_grad(set_to_none=True)
+                t0 = time.perf_counter()
                 out = model(x)
                 if not isinstance(out, torch.Tensor):  # e.g. aux-logit tuples
                     out = out[0]
+                t1 = time.perf_counter()
                 out.sum().backward()
+                t2 = time.perf_counter()
+                split["trainForwardMs"] = round((t1 - t0) * 1000.0, 3)
+                split["backwardMs"] = round((t2 - t1) * 1000.0, 3)
             else:
                 model.eval()
                 out = model(x)
@@ -94,6 +101,7 @@ def main():
         "totalMs": ms(_t0, _t_import) + ms(t_build0, t_build1) + ms(t_fwd0, t_fwd1),
     }
     res["totalMs"] = round(res["totalMs"], 3)
+    res.update(split)
     print(json.dumps(res))
     return 0
 

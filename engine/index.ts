@@ -6,6 +6,7 @@ export { discover as findModelsIn, pickModel, parseInputSpec } from './analysis/
 export { formatTable, toContractJson, toMarkdown, toCsv, fmtInt, fmtShape, fmtSI, fmtBytes } from './analysis/format';
 export { convOutputSize, convTransposeOutputSize, poolOutputSize, samePadding } from './ops/convShape';
 export { ACTIVATIONS } from './torch/layers/activation';
+export { runModel, runJson, type RunOptions, type RunReport, type RunRow, type Stats } from './run/run';
 import type { DiscoveryResult } from './api';
 import { discover } from './analysis/discovery';
 

@@ -43,11 +43,13 @@ export function topoOrder(root: GradNode): GradNode[] {
   return order;
 }
 
-function addInto(acc: NdArray | undefined, g: NdArray): NdArray {
-  if (!acc) return { shape: g.shape.slice(), data: Float32Array.from(g.data) };
+/** NOTE: never in place — backward rules may hand the same buffer to several parents (add) or pass it through (reshape). */
+function accumulate(acc: NdArray | undefined, g: NdArray): NdArray {
+  if (!acc) return g;
   const a = acc.data, b = g.data;
-  for (let i = 0; i < a.length; i++) a[i] += b[i];
-  return acc;
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] + b[i];
+  return { shape: acc.shape, data: out };
 }
 
 /**
@@ -71,7 +73,7 @@ export function backward(root: GradNode, seed: NdArray, keep: (n: GradNode) => b
     n.parents.forEach((p, j) => {
       const gp = gs[j];
       if (!p || !p.requiresGrad || !gp) return;
-      grads.set(p, addInto(grads.get(p), gp));
+      grads.set(p, accumulate(grads.get(p), gp));
     });
   }
   return kept;

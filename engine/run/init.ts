@@ -26,7 +26,20 @@ export class Rng {
     return r * Math.cos(2 * Math.PI * v);
   }
   normalArray(n: number): Float32Array { const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = this.normal(); return a; }
-  uniformArray(n: number, lo: number, hi: number): Float32Array { const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * this.uniform(); return a; }
+  uniformArray(n: number, lo: number, hi: number): Float32Array {
+    // mulberry32 inlined: millions of weights per model
+    const a = new Float32Array(n);
+    const scale = (hi - lo) / 4294967296;
+    let s = this.s;
+    for (let i = 0; i < n; i++) {
+      let t = (s = (s + 0x6d2b79f5) | 0);
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      a[i] = lo + ((t ^ (t >>> 14)) >>> 0) * scale;
+    }
+    this.s = s;
+    return a;
+  }
 }
 
 function fanIn(shape: number[]): number {
