@@ -7,7 +7,7 @@ import { conv2dShape, samePadding, type ConvGeometry } from './convShape';
 import { gemm } from './gemm';
 import { bandRows, col2im, im2col, scratchBuffer, type Window2d } from './im2col';
 import { expandList, fmtShape, numel, type NdArray } from './tensor';
-import { imageToMatrix, matrixToImage, weightGrad, type ColGeometry } from './wasm/convWasm';
+import { imageToMatrix, matrixToImage, weightGrad, wasmBandRows, type ColGeometry } from './wasm/convWasm';
 import { wasmKernels } from './wasm/wasmKernels';
 
 export interface ConvArgs {
@@ -81,7 +81,7 @@ function plan(x: readonly number[], w: readonly number[], attrs: Conv2dAttrs): P
 }
 
 function colGeometry(p: Plan): ColGeometry {
-  return { C: p.Cg, H: p.H, W: p.W, win: p.win, outH: p.Ho, outW: p.Wo, rows: bandRows(p.Kc, p.Ho, p.Wo) };
+  return { C: p.Cg, H: p.H, W: p.W, win: p.win, outH: p.Ho, outW: p.Wo, rows: wasmBandRows(p.Kc, p.Ho, p.Wo) };
 }
 
 export function conv2d(args: ConvArgs, attrs: Conv2dAttrs): NdArray {

@@ -8,7 +8,7 @@ import { channelSums } from './conv2d';
 import { gemm } from './gemm';
 import { bandRows, col2im, im2col, scratchBuffer, type Window2d } from './im2col';
 import { expandList, fmtShape, numel, type NdArray } from './tensor';
-import { matrixToImage, weightGrad, type ColGeometry } from './wasm/convWasm';
+import { matrixToImage, weightGrad, wasmBandRows, type ColGeometry } from './wasm/convWasm';
 import { wasmKernels } from './wasm/wasmKernels';
 
 export interface ConvTransposeArgs {
@@ -55,7 +55,7 @@ function plan(x: readonly number[], w: readonly number[], a: ConvTranspose2dAttr
 
 /** The image side is this op's output (Cog planes Ho×Wo); the column grid is its input's H×W. */
 function colGeometry(p: Plan): ColGeometry {
-  return { C: p.Cog, H: p.Ho, W: p.Wo, win: p.win, outH: p.H, outW: p.W, rows: bandRows(p.Kc, p.H, p.W) };
+  return { C: p.Cog, H: p.Ho, W: p.Wo, win: p.win, outH: p.H, outW: p.W, rows: wasmBandRows(p.Kc, p.H, p.W) };
 }
 
 export function convTranspose2dOutputShape(x: readonly number[], w: readonly number[], attrs: ConvTranspose2dAttrs): number[] {

@@ -12,6 +12,18 @@ export interface ColGeometry {
 
 const kc = (g: ColGeometry) => g.C * g.win.kh * g.win.kw;
 
+/**
+ * Floats of column buffer per band on this path. NOTE: far below im2col.ts' COL_BUDGET: a band whose
+ * columns stay in L2 is packed by the GEMM straight from cache (conv 3×3 64→64 @56: 5.6 ms instead of
+ * 8–10 ms with one 7 MB band).
+ */
+const WASM_COL_FLOATS = 1 << 18;
+
+/** Grid rows per band: a (Kc)×(rows·outW) column buffer of at most WASM_COL_FLOATS floats, at least one row. */
+export function wasmBandRows(Kc: number, outH: number, outW: number): number {
+  return Math.max(1, Math.min(outH, Math.floor(WASM_COL_FLOATS / Math.max(1, Kc * outW))));
+}
+
 /** Image rows [y0, y1) that grid rows [oy0, oy1) read, clipped to the image. */
 function rowsRead(g: ColGeometry, oy0: number, oy1: number): [number, number] {
   const y0 = Math.max(0, oy0 * g.win.sh - g.win.padTop);
