@@ -86,7 +86,6 @@ function releaseArgs(pool: ComputePool, a: Pick<ConvArgs, 'weight' | 'bias'>): v
   pool.release(a.weight.data, ...(a.bias ? [a.bias.data] : []));
 }
 
-const sizeOf = (s: readonly number[]) => numel(s);
 
 /** conv2d(args, attrs) on up to pool.threads threads; without a pool or for small convolutions, conv2d itself. */
 export async function conv2dAsync(args: ConvArgs, attrs: Conv2dAttrs, pool?: ComputePool): Promise<NdArray> {

@@ -2,7 +2,7 @@
 // implementation over platform ports. Node (node/nodePool.ts) and browsers (pool/browserPool.ts) only
 // supply the ports; parallel kernels (parallelGemm.ts, conv2dAsync.ts) split work over `threads`.
 
-import type { Task, TaskReply, TaskRequest } from './tasks';
+import { runTaskHere, type Task, type TaskReply, type TaskRequest } from './tasks';
 
 export interface ComputePool {
   /** Threads a parallel kernel may use: the caller plus the workers. */
@@ -35,16 +35,24 @@ export interface WorkerPort {
   terminate(): void;
 }
 
-interface Pending { resolve(o: Float32Array[]): void; reject(e: Error): void }
+interface Pending { resolve(o: Float32Array[]): void; reject(e: Error): void; task: Task; into?: Float32Array[] }
 
 /** Bytes of released arrays a pool keeps for reuse; beyond this they are left to the garbage collector. */
 const KEEP_BYTES = 64 << 20;
 
-/** The pool over `threads − 1` ports made on demand; a port that fails is replaced on its next task. */
+/** Worker failures in a row (no reply in between) after which the pool stops starting workers. */
+const MAX_FAILURES = 2;
+
+/**
+ * The pool over `threads − 1` ports made on demand. A worker that fails is replaced on its next task, and
+ * the tasks it held run on the calling thread instead; after repeated failures (say, the worker script
+ * is missing) every task runs there, so a broken pool is only slower, never wrong.
+ */
 export class PortPool implements ComputePool {
   private readonly ports: Array<{ port: WorkerPort; pending: Map<number, Pending> } | undefined>;
   private next = 1;
   private disposed = false;
+  private failures = 0;
   private free: Float32Array[] = [];
 
   constructor(readonly threads: number, readonly shared: boolean, private readonly makePort: (i: number) => WorkerPort) {
@@ -54,9 +62,17 @@ export class PortPool implements ComputePool {
   run(i: number, task: Task, into?: Float32Array[]): Promise<Float32Array[]> {
     if (this.disposed) return Promise.reject(new Error('the compute pool was disposed'));
     if (i < 0 || i >= this.ports.length) return Promise.reject(new Error(`no pool worker ${i} (pool of ${this.threads} threads)`));
-    const w = this.worker(i), id = this.next++;
+    if (this.failures >= MAX_FAILURES) return inline(task, into);
+    let w: { port: WorkerPort; pending: Map<number, Pending> };
+    try {
+      w = this.worker(i);
+    } catch {
+      this.failures++;
+      return inline(task, into);
+    }
+    const id = this.next++;
     return new Promise((resolve, reject) => {
-      w.pending.set(id, { resolve, reject });
+      w.pending.set(id, { resolve, reject, task, into });
       w.port.setBusy?.(true);
       w.port.postMessage(into ? { id, task, into } : { id, task });
     });
@@ -86,6 +102,11 @@ export class PortPool implements ComputePool {
     this.ports.forEach((_, i) => this.fail(i, new Error('the compute pool was disposed')));
   }
 
+  /** Whether the pool gave up on workers and runs every task on the calling thread. */
+  get degraded(): boolean {
+    return this.failures >= MAX_FAILURES;
+  }
+
   private worker(i: number): { port: WorkerPort; pending: Map<number, Pending> } {
     const have = this.ports[i];
     if (have) return have;
@@ -95,10 +116,11 @@ export class PortPool implements ComputePool {
       if (!p) return;
       w.pending.delete(m.id);
       if (w.pending.size === 0) w.port.setBusy?.(false);
+      this.failures = 0;
       if (m.ok) p.resolve(m.outputs);
       else p.reject(new Error(m.error));
     });
-    w.port.onError((e) => { if (this.ports[i] === w) this.fail(i, e); });
+    w.port.onError((e) => { if (this.ports[i] === w) { this.failures++; this.fail(i, e); } });
     w.port.setBusy?.(false);
     this.ports[i] = w;
     return w;
@@ -109,6 +131,18 @@ export class PortPool implements ComputePool {
     this.ports[i] = undefined;
     if (!w) return;
     w.port.terminate();
-    for (const p of w.pending.values()) p.reject(e);
+    for (const p of w.pending.values()) {
+      if (this.disposed) p.reject(e);
+      else inline(p.task, p.into).then(p.resolve, p.reject);
+    }
+  }
+}
+
+/** A task on the calling thread, answered as a worker would answer it. */
+function inline(task: Task, into?: Float32Array[]): Promise<Float32Array[]> {
+  try {
+    return Promise.resolve(runTaskHere(task, into));
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
   }
 }

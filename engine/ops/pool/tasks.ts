@@ -47,6 +47,14 @@ function assertNever(x: never): never {
 export interface TaskRequest { id: number; task: Task; into?: Float32Array[] }
 export type TaskReply = { id: number; ok: true; outputs: Float32Array[] } | { id: number; ok: false; error: string };
 
+/** runTask with the reply's conventions: with `into`, outputs are copied there and the result is empty. */
+export function runTaskHere(task: Task, into?: Float32Array[]): Float32Array[] {
+  const outs = runTask(task, into);
+  if (!into) return outs;
+  outs.forEach((o, i) => { if (into[i] !== o) into[i].set(o); });
+  return [];
+}
+
 /** The worker side of the protocol, over whatever port the platform gives (worker_threads or a Web Worker). */
 export function serveTasks(port: {
   postMessage(m: TaskReply, transfer: ArrayBuffer[]): void;
@@ -54,14 +62,9 @@ export function serveTasks(port: {
 }): void {
   port.onMessage(({ id, task, into }) => {
     try {
-      const outs = runTask(task, into);
-      if (into) {
-        outs.forEach((o, i) => { if (into[i] !== o) into[i].set(o); });
-        port.postMessage({ id, ok: true, outputs: [] }, []);
-      } else {
-        const transfer = outs.map((o) => o.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
-        port.postMessage({ id, ok: true, outputs: outs }, [...new Set(transfer)]);
-      }
+      const outs = runTaskHere(task, into);
+      const transfer = outs.map((o) => o.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+      port.postMessage({ id, ok: true, outputs: outs }, [...new Set(transfer)]);
     } catch (e) {
       port.postMessage({ id, ok: false, error: e instanceof Error ? e.message : String(e) }, []);
     }

@@ -113,6 +113,19 @@ for (const [kind, pool] of pools) {
   });
 }
 
+describe('a pool whose workers cannot start', () => {
+  it('runs the parts on the calling thread (same results) and stops trying after repeated failures', async () => {
+    const pool = createNodePool({ threads: 2, script: '/nonexistent/opsWorker.js' });
+    try {
+      const attrs = { padding: 1 }, args = { input: nd([1, 16, 40, 40], 8), weight: nd([32, 16, 3, 3], 9) };
+      for (let i = 0; i < 3; i++) expectNear((await conv2dAsync(args, attrs, pool)).data, conv2d(args, attrs).data, 1e-5, 'output');
+      expect((pool as unknown as { degraded: boolean }).degraded).toBe(true);
+    } finally {
+      pool.dispose();
+    }
+  });
+});
+
 describe('without a pool', () => {
   it('conv2dAsync and parallelGemm run the synchronous kernels', async () => {
     const args = { input: nd([1, 3, 8, 8], 1), weight: nd([4, 3, 3, 3], 2) };
