@@ -8,3 +8,4 @@ console.log(`# LayerLens benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.m
 await benchSummary();
 await benchOps();
 await benchRun();
+await (await import('./editor.mjs')).benchEditor();

@@ -1,20 +1,52 @@
 // Messages between the extension host and the analysis worker: one request, one response, matched by id.
-// Plain JSON-able data only (reports are plain data by design, see engine/api.ts).
-import type { AnalyzeOptions, Report } from '../engine';
+// Plain JSON-able data only (reports and discoveries are plain data by design, see engine/api.ts).
+import type { AnalyzeOptions, DiscoveryResult, Report } from '../engine';
 
+/** Analyse one model: the engine's options, with the texts it may read instead of a SourceHost. */
 export interface AnalyzeRequest {
+  type: 'analyze';
   id: number;
   opts: Omit<AnalyzeOptions, 'host'>;
   /** The texts the analysis may read, by engine path; anything else it asks for is a miss. */
   files: Record<string, string>;
 }
 
-export type AnalyzeResponse =
-  | { id: number; ok: true; report: Report; misses: string[] }
-  | { id: number; ok: false; error: string };
+/** Find the models of one file (parsing 2,000 lines takes longer than the host may be blocked). */
+export interface DiscoverRequest {
+  type: 'discover';
+  id: number;
+  file: string;
+  source: string;
+}
 
-/** Runs one request against the engine (in the worker, or inline where no worker can be started). */
-export function runRequest(analyze: (o: AnalyzeOptions) => Report, req: AnalyzeRequest): AnalyzeResponse {
+export type WorkerRequest = AnalyzeRequest | DiscoverRequest;
+
+export type Failure = { id: number; ok: false; error: string };
+export type AnalyzeResponse = { type: 'analyze'; id: number; ok: true; report: Report; misses: string[] } | (Failure & { type: 'analyze' });
+export type DiscoverResponse = { type: 'discover'; id: number; ok: true; discovery: DiscoveryResult } | (Failure & { type: 'discover' });
+export type WorkerResponse = AnalyzeResponse | DiscoverResponse;
+
+/** The engine entry points a worker (or the inline runner) answers requests with. */
+export interface EngineEntry {
+  analyze(o: AnalyzeOptions): Report;
+  findModels(file: string, source: string): DiscoveryResult;
+}
+
+/** Answers one request with the engine (in the worker, or inline where no worker can be started). */
+export function handleRequest(engine: EngineEntry, req: WorkerRequest): WorkerResponse {
+  switch (req.type) {
+    case 'analyze': return runAnalyze(engine, req);
+    case 'discover':
+      try {
+        return { type: 'discover', id: req.id, ok: true, discovery: engine.findModels(req.file, req.source) };
+      } catch (e) {
+        return { type: 'discover', id: req.id, ok: false, error: errorText(e) };
+      }
+    default: return assertNever(req);
+  }
+}
+
+function runAnalyze(engine: EngineEntry, req: AnalyzeRequest): AnalyzeResponse {
   const misses = new Set<string>();
   const host = {
     readFile: (p: string): string | undefined => {
@@ -24,8 +56,16 @@ export function runRequest(analyze: (o: AnalyzeOptions) => Report, req: AnalyzeR
     },
   };
   try {
-    return { id: req.id, ok: true, report: analyze({ ...req.opts, host }), misses: [...misses] };
+    return { type: 'analyze', id: req.id, ok: true, report: engine.analyze({ ...req.opts, host }), misses: [...misses] };
   } catch (e) {
-    return { id: req.id, ok: false, error: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) };
+    return { type: 'analyze', id: req.id, ok: false, error: errorText(e) };
   }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unknown worker request ${JSON.stringify(x)}`);
 }

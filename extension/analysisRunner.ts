@@ -1,12 +1,18 @@
-// Where analyses run: a worker thread in the Node extension host (desktop, remote, code-server), inline
-// in the browser extension host (vscode.dev), or inline when the worker cannot start.
+// Where analyses and discovery run: a worker thread in the Node extension host (desktop, remote,
+// code-server), inline in the browser extension host (vscode.dev), or inline when the worker cannot start.
 // Requests are answered in order; a worker that crashes or hangs is replaced, never waited on forever.
 import * as engine from '../engine';
-import { type AnalyzeRequest, type AnalyzeResponse, runRequest } from './analysisProtocol';
+import {
+  type AnalyzeRequest, type AnalyzeResponse, type DiscoverRequest, type DiscoverResponse, handleRequest, type WorkerRequest,
+  type WorkerResponse,
+} from './analysisProtocol';
+
+type Body<R extends WorkerRequest> = Omit<R, 'id' | 'type'>;
 
 export interface AnalysisRunner {
   readonly kind: 'worker' | 'inline';
-  run(req: Omit<AnalyzeRequest, 'id'>): Promise<AnalyzeResponse>;
+  run(req: Body<AnalyzeRequest>): Promise<AnalyzeResponse>;
+  discover(req: Body<DiscoverRequest>): Promise<DiscoverResponse>;
   dispose(): void;
 }
 
@@ -15,15 +21,18 @@ const TIMEOUT_MS = 30_000;
 class InlineRunner implements AnalysisRunner {
   readonly kind = 'inline';
   private next = 1;
-  async run(req: Omit<AnalyzeRequest, 'id'>): Promise<AnalyzeResponse> {
-    return runRequest(engine.analyze, { ...req, id: this.next++ });
+  async run(req: Body<AnalyzeRequest>): Promise<AnalyzeResponse> {
+    return handleRequest(engine, { ...req, type: 'analyze', id: this.next++ }) as AnalyzeResponse;
+  }
+  async discover(req: Body<DiscoverRequest>): Promise<DiscoverResponse> {
+    return handleRequest(engine, { ...req, type: 'discover', id: this.next++ }) as DiscoverResponse;
   }
   dispose(): void {}
 }
 
 interface NodeWorker {
   postMessage(m: unknown): void;
-  on(ev: 'message', f: (m: AnalyzeResponse) => void): void;
+  on(ev: 'message', f: (m: WorkerResponse) => void): void;
   on(ev: 'error', f: (e: Error) => void): void;
   on(ev: 'exit', f: (code: number) => void): void;
   terminate(): Promise<number>;
@@ -34,16 +43,24 @@ class WorkerRunner implements AnalysisRunner {
   readonly kind = 'worker';
   private worker: NodeWorker | undefined;
   private next = 1;
-  private readonly pending = new Map<number, { resolve: (r: AnalyzeResponse) => void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly pending = new Map<number, { type: WorkerRequest['type']; resolve: (r: WorkerResponse) => void; timer: ReturnType<typeof setTimeout> }>();
 
   constructor(private readonly script: string, private readonly WorkerCtor: new (path: string) => NodeWorker) {}
 
-  run(req: Omit<AnalyzeRequest, 'id'>): Promise<AnalyzeResponse> {
+  run(req: Body<AnalyzeRequest>): Promise<AnalyzeResponse> {
+    return this.request({ ...req, type: 'analyze' }) as Promise<AnalyzeResponse>;
+  }
+
+  discover(req: Body<DiscoverRequest>): Promise<DiscoverResponse> {
+    return this.request({ ...req, type: 'discover' }) as Promise<DiscoverResponse>;
+  }
+
+  private request(req: Omit<WorkerRequest, 'id'>): Promise<WorkerResponse> {
     const id = this.next++;
     const w = this.ensure();
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.fail(`the analysis took longer than ${TIMEOUT_MS / 1000} s and was stopped`, true), TIMEOUT_MS);
-      this.pending.set(id, { resolve, timer });
+      this.pending.set(id, { type: req.type, resolve, timer });
       w.postMessage({ ...req, id });
     });
   }
@@ -76,7 +93,7 @@ class WorkerRunner implements AnalysisRunner {
     if (w && terminate) void w.terminate();
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);
-      p.resolve({ id, ok: false, error });
+      p.resolve({ type: p.type, id, ok: false, error });
     }
     this.pending.clear();
   }

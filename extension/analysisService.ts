@@ -1,11 +1,13 @@
-// Runs the engine for Python documents and caches the results per document version and model.
-// Owns the model choice and input-shape resolution, debouncing while the user types, loading imported
-// workspace files (Report.missingFiles) and re-running when they change. Presentation lives in providers/.
+// Runs discovery and the engine for Python documents (on the worker) and caches the results per document
+// version and model. Owns the model choice and input-shape resolution, debouncing while the user types,
+// loading imported workspace files (Report.missingFiles) and re-running when they change. Presentation
+// lives in providers/. Nothing here parses or analyses on the host's thread: it only maps results.
 import * as vscode from 'vscode';
 import * as engine from '../engine';
 import type { DiscoveryResult, Loc, ModelCandidate, Report } from '../engine';
 import type { AnalysisRunner } from './analysisRunner';
 import { readConfig } from './config';
+import { LineMap } from './lineMap';
 import { ModelChoices } from './modelChoices';
 import { enginePath, WorkspaceHost } from './workspaceHost';
 
@@ -28,11 +30,23 @@ export interface Analysis {
   ms: number;
 }
 
+/** A finished discovery and the text it read (its locations map onto later versions through it). */
+interface Discovered {
+  version: number;
+  result: DiscoveryResult;
+  lines: string[];
+}
+
 interface DocState {
   version: number;
-  discovery: DiscoveryResult;
-  /** Analyses of this version, by model expression (single-flight). */
+  /** This version's discovery, on the worker (single-flight). */
+  discovery?: Promise<DiscoveryResult>;
+  /** Analyses of this version, by model expression and input (single-flight). */
   runs: Map<string, Promise<Analysis>>;
+  /** The latest finished discovery (any version): what the model choice uses until this version's arrives. */
+  known?: Discovered;
+  /** The latest finished analysis per model expression and input (any version; shared by all versions). */
+  finished: Map<string, Analysis>;
   /** The latest finished analysis of the active model (any version). */
   latest?: Analysis;
   /** The latest analysis of the active model that produced rows (kept while a file is half typed). */
@@ -40,6 +54,9 @@ interface DocState {
 }
 
 const MAX_LOAD_ROUNDS = 8;
+/** Finished analyses kept per document for reuse (the active model and the CodeLens models last shown). */
+const MAX_FINISHED = 16;
+const NO_MODELS: DiscoveryResult = { candidates: [], diagnostics: [] };
 
 export class AnalysisService implements vscode.Disposable {
   private readonly docs = new Map<string, DocState>();
@@ -49,6 +66,9 @@ export class AnalysisService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private reportedErrors = new Set<string>();
+  private disposed = false;
+  /** Line maps by analysed text (Analysis.sources, Discovered.lines), for the version last asked about. */
+  private readonly lineMaps = new WeakMap<string[], { uri: string; version: number; map: LineMap }>();
 
   /** Fires after a document's active analysis was (re)computed or its inputs changed. */
   readonly onDidChange = this.changed.event;
@@ -72,6 +92,7 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.runner.dispose();
     this.disposables.forEach((d) => d.dispose());
@@ -81,31 +102,66 @@ export class AnalysisService implements vscode.Disposable {
     return doc.languageId === 'python' && doc.uri.scheme !== 'layerlens-summary';
   }
 
-  /** Models the document defines (class, factory, assignment), cached per version. */
-  discover(doc: vscode.TextDocument): DiscoveryResult {
-    return this.state(doc).discovery;
+  /** Models the document defines (class, factory, assignment) in this version, found on the worker. */
+  discovery(doc: vscode.TextDocument): Promise<DiscoveryResult> {
+    const s = this.state(doc);
+    if (s.discovery) return s.discovery;
+    const key = doc.uri.toString();
+    const { version } = doc;
+    const source = doc.getText();
+    // An edit of comments and blank lines only: the same models, their locations moved with the lines.
+    const known = s.known;
+    const map = known && this.lineMapOf(known.lines, doc);
+    if (known && map?.onlyCommentsChanged()) {
+      const result = moveDiscovery(known.result, map, enginePath(doc.uri));
+      s.known = { version, result, lines: source.split(/\r?\n/) };
+      return (s.discovery = Promise.resolve(result));
+    }
+    s.discovery = this.runner.discover({ file: enginePath(doc.uri), source }).then((res) => {
+      if (!res.ok) this.reportEngineError(res.error);
+      const result = res.ok ? res.discovery : NO_MODELS;
+      const cur = this.docs.get(key);
+      if (cur && (!cur.known || cur.known.version <= version)) cur.known = { version, result, lines: source.split(/\r?\n/) };
+      return result;
+    });
+    return s.discovery;
+  }
+
+  /** The latest discovery that has finished (of this or an earlier version): for synchronous callers. */
+  knownDiscovery(doc: vscode.TextDocument): DiscoveryResult {
+    return this.docs.get(doc.uri.toString())?.known?.result ?? NO_MODELS;
+  }
+
+  /** True once a discovery of some version of `doc` has finished. */
+  hasDiscovery(doc: vscode.TextDocument): boolean {
+    return this.docs.get(doc.uri.toString())?.known !== undefined;
+  }
+
+  /**
+   * The models of the document with their current ranges: while the user types, the last discovery's,
+   * mapped onto unchanged lines; otherwise this version's.
+   */
+  async models(doc: vscode.TextDocument): Promise<Array<{ candidate: ModelCandidate; range: vscode.Range }>> {
+    const known = this.docs.get(doc.uri.toString())?.known;
+    if (!known || !this.isPending(doc)) {
+      const result = await this.discovery(doc);
+      return result.candidates.map((c) => ({ candidate: c, range: new vscode.Range(c.loc.line, c.loc.col, c.loc.endLine, c.loc.endCol) }));
+    }
+    const map = this.lineMapOf(known.lines, doc);
+    return known.result.candidates.flatMap((c) => {
+      const line = map.line(c.loc.line);
+      return line === undefined ? [] : [{ candidate: c, range: new vscode.Range(line, c.loc.col, line, c.loc.endCol) }];
+    });
   }
 
   /** The model expression analysed for this document: the user's choice, else the obvious one. */
   activeExpr(doc: vscode.TextDocument): string | undefined {
-    const cands = this.discover(doc).candidates;
-    const chosen = this.choices.model(doc.uri);
-    if (chosen) return chosen;
-    // The engine's choice of the obvious model; when there are several, the first that is not a block of
-    // another and needs no constructor arguments.
-    const plain = (c: ModelCandidate) => !(c as { nested?: boolean }).nested && !needsArguments(c);
-    const pick = engine.pickModel(cands) ?? cands.find((c) => c.input && plain(c)) ?? cands.find(plain) ?? cands[0];
-    return pick?.expr;
+    return this.activeExprIn(doc, this.knownDiscovery(doc));
   }
 
   /** The input shape for `expr` in `doc`, in the documented order: comment/example, user choice, setting. */
   resolveInput(doc: vscode.TextDocument, expr: string): { input: number[][]; source: InputSource } {
-    const cand = this.discover(doc).candidates.find((c) => c.expr === expr);
-    const fileInput = cand?.input ?? this.discover(doc).candidates.find((c) => c.input && c.inputSource === 'comment')?.input;
-    if (fileInput) return { input: fileInput, source: (cand?.input ? cand.inputSource : 'comment') ?? 'comment' };
-    const user = this.choices.input(doc.uri, expr);
-    if (user) return { input: user, source: 'user' };
-    return { input: readConfig(doc.uri).defaultInputShape, source: 'setting' };
+    return this.resolveInputIn(doc, expr, this.knownDiscovery(doc));
   }
 
   /** True while the user is typing and a re-analysis is scheduled. */
@@ -120,14 +176,17 @@ export class AnalysisService implements vscode.Disposable {
   async active(doc: vscode.TextDocument): Promise<Analysis | undefined> {
     const s = this.state(doc);
     if (this.isPending(doc) && s.lastGood) return s.lastGood;
-    const expr = this.activeExpr(doc);
+    // Until this version's discovery arrives, the model the last one named is analysed (it rarely changes;
+    // when it does, refresh() analyses the new one).
+    const disc = s.known?.result ?? (await this.discovery(doc));
+    const expr = this.activeExprIn(doc, disc);
     if (!expr) return undefined;
     // A block class picked only because nothing else is there (`ConvBlock(cin=…, cout=…)`) cannot be built;
     // its instances are shown from the files that import it, and its CodeLens offers Select Model.
-    const cand = s.discovery.candidates.find((c) => c.expr === expr);
-    if (cand && needsArguments(cand) && !this.choices.model(doc.uri)) return undefined;
-    const a = await this.analysis(doc, expr);
-    return a.report && a.report.rows.length === 0 && s.lastGood && hasSyntaxError(a.report) ? s.lastGood : a;
+    if (!this.runnable(doc, expr, disc)) return undefined;
+    const a = await this.analysisIn(doc, expr, disc);
+    const cur = this.state(doc);
+    return a.report && a.report.rows.length === 0 && cur.lastGood && hasSyntaxError(a.report) ? cur.lastGood : a;
   }
 
   /** The latest finished analysis of the active model, without starting one (status bar). */
@@ -137,14 +196,31 @@ export class AnalysisService implements vscode.Disposable {
 
   /** Analysis of any model expression of this document version (CodeLens of each candidate, summaries). */
   analysis(doc: vscode.TextDocument, expr: string): Promise<Analysis> {
+    const known = this.docs.get(doc.uri.toString())?.known;
+    if (known) return this.analysisIn(doc, expr, known.result);
+    return this.discovery(doc).then((disc) => this.analysisIn(doc, expr, disc));
+  }
+
+  private analysisIn(doc: vscode.TextDocument, expr: string, disc: DiscoveryResult): Promise<Analysis> {
     const s = this.state(doc);
-    const { input, source } = this.resolveInput(doc, expr);
+    const { input, source } = this.resolveInputIn(doc, expr, disc);
     const key = `${expr}\u0000${JSON.stringify(input)}`;
     let run = s.runs.get(key);
     if (!run) {
-      run = this.run(doc, expr, input, source);
+      // An edit of comments and blank lines only changes no number: the last analysis stays, mapped.
+      const { finished } = s;
+      const prev = finished.get(key);
+      const own = prev?.sources.get(enginePath(doc.uri));
+      run = prev?.report && own && this.lineMapOf(own, doc).onlyCommentsChanged() ? Promise.resolve(prev) : this.run(doc, expr, input, source, disc);
       s.runs.set(key, run);
       void run.then((a) => {
+        // kept for reuse unless the results were dropped meanwhile (an imported file or a setting changed)
+        const before = finished.get(key);
+        if (!before || before.version <= a.version) {
+          finished.delete(key);
+          finished.set(key, a);
+          if (finished.size > MAX_FINISHED) finished.delete(finished.keys().next().value!);
+        }
         if (this.docs.get(doc.uri.toString()) !== s || expr !== this.activeExpr(doc)) return;
         s.latest = a;
         if (a.report && (a.report.rows.length > 0 || !hasSyntaxError(a.report))) s.lastGood = a;
@@ -167,14 +243,14 @@ export class AnalysisService implements vscode.Disposable {
   /** Drops cached results of `uri` (model choice or input changed) and tells the providers. */
   invalidate(uri: vscode.Uri): void {
     const s = this.docs.get(uri.toString());
-    if (s) s.runs.clear();
+    if (s) clearResults(s);
     this.changed.fire(uri);
   }
 
   /** Drops every cached result (a setting changed). */
   invalidateAll(): void {
     for (const [k, s] of this.docs) {
-      s.runs.clear();
+      clearResults(s);
       this.changed.fire(vscode.Uri.parse(k));
     }
   }
@@ -186,46 +262,65 @@ export class AnalysisService implements vscode.Disposable {
   mapLoc(a: Analysis, loc: Loc | undefined, doc: vscode.TextDocument): vscode.Range | undefined {
     if (!loc || loc.file !== enginePath(doc.uri)) return undefined;
     const lines = a.sources.get(loc.file);
-    const range = new vscode.Range(loc.line, loc.col, loc.endLine, loc.endCol);
-    if (!lines) return doc.version === a.version && enginePath(a.uri) === loc.file ? range : undefined;
-    const delta = doc.lineCount - lines.length;
-    for (const shift of delta === 0 ? [0] : [0, delta]) {
-      const first = loc.line + shift;
-      const last = loc.endLine + shift;
-      if (first < 0 || last >= doc.lineCount) continue;
-      if (doc.lineAt(first).text === lines[loc.line] && doc.lineAt(last).text === lines[loc.endLine]) {
-        return new vscode.Range(first, loc.col, last, loc.endCol);
-      }
-    }
-    return undefined;
+    if (!lines) return doc.version === a.version && enginePath(a.uri) === loc.file ? new vscode.Range(loc.line, loc.col, loc.endLine, loc.endCol) : undefined;
+    const map = this.lineMapOf(lines, doc);
+    const first = map.line(loc.line);
+    const last = map.line(loc.endLine);
+    if (first === undefined || last === undefined || last - first !== loc.endLine - loc.line) return undefined;
+    return new vscode.Range(first, loc.col, last, loc.endCol);
   }
 
   // ---------- internals ----------
+
+  /** The line map from analysed text onto `doc`'s current version, built once per (text, version). */
+  private lineMapOf(lines: string[], doc: vscode.TextDocument): LineMap {
+    const c = this.lineMaps.get(lines);
+    if (c && c.uri === doc.uri.toString() && c.version === doc.version) return c.map;
+    const map = new LineMap(lines, doc);
+    this.lineMaps.set(lines, { uri: doc.uri.toString(), version: doc.version, map });
+    return map;
+  }
+
+  private activeExprIn(doc: vscode.TextDocument, disc: DiscoveryResult): string | undefined {
+    const chosen = this.choices.model(doc.uri);
+    if (chosen) return chosen;
+    const cands = disc.candidates;
+    // The engine's choice of the obvious model; when there are several, the first that is not a block of
+    // another and needs no constructor arguments.
+    const plain = (c: ModelCandidate) => !(c as { nested?: boolean }).nested && !needsArguments(c);
+    const pick = engine.pickModel(cands) ?? cands.find((c) => c.input && plain(c)) ?? cands.find(plain) ?? cands[0];
+    return pick?.expr;
+  }
+
+  private resolveInputIn(doc: vscode.TextDocument, expr: string, disc: DiscoveryResult): { input: number[][]; source: InputSource } {
+    const cand = disc.candidates.find((c) => c.expr === expr);
+    const fileInput = cand?.input ?? disc.candidates.find((c) => c.input && c.inputSource === 'comment')?.input;
+    if (fileInput) return { input: fileInput, source: (cand?.input ? cand.inputSource : 'comment') ?? 'comment' };
+    const user = this.choices.input(doc.uri, expr);
+    if (user) return { input: user, source: 'user' };
+    return { input: readConfig(doc.uri).defaultInputShape, source: 'setting' };
+  }
+
+  /** False for a block class that needs constructor arguments the user did not give. */
+  private runnable(doc: vscode.TextDocument, expr: string, disc: DiscoveryResult): boolean {
+    const cand = disc.candidates.find((c) => c.expr === expr);
+    return !(cand && needsArguments(cand) && !this.choices.model(doc.uri));
+  }
 
   private state(doc: vscode.TextDocument): DocState {
     const key = doc.uri.toString();
     let s = this.docs.get(key);
     if (!s || s.version !== doc.version) {
-      const discovery = this.safeDiscover(doc);
-      s = { version: doc.version, discovery, runs: new Map(), latest: s?.latest, lastGood: s?.lastGood };
+      s = { version: doc.version, runs: new Map(), known: s?.known, finished: s?.finished ?? new Map(), latest: s?.latest, lastGood: s?.lastGood };
       this.docs.set(key, s);
     }
     return s;
   }
 
-  private safeDiscover(doc: vscode.TextDocument): DiscoveryResult {
-    try {
-      return engine.findModels(enginePath(doc.uri), doc.getText());
-    } catch (e) {
-      this.reportEngineError(e);
-      return { candidates: [], diagnostics: [] };
-    }
-  }
-
-  private async run(doc: vscode.TextDocument, expr: string, input: number[][], inputSource: InputSource): Promise<Analysis> {
+  private async run(doc: vscode.TextDocument, expr: string, input: number[][], inputSource: InputSource, disc: DiscoveryResult): Promise<Analysis> {
     const file = enginePath(doc.uri);
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === doc.uri.scheme).map((f) => enginePath(f.uri));
-    const candidate = this.discover(doc).candidates.find((c) => c.expr === expr);
+    const candidate = disc.candidates.find((c) => c.expr === expr);
     const t0 = performance.now();
     let report: Report | undefined;
     let error: string | undefined;
@@ -270,11 +365,28 @@ export class AnalysisService implements vscode.Disposable {
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
       if (doc.isClosed) return;
-      if (clearRuns) this.state(doc).runs.clear();
-      const expr = this.activeExpr(doc);
-      if (expr) void this.analysis(doc, expr);
-      else this.changed.fire(doc.uri);
+      if (clearRuns) clearResults(this.state(doc));
+      void this.refresh(doc);
     }, readConfig(doc.uri).debounceMs));
+  }
+
+  /**
+   * After the debounce: the model the last discovery named is analysed at once (a hover waits for this),
+   * then this version's discovery runs; a different model or input from it (rare) is analysed when it arrives.
+   */
+  private async refresh(doc: vscode.TextDocument): Promise<void> {
+    const { version } = doc;
+    const before = this.docs.get(doc.uri.toString())?.known;
+    const predicted = before && this.activeExpr(doc);
+    if (before && predicted && this.runnable(doc, predicted, before.result)) void this.analysisIn(doc, predicted, before.result);
+    const disc = await this.discovery(doc);
+    if (doc.isClosed || doc.version !== version) return;
+    const expr = this.activeExprIn(doc, disc);
+    if (expr && this.runnable(doc, expr, disc)) {
+      void this.analysisIn(doc, expr, disc); // the same model and input: the run already started
+      if (expr === predicted && sameModels(before?.result, disc)) return;
+    }
+    this.changed.fire(doc.uri);
   }
 
   private onFileChanged(uri: vscode.Uri): void {
@@ -296,6 +408,7 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   private reportEngineError(e: unknown): void {
+    if (this.disposed) return; // requests in flight are answered with an error when the worker stops
     const full = e instanceof Error ? `${e.message}\n${e.stack}` : String(e);
     const msg = full.split('\n')[0];
     console.error('[LayerLens] engine error:', full);
@@ -308,6 +421,28 @@ export class AnalysisService implements vscode.Disposable {
 /** A class whose __init__ has required parameters (discovery writes them as `X(a=…)`). */
 export function needsArguments(c: ModelCandidate): boolean {
   return (c as { needsArgs?: boolean }).needsArgs === true || c.expr.includes('…');
+}
+
+function clearResults(s: DocState): void {
+  s.runs.clear();
+  s.finished = new Map(); // runs still in flight keep the old map: their results are not reused
+}
+
+/** Same candidates, input shapes included (their locations may differ). */
+function sameModels(a: DiscoveryResult | undefined, b: DiscoveryResult): boolean {
+  const sig = (d: DiscoveryResult) => JSON.stringify(d.candidates.map((c) => [c.expr, c.kind, c.input, c.inputSource]));
+  return a !== undefined && sig(a) === sig(b);
+}
+
+/** A discovery with its locations in `file` moved onto the current lines (those on edited lines keep theirs). */
+function moveDiscovery(d: DiscoveryResult, map: LineMap, file: string): DiscoveryResult {
+  const move = <T extends { loc?: Loc }>(x: T): T => {
+    if (!x.loc || x.loc.file !== file) return x;
+    const line = map.line(x.loc.line);
+    const endLine = map.line(x.loc.endLine);
+    return line === undefined || endLine === undefined ? x : { ...x, loc: { ...x.loc, line, endLine } };
+  };
+  return { candidates: d.candidates.map(move), diagnostics: d.diagnostics.map(move) };
 }
 
 function hasSyntaxError(r: Report): boolean {

@@ -38,6 +38,11 @@ export class ModelStatusBar implements vscode.Disposable {
       this.visible = false;
       return;
     }
+    if (!this.service.hasDiscovery(doc)) {
+      // Discovery runs on the worker: show the item once it is known which models the file has.
+      void this.service.discovery(doc).then(() => this.update());
+      return;
+    }
     const expr = this.service.activeExpr(doc);
     if (!expr) {
       this.item.text = '$(layers) LayerLens: no model';

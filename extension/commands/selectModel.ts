@@ -16,8 +16,9 @@ export async function selectModel(service: AnalysisService, expr?: string, uri?:
   }
   let chosen = expr;
   if (chosen === undefined) {
+    const { candidates } = await service.discovery(doc);
     const active = service.activeExpr(doc);
-    const items: ModelItem[] = service.discover(doc).candidates.map((c) => ({
+    const items: ModelItem[] = candidates.map((c) => ({
       label: `${c.expr === active ? '$(check) ' : ''}${c.expr}`,
       description: c.kind,
       detail: c.input ? `input ${c.input.map((s) => `(${s.join(', ')})`).join(', ')} from the file's ${c.inputSource ?? 'comment'}` : undefined,

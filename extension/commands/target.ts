@@ -26,6 +26,7 @@ export async function resolveTarget(service: AnalysisService, uri?: vscode.Uri, 
     void vscode.window.showInformationMessage('LayerLens: open a Python file that defines a PyTorch model first.');
     return undefined;
   }
+  await service.discovery(doc); // the model choice and the input shape of this version
   const e = expr ?? (uri?.scheme === 'layerlens-summary' ? new URLSearchParams(uri.query).get('model') ?? undefined : undefined) ?? service.activeExpr(doc);
   if (!e) {
     void vscode.window.showInformationMessage(`LayerLens: no nn.Module model found in ${doc.uri.path.split('/').pop()}. Use "LayerLens: Select Model" to enter an expression.`);

@@ -26,11 +26,13 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider<vscode.Cod
     this.changed.dispose();
   }
 
-  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+  async provideCodeLenses(doc: vscode.TextDocument, token?: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (!readConfig(doc.uri).codeLensEnabled) return [];
+    const models = await this.service.models(doc);
+    if (token?.isCancellationRequested) return [];
     const lenses: vscode.CodeLens[] = [];
-    for (const c of this.service.discover(doc).candidates) {
-      const line = Math.min(c.loc.line, doc.lineCount - 1);
+    for (const { candidate: c, range: at } of models) {
+      const line = Math.min(at.start.line, doc.lineCount - 1);
       const range = new vscode.Range(line, 0, line, 0);
       lenses.push(new ModelLens(range, doc, c));
       lenses.push(new vscode.CodeLens(range, { title: 'Summary', command: 'layerlens.showSummary', arguments: [doc.uri, c.expr], tooltip: `LayerLens summary of ${c.expr}` }));

@@ -54,15 +54,17 @@ export class DiagnosticsPublisher implements vscode.Disposable {
       this.setOwner(uri, new Map());
       return;
     }
-    const all: Diagnostic[] = dedupe([...this.service.discover(doc).diagnostics, ...(a.report?.diagnostics ?? [])]);
+    const all: Diagnostic[] = dedupe([...this.service.knownDiscovery(doc).diagnostics, ...(a.report?.diagnostics ?? [])]);
     // A problem without a place in the code belongs to the model as a whole: show it on its name.
-    const modelLoc = a.candidate?.loc;
-    const modelRange = modelLoc ? new vscode.Range(modelLoc.line, modelLoc.col, modelLoc.endLine, modelLoc.endCol) : new vscode.Range(0, 0, 0, 0);
+    const modelRange = this.service.mapLoc(a, a.candidate?.loc, doc) ?? new vscode.Range(0, 0, 0, 0);
     const targets = new Map<string, Published[]>();
     for (const d of all) {
       const file = d.loc?.file ?? enginePath(uri);
-      const target = file === enginePath(uri) ? uri : uri.with({ path: file });
-      const range = d.loc ? new vscode.Range(d.loc.line, d.loc.col, d.loc.endLine, d.loc.endCol) : modelRange;
+      const own = file === enginePath(uri);
+      const target = own ? uri : uri.with({ path: file });
+      // In this file the analysis may be of an earlier version (comments edited since): its lines, moved.
+      const range = !d.loc ? modelRange : own ? this.service.mapLoc(a, d.loc, doc) : new vscode.Range(d.loc.line, d.loc.col, d.loc.endLine, d.loc.endCol);
+      if (!range) continue;
       const vd = new vscode.Diagnostic(range, d.message, severity(d.severity));
       vd.source = SOURCE;
       vd.code = d.code;

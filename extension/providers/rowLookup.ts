@@ -31,25 +31,41 @@ export async function rowsAt(service: AnalysisService, doc: vscode.TextDocument,
 }
 
 function hitIn(service: AnalysisService, a: Analysis, doc: vscode.TextDocument, pos: vscode.Position): RowHit | undefined {
-  if (!a.report) return undefined;
-  const placed: Placed[] = [];
-  for (const row of a.report.rows) {
-    const def = service.mapLoc(a, row.defLoc, doc);
-    if (def) placed.push({ row, range: def, via: 'def' });
-    const call = service.mapLoc(a, row.callLoc, doc);
-    if (call) placed.push({ row, range: call, via: 'call' });
-  }
+  const onLine = placedOn(service, a, doc).get(pos.line);
+  if (!onLine) return undefined;
   // Innermost range containing the position (nested calls: `self.pool(self.relu(self.conv1(x)))`).
-  const inside = placed.filter((p) => p.range.contains(pos));
-  let best = inside.sort((x, y) => span(x.range) - span(y.range))[0];
+  let best = onLine.filter((p) => p.range.contains(pos)).sort((x, y) => span(x.range) - span(y.range))[0];
   if (!best) {
     // `self.conv1 = nn.Conv2d(...)`: the left-hand side is on the line, outside the call's range.
-    const onLine = placed.filter((p) => p.range.start.line === pos.line);
-    best = onLine.sort((x, y) => distance(x.range, pos) - distance(y.range, pos))[0];
+    best = onLine.filter((p) => p.range.start.line === pos.line).sort((x, y) => distance(x.range, pos) - distance(y.range, pos))[0];
   }
   if (!best) return undefined;
-  const rows = placed.filter((p) => p.range.isEqual(best.range)).map((p) => p.row);
+  const rows = onLine.filter((p) => p.range.isEqual(best.range)).map((p) => p.row);
   return { analysis: a, rows: [...new Set(rows)], range: best.range, via: best.via };
+}
+
+/** Every row's construction and call ranges in `doc`, by each line they cover: built once per version. */
+const placedCache = new WeakMap<Analysis, { uri: string; version: number; byLine: Map<number, Placed[]> }>();
+
+function placedOn(service: AnalysisService, a: Analysis, doc: vscode.TextDocument): Map<number, Placed[]> {
+  const cached = placedCache.get(a);
+  if (cached && cached.uri === doc.uri.toString() && cached.version === doc.version) return cached.byLine;
+  const byLine = new Map<number, Placed[]>();
+  const add = (p: Placed) => {
+    for (let l = p.range.start.line; l <= p.range.end.line; l++) {
+      const list = byLine.get(l);
+      if (list) list.push(p);
+      else byLine.set(l, [p]);
+    }
+  };
+  for (const row of a.report?.rows ?? []) {
+    const def = service.mapLoc(a, row.defLoc, doc);
+    if (def) add({ row, range: def, via: 'def' });
+    const call = service.mapLoc(a, row.callLoc, doc);
+    if (call) add({ row, range: call, via: 'call' });
+  }
+  placedCache.set(a, { uri: doc.uri.toString(), version: doc.version, byLine });
+  return byLine;
 }
 
 function span(r: vscode.Range): number {

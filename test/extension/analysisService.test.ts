@@ -1,0 +1,98 @@
+// AnalysisService over the fake `vscode` module with a counting inline runner: discovery and analysis go
+// through the runner (never on the host's thread), results are cached per version, an edit of comments
+// only reuses the last analysis with its locations moved, and a half-typed file keeps the last good one.
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as code from 'vscode';
+
+vi.mock('vscode', () => import('./support/fakeVscode'));
+
+import * as vscode from './support/fakeVscode';
+import { createRunner } from '../../extension/analysisRunner';
+import { AnalysisService } from '../../extension/analysisService';
+import { ModelChoices } from '../../extension/modelChoices';
+
+const SRC = `import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn = nn.BatchNorm2d(8)
+
+    def forward(self, x):
+        x = self.conv(x)
+        return self.bn(x)
+
+
+model = Net()
+y = model(torch.randn(1, 3, 32, 32))
+`;
+
+function setup() {
+  const inline = createRunner(undefined);
+  const calls = { analyze: 0, discover: 0 };
+  const runner = {
+    kind: inline.kind,
+    run: (r: Parameters<typeof inline.run>[0]) => { calls.analyze++; return inline.run(r); },
+    discover: (r: Parameters<typeof inline.discover>[0]) => { calls.discover++; return inline.discover(r); },
+    dispose: () => inline.dispose(),
+  };
+  const service = new AnalysisService(new ModelChoices(vscode.memento() as never), runner);
+  const doc = vscode.openDocument(vscode.Uri.file(`/ws/net_${Math.random().toString(36).slice(2)}.py`), SRC) as unknown as code.TextDocument;
+  return { service, doc, calls };
+}
+
+const lineOf = (doc: code.TextDocument, needle: string) => doc.getText().split('\n').findIndex((l) => l.includes(needle));
+const edit = (doc: code.TextDocument, line: number, col: number, text: string, endCol = col) =>
+  vscode.editDocument(doc as unknown as vscode.TextDocument, new vscode.Range(line, col, line, endCol), text);
+const settle = () => new Promise((r) => setTimeout(r, 5));
+
+describe('AnalysisService', () => {
+  beforeEach(() => vscode.settings.set('layerlens.debounceMs', 0));
+
+  it('discovers and analyses through the runner, once per version', async () => {
+    const { service, doc, calls } = setup();
+    const a = await service.active(doc);
+    expect(a?.report?.rows.map((r) => r.name)).toEqual(['conv', 'bn']);
+    expect(a?.input).toEqual([[1, 3, 32, 32]]);
+    await service.active(doc);
+    expect(calls).toEqual({ analyze: 1, discover: 1 });
+    service.dispose();
+  });
+
+  it('an edit of comments only reuses the analysis, its locations moved with the lines', async () => {
+    const { service, doc, calls } = setup();
+    const before = await service.active(doc);
+    const conv = before!.report!.rows[0];
+    edit(doc, lineOf(doc, 'def __init__'), 0, '    # the stem\n');
+    await settle();
+    const after = await service.active(doc);
+    expect(after).toBe(before);
+    expect(calls).toEqual({ analyze: 1, discover: 1 });
+    expect(service.mapLoc(after!, conv.defLoc, doc)?.start.line).toBe(conv.defLoc!.line + 1);
+    expect((await service.models(doc)).map((m) => m.range.start.line)).toContain(lineOf(doc, 'class Net'));
+    service.dispose();
+  });
+
+  it('a code edit is analysed again; while it is half typed the last good results stay', async () => {
+    const { service, doc, calls } = setup();
+    await service.active(doc);
+    vscode.settings.set('layerlens.debounceMs', 50);
+    const l = lineOf(doc, 'nn.Conv2d(3, 8');
+    const col = doc.lineAt(l).text.indexOf('8,');
+    edit(doc, l, col, '', col + 1); // `nn.Conv2d(3, , 3, …)`
+    expect(service.isPending(doc)).toBe(true);
+    const typing = await service.active(doc);
+    expect(typing?.report?.rows[0].output).toEqual([1, 8, 32, 32]);
+    edit(doc, l, col, '16');
+    vscode.settings.set('layerlens.debounceMs', 0);
+    await new Promise((r) => setTimeout(r, 80));
+    const fresh = await service.active(doc);
+    expect(fresh?.version).toBe(doc.version);
+    expect(fresh?.report?.rows[0].output).toEqual([1, 16, 32, 32]);
+    expect(calls.analyze).toBe(2);
+    service.dispose();
+  });
+});
