@@ -9,6 +9,7 @@ export { ACTIVATIONS } from './torch/layers/activation';
 export { runModel, runJson, type RunOptions, type RunReport, type RunRow, type Stats } from './run/run';
 import type { DiscoveryResult } from './api';
 import { discover } from './analysis/discovery';
+import { parsedFile } from './analysis/analyze';
 
-/** Models and input shapes a Python file defines (syntactic; runs nothing). */
-export function findModels(file: string, source: string): DiscoveryResult { return discover(file, source); }
+/** Models and input shapes a Python file defines (syntactic; runs nothing; shares the analysis's parse cache). */
+export function findModels(file: string, source: string): DiscoveryResult { return discover(file, source, parsedFile(file, source)); }

@@ -3,6 +3,7 @@
 // Never throws for problems in the user's code: they come back as diagnostics.
 import type { AnalyzeOptions, ConfigValue, Diagnostic, Loc, ModuleNode, ParamInfo, Report, Row, Shape, Totals } from '../api';
 import { parsePython } from '../python/parse';
+import type { ParsedFile } from '../python/ast';
 import { Interp, MemoryParseCache, type ParseCache } from '../interp/interp';
 import { installBuiltins } from '../interp/builtins';
 import { installStdlib } from '../interp/stdlib';
@@ -16,6 +17,15 @@ import { discover, pickModel } from './discovery';
 import { shapeDiagnostic } from './shapeDiagnostics';
 
 let parseCache: ParseCache = new MemoryParseCache();
+
+/** The parsed file for this text, from the shared cache (discovery after an analysis parses nothing). */
+export function parsedFile(path: string, text: string): ParsedFile {
+  const hit = parseCache.get(path, text);
+  if (hit) return hit;
+  const parsed = parsePython(path, text);
+  parseCache.set(path, text, parsed);
+  return parsed;
+}
 
 /** Puts a persistent cache (e.g. the CLI's disk cache) under the in-memory one. */
 export function setParseCache(lower: ParseCache): void { parseCache = new MemoryParseCache(256, lower); }
