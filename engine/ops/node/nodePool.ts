@@ -25,7 +25,7 @@ export function createNodePool(opts: NodePoolOptions = {}): ComputePool {
 
 function nodePort(w: Worker): WorkerPort {
   return {
-    postMessage: (m) => w.postMessage(m),
+    postMessage: (m, transfer) => w.postMessage(m, transfer),
     onMessage: (f) => { w.on('message', (m: TaskReply) => f(m)); },
     onError: (f) => {
       w.on('error', f);

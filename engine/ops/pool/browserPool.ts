@@ -8,7 +8,7 @@ import type { TaskReply, TaskRequest } from './tasks';
 
 /** The slice of a Web Worker the pool uses. */
 export interface WebWorkerLike {
-  postMessage(m: unknown): void;
+  postMessage(m: unknown, transfer?: ArrayBuffer[]): void;
   onmessage: ((ev: { data: unknown }) => void) | null;
   onerror: ((ev: { message?: string }) => void) | null;
   terminate(): void;
@@ -23,7 +23,7 @@ export function createBrowserPool(makeWorker: () => WebWorkerLike, threads?: num
 
 function webPort(w: WebWorkerLike): WorkerPort {
   return {
-    postMessage: (m: TaskRequest) => w.postMessage(m),
+    postMessage: (m: TaskRequest, transfer) => w.postMessage(m, transfer),
     onMessage: (f) => { w.onmessage = (ev) => f(ev.data as TaskReply); },
     onError: (f) => { w.onerror = (ev) => f(new Error(ev.message ?? 'the compute worker failed')); },
     terminate: () => w.terminate(),

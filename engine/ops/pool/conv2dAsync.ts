@@ -82,8 +82,10 @@ function shareArgs(pool: ComputePool, args: ConvArgs, c0?: number, c1?: number):
   return { weight: copy(s.weight), bias: s.bias && copy(s.bias) };
 }
 
+const argData = (a: Pick<ConvArgs, 'weight' | 'bias'>) => (a.bias ? [a.weight.data, a.bias.data] : [a.weight.data]);
+
 function releaseArgs(pool: ComputePool, a: Pick<ConvArgs, 'weight' | 'bias'>): void {
-  pool.release(a.weight.data, ...(a.bias ? [a.bias.data] : []));
+  pool.release(...argData(a));
 }
 
 
@@ -98,7 +100,7 @@ export async function conv2dAsync(args: ConvArgs, attrs: Conv2dAttrs, pool?: Com
     const wb = shareArgs(pool, args, p.c0, p.c1);
     const out = pool.alloc(numel([p.n1 - p.n0, p.c1 - p.c0, p.oy1 - p.oy0, shape[3]]));
     try {
-      const outs = await pool.run(i, { op: 'conv2d', args: { input, ...wb }, attrs: p.attrs }, pool.shared ? [out] : undefined);
+      const outs = await pool.run(i, { op: 'conv2d', args: { input, ...wb }, attrs: p.attrs }, pool.shared ? [out] : undefined, [input.data, ...argData(wb)]);
       putRows(pool.shared ? out : outs[0], y, p.n0, p.n1, p.oy0, p.oy1, true, p.c0, p.c1);
     } finally {
       pool.release(input.data, out);
@@ -137,7 +139,7 @@ export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, a
   const jobs = ps.slice(1).map(async (p, i) => {
     const s = slices(p, (n) => pool.alloc(n));
     const into = pool.shared ? [pool.alloc(s.input.data.length), pool.alloc(args.weight.data.length), ...(args.bias ? [pool.alloc(args.bias.data.length)] : [])] : undefined;
-    const outs = await pool.run(i, { op: 'conv2dBackward', gradOutput: s.gy, args: { input: s.input, ...wb }, attrs: p.attrs }, into);
+    const outs = await pool.run(i, { op: 'conv2dBackward', gradOutput: s.gy, args: { input: s.input, ...wb }, attrs: p.attrs }, into, [s.input.data, s.gy.data]);
     add(p, into ?? outs);
     pool.release(s.input.data, s.gy.data, ...(into ?? []));
   });

@@ -69,7 +69,7 @@ export async function parallelGemm(
     }
     const lda2 = byCols ? (transA ? M : K) : (transA ? n : K), ldb2 = byCols ? (transB ? K : n) : (transB ? K : N);
     const task = { op: 'gemm' as const, transA, transB, M: m, N: nn, K, alpha, A: a, lda: lda2, B: b, ldb: ldb2, beta, C: c, ldc: nn };
-    const outs = await pool.run(w, task, pool.shared ? [c] : undefined);
+    const outs = await pool.run(w, task, pool.shared ? [c] : undefined, [c, byCols ? b : a]);
     const result = pool.shared ? c : outs[0];
     if (byCols) put(result, C, ldc, 0, s, M, n);
     else put(result, C, ldc, s, 0, n, N);

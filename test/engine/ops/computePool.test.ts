@@ -34,7 +34,7 @@ function expectNear(got: Float32Array, want: Float32Array, tol: number, what: st
 function counting(p: ComputePool): ComputePool & { tasks: number } {
   const c = {
     tasks: 0, threads: p.threads, shared: p.shared,
-    run: (i: number, t: Parameters<ComputePool['run']>[1], into?: Float32Array[]) => { c.tasks++; return p.run(i, t, into); },
+    run: (i: number, t: Parameters<ComputePool['run']>[1], into?: Float32Array[], handOver?: Float32Array[]) => { c.tasks++; return p.run(i, t, into, handOver); },
     alloc: (n: number) => p.alloc(n), release: (...a: Float32Array[]) => p.release(...a), dispose: () => p.dispose(),
   };
   return c;
