@@ -36,7 +36,18 @@ export function im2col(
             if (xLo > 0) memory.fill(dst, 0, <usize>xLo * 4);
             const src = chan + <usize>((iy - y0) * W + xLo * sw + kx * dw - padL) * 4;
             if (sw == 1) memory.copy(dst + <usize>xLo * 4, src, <usize>(xHi - xLo) * 4);
-            else for (let ox = xLo; ox < xHi; ox++) store<f32>(dst + <usize>ox * 4, load<f32>(src + <usize>((ox - xLo) * sw) * 4));
+            else {
+              let ox = xLo;
+              // Stride 2: four outputs from two loads and a shuffle of the even lanes. The loads reach one
+              // float past output ox+3's tap, which output ox+4 (< xHi) guarantees is inside the image.
+              if (sw == 2) {
+                for (; ox + 4 < xHi; ox += 4) {
+                  const s = src + <usize>((ox - xLo) * 2) * 4;
+                  v128.store(dst + <usize>ox * 4, i8x16.shuffle(v128.load(s), v128.load(s, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27));
+                }
+              }
+              for (; ox < xHi; ox++) store<f32>(dst + <usize>ox * 4, load<f32>(src + <usize>((ox - xLo) * sw) * 4));
+            }
             if (xHi < outW) memory.fill(dst + <usize>xHi * 4, 0, <usize>(outW - xHi) * 4);
           }
           dst += <usize>outW * 4;
