@@ -130,7 +130,8 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
     return finish();
   }
   result.model = model;
-  rt.names = new Map(rt.namedModules(model).map(([n, m]) => [m, n]));
+  const named = rt.namedModules(model);
+  rt.names = new Map(named.map(([n, m]) => [m, n]));
   rt.setTraining(model, opts.training === true);
   // trace forward
   const inputs = input.map((shape) => {
@@ -160,14 +161,15 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
     report.diagnostics.push({ severity: 'info', code: 'unknown', message: `the model's output is unknown: ${out.reason}`, ...(loc ? { loc } : {}) });
   }
   const ownerOf = new Map<TensorV, string>();
-  for (const [name, p] of rt.namedParameters(model)) ownerOf.set(p, name);
+  const params = rt.namedParameters(model, named);
+  for (const [name, p] of params) ownerOf.set(p, name);
   report.rows = rt.records.map((r) => toRow(it, rt, r, ownerOf));
-  report.modules = rt.namedModules(model).map(([name, m]) => ({
+  report.modules = named.map(([name, m]) => ({
     name, type: m.cls.name, depth: name ? name.split('.').length : 0, isLeaf: dentries(m.mod!.modules).every(([, c]) => !(c instanceof PyInstance)),
     params: dentries(m.mod!.params).reduce((s, [, p]) => s + (p instanceof TensorV ? numel(p.shape) ?? 0 : 0), 0),
     defLoc: ctxLoc(it, m.mod!.defCtx),
   } satisfies ModuleNode));
-  report.totals = totals(rt, model, report.rows);
+  report.totals = totals(rt, params, rt.namedBuffers(model, named), report.rows);
   return finish();
 }
 
@@ -257,8 +259,7 @@ function toRow(it: Interp, rt: TorchRuntime, r: CallRecord, ownerOf: Map<TensorV
   return row;
 }
 
-function totals(rt: TorchRuntime, model: PyInstance, rows: Row[]): Totals {
-  const ps = rt.namedParameters(model);
+function totals(rt: TorchRuntime, ps: Array<[string, TensorV, PyInstance]>, buffers: Array<[string, TensorV, PyInstance]>, rows: Row[]): Totals {
   let params = 0, trainable = 0, paramBytes = 0;
   for (const [, p] of ps) {
     const n = numel(p.shape) ?? 0;
@@ -267,7 +268,7 @@ function totals(rt: TorchRuntime, model: PyInstance, rows: Row[]): Totals {
     paramBytes += n * DTYPE_BYTES[p.dtype];
   }
   let bufferBytes = 0;
-  for (const [, b] of rt.namedBuffers(model)) bufferBytes += (numel(b.shape) ?? 0) * DTYPE_BYTES[b.dtype];
+  for (const [, b] of buffers) bufferBytes += (numel(b.shape) ?? 0) * DTYPE_BYTES[b.dtype];
   const sum = (xs: Array<number | null>): number | null => xs.reduce<number | null>((s, x) => (s === null || x === null ? null : s + x), 0);
   const rowMacs = sum(rows.map((r) => r.macs));
   const rowFlops = sum(rows.map((r) => r.flops));

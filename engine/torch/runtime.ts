@@ -145,7 +145,7 @@ export class TorchRuntime implements Extensions {
 
   callModule(inst: PyInstance, args: Value[], kwargs: Map<string, Value>, ctx: CallCtx): Value {
     const forward = this.it.getAttr(inst, 'forward', ctx);
-    const leaf = childModules(inst).length === 0;
+    const leaf = !hasChildModules(inst);
     const frame: Frame = { inst, leaf, macs: 0, flops: 0 };
     const outerLeaf = this.frames.some((f) => f.leaf);
     this.frames.push(frame);
@@ -187,30 +187,12 @@ export class TorchRuntime implements Extensions {
   }
 
   /** named_parameters() with shared parameters listed once, in registration order. */
-  namedParameters(root: PyInstance): Array<[string, TensorV, PyInstance]> {
-    const out: Array<[string, TensorV, PyInstance]> = [];
-    const seen = new Set<TensorV>();
-    for (const [prefix, m] of this.namedModules(root)) {
-      for (const [n, p] of dentries(m.mod!.params)) {
-        if (!(p instanceof TensorV) || seen.has(p)) continue;
-        seen.add(p);
-        out.push([prefix ? `${prefix}.${n}` : n, p, m]);
-      }
-    }
-    return out;
+  namedParameters(root: PyInstance, modules = this.namedModules(root)): Array<[string, TensorV, PyInstance]> {
+    return namedTensors(modules, (m) => m.mod!.params);
   }
 
-  namedBuffers(root: PyInstance): Array<[string, TensorV]> {
-    const out: Array<[string, TensorV]> = [];
-    const seen = new Set<TensorV>();
-    for (const [prefix, m] of this.namedModules(root)) {
-      for (const [n, b] of dentries(m.mod!.buffers)) {
-        if (!(b instanceof TensorV) || seen.has(b)) continue;
-        seen.add(b);
-        out.push([prefix ? `${prefix}.${n}` : n, b]);
-      }
-    }
-    return out;
+  namedBuffers(root: PyInstance, modules = this.namedModules(root)): Array<[string, TensorV, PyInstance]> {
+    return namedTensors(modules, (m) => m.mod!.buffers);
   }
 
   setTraining(root: PyInstance, mode: boolean): void {
@@ -314,6 +296,27 @@ export class TorchRuntime implements Extensions {
   }
 
   fn(name: string, sig: string, impl: (a: Args, ctx: CallCtx) => Value): Builtin { return nativeFn(this.it, name, sig, impl); }
+}
+
+function namedTensors(modules: Array<[string, PyInstance]>, of: (m: PyInstance) => PyDict): Array<[string, TensorV, PyInstance]> {
+  const out: Array<[string, TensorV, PyInstance]> = [];
+  const seen = new Set<TensorV>();
+  for (const [prefix, m] of modules) {
+    for (const e of of(m).map.values()) {
+      const t = e.v;
+      if (!(t instanceof TensorV) || seen.has(t)) continue;
+      seen.add(t);
+      out.push([prefix ? `${prefix}.${e.k as string}` : (e.k as string), t, m]);
+    }
+  }
+  return out;
+}
+
+/** Whether a module has a child module (a leaf has none); allocates nothing: it runs on every call. */
+export function hasChildModules(inst: PyInstance): boolean {
+  if (!inst.mod) return false;
+  for (const e of inst.mod.modules.map.values()) if (e.v instanceof PyInstance && e.v.mod) return true;
+  return false;
 }
 
 export function childModules(inst: PyInstance): Array<[string, PyInstance]> {
