@@ -7,6 +7,13 @@ export { formatTable, toContractJson, toMarkdown, toCsv, fmtInt, fmtShape, fmtSI
 export { convOutputSize, convTransposeOutputSize, poolOutputSize, samePadding } from './ops/convShape';
 export { ACTIVATIONS } from './torch/layers/activation';
 export { runModel, runJson, type RunOptions, type RunReport, type RunRow, type Stats } from './run/run';
+// Numeric speed: which GEMM runs (WebAssembly relaxed SIMD / SIMD128 / JS), and the multi-threaded kernels
+// over a compute pool (Node's pool is engine/ops/node/nodePool.ts, outside this entry: it imports node:*).
+export { gemmBackend, setGemmBackend, releaseWasmMemory, type GemmBackend } from './ops/wasm/wasmKernels';
+export { createBrowserPool, type WebWorkerLike } from './ops/pool/browserPool';
+export type { ComputePool } from './ops/pool/pool';
+export { parallelGemm, gemmAsync } from './ops/pool/parallelGemm';
+export { conv2dAsync, conv2dBackwardAsync } from './ops/pool/conv2dAsync';
 import type { DiscoveryResult } from './api';
 import { discover } from './analysis/discovery';
 import { parsedFile } from './analysis/analyze';
