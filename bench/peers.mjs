@@ -13,7 +13,9 @@ const model = modelName === 'conv' ? convModel() : resnet18Model();
 const input = normals(model.inputShape.reduce((a, b) => a * b, 1), 12345);
 
 async function timeIt(run) {
-  for (let i = 0; i < Math.max(3, runs / 5); i++) await run();
+  // Warm-up by time as well as count: tier-up (JS and WebAssembly) and the allocator settle over the
+  // first few hundred ms, for every contender alike.
+  for (let i = 0, t0 = performance.now(); i < 10 || performance.now() - t0 < 500; i++) await run();
   const times = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();

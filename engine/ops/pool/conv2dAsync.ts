@@ -76,8 +76,18 @@ function channelSlice(args: ConvArgs, c0 = 0, c1 = args.weight.shape[0]): Pick<C
   };
 }
 
+/**
+ * Weight and bias (channels [c0, c1)) for a worker: copies from the pool, except arrays that already live
+ * in a SharedArrayBuffer on a shared pool — those go as they are (a runner that keeps its parameters in
+ * shared memory saves a weight copy per call).
+ */
 function shareArgs(pool: ComputePool, args: ConvArgs, c0?: number, c1?: number): Pick<ConvArgs, 'weight' | 'bias'> {
-  const copy = (t: NdArray): NdArray => { const d = pool.alloc(t.data.length); d.set(t.data); return { shape: t.shape, data: d }; };
+  const copy = (t: NdArray): NdArray => {
+    if (pool.shared && typeof SharedArrayBuffer === 'function' && t.data.buffer instanceof SharedArrayBuffer) return t;
+    const d = pool.alloc(t.data.length);
+    d.set(t.data);
+    return { shape: t.shape, data: d };
+  };
   const s = channelSlice(args, c0, c1);
   return { weight: copy(s.weight), bias: s.bias && copy(s.bias) };
 }

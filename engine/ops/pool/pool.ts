@@ -56,6 +56,8 @@ export class PortPool implements ComputePool {
   private disposed = false;
   private failures = 0;
   private free: Float32Array[] = [];
+  /** Buffers alloc() made: release() takes back only these, never a caller's own (shared) arrays. */
+  private readonly owned = new WeakSet<ArrayBufferLike>();
 
   constructor(readonly threads: number, readonly shared: boolean, private readonly makePort: (i: number) => WorkerPort) {
     this.ports = new Array(Math.max(0, threads - 1)).fill(undefined);
@@ -87,12 +89,14 @@ export class PortPool implements ComputePool {
     let best = -1;
     this.free.forEach((f, i) => { if (f.length >= n && f.length <= 2 * n + 1024 && (best < 0 || f.length < this.free[best].length)) best = i; });
     if (best >= 0) return this.free.splice(best, 1)[0].subarray(0, n);
-    return this.shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
+    const a = this.shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
+    this.owned.add(a.buffer);
+    return a;
   }
 
   release(...arrays: Float32Array[]): void {
     for (const a of arrays) {
-      if (a.buffer.byteLength === 0) continue; // moved to a worker
+      if (a.buffer.byteLength === 0 || !this.owned.has(a.buffer)) continue; // moved to a worker, or not ours
       const whole = new Float32Array(a.buffer);
       if (this.free.some((f) => f.buffer === whole.buffer)) continue;
       this.free.push(whole);

@@ -113,6 +113,24 @@ for (const [kind, pool] of pools) {
   });
 }
 
+describe('parameters already in shared memory', () => {
+  it('go to the workers as they are and are never recycled by the pool', async () => {
+    const pool = createNodePool({ threads: 2, script: POOL_WORKER });
+    try {
+      const w = nd([64, 32, 3, 3], 21), shared = new Float32Array(new SharedArrayBuffer(w.data.byteLength));
+      shared.set(w.data);
+      const args = { input: nd([1, 32, 40, 40], 22), weight: { shape: w.shape, data: shared } };
+      const want = conv2d(args, { padding: 1 });
+      for (let i = 0; i < 3; i++) expectNear((await conv2dAsync(args, { padding: 1 }, pool)).data, want.data, 1e-5, 'output');
+      expect(shared).toEqual(w.data);
+      pool.release(shared);
+      expect(pool.alloc(shared.length).buffer).not.toBe(shared.buffer);
+    } finally {
+      pool.dispose();
+    }
+  });
+});
+
 describe('a pool whose workers cannot start', () => {
   it('runs the parts on the calling thread (same results) and stops trying after repeated failures', async () => {
     const pool = createNodePool({ threads: 2, script: '/nonexistent/opsWorker.js' });
