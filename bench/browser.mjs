@@ -1,46 +1,77 @@
 // The kernels in Debian's Chromium (headless, through playwright-core): which WebAssembly SIMD variant it
 // validates, and conv 3×3 64→64 @56 on 1 and 2 threads with the Web Worker pool. Run: node bench/browser.mjs
-// (needs /usr/bin/chromium and `npm run build` for dist/webview/opsWorker.js).
+// (needs /usr/bin/chromium and `npm run build` for dist/webview/opsWorker.js). Served over a local HTTP
+// server twice: plain, and with COOP/COEP headers (cross-origin isolated, so the pool shares memory).
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Serves `dir` on 127.0.0.1; with `isolated`, the COOP/COEP headers that make the page cross-origin isolated. */
+function serve(dir, isolated) {
+  const server = createServer((req, res) => {
+    const file = join(dir, (req.url ?? '/') === '/' ? 'index.html' : (req.url ?? '').slice(1));
+    if (!existsSync(file)) { res.writeHead(404).end(); return; }
+    res.writeHead(200, {
+      'Content-Type': file.endsWith('.html') ? 'text/html' : 'text/javascript',
+      ...(isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {}),
+    });
+    res.end(readFileSync(file));
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+/** Runs the page once not isolated (pool over copies) and once cross-origin isolated (SharedArrayBuffer). */
 export async function benchBrowser({ chromium = '/usr/bin/chromium' } = {}) {
-  if (!existsSync(chromium)) return { skipped: `no ${chromium}` };
+  if (!existsSync(chromium)) return [{ skipped: `no ${chromium}` }];
   const dir = mkdtempSync(join(tmpdir(), 'layerlens-browser-'));
   await build({ entryPoints: [join(root, 'bench/browserPage.ts')], outfile: join(dir, 'page.js'), bundle: true, platform: 'browser', format: 'iife', logLevel: 'warning' });
   copyFileSync(join(root, 'dist/webview/opsWorker.js'), join(dir, 'opsWorker.js'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>pending</title><script src="page.js"></script>');
   const { chromium: pw } = await import('playwright-core');
-  const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--allow-file-access-from-files', ...(process.env.CHROMIUM_FLAGS ? process.env.CHROMIUM_FLAGS.split(' ') : [])] });
+  const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox'] });
+  const results = [];
   try {
-    const page = await browser.newPage();
-    await page.goto(pathToFileURL(join(dir, 'index.html')).href);
-    await page.waitForFunction(() => document.title !== 'pending', null, { timeout: 120_000 });
-    return { chromium: browser.version(), ...JSON.parse(await page.title()) };
+    for (const isolated of [false, true]) {
+      const server = await serve(dir, isolated);
+      try {
+        const page = await browser.newPage();
+        await page.goto(`http://127.0.0.1:${server.address().port}/`);
+        await page.waitForFunction(() => document.title !== 'pending', null, { timeout: 120_000 });
+        results.push({ chromium: browser.version(), ...JSON.parse(await page.title()) });
+        await page.close();
+      } finally {
+        server.close();
+      }
+    }
   } finally {
     await browser.close();
   }
+  return results;
 }
 
 /** Prints the Chromium check as a section of `npm run bench`. */
 export async function printBrowser() {
-  let r;
+  let rs;
   try {
-    r = await benchBrowser();
+    rs = await benchBrowser();
   } catch (e) {
     console.log(`\n## Chromium: not run (${e instanceof Error ? e.message.split('\n')[0] : e})`);
     return;
   }
+  for (const r of rs) printOne(r);
+}
+
+function printOne(r) {
   if (r.skipped) { console.log(`\n## Chromium: skipped (${r.skipped})`); return; }
   if (r.error) { console.log(`\n## Chromium ${r.chromium}: failed: ${r.error}`); return; }
   console.log(`\n## Chromium ${r.chromium} (headless page + Web Workers, crossOriginIsolated: ${r.crossOriginIsolated}, pool over ${r.poolShared ? 'SharedArrayBuffer' : 'copies'})`);
   console.log(`WebAssembly variant: ${r.backend}; GEMM 64×576·576×3136: ${Object.entries(r).filter(([k]) => k.startsWith('gemmGflops')).map(([k, v]) => `${k.slice(11)} ${v.toFixed(1)} GFLOP/s`).join(', ')}`);
-  console.log(`conv 3×3 64→64 @56: 1 thread ${r.conv1ThreadMs.toFixed(1)} ms, 2 threads ${r.conv2ThreadsMs.toFixed(1)} ms (performance.now() is coarse without cross-origin isolation); results equal: ${r.conv2dAsyncVsConv2d === 0}`);
+  console.log(`conv 3×3 64→64 @56: 1 thread ${r.conv1ThreadMs.toFixed(1)} ms, 2 threads ${r.conv2ThreadsMs.toFixed(1)} ms ${r.crossOriginIsolated ? '' : '(performance.now() is coarse without cross-origin isolation) '}; results equal: ${r.conv2dAsyncVsConv2d === 0}`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await printBrowser();
