@@ -3,6 +3,8 @@
 // networks cannot overflow the stack. A node without a gradient rule fails naming its op.
 import type { NdArray } from '../ops/tensor';
 
+export type Grads = ReadonlyArray<NdArray | null | undefined>;
+
 export interface GradNode {
   readonly id: number;
   readonly op: string;
@@ -10,7 +12,7 @@ export interface GradNode {
   /** Inputs that may need a gradient (null for constants and integer tensors). */
   readonly parents: ReadonlyArray<GradNode | null>;
   /** Gradients w.r.t. each parent, given the gradient w.r.t. this node's value. */
-  readonly backward?: (grad: NdArray) => ReadonlyArray<NdArray | null | undefined>;
+  readonly backward?: (grad: NdArray) => Grads | Promise<Grads>;
   requiresGrad: boolean;
 }
 
@@ -57,24 +59,53 @@ function accumulate(acc: NdArray | undefined, g: NdArray): NdArray {
  * `keep(node)` says which gradients the caller wants kept; the others are dropped as soon as they are used.
  */
 export function backward(root: GradNode, seed: NdArray, keep: (n: GradNode) => boolean = () => true): Map<GradNode, NdArray> {
-  const grads = new Map<GradNode, NdArray>();
-  const kept = new Map<GradNode, NdArray>();
-  grads.set(root, seed);
-  const order = topoOrder(root);
-  for (let i = order.length - 1; i >= 0; i--) {
-    const n = order[i];
-    const g = grads.get(n);
-    if (!g) continue;
-    if (keep(n)) kept.set(n, g);
-    grads.delete(n); // NOTE: release what backward no longer needs
-    if (!n.parents.length) continue;
-    if (!n.backward) throw new Error(`no gradient rule for op '${n.op}'`);
-    const gs = n.backward(g);
+  const walk = new Walk(root, seed, keep);
+  for (let n = walk.next(); n; n = walk.next()) {
+    const gs = n.node.backward!(n.grad);
+    if (gs instanceof Promise) throw new Error(`op '${n.node.op}' computes its gradient asynchronously: use backwardAsync`);
+    walk.give(n.node, gs);
+  }
+  return walk.kept;
+}
+
+/** The same walk where gradient rules may run on other threads (multi-threaded kernels). */
+export async function backwardAsync(root: GradNode, seed: NdArray, keep: (n: GradNode) => boolean = () => true): Promise<Map<GradNode, NdArray>> {
+  const walk = new Walk(root, seed, keep);
+  for (let n = walk.next(); n; n = walk.next()) walk.give(n.node, await n.node.backward!(n.grad));
+  return walk.kept;
+}
+
+/** Reverse topological order with gradient accumulation; yields the nodes whose rule must run. */
+class Walk {
+  private readonly grads = new Map<GradNode, NdArray>();
+  readonly kept = new Map<GradNode, NdArray>();
+  private readonly order: GradNode[];
+  private i: number;
+  constructor(root: GradNode, seed: NdArray, private readonly keep: (n: GradNode) => boolean) {
+    this.grads.set(root, seed);
+    this.order = topoOrder(root);
+    this.i = this.order.length;
+  }
+
+  next(): { node: GradNode; grad: NdArray } | undefined {
+    while (--this.i >= 0) {
+      const n = this.order[this.i];
+      const g = this.grads.get(n);
+      if (!g) continue;
+      if (this.keep(n)) this.kept.set(n, g);
+      this.grads.delete(n); // NOTE: release what backward no longer needs
+      if (!n.parents.length) continue;
+      if (!n.backward) throw new Error(`no gradient rule for op '${n.op}'`);
+      return { node: n, grad: g };
+    }
+    return undefined;
+  }
+
+  give(n: GradNode, gs: Grads): void {
     n.parents.forEach((p, j) => {
       const gp = gs[j];
       if (!p || !p.requiresGrad || !gp) return;
-      grads.set(p, accumulate(grads.get(p), gp));
+      this.grads.set(p, accumulate(this.grads.get(p), gp));
     });
   }
-  return kept;
 }

@@ -3,12 +3,15 @@
 import type { Diagnostic, Report, SourceHost } from '../api';
 import { runAnalysis } from '../analysis/analyze';
 import { fmtShape, formatTable, toContractJson } from '../analysis/format';
-import { runJson, runModel, type RunReport } from '../run/run';
+import { runJson, runModel, runModelAsync, type RunReport } from '../run/run';
+import type { ComputePool } from '../ops/pool/pool';
 
 export interface CliIO {
   host: SourceHost;
   /** Binary files (weights, inputs); undefined when unreadable. */
   readBytes(path: string): Uint8Array | undefined;
+  /** Worker threads for `run` (both cores); omitted: everything on this thread. */
+  pool?(): ComputePool;
   cwd: string;
   out(s: string): void;
   err(s: string): void;
@@ -105,8 +108,8 @@ function normalize(p: string): string {
   return '/' + out.join('/');
 }
 
-/** Runs the CLI; returns the exit status. */
-export function runCli(argv: string[], io: CliIO): number {
+/** Runs the CLI; returns the exit status (a promise for `run` on a compute pool). */
+export function runCli(argv: string[], io: CliIO): number | Promise<number> {
   let args: Parsed;
   try {
     args = parseArgs(argv);
@@ -131,7 +134,7 @@ export function runCli(argv: string[], io: CliIO): number {
   return hasErrors(report) ? 1 : 0;
 }
 
-function runCommand(args: Parsed, file: string, searchPaths: string[], io: CliIO): number {
+function runCommand(args: Parsed, file: string, searchPaths: string[], io: CliIO): number | Promise<number> {
   const bytes = (what: string, p: string | undefined): Uint8Array | undefined | null => {
     if (!p) return undefined;
     const b = io.readBytes(absolute(io.cwd, p));
@@ -141,7 +144,15 @@ function runCommand(args: Parsed, file: string, searchPaths: string[], io: CliIO
   const weights = bytes('weights file', args.weights);
   const inputFile = bytes('input file', args.inputFile);
   if (weights === null || inputFile === null) return 2;
-  const report = runModel({ file, host: io.host, model: args.model, input: args.input, searchPaths, mode: args.mode, weights, inputFile, seed: args.seed });
+  const opts = { file, host: io.host, model: args.model, input: args.input, searchPaths, mode: args.mode, weights, inputFile, seed: args.seed };
+  if (io.pool) {
+    const pool = io.pool();
+    return runModelAsync(opts, pool).then((r) => printRun(r, args, file, io)).finally(() => pool.dispose());
+  }
+  return printRun(runModel(opts), args, file, io);
+}
+
+function printRun(report: RunReport, args: Parsed, file: string, io: CliIO): number {
   const usage = report.diagnostics.find((d) => d.code === 'model.choose' || d.code === 'input.missing');
   if (usage) { io.err(`layerlens: ${usage.message}\n`); return 2; }
   for (const d of report.diagnostics.filter((x) => x.severity !== 'info' || x.loc?.file === file)) io.err(formatDiagnostic(d) + '\n');

@@ -1,6 +1,8 @@
 // Node entry of the `layerlens` CLI (dist/cli.js): binds the pure CLI to the process and the disk.
 // The only engine file that touches node:* modules; the bundle for the extension never includes it.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createNodePool } from '../ops/node/nodePool';
 import { runCli } from './cli';
 import { setParseCache } from '../analysis/analyze';
 import { DiskParseCache } from './diskCache';
@@ -18,10 +20,11 @@ const host = {
 
 if (!process.env.LAYERLENS_NO_CACHE) setParseCache(new DiskParseCache());
 
-const code = runCli(process.argv.slice(2), {
+const result = runCli(process.argv.slice(2), {
+  pool: () => createNodePool({ script: join(__dirname, 'opsWorker.js') }),
   host, cwd: process.cwd(),
   readBytes: (path) => { try { return new Uint8Array(readFileSync(path)); } catch { return undefined; } },
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
 });
-process.exitCode = code;
+void Promise.resolve(result).then((code) => { process.exitCode = code; });

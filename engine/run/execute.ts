@@ -7,6 +7,9 @@ import { ops } from '../ops/registry';
 import { batchNormBuffersAfter } from '../ops/batchNorm';
 import { broadcastTo, sumToShape, type NdArray } from '../ops/tensor';
 import { leaf, node, type GradNode } from '../autograd/graph';
+import { conv2dAsync, conv2dBackwardAsync } from '../ops/pool/conv2dAsync';
+import type { ComputePool } from '../ops/pool/pool';
+import type { Conv2dAttrs } from '../ops/conv2d';
 import { UNARY, binaryNode, constNode, mapNode, reduceNode, whereNode, type Operand } from './generic';
 
 export type Mode = 'train' | 'eval';
@@ -30,10 +33,33 @@ export class Executor {
   /** Modules whose buffers a train-mode forward updated, with their buffer tensors. */
   readonly bnUpdates = new Map<PyInstance, { mean: TensorV; var: TensorV }>();
 
-  constructor(readonly mode: Mode, readonly state: Map<TensorV, NdArray>, readonly seed = 0) {}
+  constructor(readonly mode: Mode, readonly state: Map<TensorV, NdArray>, readonly seed = 0, readonly pool?: ComputePool) {}
+
+  /** Like run(), with 2-d convolutions (forward and backward) split over the compute pool's threads. */
+  async runAsync(roots: TensorV[]): Promise<void> {
+    for (const t of this.order(roots)) {
+      if (this.pool && !this.nodes.has(t) && t.src?.op === 'conv2d' && !this.state.has(t)) this.nodes.set(t, await this.conv2dPooled(t));
+      else this.value(t);
+    }
+  }
+
+  private async conv2dPooled(t: TensorV): Promise<GradNode> {
+    const { inputs, attrs = {} } = t.src!;
+    const [x, w, b] = inputs.slice(0, 3).map((v) => (v instanceof TensorV ? this.value(v) : null));
+    const args = { input: x!.value, weight: w!.value, ...(b ? { bias: b.value } : {}) };
+    const a = convAttrs('conv2d', attrs) as Conv2dAttrs;
+    const pool = this.pool!;
+    const out = await conv2dAsync(args, a, pool);
+    return node('conv2d', out, [x, w, b], async (g) => { const r = await conv2dBackwardAsync(g, args, a, pool); return [r.input, r.weight, r.bias]; });
+  }
 
   /** Evaluates `roots` and everything they depend on, in the order the forward pass created them. */
   run(roots: TensorV[]): void {
+    for (const t of this.order(roots)) this.value(t);
+  }
+
+  /** Every tensor `roots` depend on, in the order the forward pass created them. */
+  private order(roots: TensorV[]): TensorV[] {
     const todo: TensorV[] = [];
     const seen = new Set<TensorV>();
     const stack = [...roots];
@@ -45,7 +71,7 @@ export class Executor {
       for (const i of t.src?.inputs ?? []) for (const x of tensorsOf(i)) if (!seen.has(x)) stack.push(x);
     }
     todo.sort((a, b) => a.id - b.id);
-    for (const t of todo) this.value(t);
+    return todo;
   }
 
   value(t: TensorV): GradNode {

@@ -7,7 +7,8 @@ import { TensorV, numel } from '../torch/tensor';
 import { PyInstance, type Value } from '../interp/values';
 import { parseSafetensors, loadStateDict, type SafeTensor } from '../io/safetensors';
 import { Executor, ExecError, tensorsOf, type Mode } from './execute';
-import { backward } from '../autograd/graph';
+import { backward, backwardAsync } from '../autograd/graph';
+import type { ComputePool } from '../ops/pool/pool';
 import type { NdArray } from '../ops/tensor';
 import { initialState, Rng } from './init';
 
@@ -60,7 +61,16 @@ export function l2(a: NdArray): number {
 
 function toNd(t: SafeTensor): NdArray { return { shape: [...t.shape], data: t.data }; }
 
-export function runModel(opts: RunOptions): RunReport {
+interface Prepared {
+  out: RunReport;
+  exec: Executor;
+  analysis: ReturnType<typeof runAnalysis>;
+  outputT?: TensorV;
+  rowOutputs: TensorV[];
+}
+
+/** Analyses the model in the requested mode and builds its state; a report alone when that failed. */
+function prepare(opts: RunOptions, pool?: ComputePool): Prepared | RunReport {
   const diagnostics: Diagnostic[] = [];
   let inputs = opts.input;
   let inputData: NdArray[] | undefined;
@@ -107,38 +117,28 @@ export function runModel(opts: RunOptions): RunReport {
   } else {
     for (const [tv, v] of initialState(rt, model, rng)) state.set(tv, v);
   }
-  // inputs
-  const inputTensors = analysis.inputs;
-  inputTensors.forEach((t, i) => {
-    const d = inputData?.[i] ?? { shape: t.shape as number[], data: rng.normalArray(numel(t.shape) ?? 0) };
-    state.set(t, d);
+  analysis.inputs.forEach((t, i) => {
+    state.set(t, inputData?.[i] ?? { shape: t.shape as number[], data: rng.normalArray(numel(t.shape) ?? 0) });
   });
-  const exec = new Executor(opts.mode, state, opts.seed ?? 0);
   const outputT = firstTensor(analysis.outputValue ?? null);
   const rowOutputs = rt.records.map((r) => tensorsOf(r.output)[0]).filter((t): t is TensorV => !!t);
-  const t0 = now();
-  try {
-    exec.run([...rowOutputs, ...(outputT ? [outputT] : [])]);
-  } catch (e) {
-    out.diagnostics.push({ severity: 'error', code: 'run', message: e instanceof ExecError || e instanceof Error ? e.message : String(e) });
-    return out;
-  }
-  const t1 = now();
-  out.timings.forwardMs = Math.round((t1 - t0) * 100) / 100;
-  if (!outputT) { out.diagnostics.push({ severity: 'error', code: 'run', message: 'the model returned no tensor' }); return out; }
-  const outNode = exec.value(outputT);
-  const rowNodes = new Set(rowOutputs.map((t) => exec.value(t)));
-  let grads: Map<unknown, NdArray>;
-  try {
-    grads = backward(outNode, { shape: outNode.value.shape, data: new Float32Array(outNode.value.data.length).fill(1) }, (n) => rowNodes.has(n));
-  } catch (e) {
-    out.diagnostics.push({ severity: 'error', code: 'run', message: (e as Error).message });
-    return out;
-  }
-  out.timings.backwardMs = Math.round((now() - t1) * 100) / 100;
+  return { out, exec: new Executor(opts.mode, state, opts.seed ?? 0, pool), analysis, outputT, rowOutputs };
+}
+
+function fail(out: RunReport, e: unknown): RunReport {
+  out.diagnostics.push({ severity: 'error', code: 'run', message: e instanceof ExecError || e instanceof Error ? e.message : String(e) });
+  return out;
+}
+
+const onesLike = (v: NdArray): NdArray => ({ shape: v.shape, data: new Float32Array(v.data.length).fill(1) });
+
+/** Per-row statistics, gradient norms and BatchNorm buffers once forward and backward have run. */
+function finish(p: Prepared, opts: RunOptions, grads: Map<unknown, NdArray>): RunReport {
+  const { out, exec, analysis } = p;
+  const outNode = exec.value(p.outputT!);
   out.outputStats = stats(outNode.value);
   if (opts.keepTensors) out.tensors = [];
-  rt.records.forEach((r, i) => {
+  analysis.rt.records.forEach((r, i) => {
     const t = tensorsOf(r.output)[0];
     const row = out.rows[i];
     if (!t) return;
@@ -155,6 +155,41 @@ export function runModel(opts: RunOptions): RunReport {
   });
   return out;
 }
+
+export function runModel(opts: RunOptions): RunReport {
+  const p = prepare(opts);
+  if (!('exec' in p)) return p;
+  const t0 = now();
+  try { p.exec.run([...p.rowOutputs, ...(p.outputT ? [p.outputT] : [])]); } catch (e) { return fail(p.out, e); }
+  const t1 = now();
+  p.out.timings.forwardMs = round2(t1 - t0);
+  if (!p.outputT) return fail(p.out, new Error('the model returned no tensor'));
+  const outNode = p.exec.value(p.outputT);
+  const rowNodes = new Set(p.rowOutputs.map((t) => p.exec.value(t)));
+  let grads: Map<unknown, NdArray>;
+  try { grads = backward(outNode, onesLike(outNode.value), (n) => rowNodes.has(n)); } catch (e) { return fail(p.out, e); }
+  p.out.timings.backwardMs = round2(now() - t1);
+  return finish(p, opts, grads);
+}
+
+/** runModel with 2-d convolutions split over the threads of a compute pool (both cores). */
+export async function runModelAsync(opts: RunOptions, pool: ComputePool): Promise<RunReport> {
+  const p = prepare(opts, pool);
+  if (!('exec' in p)) return p;
+  const t0 = now();
+  try { await p.exec.runAsync([...p.rowOutputs, ...(p.outputT ? [p.outputT] : [])]); } catch (e) { return fail(p.out, e); }
+  const t1 = now();
+  p.out.timings.forwardMs = round2(t1 - t0);
+  if (!p.outputT) return fail(p.out, new Error('the model returned no tensor'));
+  const outNode = p.exec.value(p.outputT);
+  const rowNodes = new Set(p.rowOutputs.map((t) => p.exec.value(t)));
+  let grads: Map<unknown, NdArray>;
+  try { grads = await backwardAsync(outNode, onesLike(outNode.value), (n) => rowNodes.has(n)); } catch (e) { return fail(p.out, e); }
+  p.out.timings.backwardMs = round2(now() - t1);
+  return finish(p, opts, grads);
+}
+
+function round2(x: number): number { return Math.round(x * 100) / 100; }
 
 /** The `layerlens run --json` document: the summary contract plus stats, gradNorm and buffers. */
 export function runJson(r: RunReport): string {

@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCli } from '../../engine/cli/cli';
 import { diskHost } from './support/nodeHost';
+import { createNodePool } from '../../engine/ops/node/nodePool';
+import type { ComputePool } from '../../engine/ops/pool/pool';
+import { POOL_WORKER } from './ops/globalSetup';
 // @ts-expect-error plain ESM helper without types
 import { torchvisionRoot } from '../../scripts/fetchTorchvision.mjs';
 
@@ -12,6 +15,13 @@ const root = resolve(__dirname, '../..');
 function cli(args: string[]): { code: number; out: string; err: string } {
   let out = '', err = '';
   const code = runCli(args, { host: diskHost(), cwd: root, readBytes: (p) => { try { return new Uint8Array(require('node:fs').readFileSync(p)); } catch { return undefined; } }, out: (s) => { out += s; }, err: (s) => { err += s; } });
+  if (typeof code !== 'number') throw new Error('summary runs synchronously');
+  return { code, out, err };
+}
+
+async function cliAsync(args: string[], pool?: () => ComputePool): Promise<{ code: number; out: string; err: string }> {
+  let out = '', err = '';
+  const code = await runCli(args, { host: diskHost(), cwd: root, pool, readBytes: (p) => { try { return new Uint8Array(readFileSync(p)); } catch { return undefined; } }, out: (s) => { out += s; }, err: (s) => { err += s; } });
   return { code, out, err };
 }
 
@@ -68,5 +78,33 @@ describe('layerlens summary', () => {
     const help = cli(['--help']);
     expect(help.code).toBe(0);
     expect(help.err).toContain('usage: layerlens summary');
+  });
+});
+
+describe('layerlens run', () => {
+  const dir = 'test/fixtures/cases/tiny_resnet';
+  const args = ['run', `${dir}/model.py`, '--model', 'TinyResNet', '--input-file', `${dir}/input.safetensors`, '--weights', `${dir}/weights.safetensors`, '--mode', 'train', '--json'];
+  it('prints the run contract; the same numbers on one thread and on a two-thread compute pool', async () => {
+    const one = await cliAsync(args);
+    const two = await cliAsync(args, () => createNodePool({ threads: 2, script: POOL_WORKER }));
+    expect(one.code).toBe(0);
+    expect(two.code).toBe(0);
+    const a = JSON.parse(one.out), b = JSON.parse(two.out);
+    expect(a.mode).toBe('train');
+    expect(a.layers.map((l: { name: string }) => l.name)).toEqual(b.layers.map((l: { name: string }) => l.name));
+    a.layers.forEach((l: { stats: { mean: number }; gradNorm: number }, i: number) => {
+      expect(b.layers[i].stats.mean).toBeCloseTo(l.stats.mean, 5);
+      expect(b.layers[i].gradNorm).toBeCloseTo(l.gradNorm, 4);
+    });
+    expect(a.timings).toHaveProperty('backwardMs');
+  });
+  it('a table without --json; exit 1 naming the problem for a broken weights file; 2 for a missing one', async () => {
+    const table = await cliAsync(args.filter((x) => x !== '--json'));
+    expect(table.out).toMatch(/Mode: train/);
+    expect(table.out).toMatch(/block2\.proj \(Conv2d\)/);
+    const bad = await cliAsync([...args.slice(0, 6), '--weights', `${dir}/model.py`]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/bad weights file/);
+    expect((await cliAsync([...args.slice(0, 6), '--weights', 'nope.safetensors'])).code).toBe(2);
   });
 });
