@@ -6,7 +6,7 @@ export { discover as findModelsIn, pickModel, parseInputSpec } from './analysis/
 export { formatTable, toContractJson, toMarkdown, toCsv, fmtInt, fmtShape, fmtSI, fmtBytes } from './analysis/format';
 export { convOutputSize, convTransposeOutputSize, poolOutputSize, samePadding } from './ops/convShape';
 export { ACTIVATIONS } from './torch/layers/activation';
-export { runModel, runJson, type RunOptions, type RunReport, type RunRow, type Stats } from './run/run';
+export { runModel, runModelAsync, runJson, type RunOptions, type RunReport, type RunRow, type Stats } from './run/run';
 // Numeric speed: which GEMM runs (WebAssembly relaxed SIMD / SIMD128 / JS), and the multi-threaded kernels
 // over a compute pool (Node's pool is engine/ops/node/nodePool.ts, outside this entry: it imports node:*).
 export { gemmBackend, setGemmBackend, releaseWasmMemory, type GemmBackend } from './ops/wasm/wasmKernels';

@@ -18,6 +18,7 @@ const builds = [
   // the compute pool's worker (worker_threads), beside the bundles that create a Node pool
   { ...common, entryPoints: ['engine/ops/node/opsWorker.ts'], outfile: 'dist/opsWorker.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['engine/ops/node/opsWorker.ts'], outfile: 'out/bench/opsWorker.js', platform: 'node', format: 'cjs', sourcemap: false },
+  { ...common, entryPoints: ['engine/ops/node/nodePool.ts'], outfile: 'out/bench/nodePool.js', platform: 'node', format: 'cjs', sourcemap: false },
   // the kernels, pool and parallel ops for `npm run bench` (bench/ops.mjs)
   { ...common, entryPoints: ['bench/opsEntry.ts'], outfile: 'out/bench/ops.js', platform: 'node', format: 'cjs', sourcemap: false },
   // the compute pool's Web Worker, for the webview worker / browser extension host to start

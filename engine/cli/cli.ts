@@ -12,6 +12,8 @@ export interface CliIO {
   readBytes(path: string): Uint8Array | undefined;
   /** Worker threads for `run` (both cores); omitted: everything on this thread. */
   pool?(): ComputePool;
+  /** Forward MACs from which `run` uses the pool (default POOL_MIN_MACS). */
+  poolMinMacs?: number;
   cwd: string;
   out(s: string): void;
   err(s: string): void;
@@ -147,7 +149,7 @@ function runCommand(args: Parsed, file: string, searchPaths: string[], io: CliIO
   const opts = { file, host: io.host, model: args.model, input: args.input, searchPaths, mode: args.mode, weights, inputFile, seed: args.seed };
   if (io.pool) {
     const pool = io.pool();
-    return runModelAsync(opts, pool).then((r) => printRun(r, args, file, io)).finally(() => pool.dispose());
+    return runModelAsync(opts, pool, io.poolMinMacs).then((r) => printRun(r, args, file, io)).finally(() => pool.dispose());
   }
   return printRun(runModel(opts), args, file, io);
 }
