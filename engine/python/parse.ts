@@ -2,7 +2,7 @@
 // Syntax errors become SyntaxProblems and the broken statement is skipped; the rest of the file is kept.
 // Must not evaluate anything.
 import { parser } from '@lezer/python';
-import type { SyntaxNode } from '@lezer/common';
+import { TreeFragment, type SyntaxNode, type Tree } from '@lezer/common';
 import type { Arg, CompFor, DictItem, Expr, FPart, Handler, ImportName, Param, ParsedFile, Stmt, SyntaxProblem } from './ast';
 
 const COMPARE_OPS = new Set(['<', '>', '<=', '>=', '==', '!=', 'in', 'not in', 'is', 'is not']);
@@ -597,8 +597,42 @@ function decodeEscapes(s: string): string {
   });
 }
 
+/** The last lezer tree per file: an edit reparses only around the changed text (lezer's fragments). */
+const lastTrees = new Map<string, { text: string; tree: Tree }>();
+const LAST_TREES_LIMIT = 32;
+
+function lezerParse(path: string, source: string): Tree {
+  const prev = lastTrees.get(path);
+  let tree: Tree;
+  if (prev && prev.text !== source) {
+    // one changed range: the common prefix and suffix of the old and new text stay
+    const a = prev.text, b = source;
+    let pre = 0;
+    const max = Math.min(a.length, b.length);
+    while (pre < max && a.charCodeAt(pre) === b.charCodeAt(pre)) pre++;
+    let suf = 0;
+    while (suf < max - pre && a.charCodeAt(a.length - 1 - suf) === b.charCodeAt(b.length - 1 - suf)) suf++;
+    const fragments = TreeFragment.applyChanges(TreeFragment.addTree(prev.tree), [{ fromA: pre, toA: a.length - suf, fromB: pre, toB: b.length - suf }]);
+    tree = parser.parse(source, fragments);
+    // NOTE: error recovery may differ from a fresh parse's; a broken file is parsed from scratch so the
+    // result never depends on the editing history
+    if (hasError(tree)) tree = parser.parse(source);
+  } else {
+    tree = prev && prev.text === source ? prev.tree : parser.parse(source);
+  }
+  if (!prev && lastTrees.size >= LAST_TREES_LIMIT) lastTrees.delete(lastTrees.keys().next().value as string);
+  lastTrees.set(path, { text: source, tree });
+  return tree;
+}
+
+function hasError(tree: Tree): boolean {
+  let found = false;
+  tree.iterate({ enter: (n) => { if (found) return false; if (n.type.isError) found = true; return undefined; } });
+  return found;
+}
+
 export function parsePython(path: string, source: string): ParsedFile {
-  const tree = parser.parse(source);
+  const tree = lezerParse(path, source);
   const conv = new Converter(source);
   tree.iterate({ enter: (node) => { if (node.type.isError) conv.errorStarts.push(node.from); } });
   const body = conv.block(tree.topNode);
