@@ -7,7 +7,7 @@ import { TensorV, numel } from '../torch/tensor';
 import { PyInstance, type Value } from '../interp/values';
 import { parseSafetensors, loadStateDict, type SafeTensor } from '../io/safetensors';
 import { Executor, ExecError, tensorsOf, type Mode } from './execute';
-import { backward, backwardAsync } from '../autograd/graph';
+import { backward, backwardAsync, type GradNode } from '../autograd/graph';
 import type { ComputePool } from '../ops/pool/pool';
 import type { NdArray } from '../ops/tensor';
 import { initialState, Rng } from './init';
@@ -163,16 +163,28 @@ export function runModel(opts: RunOptions): RunReport {
 
 function runPrepared(p: Prepared, opts: RunOptions): RunReport {
   const t0 = now();
-  try { p.exec.run([...p.rowOutputs, ...(p.outputT ? [p.outputT] : [])]); } catch (e) { return fail(p.out, e); }
-  const t1 = now();
-  p.out.timings.forwardMs = round2(t1 - t0);
+  try { p.exec.run(roots(p)); } catch (e) { return fail(p.out, e); }
+  const t1 = markForward(p, t0);
   if (!p.outputT) return fail(p.out, new Error('the model returned no tensor'));
-  const outNode = p.exec.value(p.outputT);
-  const rowNodes = new Set(p.rowOutputs.map((t) => p.exec.value(t)));
   let grads: Map<unknown, NdArray>;
-  try { grads = backward(outNode, onesLike(outNode.value), (n) => rowNodes.has(n)); } catch (e) { return fail(p.out, e); }
+  try { grads = backward(...backwardArgs(p)); } catch (e) { return fail(p.out, e); }
   p.out.timings.backwardMs = round2(now() - t1);
   return finish(p, opts, grads);
+}
+
+const roots = (p: Prepared): TensorV[] => [...p.rowOutputs, ...(p.outputT ? [p.outputT] : [])];
+
+function markForward(p: Prepared, t0: number): number {
+  const t1 = now();
+  p.out.timings.forwardMs = round2(t1 - t0);
+  return t1;
+}
+
+/** loss = sum(output): the seed is ones; the gradients kept are those of the rows' outputs. */
+function backwardArgs(p: Prepared): [GradNode, NdArray, (n: GradNode) => boolean] {
+  const outNode = p.exec.value(p.outputT!);
+  const rowNodes = new Set(p.rowOutputs.map((t) => p.exec.value(t)));
+  return [outNode, onesLike(outNode.value), (n) => rowNodes.has(n)];
 }
 
 /**
@@ -187,14 +199,11 @@ export async function runModelAsync(opts: RunOptions, pool: ComputePool, minMacs
   if (!('exec' in p)) return p;
   if ((p.out.totals.macs ?? Infinity) < minMacs) return runPrepared(p, opts);
   const t0 = now();
-  try { await p.exec.runAsync([...p.rowOutputs, ...(p.outputT ? [p.outputT] : [])]); } catch (e) { return fail(p.out, e); }
-  const t1 = now();
-  p.out.timings.forwardMs = round2(t1 - t0);
+  try { await p.exec.runAsync(roots(p)); } catch (e) { return fail(p.out, e); }
+  const t1 = markForward(p, t0);
   if (!p.outputT) return fail(p.out, new Error('the model returned no tensor'));
-  const outNode = p.exec.value(p.outputT);
-  const rowNodes = new Set(p.rowOutputs.map((t) => p.exec.value(t)));
   let grads: Map<unknown, NdArray>;
-  try { grads = await backwardAsync(outNode, onesLike(outNode.value), (n) => rowNodes.has(n)); } catch (e) { return fail(p.out, e); }
+  try { grads = await backwardAsync(...backwardArgs(p)); } catch (e) { return fail(p.out, e); }
   p.out.timings.backwardMs = round2(now() - t1);
   return finish(p, opts, grads);
 }
