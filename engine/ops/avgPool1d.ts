@@ -1,7 +1,8 @@
 // avg_pool1d (F.avg_pool1d): the avg_pool2d kernel on a unit-height view ([N, C, L] as [N, C, 1, L]).
 
 import { avgPool2d, avgPool2dBackward, type AvgPool2dAttrs } from './avgPool2d';
-import { expandList, fmtShape, type NdArray } from './tensor';
+import { dropRow, liftRow, liftWindow } from './poolWindow';
+import { type NdArray } from './tensor';
 
 export interface AvgPool1dAttrs {
   kernel_size: number | number[];
@@ -11,31 +12,21 @@ export interface AvgPool1dAttrs {
   count_include_pad?: boolean;
 }
 
-function lift(t: NdArray): NdArray {
-  if (t.shape.length !== 2 && t.shape.length !== 3) throw new Error(`avg_pool1d expects [N, C, L] or [C, L], got ${fmtShape(t.shape)}`);
-  return { shape: [...t.shape.slice(0, -1), 1, t.shape[t.shape.length - 1]], data: t.data };
-}
-
-const drop = (t: NdArray): NdArray => ({ shape: [...t.shape.slice(0, -2), t.shape[t.shape.length - 1]], data: t.data });
-
 function liftAttrs(a: AvgPool1dAttrs): AvgPool2dAttrs {
-  const one = (v: number | number[], what: string) => expandList(v, 1, what)[0];
-  const k = one(a.kernel_size, 'kernel_size');
-  const noStride = a.stride == null || (Array.isArray(a.stride) && a.stride.length === 0);
   return {
-    kernel_size: [1, k],
-    stride: [1, noStride ? k : one(a.stride!, 'stride')],
-    padding: [0, one(a.padding ?? 0, 'padding')],
+    ...liftWindow(a),
     ceil_mode: a.ceil_mode,
     count_include_pad: a.count_include_pad,
   };
 }
 
+const lift = (t: NdArray): NdArray => liftRow(t, 'avg_pool1d');
+
 export function avgPool1d(args: { input: NdArray }, attrs: AvgPool1dAttrs): NdArray {
-  return drop(avgPool2d({ input: lift(args.input) }, liftAttrs(attrs)));
+  return dropRow(avgPool2d({ input: lift(args.input) }, liftAttrs(attrs)));
 }
 
 export function avgPool1dBackward(gradOutput: NdArray, args: { input: NdArray }, attrs: AvgPool1dAttrs): { input: NdArray } {
   const g = avgPool2dBackward(lift(gradOutput), { input: lift(args.input) }, liftAttrs(attrs));
-  return { input: drop(g.input) };
+  return { input: dropRow(g.input) };
 }

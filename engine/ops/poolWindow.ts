@@ -2,7 +2,7 @@
 // PyTorch's argument checks, and output sizes from convShape.ts' poolOutputSize. No arithmetic on data.
 
 import { poolOutputSize } from './convShape';
-import { expandList, fmtShape } from './tensor';
+import { expandList, fmtShape, type NdArray } from './tensor';
 
 export interface Pool2dAttrs {
   kernel_size: number | number[];
@@ -40,4 +40,23 @@ export function poolPlan(op: string, x: readonly number[], a: Pool2dAttrs): Pool
     planes, H, W, Ho, Wo, kh: k[0], kw: k[1], sh: s[0], sw: s[1], ph: p[0], pw: p[1], dh: d[0], dw: d[1],
     outShape: [...x.slice(0, -2), Ho, Wo],
   };
+}
+
+// 1-d pooling runs the 2-d kernels on a unit-height view: [N, C, L] (or [C, L]) as [N, C, 1, L].
+
+export function liftRow(t: NdArray, op: string): NdArray {
+  if (t.shape.length !== 2 && t.shape.length !== 3) throw new Error(`${op} expects [N, C, L] or [C, L], got ${fmtShape(t.shape)}`);
+  return { shape: [...t.shape.slice(0, -1), 1, t.shape[t.shape.length - 1]], data: t.data };
+}
+
+export const dropRow = (t: NdArray): NdArray => ({ shape: [...t.shape.slice(0, -2), t.shape[t.shape.length - 1]], data: t.data });
+
+export interface Window1d { kernel_size: number | number[]; stride?: number | number[] | null; padding?: number | number[] }
+
+/** A 1-d window as the 2-d one over a single row (stride defaults to the kernel, as in PyTorch). */
+export function liftWindow(a: Window1d): { kernel_size: number[]; stride: number[]; padding: number[] } {
+  const one = (v: number | number[], what: string) => expandList(v, 1, what)[0];
+  const k = one(a.kernel_size, 'kernel_size');
+  const noStride = a.stride == null || (Array.isArray(a.stride) && a.stride.length === 0);
+  return { kernel_size: [1, k], stride: [1, noStride ? k : one(a.stride!, 'stride')], padding: [0, one(a.padding ?? 0, 'padding')] };
 }
