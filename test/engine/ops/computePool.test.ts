@@ -11,16 +11,9 @@ import type { ComputePool } from '../../../engine/ops/pool/pool';
 import type { NdArray } from '../../../engine/ops/tensor';
 import { setGemmBackend } from '../../../engine/ops/wasm/wasmKernels';
 import { POOL_WORKER } from './globalSetup';
+import { randFloats } from './helpers';
 
-function rand(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
+const rand = randFloats;
 const nd = (shape: number[], seed: number): NdArray => ({ shape, data: rand(shape.reduce((a, b) => a * b, 1), seed) });
 
 function expectNear(got: Float32Array, want: Float32Array, tol: number, what: string): void {

@@ -167,3 +167,14 @@ export function fdCheck<A extends { [k: string]: NdArray | undefined }>(
     expectClose(g, { shape: arg.shape, data: Array.from(num) }, `fd grad ${k}`, rtol, 1e-3);
   }
 }
+
+/** n deterministic floats in [-0.5, 0.5) from a 32-bit LCG: operands for kernel-vs-kernel comparisons. */
+export function randFloats(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+}

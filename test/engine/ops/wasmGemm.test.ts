@@ -10,16 +10,9 @@ import { gemmJs } from '../../../engine/ops/gemmJs';
 import { maxPool2d, type MaxPool2dAttrs } from '../../../engine/ops/maxPool2d';
 import type { NdArray } from '../../../engine/ops/tensor';
 import { gemmBackend, setGemmBackend, trimWasmMemory, wasmKernels } from '../../../engine/ops/wasm/wasmKernels';
+import { randFloats } from './helpers';
 
-function rand(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
+const rand = randFloats;
 
 /** |got − want| ≤ 1e-5 · Σ|a||b| + 1e-6 elementwise, with the scale computed by the caller. */
 function expectNear(got: Float32Array, want: Float32Array, scale: number, what: string): void {
