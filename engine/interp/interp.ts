@@ -1125,7 +1125,7 @@ export class Interp {
 
   unary(op: string, a: Value, ctx: CallCtx): Value {
     if (op === 'not') {
-      if (a instanceof Unknown || this.ext.isTensor(a)) { if (a instanceof Unknown) return a; }
+      if (a instanceof Unknown) return a;
       return !this.truthy(a, ctx);
     }
     if (a instanceof Unknown) return a;

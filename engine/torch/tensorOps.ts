@@ -73,8 +73,7 @@ export function elementwise(rt: TorchRuntime, op: string, vals: Value[], ctx: Ca
   try {
     for (const t of tensors) shape = broadcastShapes(shape, t.shape);
   } catch (err) {
-    if (err instanceof PyException) { err.s = ctx.s; err.e = ctx.e; (err as { file?: string }).file; }
-    throw Object.assign(err as object, { file: ctx.file, s: ctx.s, e: ctx.e });
+    throw located(err, ctx);
   }
   let dtype: DType = tensors[0]?.dtype ?? 'float32';
   for (const t of tensors.slice(1)) dtype = resultDtype(dtype, t.dtype);
@@ -88,8 +87,6 @@ export function elementwise(rt: TorchRuntime, op: string, vals: Value[], ctx: Ca
   if (fn && n !== null && n <= MAX_CONST_ELEMENTS && tensors.every((t) => t.data)) {
     out.data = castData(broadcastData(ops, shape, n, fn), dtype);
   }
-  const top = rt.frames[rt.frames.length - 1];
-  void top;
   if (n !== null) rt.addCost(0, n * Math.max(1, ops.length - 1));
   else rt.addCost(0, null);
   return out;
@@ -254,10 +251,8 @@ export function getItem(rt: TorchRuntime, t: TensorV, index: Value, ctx: CallCtx
   const items = index instanceof PyTuple ? index.items : [index];
   const out: Dim[] = [];
   let dim = 0;
-  const ellipsisAt = items.findIndex((x) => x instanceof PyEllipsis);
   const consumed = items.filter((x) => x !== null && !(x instanceof PyEllipsis)).length;
-  let data = t.data && items.length === 1 && typeof index === 'number' && t.shape.length === 1 ? [t.data[normIdx(index, t.shape[0] as number, ctx)]] : undefined;
-  const advanced: Shape[] = [];
+  const data = t.data && items.length === 1 && typeof index === 'number' && t.shape.length === 1 ? [t.data[normIdx(index, t.shape[0] as number, ctx)]] : undefined;
   for (let i = 0; i < items.length; i++) {
     const x = items[i];
     if (x instanceof PyEllipsis) {
@@ -284,7 +279,6 @@ export function getItem(rt: TorchRuntime, t: TensorV, index: Value, ctx: CallCtx
     }
     if (x instanceof TensorV) {
       if (x.dtype === 'bool') { out.push(null); dim += x.shape.length; continue; }
-      advanced.push(x.shape);
       out.push(...x.shape);
       dim++;
       continue;
@@ -293,12 +287,10 @@ export function getItem(rt: TorchRuntime, t: TensorV, index: Value, ctx: CallCtx
     if (x instanceof Unknown) { dim++; continue; }
     throw new InterpError(`tensor index of type ${typeName(x)} is not supported`, ctx.file, ctx.s, ctx.e);
   }
-  void ellipsisAt;
   while (dim < t.shape.length) out.push(t.shape[dim++]);
   const r = derive(rt, t, out, 'index', { index });
   if (data) r.data = data;
   else if (t.data && t.shape.length === 1 && index instanceof PySlice && t.shape[0] !== null) r.data = sliceIndices(index, t.shape[0]).map((i) => t.data![i]);
-  data = undefined;
   return r;
 }
 
