@@ -1,13 +1,13 @@
 // Python's built-in functions, built-in types (as classes usable with isinstance and subclassing),
 // exceptions, and the methods of list/tuple/dict/set/str. Pure functions over interpreter values.
 import type { Interp } from './interp';
-import { identical, rangeLen, sliceIndices } from './interp';
+import { identical } from './interp';
 import {
   BoundMethod, Builtin, ClassMethod, InterpError, Partial, Property, PyClass, PyDict, PyEllipsis, PyException,
-  PyFloat, PyFunction, PyInstance, PyIterator, PyList, PyModule, PyRange, PySet, PySlice, PyTuple, StaticMethod, Super,
+  PyFloat, PyFunction, PyInstance, PyIterator, PyList, PyRange, PySet, PySlice, PyTuple, StaticMethod, Super,
   Unknown, typeName, type CallCtx, type NativeFn, type Value,
 } from './values';
-import { formatFloat, formatSpec, hashKey, isIntLike, isNum, numVal, pyCompare, pyEquals, pyRepr, pyStr } from './ops';
+import { formatSpec, hashKey, isIntLike, isNum, numVal, pyCompare, pyEquals, pyRepr, pyStr } from './ops';
 
 export function kwOr(kw: Map<string, Value>, name: string, def: Value): Value {
   const v = kw.get(name);
@@ -407,7 +407,6 @@ function installMethods(it: Interp): void {
   table('bool', {});
   table('float', { is_integer: (s) => Number.isInteger((s as PyFloat).v), __round__: (s) => roundHalfEven((s as PyFloat).v) });
   table('range', { index: (s, a) => { const r = s as PyRange; return (numVal(a[0] as number) - r.start) / r.step; }, count: (s, a) => (it.iterate(s, {}).some((x) => pyEquals(x, a[0])) ? 1 : 0) });
-  void rangeLen; void sliceIndices; void formatFloat; void PyModule;
 }
 
 function trimChars(s: string, chars: string, left: boolean, right: boolean): string {

@@ -181,7 +181,7 @@ export function installContainers(rt: TorchRuntime): void {
     sel.forEach(([n, m], i) => dset(inst.mod!.modules, keepNames ? n : String(i), m));
     return inst;
   };
-  const Sequential = mk('Sequential', {
+  mk('Sequential', {
     __init__: seqInit,
     forward: (_r, self, a, kw, ctx) => {
       let x = a[0];
@@ -199,7 +199,6 @@ export function installContainers(rt: TorchRuntime): void {
     insert: (_r, self, a) => { const mods = items(self).map(([, m]) => m); let i = numVal(a[0] as number); if (i < 0) i += mods.length; mods.splice(i, 0, a[1]); renumber(self, mods); return null; },
     pop: (_r, self, a, _kw, ctx) => { const [n, m] = index(self, a[0] ?? -1, ctx); ddel(self.mod!.modules, n); return m; },
   });
-  void Sequential;
 
   mk('ModuleList', {
     __init__: (_r, self, a, kw, ctx) => { const src = a[0] ?? kw.get('modules') ?? null; if (src !== null) addAll(self, it.iterate(src, ctx)); return null; },

@@ -6,7 +6,7 @@ import {
   Builtin, InterpError, PyEllipsis, PyException, PyFloat, PyList, PySlice, PyTuple, Unknown, typeName,
   type CallCtx, type Value,
 } from '../interp/values';
-import { isNum, numVal, pyStr } from '../interp/ops';
+import { isNum, numVal } from '../interp/ops';
 import { roundHalfEven } from '../interp/builtins';
 import { sliceIndices } from '../interp/interp';
 import {

@@ -2,14 +2,14 @@
 // `torch.utils.checkpoint` modules as the interpreter sees them, plus Tensor methods.
 // Every op delegates to functional.ts / tensorOps.ts for its shape rule and cost.
 import {
-  Builtin, ClassMethod, InterpError, LazyRef, PyClass, PyDict, PyException, PyFloat, PyFunction, PyInstance, PyList, PyModule,
-  PyTuple, Unknown, BoundMethod, Partial, type CallCtx, type Value,
+  Builtin, InterpError, LazyRef, PyClass, PyException, PyFloat, PyFunction, PyList, PyModule,
+  PyTuple, Unknown, type CallCtx, type Value,
 } from '../interp/values';
-import { hashKey, isNum, numVal, pyStr } from '../interp/ops';
+import { isNum, numVal, pyStr } from '../interp/ops';
 import { nativeModule } from '../interp/stdlib';
 import { TRANSFORMER_PATH, TRANSFORMER_SOURCE } from './prelude';
 import { roundHalfEven } from '../interp/builtins';
-import { TorchRuntime, dset } from './runtime';
+import { TorchRuntime } from './runtime';
 import { installContainers, installModuleClass } from './nnModule';
 import { allLayerSpecs } from './layers/index';
 import * as F from './functional';
@@ -138,7 +138,6 @@ export function installTorch(rt: TorchRuntime): void {
     }),
   });
   installTensorMethods(rt);
-  void ClassMethod; void BoundMethod; void Partial; void dset; void PyInstance;
 }
 
 function dtypeOf(v: Value | undefined, fallback: DType = 'float32'): DType {
@@ -153,7 +152,6 @@ function scalarValue(v: Value): number | undefined {
 }
 
 function buildFunctions(rt: TorchRuntime): Record<string, Value> {
-  const it = rt.it;
   const fn = (name: string, sig: string, impl: (a: Args, ctx: CallCtx) => Value): Builtin => rt.fn(`torch.${name}`, sig, impl);
   const T = (a: Args, n = 'input'): TensorV => toTensor(a.get(n)!, n);
   const out: Record<string, Value> = {};
@@ -361,7 +359,6 @@ function buildFunctions(rt: TorchRuntime): Record<string, Value> {
   out.argsort = fn('argsort', 'input, dim=-1, descending=False', (a) => rt.tensor([...T(a).shape], 'int64'));
   out.numel = fn('numel', 'input', (a) => numel(T(a).shape) ?? new Unknown('numel of a tensor with unknown dims'));
   out.sigmoid_ = out.sigmoid;
-  void it; void F; void getRf; void setRf; void expandShape; void chunkSizes; void splitSizes; void reduceShape; void hashKey; void PyDict;
   return out;
 }
 
@@ -635,5 +632,4 @@ function installTensorMethods(rt: TorchRuntime): void {
   for (const n of ['add', 'sub', 'mul', 'div']) M.set(`${n}_`, (r, t, args, kw, ctx) => M.get(n)!(r, t, args, kw, ctx));
   M.set('pow', (r, t, args, _kw, ctx) => elementwise(r, '**', [t, args[0]], ctx));
   M.set('__getitem__', (r, t, args, _kw, ctx) => r.tensorGetItem(t, args[0], ctx));
-  void rt; void hashKey; void PyDict; void dset;
 }

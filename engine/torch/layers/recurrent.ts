@@ -5,7 +5,7 @@
 import { PyException, PyTuple } from '../../interp/values';
 import { fail } from '../functional';
 import { toBool, toInt, toTensor } from '../sig';
-import { numel, shapeStr } from '../tensor';
+import { numel } from '../tensor';
 import type { LayerSpec } from './spec';
 
 function rnnSpec(name: 'RNN' | 'LSTM' | 'GRU', gates: number): LayerSpec {
@@ -64,7 +64,6 @@ function rnnSpec(name: 'RNN' | 'LSTM' | 'GRU', gates: number): LayerSpec {
         const c = m.rt.tensor(batched ? [D * layers, N, H] : [D * layers, H], x.dtype, { op: 'lstm_c', inputs: [out] });
         return new PyTuple([out, new PyTuple([h, c])]);
       }
-      void shapeStr;
       return new PyTuple([out, h]);
     },
   };
