@@ -10,6 +10,7 @@ import { nativeModule } from '../interp/stdlib';
 import { TRANSFORMER_PATH, TRANSFORMER_SOURCE } from './prelude';
 import { roundHalfEven } from '../interp/builtins';
 import { TorchRuntime } from './runtime';
+import { normReparamFns } from './normReparam';
 import { installContainers, installModuleClass } from './nnModule';
 import { allLayerSpecs } from './layers/index';
 import * as F from './functional';
@@ -90,8 +91,7 @@ export function installTorch(rt: TorchRuntime): void {
   const parameter = reg('torch.nn.parameter', { Parameter, UninitializedParameter: Parameter });
   const utilsNs = reg('torch.nn.utils', {
     parametrize: new Unknown('torch.nn.utils.parametrize'),
-    weight_norm: new Builtin('weight_norm', (a) => a[0]),
-    spectral_norm: new Builtin('spectral_norm', (a) => a[0]),
+    ...normReparamFns(rt),
   });
   it.virtualFiles.set(TRANSFORMER_PATH, TRANSFORMER_SOURCE);
   const transformer = (name: string): LazyRef => new LazyRef(() => it.getAttr(it.execFile(TRANSFORMER_PATH, 'torch.nn.modules.transformer')!, name, {}));
