@@ -5,6 +5,7 @@ import { runAnalysis } from '../analysis/analyze';
 import { fmtShape, formatTable, toContractJson } from '../analysis/format';
 import { runJson, runModel, runModelAsync, type RunReport } from '../run/run';
 import type { ComputePool } from '../ops/pool/pool';
+import type { PythonEnv } from '../env/pythonEnv';
 
 export interface CliIO {
   host: SourceHost;
@@ -12,6 +13,8 @@ export interface CliIO {
   readBytes(path: string): Uint8Array | undefined;
   /** Worker threads for `run` (both cores); omitted: everything on this thread. */
   pool?(): ComputePool;
+  /** The site-packages of a Python environment (the given interpreter, else `python3` on PATH), found without running it. */
+  pythonEnv?(python: string | undefined): PythonEnv | undefined;
   /** Forward MACs from which `run` uses the pool (default POOL_MIN_MACS). */
   poolMinMacs?: number;
   cwd: string;
@@ -19,7 +22,7 @@ export interface CliIO {
   err(s: string): void;
 }
 
-export const USAGE = `usage: layerlens summary FILE [--model EXPR] [--input SHAPE]... [--json] [--depth N] [--path DIR]...
+export const USAGE = `usage: layerlens summary FILE [--model EXPR] [--input SHAPE]... [--json] [--depth N] [--path DIR]... [--python PATH]
        layerlens run FILE [--model EXPR] (--input SHAPE | --input-file X.safetensors) [--weights W.safetensors]
                      [--mode train|eval] [--seed N] [--json] [--path DIR]...
 
@@ -32,6 +35,8 @@ export const USAGE = `usage: layerlens summary FILE [--model EXPR] [--input SHAP
   --json          print the contract JSON instead of the table
   --depth N       merge rows deeper than N name levels (table only)
   --path DIR      extra root for absolute imports (repeatable)
+  --python PATH   the Python environment whose site-packages imports are read from (default: python3 on
+                  PATH; read only, never run); --python none reads no environment
   --input-file F  (run) safetensors file with the input tensor named "input"
   --weights F     (run) safetensors file with the model's full state_dict; omitted: PyTorch's default
                   initialisation schemes with a seeded generator
@@ -43,7 +48,7 @@ exit status: 0 ok, 1 analysis errors (printed as file:line:col) or an unknown mo
 class UsageError extends Error {}
 
 interface Parsed {
-  cmd: string; file: string; model?: string; input?: number[][]; inputDtypes?: InputDtype[]; json: boolean; depth?: number; paths: string[];
+  cmd: string; file: string; model?: string; input?: number[][]; inputDtypes?: InputDtype[]; json: boolean; depth?: number; paths: string[]; python?: string;
   inputFile?: string; weights?: string; mode: 'train' | 'eval'; seed: number;
 }
 
@@ -93,6 +98,7 @@ export function parseArgs(argv: string[]): Parsed {
       case '--json': p.json = true; break;
       case '--depth': { const d = Number(val()); if (!Number.isInteger(d) || d < 0) throw new UsageError('--depth needs a non-negative integer'); p.depth = d; break; }
       case '--path': p.paths.push(val()); break;
+      case '--python': p.python = val(); break;
       case '--input-file': p.inputFile = val(); break;
       case '--weights': p.weights = val(); break;
       case '--mode': { const m = val(); if (m !== 'train' && m !== 'eval') throw new UsageError(`--mode must be train or eval, not '${m}'`); p.mode = m; break; }
@@ -144,6 +150,12 @@ export function runCli(argv: string[], io: CliIO): number | Promise<number> {
   const file = absolute(io.cwd, args.file);
   if (io.host.readFile(file) === undefined) { io.err(`layerlens: cannot read ${args.file}\n`); return 2; }
   const searchPaths = args.paths.map((p) => absolute(io.cwd, p));
+  // installed packages come last, so the user's own modules win (as on sys.path)
+  if (args.python !== 'none') {
+    const env = io.pythonEnv?.(args.python === undefined ? undefined : absolute(io.cwd, args.python));
+    if (args.python !== undefined && !env) { io.err(`layerlens: no Python environment found for --python ${args.python}\n`); return 2; }
+    for (const d of env?.sitePackages ?? []) if (!searchPaths.includes(d)) searchPaths.push(d);
+  }
   if (args.cmd === 'run') return runCommand(args, file, searchPaths, io);
   const { report } = runAnalysis({ file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths });
   const usage = report.diagnostics.find((d) => d.code === 'model.choose' || d.code === 'input.missing');
