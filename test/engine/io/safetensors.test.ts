@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  loadStateDict, MAX_HEADER_BYTES, parseSafetensors, parseSafetensorsHeader, writeSafetensors, type Dtype,
-} from '../../../engine/io/safetensors';
+import { MAX_HEADER_BYTES, parseSafetensors, parseSafetensorsHeader, writeSafetensors, type Dtype } from '../../../engine/io/safetensors';
+import { loadStateDict } from '../../../engine/io/stateDict';
 
 const fixture = (c: string, f: string) => new Uint8Array(readFileSync(new URL(`../../fixtures/cases/${c}/${f}.safetensors`, import.meta.url)));
 
@@ -161,7 +160,7 @@ describe('loadStateDict', () => {
       'fc.bias': { shape: [10], data: new Float32Array(10) },
       'extra.weight': { shape: [1], data: [0] },
     });
-    const r = loadStateDict(new Map([['fc.weight', [10, 128]], ['fc.bias', [10]], ['conv.weight', [4, 3, 3, 3]], ['bn.bias', [4]]]), file);
+    const r = loadStateDict(new Map([['fc.weight', [10, 128]], ['fc.bias', [10]], ['conv.weight', [4, 3, 3, 3]], ['bn.bias', [4]]]), parseSafetensors(file));
     expect(r.missing).toEqual(['conv.weight', 'bn.bias']);
     expect(r.unexpected).toEqual(['extra.weight']);
     expect(r.mismatched).toEqual([{ key: 'fc.weight', checkpoint: [10, 256], model: [10, 128] }]);
