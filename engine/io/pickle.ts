@@ -69,6 +69,12 @@ export function describe(v: PickleValue | undefined): string {
 }
 
 const MAX_LINE = 4096;
+/**
+ * Objects one pickle may build. Each costs tens of bytes against one byte of pickle, so this, not the
+ * pickle's size, bounds memory (a 64 MB run of MARKs would otherwise make 64 million arrays); a torch
+ * state_dict needs about 20 per tensor.
+ */
+export const MAX_PICKLE_OBJECTS = 4_000_000;
 /** Python ints beyond this many bytes have no place in a weights file. */
 const MAX_INT_BYTES = 64;
 const utf8 = new TextDecoder('utf-8');
@@ -80,6 +86,7 @@ class Machine {
   private readonly marks: PickleValue[][] = [];
   private readonly memo = new Map<number, PickleValue>();
   private op = 0;
+  private objects = 0;
   private readonly view: DataView;
 
   constructor(private readonly b: Uint8Array, private readonly o: UnpickleOptions) {
@@ -110,7 +117,10 @@ class Machine {
     return s;
   }
 
-  private push(v: PickleValue): void { this.stack.push(v); }
+  private push(v: PickleValue): void {
+    if (v !== null && typeof v === 'object' && ++this.objects > MAX_PICKLE_OBJECTS) this.err(`the pickle builds more than ${MAX_PICKLE_OBJECTS} objects, far more than any weights file`);
+    this.stack.push(v);
+  }
   private pop(): PickleValue {
     if (!this.stack.length) this.err('stack underflow (malformed pickle)');
     return this.stack.pop()!;
@@ -209,7 +219,11 @@ class Machine {
     switch (code) {
       case 0x80: { const v = this.u8(); if (v > 5) this.err(`unsupported pickle protocol ${v}`); break; } // PROTO
       case 0x95: this.u64(); break; // FRAME: a length hint only
-      case 0x28: this.marks.push(this.stack); this.stack = []; break; // MARK
+      case 0x28: // MARK
+        if (++this.objects > MAX_PICKLE_OBJECTS) this.err(`the pickle builds more than ${MAX_PICKLE_OBJECTS} objects, far more than any weights file`);
+        this.marks.push(this.stack);
+        this.stack = [];
+        break;
       case 0x30: if (this.stack.length) this.stack.pop(); else this.popMark(); break; // POP
       case 0x31: this.popMark(); break; // POP_MARK
       case 0x32: this.push(this.top()); break; // DUP

@@ -15,8 +15,8 @@ export interface Checkpoint {
   materialize(refs: readonly TensorRef[], maxElements: number): Map<TensorRef, SafeTensor>;
 }
 
-/** data.pkl is structure only; a bigger one is not a weights file. */
-const MAX_PICKLE_BYTES = 256 * 1024 * 1024;
+/** data.pkl is structure only (ResNet-50's is 30 KB, a 100,000-tensor one about 10 MB); a bigger one is not a weights file. */
+const MAX_PICKLE_BYTES = 64 * 1024 * 1024;
 
 const SAVE_STATE_DICT = "torch.save(model.state_dict(), 'model.pth')";
 
@@ -135,7 +135,8 @@ export function readCheckpoint(bytes: Uint8Array, audit: { globals?: ReadonlyMap
         fail(`checkpoint: the tensors would take ${total} values, more than this file can hold (${maxElements}): absurd shapes or views`);
       }
       const needed = [...new Set(refs.map((r) => r.storage.entry))].map((n) => byName.get(n)!);
-      const raw = readZipEntries(bytes, needed, bytes.length);
+      // stored entries are bounded by the file; deflated ones by the values they may decode to
+      const raw = readZipEntries(bytes, needed, Math.max(bytes.length, 8 * maxElements));
       return new Map(refs.map((r) => [r, decodeView(r, raw.get(r.storage.entry)!)]));
     },
   };

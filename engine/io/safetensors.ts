@@ -3,7 +3,7 @@
 // truncated file fails fast with a message naming the problem. Pure bytes in, bytes out: no I/O here.
 
 import { DTYPE_SIZE, decodeElements, isDtype, type Dtype, type SafeTensor } from './dtypes';
-import { isUtf8, parseHeaderJson } from './safetensorsHeader';
+import { isUtf8, parseHeaderJson, type RawEntry } from './safetensorsHeader';
 import { fail, quote } from './weightsError';
 
 export type { Dtype, SafeTensor } from './dtypes';
@@ -39,17 +39,18 @@ function headerBytes(bytes: Uint8Array): Uint8Array {
   return h;
 }
 
-function checkEntry(e: { name: string; dtype: string; shape: number[]; offsets: number[] }, dataLen: number): HeaderEntry {
-  const { name, dtype, shape } = e, q = quote(name);
-  if (!isDtype(dtype)) fail(`safetensors: unknown dtype ${quote(JSON.stringify(dtype))} for tensor '${q}'`);
-  const [begin, end] = e.offsets;
-  if (begin > end || end > dataLen) fail(`safetensors: data_offsets [${begin}, ${end}] of '${q}' lie outside the data section (${dataLen} bytes)`);
+/** Checks a parsed entry against the data section; the same object comes back typed. */
+function checkEntry(e: RawEntry, dataLen: number): HeaderEntry {
+  const { name, dtype, shape, begin, end } = e;
+  const bad = (what: string): never => fail(`safetensors: ${what.replace('@', `'${quote(name)}'`)}`);
+  if (!isDtype(dtype)) bad(`unknown dtype ${quote(JSON.stringify(dtype))} for tensor @`);
+  if (begin > end || end > dataLen) bad(`data_offsets [${begin}, ${end}] of @ lie outside the data section (${dataLen} bytes)`);
   let elems = 1;
   for (const d of shape) elems *= d;
-  const want = elems * DTYPE_SIZE[dtype];
-  if (!Number.isSafeInteger(want)) fail(`safetensors: '${q}' has shape ${fmt(shape)}: more elements than any file can hold`);
-  if (want !== end - begin) fail(`safetensors: '${q}' has shape ${fmt(shape)} of ${dtype} = ${want} bytes, but data_offsets cover ${end - begin}`);
-  return { name, dtype, shape, begin, end };
+  const want = elems * DTYPE_SIZE[dtype as Dtype];
+  if (!Number.isSafeInteger(want)) bad(`@ has shape ${fmt(shape)}: more elements than any file can hold`);
+  if (want !== end - begin) bad(`@ has shape ${fmt(shape)} of ${dtype} = ${want} bytes, but data_offsets cover ${end - begin}`);
+  return e as HeaderEntry;
 }
 
 /**

@@ -4,10 +4,16 @@
 // generic JSON.parse tree, no recursion). Checks only syntax and types; sizes are checked by the caller.
 import { fail, quote } from './weightsError';
 
-export interface RawEntry { name: string; dtype: string; shape: number[]; offsets: number[] }
+/** One tensor's header entry, syntax-checked only (data_offsets as begin/end). */
+export interface RawEntry { name: string; dtype: string; shape: number[]; begin: number; end: number }
 
 /** More dimensions than any PyTorch tensor has; a longer shape is refused before it is stored. */
 export const MAX_DIMS = 64;
+/**
+ * More tensors than any real file holds in one shard (large checkpoints have thousands); refused early so
+ * a header of millions of tiny entries costs a fraction of a second, not seconds and gigabytes.
+ */
+export const MAX_TENSORS = 262_144;
 /** Unknown fields in an entry are skipped, but only this deep. */
 const MAX_SKIP_DEPTH = 64;
 
@@ -30,6 +36,18 @@ export function isUtf8(b: Uint8Array): boolean {
 }
 
 const decoder = new TextDecoder('utf-8');
+
+/** Bytes [a, e) as a string: short ASCII runs without a decoder call (they are most of a header). */
+function text(b: Uint8Array, a: number, e: number): string {
+  if (e - a <= 64) {
+    let ascii = true;
+    for (let k = a; k < e; k++) if (b[k] >= 0x80) { ascii = false; break; }
+    if (ascii) return String.fromCharCode.apply(null, b.subarray(a, e) as unknown as number[]);
+  }
+  return decoder.decode(b.subarray(a, e));
+}
+const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const K_DTYPE = ascii('dtype'), K_SHAPE = ascii('shape'), K_OFFSETS = ascii('data_offsets');
 
 class Cursor {
   i = 0;
@@ -61,10 +79,10 @@ class Cursor {
     for (;;) {
       if (this.i >= b.length) this.bad('the end of a string');
       const c = b[this.i];
-      if (c === 0x22) { out += decoder.decode(b.subarray(start, this.i++)); return out; }
+      if (c === 0x22) { out += text(b, start, this.i++); return out; }
       if (c < 0x20) this.bad('no control character inside a string');
       if (c !== 0x5c) { this.i++; continue; }
-      out += decoder.decode(b.subarray(start, this.i));
+      out += text(b, start, this.i);
       out += this.escape();
       start = this.i;
     }
@@ -82,17 +100,26 @@ class Cursor {
     return String.fromCharCode(parseInt(hex, 16));
   }
 
-  /** A JSON number that must be a non-negative integer below 2^53; `null` for any other JSON value start. */
+  /** A JSON number that must be a non-negative integer below 2^53; `null` (cursor unmoved) for anything else. */
   uint(): number | null {
     const b = this.b, start = (this.ws(), this.i);
-    if (b[this.i] === 0x2d) this.i++;
-    while (this.i < b.length && b[this.i] >= 0x30 && b[this.i] <= 0x39) this.i++;
+    let v = 0, n = 0;
+    while (this.i < b.length && b[this.i] >= 0x30 && b[this.i] <= 0x39 && n <= 16) { v = v * 10 + (b[this.i++] - 0x30); n++; }
     const c = b[this.i];
-    const text = decoder.decode(b.subarray(start, this.i));
-    if (c === 0x2e || c === 0x65 || c === 0x45 || !/^(0|[1-9]\d*)$/.test(text) || text.length > 16) { this.i = start; return null; }
-    const v = Number(text);
-    if (!Number.isSafeInteger(v)) { this.i = start; return null; }
+    if (n === 0 || n > 16 || (n > 1 && b[start] === 0x30) || c === 0x2e || c === 0x65 || c === 0x45 || (c >= 0x30 && c <= 0x39) || !Number.isSafeInteger(v)) {
+      this.i = start;
+      return null;
+    }
     return v;
+  }
+
+  /** True (and past it) when the next token is exactly the string `"word"` (ASCII, no escapes). */
+  isKey(word: Uint8Array): boolean {
+    const b = this.b, at = this.i;
+    if (b[at] !== 0x22 || b[at + word.length + 1] !== 0x22) return false;
+    for (let k = 0; k < word.length; k++) if (b[at + 1 + k] !== word[k]) return false;
+    this.i = at + word.length + 2;
+    return true;
   }
 
   /** Skips one JSON value of any kind, iteratively, at most MAX_SKIP_DEPTH containers deep. */
@@ -158,6 +185,7 @@ export function parseHeaderJson(bytes: Uint8Array): ParsedHeader {
       c.expect(0x3a, "':'");
       if (names.has(name)) fail(`safetensors: tensor ${quote(JSON.stringify(name))} appears twice in the header`);
       names.add(name);
+      if (entries.length >= MAX_TENSORS) fail(`safetensors: more than ${MAX_TENSORS} tensors in one header`);
       if (name === '__metadata__') metadata = parseMetadata(c);
       else entries.push(parseEntry(c, name));
     } while (c.more(0x7d, "',' or '}'"));
@@ -184,44 +212,57 @@ function parseMetadata(c: Cursor): Record<string, string> {
 }
 
 function parseEntry(c: Cursor, name: string): RawEntry {
-  const q = quote(name);
+  // messages are built only on failure: this runs once per tensor of headers with a million tensors
+  const bad = (what: string): never => fail(`safetensors: ${what.replace('@', `'${quote(name)}'`)}`);
   if (c.peek() === -1) c.bad('a value');
-  if (c.peek() !== 0x7b) fail(`safetensors: entry '${q}' is not an object`);
+  if (c.peek() !== 0x7b) bad('entry @ is not an object');
   c.i++;
-  const e: Partial<RawEntry> = { name };
-  const seen = new Set<string>();
+  let dtype: string | undefined, shape: number[] | undefined, offsets: number[] | undefined, others: Set<string> | undefined;
   if (c.peek() === 0x7d) c.i++;
   else {
     do {
-      const k = c.string();
-      c.expect(0x3a, "':'");
-      if (seen.has(k)) fail(`safetensors: entry '${q}' has the field ${quote(JSON.stringify(k))} twice`);
-      seen.add(k);
-      if (k === 'dtype') {
-        if (c.peek() !== 0x22) fail(`safetensors: dtype of '${q}' must be a string`);
-        e.dtype = c.string();
-      } else if (k === 'shape') e.shape = intList(c, `shape of '${q}' must be a list of non-negative integers`, MAX_DIMS, `shape of '${q}' has more than ${MAX_DIMS} dimensions`);
-      else if (k === 'data_offsets') e.offsets = intList(c, `data_offsets of '${q}' must be [begin, end]`, 2, `data_offsets of '${q}' must be [begin, end]`);
-      else c.skip();
+      c.ws();
+      if (c.isKey(K_DTYPE)) {
+        c.expect(0x3a, "':'");
+        if (dtype !== undefined) bad('entry @ has the field "dtype" twice');
+        if (c.peek() !== 0x22) bad('dtype of @ must be a string');
+        dtype = c.string();
+      } else if (c.isKey(K_SHAPE)) {
+        c.expect(0x3a, "':'");
+        if (shape) bad('entry @ has the field "shape" twice');
+        shape = intList(c, MAX_DIMS, bad, 'shape of @ must be a list of non-negative integers', `shape of @ has more than ${MAX_DIMS} dimensions`);
+      } else if (c.isKey(K_OFFSETS)) {
+        c.expect(0x3a, "':'");
+        if (offsets) bad('entry @ has the field "data_offsets" twice');
+        offsets = intList(c, 2, bad, 'data_offsets of @ must be [begin, end]', 'data_offsets of @ must be [begin, end]');
+      } else {
+        const k = c.string();
+        c.expect(0x3a, "':'");
+        others ??= new Set();
+        // a repeat, or an escaped spelling of a known field
+        if (others.has(k) || k === 'dtype' || k === 'shape' || k === 'data_offsets') bad(`entry @ has the field ${quote(JSON.stringify(k))} twice`);
+        others.add(k);
+        c.skip();
+      }
     } while (c.more(0x7d, "',' or '}'"));
   }
-  if (e.dtype === undefined) fail(`safetensors: entry '${q}' has no dtype`);
-  if (e.shape === undefined) fail(`safetensors: shape of '${q}' must be a list of non-negative integers, got nothing`);
-  if (e.offsets === undefined || e.offsets.length !== 2) fail(`safetensors: data_offsets of '${q}' must be [begin, end]`);
-  return e as RawEntry;
+  if (dtype === undefined) bad('entry @ has no dtype');
+  if (shape === undefined) bad('shape of @ must be a list of non-negative integers, got nothing');
+  if (offsets === undefined || offsets.length !== 2) bad('data_offsets of @ must be [begin, end]');
+  return { name, dtype: dtype!, shape: shape!, begin: offsets![0], end: offsets![1] };
 }
 
-/** `[int, ...]` of at most `max` non-negative integers; fails with `msg` at the first element that is not one. */
-function intList(c: Cursor, msg: string, max: number, tooLong: string): number[] {
-  if (c.peek() !== 0x5b) fail(`safetensors: ${msg}`);
+/** `[int, ...]` of at most `max` non-negative integers; `bad(msg)` at the first element that is not one. */
+function intList(c: Cursor, max: number, bad: (what: string) => never, msg: string, tooLong: string): number[] {
+  if (c.peek() !== 0x5b) bad(msg);
   c.i++;
   const out: number[] = [];
   if (c.peek() === 0x5d) { c.i++; return out; }
   do {
     const v = c.uint();
-    if (v === null) fail(`safetensors: ${msg}`);
-    if (out.length >= max) fail(`safetensors: ${tooLong}`);
-    out.push(v);
+    if (v === null) bad(msg);
+    if (out.length >= max) bad(tooLong);
+    out.push(v!);
   } while (c.more(0x5d, "',' or ']'"));
   return out;
 }

@@ -55,13 +55,12 @@ export function detectFormat(bytes: Uint8Array, fileName = ''): WeightsFormat {
   if (startsWith(bytes, LEGACY_MAGIC)) {
     fail("the legacy torch.save format (before PyTorch 1.6, or _use_new_zipfile_serialization=False) is not read: re-save it in PyTorch with torch.save(torch.load(path), 'model.pth') to get the zip format");
   }
-  // safetensors: a u64 header length that fits the file, then '{' (a pickle's 9th byte is never '{')
-  if (bytes.length >= 9 && bytes[8] === 0x7b && new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true) <= BigInt(bytes.length - 8)) return 'safetensors';
-  if (bytes[0] === 0x80) fail(`${fileName || 'the file'} is a plain Python pickle, not a torch.save checkpoint: save the weights with torch.save(model.state_dict(), 'model.pth')`);
-  if (bytes.length >= 9 && bytes[8] === 0x7b) return 'safetensors'; // its reader says what is wrong with the length
+  // safetensors: a u64 header length, then '{' (no pickle torch writes has '{' as its 9th byte)
+  if (bytes.length >= 9 && bytes[8] === 0x7b) return 'safetensors';
   if (startsWith(bytes, 'version https://git-lfs')) fail(`${fileName || 'the file'} is a Git LFS pointer, not the weights: fetch them with git lfs pull`);
   if (startsWith(bytes, [0x89, 0x48, 0x44, 0x46])) fail('an HDF5 file (Keras .h5), not PyTorch weights');
-  if (/\.safetensors$/i.test(fileName)) return 'safetensors'; // let the safetensors reader say what is wrong
+  if (/\.safetensors$/i.test(fileName)) return 'safetensors'; // its reader says what is wrong
+  if (bytes[0] === 0x80) fail(`${fileName || 'the file'} is a plain Python pickle, not a torch.save checkpoint: save the weights with torch.save(model.state_dict(), 'model.pth')`);
   const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
   return fail(`not a weights file: neither safetensors nor a PyTorch checkpoint (first bytes: ${head || 'none, the file is empty'})`);
 }
@@ -113,7 +112,7 @@ function keysOf(d: PyDict): Map<string, TensorRef> { return new Map([...d.map].m
 
 function choose(found: Found, opts: ReadWeightsOptions): { path: string[]; dict: PyDict; why: string } {
   const list = found.dicts, label = (p: string[]) => p.join('.') || '(top level)';
-  const listing = () => list.map((c) => `${label(c.path)} (${c.dict.map.size} tensors)`).join(', ');
+  const listing = () => list.slice(0, 10).map((c) => `${label(c.path)} (${c.dict.map.size} tensors)`).join(', ') + (list.length > 10 ? `, … ${list.length - 10} more` : '');
   if (opts.key !== undefined) {
     const hit = list.find((c) => c.path.join('.') === opts.key);
     if (!hit) fail(`the checkpoint has no tensor dictionary at '${quote(opts.key)}'; it has: ${listing() || 'none'}`);
