@@ -23,7 +23,7 @@ if (!process.env.LAYERLENS_NO_CACHE) setParseCache(new DiskParseCache());
 const result = runCli(process.argv.slice(2), {
   pool: () => createNodePool({ script: join(__dirname, 'opsWorker.js') }),
   host, cwd: process.cwd(),
-  readBytes: (path) => { try { return new Uint8Array(readFileSync(path)); } catch { return undefined; } },
+  readBytes: (path) => { try { return readFileSync(path); } catch { return undefined; } }, // a Buffer is a Uint8Array: no copy
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
 });

@@ -35,9 +35,13 @@ export function halfToFloat(h: number): number {
   return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
-/** `n` little-endian elements of `dtype` starting at byte `at` of `bytes`, as float32 (and exact int64). */
-export function decodeElements(bytes: Uint8Array, at: number, n: number, dtype: Dtype): { data: Float32Array; int64?: BigInt64Array } {
+/**
+ * `n` little-endian elements of `dtype` starting at byte `at` of `bytes`, as float32 (and exact int64).
+ * `shareable`: the caller owns `bytes`, so aligned float32 data may be returned as a view into it (no copy).
+ */
+export function decodeElements(bytes: Uint8Array, at: number, n: number, dtype: Dtype, shareable = false): { data: Float32Array; int64?: BigInt64Array } {
   const nbytes = n * DTYPE_SIZE[dtype];
+  if (shareable && dtype === 'F32' && LITTLE_ENDIAN && (bytes.byteOffset + at) % 4 === 0) return { data: new Float32Array(bytes.buffer, bytes.byteOffset + at, n) };
   const view = new DataView(bytes.buffer, bytes.byteOffset + at, nbytes);
   const d = new Float32Array(n);
   switch (dtype) {

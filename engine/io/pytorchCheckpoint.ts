@@ -96,7 +96,8 @@ const isContiguous = (t: TensorRef): boolean => {
 function decodeView(t: TensorRef, raw: Uint8Array): SafeTensor {
   const size = DTYPE_SIZE[t.dtype];
   if (t.numel === 0) return { dtype: t.dtype, shape: t.shape, ...decodeElements(raw, 0, 0, t.dtype) };
-  if (isContiguous(t)) return { dtype: t.dtype, shape: t.shape, ...decodeElements(raw, t.offset * size, t.numel, t.dtype) };
+  // `raw` is our own copy of the storage entry: a contiguous float32 tensor is a view of it, as in PyTorch
+  if (isContiguous(t)) return { dtype: t.dtype, shape: t.shape, ...decodeElements(raw, t.offset * size, t.numel, t.dtype, true) };
   let span = 1;
   for (let i = 0; i < t.shape.length; i++) span += (t.shape[i] - 1) * t.stride[i];
   const src = decodeElements(raw, t.offset * size, span, t.dtype);
