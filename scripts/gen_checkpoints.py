@@ -37,21 +37,14 @@ OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file_
 PAYLOAD = "echo layerlens-pwned"
 
 
-class TinyNet(nn.Module):
-    """The model the state_dict fixtures belong to (test/fixtures/checkpoints/tinynet.py is the same)."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(1, 2, 3)
-        self.bn = nn.BatchNorm2d(2)
-        self.fc = nn.Linear(8, 3)
-
-    def forward(self, x):
-        x = torch.relu(self.bn(self.conv(x)))
-        return self.fc(torch.flatten(x, 1))
-
-
 def tinynet():
+    """TinyNet (from the tinynet.py this script writes) with non-trivial BatchNorm buffers."""
+    with open(os.path.join(OUT, "tinynet.py"), "w") as f:
+        f.write(TINYNET_SRC)
+    sys.path.insert(0, OUT)
+    sys.dont_write_bytecode = True  # no __pycache__ among the fixtures
+    from tinynet import TinyNet
+
     m = TinyNet()
     with torch.no_grad():
         m.bn.running_mean.copy_(torch.tensor([0.25, -0.5]))
@@ -60,7 +53,7 @@ def tinynet():
     return m
 
 
-TINYNET_SRC = '''# The model of the checkpoint fixtures (scripts/gen_checkpoints.py defines the same class).
+TINYNET_SRC = '''# The model of the checkpoint fixtures (written and imported by scripts/gen_checkpoints.py).
 import torch
 import torch.nn as nn
 
@@ -220,14 +213,19 @@ def gen_state_dicts():
     record("tinynet_protocol4.pth", "state_dict pickled with protocol 4 (FRAME, MEMOIZE, STACK_GLOBAL)", "read")
     save(m.state_dict(), "tinynet_protocol1.pth", pickle_protocol=1)
     record("tinynet_protocol1.pth", "state_dict pickled with protocol 1 (no PROTO, text INT booleans)", "read")
-    with open(os.path.join(OUT, "tinynet.py"), "w") as f:
-        f.write(TINYNET_SRC)
     return m
 
 
 def gen_refused(m):
-    save(m, "whole_module.pth")
-    record("whole_module.pth", "torch.save(model): a whole pickled nn.Module", r"__main__\.TinyNet.*state_dict\(\)")
+    class Net(type(m)):
+        """A model class defined in the training script itself, as most are."""
+
+    Net.__module__, Net.__qualname__ = "__main__", "Net"
+    globals()["Net"] = Net
+    whole = Net()
+    whole.load_state_dict(m.state_dict())
+    save(whole, "whole_module.pth")
+    record("whole_module.pth", "torch.save(model) of a class defined in __main__: a whole pickled nn.Module", r"__main__\.Net.*state_dict\(\)")
     save(nn.Sequential(nn.Linear(2, 2)), "whole_sequential.pth")
     record("whole_sequential.pth", "torch.save(nn.Sequential(...))", r"torch\.nn\.modules\.container\.Sequential.*state_dict\(\)")
     torch.jit.save(torch.jit.script(m), os.path.join(OUT, "torchscript.pt"))

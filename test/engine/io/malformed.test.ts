@@ -6,20 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { writeSafetensors } from '../../../engine/io/safetensors';
 import { readWeights } from '../../../engine/io/weights';
 import { WeightsError } from '../../../engine/io/weightsError';
-import { f32Bytes, PickleWriter, stateDictPickle, writeCheckpoint, type CkptTensor } from '../support/checkpointWriter';
+import { f32Bytes, PickleWriter, rawSafetensors, stateDictPickle, writeCheckpoint, type CkptTensor } from '../support/weightsWriter';
 
 const TENSORS: Record<string, CkptTensor> = { 'fc.weight': { shape: [2, 3], bytes: f32Bytes([1, 2, 3, 4, 5, 6]) }, 'fc.bias': { shape: [2], bytes: f32Bytes([7, 8]) } };
 const goodSt = () => writeSafetensors({ 'fc.weight': { shape: [2, 3], data: [1, 2, 3, 4, 5, 6] }, 'fc.bias': { shape: [2], data: [7, 8] } });
 const goodPt = () => writeCheckpoint(TENSORS);
 
-/** A safetensors file with this header text and `dataLen` zero bytes of data. */
-function st(header: string, dataLen = 0, lengthOverride?: bigint): Uint8Array {
-  const json = new TextEncoder().encode(header);
-  const out = new Uint8Array(8 + json.length + dataLen);
-  new DataView(out.buffer).setBigUint64(0, lengthOverride ?? BigInt(json.length), true);
-  out.set(json, 8);
-  return out;
-}
+const st = rawSafetensors;
 const entry = (name: string, shape: unknown, off: [number, number], dtype = 'F32') => `"${name}":{"dtype":"${dtype}","shape":${JSON.stringify(shape)},"data_offsets":${JSON.stringify(off)}}`;
 const pt = (t: CkptTensor, name = 'w') => writeCheckpoint({ [name]: t });
 const cat = (a: Uint8Array, b: Uint8Array) => { const o = new Uint8Array(a.length + b.length); o.set(a); o.set(b, a.length); return o; };

@@ -2,17 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MAX_HEADER_BYTES, parseSafetensors, parseSafetensorsHeader, writeSafetensors, type Dtype } from '../../../engine/io/safetensors';
 import { loadStateDict } from '../../../engine/io/stateDict';
+import { rawSafetensors } from '../support/weightsWriter';
 
 const fixture = (c: string, f: string) => new Uint8Array(readFileSync(new URL(`../../fixtures/cases/${c}/${f}.safetensors`, import.meta.url)));
 
-/** A file with the given header text (space-padded to 8) and `dataLen` zero bytes of data. */
-function rawFile(header: string, dataLen = 0, lengthOverride?: bigint): Uint8Array {
-  const json = new TextEncoder().encode(header);
-  const out = new Uint8Array(8 + json.length + dataLen);
-  new DataView(out.buffer).setBigUint64(0, lengthOverride ?? BigInt(json.length), true);
-  out.set(json, 8);
-  return out;
-}
+const rawFile = rawSafetensors;
 
 const f32 = (name: string, shape: number[], off: [number, number], dtype = 'F32') =>
   `"${name}":{"dtype":"${dtype}","shape":${JSON.stringify(shape)},"data_offsets":${JSON.stringify(off)}}`;

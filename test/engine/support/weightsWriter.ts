@@ -1,6 +1,6 @@
-// Test helper: writes torch.save-style zip checkpoints (protocol-2 data.pkl + stored storages) so tests
-// can craft exactly the malformed file they need. Mirrors what torch writes for an OrderedDict of
-// tensors; `override` bends one field (declared numel, size, stride...) per tensor.
+// Test helpers that write weights files byte by byte so tests can craft exactly the malformed file they
+// need: torch.save-style zip checkpoints (protocol-2 data.pkl + stored storages, as torch writes an
+// OrderedDict of tensors; `override` bends one declared field per tensor) and raw safetensors.
 import { zipSync } from 'fflate';
 
 export type TorchDtype = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
@@ -71,3 +71,12 @@ export function writeCheckpoint(tensors: Record<string, CkptTensor>, opts: { pic
 }
 
 export const f32Bytes = (values: number[]): Uint8Array => new Uint8Array(Float32Array.from(values).buffer);
+
+/** A safetensors file with this header text, `dataLen` zero bytes of data and optionally a false header length. */
+export function rawSafetensors(header: string, dataLen = 0, lengthOverride?: bigint): Uint8Array {
+  const json = new TextEncoder().encode(header);
+  const out = new Uint8Array(8 + json.length + dataLen);
+  new DataView(out.buffer).setBigUint64(0, lengthOverride ?? BigInt(json.length), true);
+  out.set(json, 8);
+  return out;
+}
