@@ -186,6 +186,6 @@ describe('layerlens run --weights with PyTorch checkpoints', () => {
     expect(wrongKey.err).toMatch(/no tensor dictionary at 'model'/);
     const whole = run('whole_module.pth');
     expect(whole.code).toBe(1);
-    expect(whole.err).toMatch(/bad weights file: .*__main__\.TinyNet.*torch\.save\(model\.state_dict\(\)/);
+    expect(whole.err).toMatch(/bad weights file: .*__main__\.Net.*torch\.save\(model\.state_dict\(\)/);
   });
 });
