@@ -89,6 +89,8 @@ function orderedDict(args: PickleValue[]): PickleValue {
   return d;
 }
 
+const setOf = (v: PickleValue, frozen: boolean): PySet => new PySet(v instanceof PyList || v instanceof PyTuple ? [...v.items] : [], frozen);
+
 const unsupported = (what: string): GlobalImpl => ({ call: () => fail(`checkpoint: ${what} are not supported: only dense CPU-layout tensors are read`) });
 
 function rebuildFromType(args: PickleValue[]): PickleValue {
@@ -116,8 +118,8 @@ function entries(): Array<[string, GlobalImpl]> {
     ['torch.device', { call: (a) => (typeof a[0] === 'string' ? a[0] : fail(`checkpoint: torch.device(${describe(a[0])})`)) }],
     ['torch.serialization._get_layout', { call: (a) => (typeof a[0] === 'string' ? a[0] : fail('checkpoint: bad layout')) }],
     ['_codecs.encode', { call: (a) => (typeof a[0] === 'string' ? new PyBytes(Uint8Array.from(a[0], (c) => c.charCodeAt(0) & 0xff)) : fail('checkpoint: _codecs.encode needs a str')) }],
-    ['builtins.set', { call: (a) => new PySet(a[0] instanceof PyList || a[0] instanceof PyTuple ? [...a[0].items] : []) }],
-    ['__builtin__.set', { call: (a) => new PySet(a[0] instanceof PyList || a[0] instanceof PyTuple ? [...a[0].items] : []) }],
+    // sets as protocols 1-3 pickle them (REDUCE of the builtin on a list): plain data
+    ...['builtins', '__builtin__'].flatMap((m): Array<[string, GlobalImpl]> => [[`${m}.set`, { call: (a) => setOf(a[0], false) }], [`${m}.frozenset`, { call: (a) => setOf(a[0], true) }]]),
     ['torch._utils._rebuild_sparse_tensor', unsupported('sparse tensors')],
     ['torch._utils._rebuild_sparse_csr_tensor', unsupported('sparse tensors')],
     ['torch._utils._rebuild_meta_tensor_no_storage', unsupported('meta tensors (no data)')],
