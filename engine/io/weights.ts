@@ -26,7 +26,11 @@ export interface ReadWeightsOptions {
 
 export interface WeightsFile {
   format: WeightsFormat;
-  /** In file order; names as the file has them (after a `module.` repair when `expected` asked for it). */
+  /**
+   * In file order; names as the file has them (after a `module.` repair when `expected` asked for it).
+   * As in PyTorch, tensors that view one storage may share their `data` buffer (tied weights are one
+   * tensor): copy before transferring or changing a tensor's buffer.
+   */
   tensors: Map<string, WeightTensor>;
   /** Where the tensors came from: '' for the top level. */
   key: string;

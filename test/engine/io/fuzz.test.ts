@@ -8,6 +8,7 @@ import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { readWeights } from '../../../engine/io/weights';
 import { WeightsError } from '../../../engine/io/weightsError';
+import { f32Bytes, writeCheckpoint } from '../support/weightsWriter';
 
 const N = Number(process.env.LAYERLENS_FUZZ_N ?? 3000);
 const SEED = Number(process.env.LAYERLENS_FUZZ_SEED ?? 0x11a7e5);
@@ -126,5 +127,29 @@ describe('weights readers under mutation', () => {
     // hang and memory guards (generous: a hang or a blow-up is orders of magnitude beyond these)
     expect(worstMs).toBeLessThan(5000);
     expect(peakBuffers).toBeLessThan(1e9);
+  });
+  it('random views (sizes, strides incl. 0, offsets) of a storage read exactly as a naive gather computes them, or are refused', () => {
+    const r = rng(SEED ^ 0x5eed);
+    let read = 0, refused = 0;
+    for (let i = 0; i < 600; i++) {
+      const numel = 1 + Math.floor(r() * 40), values = Array.from({ length: numel }, (_, k) => k + 0.5);
+      const nd = Math.floor(r() * 4), size = Array.from({ length: nd }, () => Math.floor(r() * 5)), stride = size.map(() => Math.floor(r() * 6));
+      const offset = Math.floor(r() * (numel + 2));
+      const bytes = writeCheckpoint({ w: { shape: [numel], bytes: f32Bytes(values), override: { size, stride, offset } } });
+      let got: Float32Array | undefined;
+      try { got = readWeights(bytes).tensors.get('w')!.data; } catch (e) { expect(e, `view ${size}/${stride}/${offset} of ${numel}`).toBeInstanceOf(WeightsError); refused++; continue; }
+      // naive reference: every multi-index, row-major
+      const want: number[] = [];
+      const total = size.reduce((a, b) => a * b, 1);
+      for (let flat = 0; flat < total; flat++) {
+        let rest = flat, at = offset;
+        for (let d = nd - 1; d >= 0; d--) { at += (rest % size[d]) * stride[d]; rest = Math.floor(rest / size[d]); }
+        want.push(values[at]);
+      }
+      expect(Array.from(got), `view ${size}/${stride}/${offset} of ${numel}`).toEqual(want);
+      read++;
+    }
+    expect(read).toBeGreaterThan(100);
+    expect(refused).toBeGreaterThan(50);
   });
 });
