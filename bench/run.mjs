@@ -3,6 +3,7 @@ import { benchSummary } from './summary.mjs';
 import { benchOps } from './ops.mjs';
 import { printBrowser } from './browser.mjs';
 import { benchRun } from './runResnet.mjs';
+import { benchWeights } from './weights.mjs';
 import os from 'node:os';
 
 console.log(`# LayerLens benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -10,4 +11,5 @@ await benchSummary();
 await benchOps();
 await printBrowser();
 await benchRun();
+await benchWeights();
 await (await import('./editor.mjs')).benchEditor();

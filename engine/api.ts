@@ -176,6 +176,8 @@ export interface AnalyzeOptions {
   training?: boolean;
   /** Interpreter step budget (default 300,000, ten times what torchvision's largest model needs) — ends runaway loops with a diagnostic. */
   stepBudget?: number;
+  /** Build the model and stop: no input shape needed, no forward trace (its state_dict is all that is wanted). */
+  buildOnly?: boolean;
 }
 
 export interface DiscoveryResult {

@@ -7,6 +7,11 @@ export { formatTable, toContractJson, toMarkdown, toCsv, fmtInt, fmtShape, fmtSI
 export { convOutputSize, convTransposeOutputSize, poolOutputSize, samePadding } from './ops/convShape';
 export { ACTIVATIONS } from './torch/layers/activation';
 export { runModel, runModelAsync, runJson, type RunOptions, type RunReport, type RunRow, type Stats } from './run/run';
+// Weights files: safetensors and PyTorch checkpoints (.pth/.pt/.bin) detected by content, read without Python.
+export { readWeights, detectFormat, summarizeTensor, type WeightsFile, type WeightTensor, type ReadWeightsOptions, type TensorSummary } from './io/weights';
+export { loadStateDict, type StateDictReport } from './io/stateDict';
+export { WeightsError } from './io/weightsError';
+export { writeSafetensors } from './io/safetensors';
 // Numeric speed: which GEMM runs (WebAssembly relaxed SIMD / SIMD128 / JS), and the multi-threaded kernels
 // over a compute pool (Node's pool is engine/ops/node/nodePool.ts, outside this entry: it imports node:*).
 export { gemmBackend, setGemmBackend, releaseWasmMemory, type GemmBackend } from './ops/wasm/wasmKernels';

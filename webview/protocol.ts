@@ -1,6 +1,7 @@
 // The one typed message contract between the extension host, the webview and its engine worker.
 // Two discriminated unions keyed by `type`; requests carry ids; a `ready` handshake carries the protocol
 // version. The host imports this file with `import type` only. Tensors travel as {shape, data: Float32Array}.
+// `weights` is any weights file (safetensors, .pth/.pt/.bin), detected by content; its name only sharpens messages.
 import type { Diagnostic, Report } from '../engine/api';
 
 export const PROTOCOL_VERSION = 1;
@@ -12,7 +13,7 @@ export interface TensorMessage { shape: number[]; data: Float32Array }
 
 export type ToWorker =
   | { type: 'analysis/request'; id: number; file: string; files: FileMap; model?: string; input?: number[][] }
-  | { type: 'run/request'; id: number; file: string; files: FileMap; model?: string; input?: number[][]; mode: 'train' | 'eval'; seed?: number; weights?: Uint8Array; inputFile?: Uint8Array; keepTensors?: boolean };
+  | { type: 'run/request'; id: number; file: string; files: FileMap; model?: string; input?: number[][]; mode: 'train' | 'eval'; seed?: number; weights?: Uint8Array; weightsName?: string; weightsKey?: string; inputFile?: Uint8Array; keepTensors?: boolean };
 
 export type FromWorker =
   | { type: 'ready'; version: number }

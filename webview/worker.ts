@@ -21,7 +21,7 @@ function handle(msg: ToWorker): void {
         return;
       }
       case 'run/request': {
-        const { tensors, ...report } = runModel({ file: msg.file, host, model: msg.model, input: msg.input, mode: msg.mode, seed: msg.seed, weights: msg.weights, inputFile: msg.inputFile, keepTensors: msg.keepTensors });
+        const { tensors, ...report } = runModel({ file: msg.file, host, model: msg.model, input: msg.input, mode: msg.mode, seed: msg.seed, weights: msg.weights, weightsName: msg.weightsName, weightsKey: msg.weightsKey, inputFile: msg.inputFile, keepTensors: msg.keepTensors });
         const transfer: ArrayBufferLike[] = [];
         const out = tensors?.map((t) => {
           transfer.push(t.output.data.buffer);

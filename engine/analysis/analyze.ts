@@ -93,7 +93,7 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
       expr = pick.expr;
     }
     if (!input) input = pick?.input ?? found.candidates.find((c) => c.input)?.input;
-    if (!input) {
+    if (!input && !opts.buildOnly) {
       report.model = expr;
       report.diagnostics.push({
         severity: 'error', code: 'input.missing',
@@ -103,7 +103,7 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
     }
   }
   report.model = expr;
-  report.inputs = input;
+  report.inputs = input ?? [];
   // build the model
   const exprSrc = /^[A-Za-z_][\w.]*$/.test(expr.trim()) ? `${expr.trim()}` : expr;
   const parsedExpr = parsePython('<model>', exprSrc);
@@ -130,6 +130,7 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
     return finish();
   }
   result.model = model;
+  if (opts.buildOnly || !input) return finish();
   const named = rt.namedModules(model);
   rt.names = new Map(named.map(([n, m]) => [m, n]));
   rt.setTraining(model, opts.training === true);

@@ -6,6 +6,7 @@ import { fmtShape, formatTable, toContractJson } from '../analysis/format';
 import { runJson, runModel, runModelAsync, type RunReport } from '../run/run';
 import type { ComputePool } from '../ops/pool/pool';
 import type { PythonEnv } from '../env/pythonEnv';
+import { weightsCommand } from './weightsCommand';
 
 export interface CliIO {
   host: SourceHost;
@@ -23,8 +24,9 @@ export interface CliIO {
 }
 
 export const USAGE = `usage: layerlens summary FILE [--model EXPR] [--input SHAPE]... [--json] [--depth N] [--path DIR]... [--python PATH]
-       layerlens run FILE [--model EXPR] (--input SHAPE | --input-file X.safetensors) [--weights W.safetensors]
+       layerlens run FILE [--model EXPR] (--input SHAPE | --input-file X.safetensors) [--weights W] [--weights-key KEY]
                      [--mode train|eval] [--seed N] [--json] [--path DIR]...
+       layerlens weights W [--json] [--key KEY] [--model-file FILE [--model EXPR] [--path DIR]...]
 
   FILE            a Python file defining the model
   --model EXPR    Python expression evaluated in FILE's scope: Net, Net(), ResNet(BasicBlock, [2, 2, 2, 2]),
@@ -38,10 +40,17 @@ export const USAGE = `usage: layerlens summary FILE [--model EXPR] [--input SHAP
   --python PATH   the Python environment whose site-packages imports are read from (default: python3 on
                   PATH; read only, never run); --python none reads no environment
   --input-file F  (run) safetensors file with the input tensor named "input"
-  --weights F     (run) safetensors file with the model's full state_dict; omitted: PyTorch's default
-                  initialisation schemes with a seeded generator
+  --weights W     (run) the model's full state_dict: .safetensors, or a torch.save checkpoint (.pth, .pt, .bin)
+                  read without Python (only what torch.load(weights_only=True) accepts); omitted: PyTorch's
+                  default initialisation schemes with a seeded generator
+  --weights-key K (run) where the state_dict is in a nested checkpoint ({"model": ..., "optimizer": ...}):
+                  model, state_dict, ema.module; omitted: the dictionary whose keys fit the model
   --mode M        (run) train (batch statistics, running buffers updated) or eval (default)
   --seed N        (run) seed of the default initialisation and of the generated input (default 0)
+  weights W       every tensor of W: name, dtype, shape, numel, min/max/mean/std, and the totals
+  --key K         (weights) as --weights-key
+  --model-file F  (weights) the Python file defining the model: adds load_state_dict's comparison (missing,
+                  unexpected and size-mismatched keys); --model EXPR chooses the model as for summary
 
 exit status: 0 ok, 1 analysis errors (printed as file:line:col) or an unknown model output, 2 usage errors`;
 
@@ -50,6 +59,7 @@ class UsageError extends Error {}
 interface Parsed {
   cmd: string; file: string; model?: string; input?: number[][]; inputDtypes?: InputDtype[]; json: boolean; depth?: number; paths: string[]; python?: string;
   inputFile?: string; weights?: string; mode: 'train' | 'eval'; seed: number;
+  weightsKey?: string; modelFile?: string;
 }
 
 const DTYPES: Record<string, InputDtype> = {
@@ -75,7 +85,7 @@ export function parseInputArg(v: string): { shape: number[]; dtype: InputDtype }
 export function parseArgs(argv: string[]): Parsed {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') throw new UsageError('');
-  if (cmd !== 'summary' && cmd !== 'run') throw new UsageError(`unknown command '${cmd}'`);
+  if (cmd !== 'summary' && cmd !== 'run' && cmd !== 'weights') throw new UsageError(`unknown command '${cmd}'`);
   const p: Parsed = { cmd, file: '', json: false, paths: [], mode: 'eval', seed: 0 };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -101,6 +111,8 @@ export function parseArgs(argv: string[]): Parsed {
       case '--python': p.python = val(); break;
       case '--input-file': p.inputFile = val(); break;
       case '--weights': p.weights = val(); break;
+      case '--weights-key': case '--key': p.weightsKey = val(); break;
+      case '--model-file': p.modelFile = val(); break;
       case '--mode': { const m = val(); if (m !== 'train' && m !== 'eval') throw new UsageError(`--mode must be train or eval, not '${m}'`); p.mode = m; break; }
       case '--seed': { const s = Number(val()); if (!Number.isInteger(s)) throw new UsageError('--seed needs an integer'); p.seed = s; break; }
       case '-h': case '--help': throw new UsageError('');
@@ -111,7 +123,10 @@ export function parseArgs(argv: string[]): Parsed {
     }
   }
   if (!p.file) throw new UsageError('missing FILE');
-  if (cmd === 'summary' && (p.inputFile || p.weights)) throw new UsageError('--input-file and --weights belong to `layerlens run`');
+  if (cmd === 'summary' && (p.inputFile || p.weights || p.weightsKey)) throw new UsageError('--input-file and --weights belong to `layerlens run`');
+  if (cmd !== 'weights' && p.modelFile) throw new UsageError('--model-file belongs to `layerlens weights` (summary and run take the model file as FILE)');
+  if (cmd === 'weights' && (p.weights || p.inputFile || p.input)) throw new UsageError('`layerlens weights` takes the weights file as FILE; --weights, --input and --input-file belong to `layerlens run`');
+  if (cmd === 'weights' && p.model && !p.modelFile) throw new UsageError('--model needs --model-file FILE (the Python file that defines it)');
   return p;
 }
 
@@ -134,6 +149,16 @@ function normalize(p: string): string {
   return '/' + out.join('/');
 }
 
+/** --path roots, then the Python environment's site-packages (last, so the user's own modules win, as on sys.path). */
+function importRoots(args: Parsed, io: CliIO): string[] | undefined {
+  const roots = args.paths.map((p) => absolute(io.cwd, p));
+  if (args.python === 'none') return roots;
+  const env = io.pythonEnv?.(args.python === undefined ? undefined : absolute(io.cwd, args.python));
+  if (args.python !== undefined && !env) { io.err(`layerlens: no Python environment found for --python ${args.python}\n`); return undefined; }
+  for (const d of env?.sitePackages ?? []) if (!roots.includes(d)) roots.push(d);
+  return roots;
+}
+
 /** Runs the CLI; returns the exit status (a promise for `run` on a compute pool). */
 export function runCli(argv: string[], io: CliIO): number | Promise<number> {
   let args: Parsed;
@@ -147,15 +172,14 @@ export function runCli(argv: string[], io: CliIO): number | Promise<number> {
     }
     throw e;
   }
+  const searchPaths = importRoots(args, io);
+  if (!searchPaths) return 2;
+  if (args.cmd === 'weights') {
+    const { file: w, json, weightsKey: key, modelFile, model } = args;
+    return weightsCommand({ file: w, json, key, modelFile, model, paths: searchPaths }, (p) => absolute(io.cwd, p), io);
+  }
   const file = absolute(io.cwd, args.file);
   if (io.host.readFile(file) === undefined) { io.err(`layerlens: cannot read ${args.file}\n`); return 2; }
-  const searchPaths = args.paths.map((p) => absolute(io.cwd, p));
-  // installed packages come last, so the user's own modules win (as on sys.path)
-  if (args.python !== 'none') {
-    const env = io.pythonEnv?.(args.python === undefined ? undefined : absolute(io.cwd, args.python));
-    if (args.python !== undefined && !env) { io.err(`layerlens: no Python environment found for --python ${args.python}\n`); return 2; }
-    for (const d of env?.sitePackages ?? []) if (!searchPaths.includes(d)) searchPaths.push(d);
-  }
   if (args.cmd === 'run') return runCommand(args, file, searchPaths, io);
   const { report } = runAnalysis({ file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths });
   const usage = report.diagnostics.find((d) => d.code === 'model.choose' || d.code === 'input.missing');
@@ -177,7 +201,9 @@ function runCommand(args: Parsed, file: string, searchPaths: string[], io: CliIO
   const weights = bytes('weights file', args.weights);
   const inputFile = bytes('input file', args.inputFile);
   if (weights === null || inputFile === null) return 2;
-  const opts = { file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, mode: args.mode, weights, inputFile, seed: args.seed };
+  const opts = {
+    file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, mode: args.mode, weights, weightsName: args.weights, weightsKey: args.weightsKey, inputFile, seed: args.seed,
+  };
   if (io.pool) {
     const pool = io.pool();
     return runModelAsync(opts, pool, io.poolMinMacs).then((r) => printRun(r, args, file, io)).finally(() => pool.dispose());
@@ -188,7 +214,7 @@ function runCommand(args: Parsed, file: string, searchPaths: string[], io: CliIO
 function printRun(report: RunReport, args: Parsed, file: string, io: CliIO): number {
   const usage = report.diagnostics.find((d) => d.code === 'model.choose' || d.code === 'input.missing');
   if (usage) { io.err(`layerlens: ${usage.message}\n`); return 2; }
-  for (const d of report.diagnostics.filter((x) => x.severity !== 'info' || x.loc?.file === file)) io.err(formatDiagnostic(d) + '\n');
+  for (const d of report.diagnostics.filter((x) => x.severity !== 'info' || x.loc?.file === file || x.code === 'weights')) io.err(formatDiagnostic(d) + '\n');
   if (hasErrors(report as unknown as Report)) return 1;
   io.out((args.json ? runJson(report) : formatRunTable(report)) + '\n');
   return 0;

@@ -34,7 +34,7 @@ const result = runCli(process.argv.slice(2), {
   pool: () => createNodePool({ script: join(__dirname, 'opsWorker.js') }),
   host, cwd: process.cwd(),
   pythonEnv: (python) => findPythonEnv({ python, pathEnv: process.env.PATH ?? '', env: process.env, cwd: process.cwd() }, envFs),
-  readBytes: (path) => { try { return new Uint8Array(readFileSync(path)); } catch { return undefined; } },
+  readBytes: (path) => { try { return readFileSync(path); } catch { return undefined; } }, // a Buffer is a Uint8Array: no copy
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
 });

@@ -2,21 +2,14 @@
 // Every structural check runs on the header before any tensor buffer is allocated, so a hostile or
 // truncated file fails fast with a message naming the problem. Pure bytes in, bytes out: no I/O here.
 
-export type Dtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
+import { DTYPE_SIZE, decodeElements, isDtype, type Dtype, type SafeTensor } from './dtypes';
+import { isUtf8, parseHeaderJson, type RawEntry } from './safetensorsHeader';
+import { fail, quote } from './weightsError';
 
-const DTYPE_SIZE: Record<Dtype, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+export type { Dtype, SafeTensor } from './dtypes';
 
-/** Headers beyond this are refused outright (the reference implementation's own limit is 100 MB). */
+/** Headers beyond this are refused outright: the reference implementation's own limit (100 MB). */
 export const MAX_HEADER_BYTES = 100_000_000;
-
-export interface SafeTensor {
-  dtype: Dtype;
-  shape: number[];
-  /** Values converted to float32 (integers beyond 2^24 lose precision here; see `int64`). */
-  data: Float32Array;
-  /** The exact values of an I64 tensor (e.g. BatchNorm's num_batches_tracked). */
-  int64?: BigInt64Array;
-}
 
 export interface HeaderEntry {
   name: string;
@@ -35,141 +28,61 @@ export interface SafetensorsHeader {
 }
 
 const fmt = (s: readonly number[]) => `[${s.join(', ')}]`;
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function isDtype(s: unknown): s is Dtype {
-  return typeof s === 'string' && Object.prototype.hasOwnProperty.call(DTYPE_SIZE, s);
+function headerBytes(bytes: Uint8Array): Uint8Array {
+  if (bytes.length < 8) fail(`safetensors: file is ${bytes.length} bytes, too short to hold the 8-byte header length`);
+  const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  if (n > BigInt(MAX_HEADER_BYTES)) fail(`safetensors: header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+  if (n > BigInt(bytes.length - 8)) fail(`safetensors: header length ${n} runs past the end of the file (${bytes.length} bytes)`);
+  const h = bytes.subarray(8, 8 + Number(n));
+  if (!isUtf8(h)) fail('safetensors: header is not valid UTF-8');
+  return h;
 }
 
-function decodeHeader(bytes: Uint8Array): unknown {
-  if (bytes.length < 8) throw new Error(`safetensors: file is ${bytes.length} bytes, too short to hold the 8-byte header length`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = view.getBigUint64(0, true);
-  if (n > BigInt(MAX_HEADER_BYTES)) throw new Error(`safetensors: header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
-  if (n > BigInt(bytes.length - 8)) {
-    throw new Error(`safetensors: header length ${n} runs past the end of the file (${bytes.length} bytes)`);
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + Number(n)));
-  } catch {
-    throw new Error('safetensors: header is not valid UTF-8');
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`safetensors: header is not valid JSON (${(e as Error).message})`);
-  }
+/** Checks a parsed entry against the data section; the same object comes back typed. */
+function checkEntry(e: RawEntry, dataLen: number): HeaderEntry {
+  const { name, dtype, shape, begin, end } = e;
+  const bad = (what: string): never => fail(`safetensors: ${what.replace('@', `'${quote(name)}'`)}`);
+  if (!isDtype(dtype)) bad(`unknown dtype ${quote(JSON.stringify(dtype))} for tensor @`);
+  if (begin > end || end > dataLen) bad(`data_offsets [${begin}, ${end}] of @ lie outside the data section (${dataLen} bytes)`);
+  let elems = 1;
+  for (const d of shape) elems *= d;
+  const want = elems * DTYPE_SIZE[dtype as Dtype];
+  if (!Number.isSafeInteger(want)) bad(`@ has shape ${fmt(shape)}: more elements than any file can hold`);
+  if (want !== end - begin) bad(`@ has shape ${fmt(shape)} of ${dtype} = ${want} bytes, but data_offsets cover ${end - begin}`);
+  return e as HeaderEntry;
 }
 
-function checkEntry(name: string, v: unknown, dataLen: number): HeaderEntry {
-  if (!isObject(v)) throw new Error(`safetensors: entry '${name}' is not an object`);
-  const { dtype, shape, data_offsets: off } = v;
-  if (!isDtype(dtype)) throw new Error(`safetensors: unknown dtype ${JSON.stringify(dtype)} for tensor '${name}'`);
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new Error(`safetensors: shape of '${name}' must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
-  }
-  if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new Error(`safetensors: data_offsets of '${name}' must be [begin, end], got ${JSON.stringify(off)}`);
-  }
-  const [begin, end] = off as [number, number];
-  if (begin > end || end > dataLen) {
-    throw new Error(`safetensors: data_offsets [${begin}, ${end}] of '${name}' lie outside the data section (${dataLen} bytes)`);
-  }
-  const elems = (shape as number[]).reduce((a, b) => a * b, 1);
-  const want = elems * DTYPE_SIZE[dtype];
-  if (want !== end - begin) {
-    throw new Error(`safetensors: '${name}' has shape ${fmt(shape as number[])} of ${dtype} = ${want} bytes, but data_offsets cover ${end - begin}`);
-  }
-  return { name, dtype, shape: [...(shape as number[])], begin, end };
-}
-
-/** Parses and validates the header only; allocates nothing proportional to the tensors. */
+/**
+ * Parses and validates the header only; allocates nothing proportional to the tensors. The reference
+ * implementation's rules: no duplicate names, tensors tile the data section exactly (no overlap, no
+ * unindexed hole, nothing after the last tensor).
+ */
 export function parseSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
-  const header = decodeHeader(bytes);
-  if (!isObject(header)) throw new Error('safetensors: header must be a JSON object');
-  const dataStart = 8 + Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
-  const dataLen = bytes.length - dataStart;
-  const metadata: Record<string, string> = {};
-  const entries: HeaderEntry[] = [];
-  for (const [name, v] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      if (!isObject(v) || !Object.values(v).every((s) => typeof s === 'string')) {
-        throw new Error('safetensors: __metadata__ must map strings to strings');
-      }
-      Object.assign(metadata, v);
-      continue;
-    }
-    entries.push(checkEntry(name, v, dataLen));
-  }
+  const h = headerBytes(bytes);
+  const parsed = parseHeaderJson(h);
+  const dataStart = 8 + h.length, dataLen = bytes.length - dataStart;
+  const entries = parsed.entries.map((e) => checkEntry(e, dataLen));
   const byStart = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
-  for (let i = 1; i < byStart.length; i++) {
-    const a = byStart[i - 1], b = byStart[i];
-    if (b.begin < a.end) throw new Error(`safetensors: tensors '${a.name}' and '${b.name}' overlap in the data section`);
+  let at = 0, prev: HeaderEntry | undefined;
+  for (const e of byStart) {
+    if (e.begin < at) fail(`safetensors: tensors '${quote(prev!.name)}' and '${quote(e.name)}' overlap in the data section`);
+    if (e.begin > at) fail(`safetensors: bytes [${at}, ${e.begin}) of the data section belong to no tensor (a hole before '${quote(e.name)}')`);
+    at = e.end;
+    prev = e;
   }
-  return { entries, metadata, dataStart };
-}
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** An aligned copy of `n` bytes (typed arrays over it need their element alignment). */
-function copyBytes(bytes: Uint8Array, at: number, n: number): ArrayBuffer {
-  const buf = new ArrayBuffer(n);
-  new Uint8Array(buf).set(bytes.subarray(at, at + n));
-  return buf;
-}
-
-/** IEEE half → float. */
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
-
-function decodeTensor(bytes: Uint8Array, e: HeaderEntry, dataStart: number): SafeTensor {
-  const at = dataStart + e.begin, nbytes = e.end - e.begin, n = nbytes / DTYPE_SIZE[e.dtype];
-  const view = new DataView(bytes.buffer, bytes.byteOffset + at, nbytes);
-  const out: SafeTensor = { dtype: e.dtype, shape: e.shape, data: new Float32Array(n) };
-  const d = out.data;
-  switch (e.dtype) {
-    case 'F32':
-      if (LITTLE_ENDIAN) d.set(new Float32Array(copyBytes(bytes, at, nbytes)));
-      else for (let i = 0; i < n; i++) d[i] = view.getFloat32(i * 4, true);
-      break;
-    case 'F64': for (let i = 0; i < n; i++) d[i] = view.getFloat64(i * 8, true); break;
-    case 'F16': for (let i = 0; i < n; i++) d[i] = halfToFloat(view.getUint16(i * 2, true)); break;
-    case 'BF16': {
-      const bits = new Uint32Array(1), f = new Float32Array(bits.buffer);
-      for (let i = 0; i < n; i++) {
-        bits[0] = view.getUint16(i * 2, true) << 16;
-        d[i] = f[0];
-      }
-      break;
-    }
-    case 'I64': {
-      const raw = new BigInt64Array(n);
-      for (let i = 0; i < n; i++) {
-        raw[i] = view.getBigInt64(i * 8, true);
-        d[i] = Number(raw[i]);
-      }
-      out.int64 = raw;
-      break;
-    }
-    case 'I32': for (let i = 0; i < n; i++) d[i] = view.getInt32(i * 4, true); break;
-    case 'I16': for (let i = 0; i < n; i++) d[i] = view.getInt16(i * 2, true); break;
-    case 'I8': for (let i = 0; i < n; i++) d[i] = view.getInt8(i); break;
-    case 'U8': for (let i = 0; i < n; i++) d[i] = view.getUint8(i); break;
-    case 'BOOL': for (let i = 0; i < n; i++) d[i] = view.getUint8(i) ? 1 : 0; break;
-  }
-  return out;
+  if (at !== dataLen) fail(`safetensors: ${dataLen - at} bytes after the last tensor's data (the data section is ${dataLen} bytes, the tensors cover ${at})`);
+  return { entries, metadata: parsed.metadata, dataStart };
 }
 
 /** All tensors of a safetensors file, in header order, converted to float32 (I64 also kept exactly). */
 export function parseSafetensors(bytes: Uint8Array): Map<string, SafeTensor> {
   const h = parseSafetensorsHeader(bytes);
   const out = new Map<string, SafeTensor>();
-  for (const e of h.entries) out.set(e.name, decodeTensor(bytes, e, h.dataStart));
+  for (const e of h.entries) {
+    const n = (e.end - e.begin) / DTYPE_SIZE[e.dtype];
+    out.set(e.name, { dtype: e.dtype, shape: e.shape, ...decodeElements(bytes, h.dataStart + e.begin, n, e.dtype) });
+  }
   return out;
 }
 
@@ -252,46 +165,4 @@ export function writeSafetensors(
     at += t.data.length * DTYPE_SIZE[dtype];
   }
   return out;
-}
-
-export interface SizeMismatch {
-  key: string;
-  checkpoint: number[];
-  model: number[];
-}
-
-export interface StateDictReport {
-  /** Tensors whose key and shape both match the model. */
-  loaded: Map<string, SafeTensor>;
-  missing: string[];
-  unexpected: string[];
-  mismatched: SizeMismatch[];
-  /** PyTorch's load_state_dict wording, one line per problem kind; empty when everything matched. */
-  messages: string[];
-}
-
-/**
- * Matches a checkpoint against the model's expected parameter/buffer shapes the way
- * `model.load_state_dict(strict=True)` does, returning the problems as data rather than throwing.
- */
-export function loadStateDict(expected: Map<string, readonly number[]>, file: Uint8Array | Map<string, SafeTensor>): StateDictReport {
-  const tensors = file instanceof Uint8Array ? parseSafetensors(file) : file;
-  const report: StateDictReport = { loaded: new Map(), missing: [], unexpected: [], mismatched: [], messages: [] };
-  for (const [key, shape] of expected) {
-    const t = tensors.get(key);
-    if (!t) report.missing.push(key);
-    else if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-      report.mismatched.push({ key, checkpoint: t.shape, model: [...shape] });
-    } else report.loaded.set(key, t);
-  }
-  for (const key of tensors.keys()) if (!expected.has(key)) report.unexpected.push(key);
-  const quoted = (keys: string[]) => keys.map((k) => `"${k}"`).join(', ');
-  if (report.missing.length) report.messages.push(`Missing key(s) in state_dict: ${quoted(report.missing)}.`);
-  if (report.unexpected.length) report.messages.push(`Unexpected key(s) in state_dict: ${quoted(report.unexpected)}.`);
-  for (const m of report.mismatched) {
-    report.messages.push(
-      `size mismatch for ${m.key}: copying a param with shape ${fmt(m.checkpoint)} from checkpoint, the shape in current model is ${fmt(m.model)}.`,
-    );
-  }
-  return report;
 }

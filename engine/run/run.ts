@@ -6,7 +6,10 @@ import { runAnalysis, firstTensor } from '../analysis/analyze';
 import { totalsJson } from '../analysis/format';
 import { TensorV, numel } from '../torch/tensor';
 import { PyInstance, type Value } from '../interp/values';
-import { parseSafetensors, loadStateDict, type SafeTensor } from '../io/safetensors';
+import type { SafeTensor } from '../io/dtypes';
+import { loadStateDict } from '../io/stateDict';
+import { readWeights } from '../io/weights';
+import type { TorchRuntime } from '../torch/runtime';
 import { Executor, ExecError, tensorsOf, type Mode } from './execute';
 import { backward, backwardAsync, type GradNode } from '../autograd/graph';
 import type { ComputePool } from '../ops/pool/pool';
@@ -15,9 +18,13 @@ import { initialState, Rng } from './init';
 
 export interface RunOptions extends AnalyzeOptions {
   mode: Mode;
-  /** safetensors bytes of the full state_dict. */
+  /** The full state_dict: a safetensors file or a PyTorch checkpoint (.pth/.pt/.bin), detected by content. */
   weights?: Uint8Array;
-  /** safetensors bytes holding the input tensor(s) (`input`, or `input0`, `input1`, …). */
+  /** The weights file's name (messages only). */
+  weightsName?: string;
+  /** Dotted key of the state_dict inside a nested checkpoint; omitted: found by the model's keys. */
+  weightsKey?: string;
+  /** A weights-format file (safetensors or a torch.save dict) holding the input tensor(s) (`input`, or `input0`, `input1`, …). */
   inputFile?: Uint8Array;
   seed?: number;
   /** Keep every row's output and gradient tensors in `RunReport.tensors` (the Inspector shows them). */
@@ -77,7 +84,7 @@ function prepare(opts: RunOptions, pool?: ComputePool): Prepared | RunReport {
   let inputData: NdArray[] | undefined;
   if (opts.inputFile) {
     try {
-      const file = parseSafetensors(opts.inputFile);
+      const file = readWeights(opts.inputFile).tensors;
       const named = file.get('input') ? [file.get('input')!] : [...file.keys()].filter((k) => /^input\d+$/.test(k)).sort().map((k) => file.get(k)!);
       if (!named.length) throw new Error(`the input file holds no tensor named 'input' (it has: ${[...file.keys()].join(', ') || 'none'})`);
       inputData = named.map(toNd);
@@ -96,16 +103,15 @@ function prepare(opts: RunOptions, pool?: ComputePool): Prepared | RunReport {
   const model = analysis.model;
   const rt = analysis.rt;
   if (!model || diagnostics.length || out.diagnostics.some((d) => d.severity === 'error')) return out;
-  // parameters and buffers by state_dict key
-  const keyed = new Map<string, TensorV>();
-  for (const [k, p] of rt.namedParameters(model)) keyed.set(k, p);
-  for (const [k, b] of rt.namedBuffers(model)) if (!(b as TensorV & { nonPersistent?: boolean }).nonPersistent) keyed.set(k, b);
+  const keyed = stateDictTensors(rt, model);
   const state = new Map<TensorV, NdArray>();
   const rng = new Rng(opts.seed ?? 0);
   if (opts.weights) {
     let report;
     try {
-      report = loadStateDict(new Map([...keyed].map(([k, t]) => [k, t.shape as number[]])), opts.weights);
+      const file = readWeights(opts.weights, opts.weightsName, { key: opts.weightsKey, expected: keyed });
+      for (const note of file.notes) out.diagnostics.push({ severity: 'info', code: 'weights', message: `weights: ${note}` });
+      report = loadStateDict(new Map([...keyed].map(([k, t]) => [k, t.shape as number[]])), file.tensors);
     } catch (e) {
       out.diagnostics.push({ severity: 'error', code: 'weights', message: `bad weights file: ${(e as Error).message}` });
       return out;
@@ -124,6 +130,14 @@ function prepare(opts: RunOptions, pool?: ComputePool): Prepared | RunReport {
   const outputT = firstTensor(analysis.outputValue ?? null);
   const rowOutputs = rt.records.map((r) => tensorsOf(r.output)[0]).filter((t): t is TensorV => !!t);
   return { out, exec: new Executor(opts.mode, state, opts.seed ?? 0, pool), analysis, outputT, rowOutputs };
+}
+
+/** The model's state_dict as load_state_dict sees it: parameters and persistent buffers by key. */
+export function stateDictTensors(rt: TorchRuntime, model: PyInstance): Map<string, TensorV> {
+  const keyed = new Map<string, TensorV>();
+  for (const [k, p] of rt.namedParameters(model)) keyed.set(k, p);
+  for (const [k, b] of rt.namedBuffers(model)) if (!(b as TensorV & { nonPersistent?: boolean }).nonPersistent) keyed.set(k, b);
+  return keyed;
 }
 
 function fail(out: RunReport, e: unknown): RunReport {

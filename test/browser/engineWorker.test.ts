@@ -56,4 +56,27 @@ describe('engine in a Web Worker (Chromium)', () => {
     expect(result.run.firstTensor).toEqual({ shape: [2, 8, 16, 16], isFloat32: true });
     await page.close();
   });
+  it('runs the trained digits model from its .pth checkpoint (zip + restricted unpickler in the browser) to PyTorch\'s logits', async () => {
+    const page = await browser.newPage();
+    await page.goto(base);
+    const dir = join(root, 'examples/digits');
+    const files = { '/ws/model.py': readFileSync(join(dir, 'model.py'), 'utf8') };
+    const weights = Array.from(readFileSync(join(dir, 'digits.pth')));
+    const input = Array.from(readFileSync(join(dir, 'samples.safetensors')));
+    const out = await page.evaluate(async ({ files, weights, input }) => {
+      const w = new (globalThis as any).Worker('/worker.js');
+      const next = () => new Promise<any>((ok) => { w.onmessage = (e: { data: unknown }) => ok(e.data); });
+      await next();
+      w.postMessage({ type: 'run/request', id: 1, file: '/ws/model.py', files, mode: 'eval', weights: new Uint8Array(weights), weightsName: 'digits.pth', inputFile: new Uint8Array(input), keepTensors: true });
+      const run = await next();
+      w.terminate();
+      const last = run.tensors[run.tensors.length - 1].output;
+      return { type: run.type, errors: run.report.diagnostics.filter((d: any) => d.severity === 'error'), shape: last.shape, logits: Array.from(last.data as Float32Array) };
+    }, { files, weights, input });
+    expect(out.errors).toEqual([]);
+    expect(out.shape).toEqual([6, 10]);
+    const want = (JSON.parse(readFileSync(join(dir, 'expected_logits.json'), 'utf8')).logits as number[][]).flat();
+    out.logits.forEach((v: number, i: number) => expect(Math.abs(v - want[i])).toBeLessThan(1e-4 + 1e-4 * Math.abs(want[i])));
+    await page.close();
+  });
 });

@@ -1,6 +1,7 @@
 // The `layerlens summary` command line: output, model/input discovery, exit status.
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../../engine/cli/cli';
 import { diskHost } from './support/nodeHost';
@@ -106,5 +107,85 @@ describe('layerlens run', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/bad weights file/);
     expect((await cliAsync([...args.slice(0, 6), '--weights', 'nope.safetensors'])).code).toBe(2);
+  });
+});
+
+describe('layerlens weights', () => {
+  const ck = 'test/fixtures/checkpoints';
+  it('lists every tensor of a nested checkpoint with dtype, shape, numel and statistics, and the other entries', () => {
+    const r = cli(['weights', `${ck}/tinynet_model_optimizer.pth`]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("(PyTorch checkpoint, state_dict under 'model')");
+    expect(r.out).toMatch(/bn\.num_batches_tracked\s+int64\s+\[\]\s+1\s+8\.0000\s+8\.0000/);
+    expect(r.out).toMatch(/conv\.weight\s+float32\s+\[2, 1, 3, 3\]\s+18\s/);
+    expect(r.out).toContain('Tensors: 9    Total values: 56 (55 floating point)');
+    expect(r.out).toContain('Other entries: epoch = 3');
+  });
+  it('--json: the statistics are those of the tensors torch.load returns', () => {
+    const r = cli(['weights', `${ck}/tinynet_state_dict.pth`, '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out), ref = JSON.parse(readFileSync(join(root, ck, 'tinynet_state_dict.pth.json'), 'utf8')).expect.tensors;
+    expect(j.format).toBe('pytorch');
+    expect(j.tensors.map((t: { name: string }) => t.name)).toEqual(Object.keys(ref));
+    const w = j.tensors.find((t: { name: string }) => t.name === 'fc.weight'), vals = ref['fc.weight'].data as number[];
+    expect(w).toMatchObject({ dtype: 'float32', shape: [3, 8], numel: 24 });
+    expect(w.min).toBe(Math.fround(Math.min(...vals)));
+    expect(w.max).toBe(Math.fround(Math.max(...vals)));
+    expect(w.mean).toBeCloseTo(vals.reduce((a, b) => a + b, 0) / vals.length, 6);
+    expect(j.totals).toEqual({ tensors: 9, numel: 56 });
+  });
+  it('safetensors files too', () => {
+    const r = cli(['weights', 'test/fixtures/cases/simple_cnn/weights.safetensors']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/fc\.weight\s+float32\s+\[10, 256\]\s+2,560/);
+  });
+  it('--model-file: the load_state_dict comparison; module. stripped when that fits; exit 1 on mismatches', () => {
+    const ok = cli(['weights', `${ck}/tinynet_dataparallel.bin`, '--model-file', `${ck}/tinynet.py`]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain("note: stripped the 'module.' prefix from every key (saved from DataParallel/DDP)");
+    expect(ok.out).toContain('Model: TinyNet()    parameters 51, buffers 5');
+    expect(ok.out).toContain('load_state_dict(strict=True): <All keys matched successfully>');
+    const dir = mkdtempSync(join(tmpdir(), 'layerlens-weights-'));
+    writeFileSync(join(dir, 'wide.py'), readFileSync(join(root, ck, 'tinynet.py'), 'utf8').replace('nn.Linear(8, 3)', 'nn.Linear(8, 4)').replace('self.bn = nn.BatchNorm2d(2)', 'self.norm = nn.BatchNorm2d(2)'));
+    const bad = cli(['weights', `${ck}/tinynet_state_dict.pth`, '--model-file', join(dir, 'wide.py'), '--json']);
+    expect(bad.code).toBe(1);
+    const m = JSON.parse(bad.out).model;
+    expect(m.ok).toBe(false);
+    expect(m.missing).toEqual(['norm.weight', 'norm.bias', 'norm.running_mean', 'norm.running_var', 'norm.num_batches_tracked']);
+    expect(m.unexpected).toEqual(['bn.weight', 'bn.bias', 'bn.running_mean', 'bn.running_var', 'bn.num_batches_tracked']);
+    expect(m.messages).toContain('size mismatch for fc.weight: copying a param with shape [3, 8] from checkpoint, the shape in current model is [4, 8].');
+  });
+  it('a hostile or legacy file is refused with its message (exit 1); usage errors exit 2', () => {
+    const h = cli(['weights', `${ck}/hostile_eval.pth`]);
+    expect(h.code).toBe(1);
+    expect(h.err).toMatch(/refused global __builtin__\.eval.*nothing was run/);
+    expect(cli(['weights', `${ck}/legacy.pth`]).err).toMatch(/legacy torch\.save format/);
+    expect(cli(['weights', `${ck}/nope.pth`]).code).toBe(2);
+    expect(cli(['weights', `${ck}/tinynet_state_dict.pth`, '--model', 'TinyNet']).code).toBe(2);
+    expect(cli(['weights', `${ck}/tinynet_state_dict.pth`, '--model-file', 'nope.py']).code).toBe(2);
+    expect(cli(['summary', `${ck}/tinynet.py`, '--model-file', 'x.py']).code).toBe(2);
+  });
+});
+
+describe('layerlens run --weights with PyTorch checkpoints', () => {
+  const ck = 'test/fixtures/checkpoints';
+  it('.pth, .pt and .bin give the same numbers as the state_dict they hold; the module. repair is reported', () => {
+    const run = (w: string, extra: string[] = []) => cli(['run', `${ck}/tinynet.py`, '--weights', `${ck}/${w}`, '--json', ...extra]);
+    const base = run('tinynet_protocol1.pth'); // all of these hold the state after the optimizer step
+    expect(base.code).toBe(0);
+    expect(JSON.parse(base.out).layers).not.toEqual(JSON.parse(run('tinynet_state_dict.pth').out).layers);
+    for (const w of ['tinynet_model_optimizer.pth', 'tinynet_nested.pt', 'tinynet_dataparallel.bin', 'tinynet_protocol4.pth']) {
+      const r = run(w);
+      expect(r.code, w).toBe(0);
+      expect(JSON.parse(r.out).layers, w).toEqual(JSON.parse(base.out).layers);
+    }
+    expect(run('tinynet_dataparallel.bin').err).toContain("stripped the 'module.' prefix");
+    expect(run('tinynet_nested.pt', ['--weights-key', 'state_dict']).code).toBe(0);
+    const wrongKey = run('tinynet_nested.pt', ['--weights-key', 'model']);
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.err).toMatch(/no tensor dictionary at 'model'/);
+    const whole = run('whole_module.pth');
+    expect(whole.code).toBe(1);
+    expect(whole.err).toMatch(/bad weights file: .*__main__\.Net.*torch\.save\(model\.state_dict\(\)/);
   });
 });

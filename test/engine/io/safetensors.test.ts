@@ -1,19 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  loadStateDict, MAX_HEADER_BYTES, parseSafetensors, parseSafetensorsHeader, writeSafetensors, type Dtype,
-} from '../../../engine/io/safetensors';
+import { MAX_HEADER_BYTES, parseSafetensors, parseSafetensorsHeader, writeSafetensors, type Dtype } from '../../../engine/io/safetensors';
+import { loadStateDict } from '../../../engine/io/stateDict';
+import { rawSafetensors } from '../support/weightsWriter';
 
 const fixture = (c: string, f: string) => new Uint8Array(readFileSync(new URL(`../../fixtures/cases/${c}/${f}.safetensors`, import.meta.url)));
 
-/** A file with the given header text (space-padded to 8) and `dataLen` zero bytes of data. */
-function rawFile(header: string, dataLen = 0, lengthOverride?: bigint): Uint8Array {
-  const json = new TextEncoder().encode(header);
-  const out = new Uint8Array(8 + json.length + dataLen);
-  new DataView(out.buffer).setBigUint64(0, lengthOverride ?? BigInt(json.length), true);
-  out.set(json, 8);
-  return out;
-}
+const rawFile = rawSafetensors;
 
 const f32 = (name: string, shape: number[], off: [number, number], dtype = 'F32') =>
   `"${name}":{"dtype":"${dtype}","shape":${JSON.stringify(shape)},"data_offsets":${JSON.stringify(off)}}`;
@@ -154,6 +147,50 @@ describe('safetensors malformed files', () => {
   });
 });
 
+describe('safetensors: the reference implementation\'s rules', () => {
+  it('rejects a tensor name, an entry field or a metadata key given twice (JSON.parse would keep the last)', () => {
+    expect(() => parseSafetensors(rawFile(`{${f32('w', [1], [0, 4])},${f32('w', [1], [4, 8])}}`, 8))).toThrow(/tensor "w" appears twice/);
+    expect(() => parseSafetensors(rawFile('{"w":{"dtype":"F32","dtype":"F16","shape":[1],"data_offsets":[0,4]}}', 4))).toThrow(/field "dtype" twice/);
+    expect(() => parseSafetensors(rawFile('{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"d\\u0074ype":"F16"}}', 4))).toThrow(/field "dtype" twice/);
+    expect(() => parseSafetensors(rawFile('{"__metadata__":{"a":"1","a":"2"}}'))).toThrow(/__metadata__ key "a" appears twice/);
+  });
+  it('rejects data no tensor indexes: a hole between tensors, bytes after the last one', () => {
+    expect(() => parseSafetensors(rawFile(`{${f32('a', [1], [0, 4])},${f32('b', [1], [8, 12])}}`, 12))).toThrow(/bytes \[4, 8\) of the data section belong to no tensor \(a hole before 'b'\)/);
+    expect(() => parseSafetensors(rawFile(`{${f32('a', [1], [4, 8])}}`, 8))).toThrow(/bytes \[0, 4\)/);
+    expect(() => parseSafetensors(rawFile(`{${f32('a', [1], [0, 4])}}`, 12))).toThrow(/8 bytes after the last tensor's data/);
+  });
+  it('accepts empty tensors anywhere, ignores unknown entry fields and a null __metadata__', () => {
+    const t = parseSafetensors(rawFile(`{${f32('e', [0], [0, 0])},${f32('a', [1], [0, 4])},"z":{"dtype":"F32","shape":[0],"data_offsets":[4,4],"extra":{"k":[1,{"x":null}]}},"__metadata__":null}`, 4));
+    expect([...t.keys()]).toEqual(['e', 'a', 'z']);
+  });
+  it('a 100,000-deep shape and a 100,000-deep unknown field give a clear error, not a stack overflow', () => {
+    const deep = (v: string) => rawFile(`{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"x":${v}}}`, 4);
+    expect(() => parseSafetensors(rawFile(`{"w":{"dtype":"F32","shape":${'['.repeat(100_000)}${']'.repeat(100_000)},"data_offsets":[0,4]}}`, 4))).toThrow(/shape of 'w' must be a list of non-negative integers/);
+    expect(() => parseSafetensors(deep(`${'['.repeat(100_000)}${']'.repeat(100_000)}`))).toThrow(/nests deeper than 64 levels/);
+    expect(() => parseSafetensors(deep(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`))).toThrow(/nests deeper than 64 levels/);
+  });
+  it('a shape of more than 64 dimensions is refused before it is stored', () => {
+    expect(() => parseSafetensors(rawFile(`{${f32('w', Array(1_000_000).fill(1), [0, 4])}}`, 4))).toThrow(/more than 64 dimensions/);
+  });
+  it('a 95 MB header of a million tiny entries is refused after the tensor limit instead of parsed at length', () => {
+    const one = (i: number) => `"t${i}":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}`;
+    const parts: string[] = [];
+    for (let i = 0, len = 0; len < 95_000_000; i++) { const e = one(i); parts.push(e); len += e.length + 1; }
+    const f = rawFile(`{${parts.join(',')}}`);
+    expect(f.length).toBeGreaterThan(95_000_000);
+    const heap0 = process.memoryUsage().heapUsed;
+    expect(() => parseSafetensorsHeader(f)).toThrow(/more than 262144 tensors in one header/);
+    expect(process.memoryUsage().heapUsed - heap0).toBeLessThan(400e6);
+  });
+  it('the header is JSON: strings with escapes and non-ASCII names, whitespace anywhere', () => {
+    const t = parseSafetensors(rawFile(` { "caf\\u00e9" : { "dtype" : "F32" , "shape" : [ 1 ] , "data_offsets" : [ 0 , 4 ] } , "ünï\\"x" :{"dtype":"F32","shape":[],"data_offsets":[4,8]} }  `, 8));
+    expect([...t.keys()]).toEqual(['café', 'ünï"x']);
+    expect(() => parseSafetensors(rawFile(`{${f32('w', [1], [0, 4])}} x`, 4))).toThrow(/not valid JSON/);
+    expect(() => parseSafetensors(rawFile('{"w":{"dtype":"F32","shape":[01],"data_offsets":[0,4]}}', 4))).toThrow(/shape of 'w'/);
+    expect(() => parseSafetensors(rawFile('{"w":{"dtype":"F32","shape":[1e0],"data_offsets":[0,4]}}', 4))).toThrow(/shape of 'w'/);
+  });
+});
+
 describe('loadStateDict', () => {
   it('reports missing, unexpected and size-mismatched keys in PyTorch wording', () => {
     const file = writeSafetensors({
@@ -161,7 +198,7 @@ describe('loadStateDict', () => {
       'fc.bias': { shape: [10], data: new Float32Array(10) },
       'extra.weight': { shape: [1], data: [0] },
     });
-    const r = loadStateDict(new Map([['fc.weight', [10, 128]], ['fc.bias', [10]], ['conv.weight', [4, 3, 3, 3]], ['bn.bias', [4]]]), file);
+    const r = loadStateDict(new Map([['fc.weight', [10, 128]], ['fc.bias', [10]], ['conv.weight', [4, 3, 3, 3]], ['bn.bias', [4]]]), parseSafetensors(file));
     expect(r.missing).toEqual(['conv.weight', 'bn.bias']);
     expect(r.unexpected).toEqual(['extra.weight']);
     expect(r.mismatched).toEqual([{ key: 'fc.weight', checkpoint: [10, 256], model: [10, 128] }]);
