@@ -5,8 +5,8 @@ import type { AnalyzeOptions, ConfigValue, Diagnostic, Loc, ModuleNode, ParamInf
 import { parsePython } from '../python/parse';
 import type { ParsedFile } from '../python/ast';
 import { Interp, MemoryParseCache, type ParseCache } from '../interp/interp';
-import { installBuiltins } from '../interp/builtins';
-import { installStdlib } from '../interp/stdlib';
+import { installBuiltins } from '../interp/builtins/index';
+import { installStdlib } from '../interp/stdlib/registry';
 import { InterpError, PyClass, PyException, PyFloat, PyInstance, PyList, PyModule, PyTuple, Unknown, type CallCtx, type Value } from '../interp/values';
 import { pyStr } from '../interp/ops';
 import { TorchRuntime, dentries, type CallRecord } from '../torch/runtime';

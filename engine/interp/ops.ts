@@ -261,3 +261,36 @@ export function percentFormat(fmt: string, args: Value): string {
     }
   });
 }
+
+/** `a is b` for plain values (floats are boxed, so equal floats are the same object to Python code). */
+export function identical(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (a instanceof PyFloat && b instanceof PyFloat) return a.v === b.v;
+  return false;
+}
+
+export function rangeLen(r: PyRange): number {
+  if (r.step > 0) return Math.max(0, Math.ceil((r.stop - r.start) / r.step));
+  return Math.max(0, Math.ceil((r.start - r.stop) / -r.step));
+}
+
+/** The indices `seq[sl]` selects from a sequence of length n, in order (Python's slice.indices). */
+export function sliceIndices(sl: PySlice, n: number): number[] {
+  const step = sl.step === null ? 1 : numVal(sl.step as number);
+  if (step === 0) throw new PyException('ValueError', 'slice step cannot be zero');
+  const norm = (v: Value, def: number, lo: number, hi: number): number => {
+    if (v === null) return def;
+    let i = numVal(v as number);
+    if (i < 0) i += n;
+    return Math.min(Math.max(i, lo), hi);
+  };
+  const out: number[] = [];
+  if (step > 0) {
+    const start = norm(sl.lo, 0, 0, n), stop = norm(sl.hi, n, 0, n);
+    for (let i = start; i < stop; i += step) out.push(i);
+  } else {
+    const start = norm(sl.lo, n - 1, -1, n - 1), stop = norm(sl.hi, -1, -1, n - 1);
+    for (let i = start; i > stop; i += step) out.push(i);
+  }
+  return out;
+}

@@ -7,7 +7,7 @@ import {
   type CallCtx, type Value,
 } from '../interp/values';
 import { hashKey } from '../interp/ops';
-import { setCloners } from '../interp/stdlib';
+import { setCloners } from '../interp/stdlib/copy';
 import { TensorV, type DType } from './tensor';
 import type { LayerSpec } from './layers/spec';
 import { nativeFn, sigFunction, type Args } from './sig';

@@ -7,7 +7,7 @@ import {
   type CallCtx, type Value,
 } from '../interp/values';
 import { isNum, numVal } from '../interp/ops';
-import { roundHalfEven } from '../interp/builtins';
+import { roundHalfEven } from '../interp/builtins/index';
 import { sliceIndices } from '../interp/interp';
 import {
   MAX_CONST_ELEMENTS, TensorV, broadcastShapes, isFloatDtype, matmulShape, normDim, numel, resultDtype, shapeError,

@@ -6,9 +6,9 @@ import {
   PyTuple, Unknown, type CallCtx, type Value,
 } from '../interp/values';
 import { isNum, numVal, pyStr } from '../interp/ops';
-import { nativeModule } from '../interp/stdlib';
+import { nativeModule } from '../interp/stdlib/native';
 import { TRANSFORMER_PATH, TRANSFORMER_SOURCE } from './prelude';
-import { roundHalfEven } from '../interp/builtins';
+import { roundHalfEven } from '../interp/builtins/index';
 import { TorchRuntime } from './runtime';
 import { installContainers, installModuleClass } from './nnModule';
 import { allLayerSpecs } from './layers/index';
