@@ -10,7 +10,7 @@ import { installStdlib } from '../interp/stdlib/registry';
 import { InterpError, PyClass, PyException, PyFloat, PyInstance, PyList, PyModule, PyTuple, Unknown, type CallCtx, type Value } from '../interp/values';
 import { pyStr } from '../interp/ops';
 import { TorchRuntime, dentries, type CallRecord } from '../torch/runtime';
-import { installTorch } from '../torch/torchModule';
+import { installTorch } from '../torch/namespaces/registry';
 import { TensorV, DTYPE_BYTES, numel } from '../torch/tensor';
 import { getRf, setRf } from '../torch/tensorOps';
 import { discover, pickModel } from './discovery';

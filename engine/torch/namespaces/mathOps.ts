@@ -1,0 +1,117 @@
+// torch.* arithmetic: products (MACs reported), element-wise ops (FLOPs per element), reductions.
+// Values of small constant tensors are computed where the op is exact in float32.
+import { PyTuple, Unknown, type CallCtx, type Value } from '../../interp/values';
+import { isNum, numVal } from '../../interp/ops';
+import { roundHalfEven } from '../../interp/builtins/index';
+import type { TorchRuntime } from '../runtime';
+import { derive, elementwise, mapData, matmul, normDims } from '../tensorOps';
+import { TensorV, isFloatDtype, normDim, numel, reduceShape, type DType } from '../tensor';
+import { toInt, type Args } from '../sig';
+import { withLoc, definer, tensorArg as T, type Members } from './common';
+import * as F from '../functional';
+
+/** matmul/mm/bmm, addmm/baddbmm, outer. */
+export function productOps(rt: TorchRuntime, out: Members): void {
+  const fn = definer(rt, 'torch');
+  out.matmul = fn('matmul', 'input, other, out=None', (a, ctx) => matmul(rt, T(a), T(a, 'other'), ctx));
+  out.mm = fn('mm', 'input, mat2, out=None', (a, ctx) => matmul(rt, T(a), T(a, 'mat2'), ctx, 'mm'));
+  out.bmm = fn('bmm', 'input, mat2, out=None', (a, ctx) => {
+    if (T(a).shape.length !== 3 || T(a, 'mat2').shape.length !== 3) F.fail(ctx, `batch1 must be a 3D tensor`);
+    return matmul(rt, T(a), T(a, 'mat2'), ctx, 'bmm');
+  });
+  // beta·input + alpha·(a @ b): the product is a recorded matmul, the scaling and sum ordinary element-wise ops
+  const addProduct = (a: Args, ctx: CallCtx, x: string, y: string, op: string): Value => {
+    let prod: Value = matmul(rt, T(a, x), T(a, y), ctx, op);
+    if (F.num(a.get('alpha')!) !== 1) prod = elementwise(rt, '*', [prod, a.get('alpha')!], ctx);
+    let inp: Value = a.get('input')!;
+    if (F.num(a.get('beta')!) === 0) return prod;
+    if (F.num(a.get('beta')!) !== 1) inp = elementwise(rt, '*', [inp, a.get('beta')!], ctx);
+    return elementwise(rt, '+', [inp, prod], ctx);
+  };
+  out.baddbmm = fn('baddbmm', 'input, batch1, batch2, beta=1, alpha=1', (a, ctx) => addProduct(a, ctx, 'batch1', 'batch2', 'bmm'));
+  out.addmm = fn('addmm', 'input, mat1, mat2, beta=1, alpha=1', (a, ctx) => addProduct(a, ctx, 'mat1', 'mat2', 'mm'));
+  out.outer = fn('outer', 'input, vec2', (a) => rt.tensor([T(a).shape[0], T(a, 'vec2').shape[0]]));
+}
+
+/** Binary and unary element-wise ops, clamp, softmax, dropout. */
+export function elementwiseOps(rt: TorchRuntime, out: Members): void {
+  const fn = definer(rt, 'torch');
+  const bin = (name: string, op: string): void => { out[name] = fn(name, 'input, other, alpha=1, out=None', (a, ctx) => elementwise(rt, op, [a.get('input')!, a.get('other')!], ctx)); };
+  bin('add', '+'); bin('sub', '-'); bin('subtract', '-'); bin('mul', '*'); bin('multiply', '*'); bin('div', '/'); bin('divide', '/'); bin('true_divide', '/');
+  bin('maximum', 'max'); bin('minimum', 'min'); bin('floor_divide', '//'); bin('remainder', '%'); bin('fmod', '%');
+  out.pow = fn('pow', 'input, exponent', (a, ctx) => elementwise(rt, '**', [a.get('input')!, a.get('exponent')!], ctx));
+  out.float_power = out.pow;
+  const un = (name: string, f?: (x: number) => number, flops = 1, dtype?: DType): void => {
+    out[name] = fn(name, 'input, out=None', (a) => mapData(rt, T(a), name, f ? (x) => (T(a).dtype === 'float32' || !T(a).dtype.startsWith('int') ? Math.fround(f(x)) : f(x)) : undefined, dtype ?? (f && !isFloatDtype(T(a).dtype) && name !== 'abs' && name !== 'neg' && name !== 'sign' ? 'float32' : undefined), flops));
+  };
+  un('exp', Math.exp, 4); un('log', Math.log, 4); un('log2', Math.log2, 4); un('log10', Math.log10, 4); un('sqrt', Math.sqrt, 2);
+  un('rsqrt', (x) => 1 / Math.sqrt(x), 2); un('abs', Math.abs); un('neg', (x) => -x); un('sign', Math.sign); un('sin', Math.sin, 4); un('cos', Math.cos, 4);
+  un('sigmoid', (x) => 1 / (1 + Math.exp(-x)), 4); un('tanh', Math.tanh, 4); un('relu', (x) => Math.max(0, x)); un('erf', undefined, 4);
+  un('reciprocal', (x) => 1 / x); un('square', (x) => x * x); un('floor', Math.floor); un('ceil', Math.ceil); un('exp2', (x) => 2 ** x, 4);
+  un('logical_not'); un('isnan'); un('isfinite'); un('trunc', Math.trunc); un('frac', (x) => x - Math.trunc(x));
+  out.round = fn('round', 'input, decimals=0', (a) => mapData(rt, T(a), 'round', roundHalfEven));
+  out.clamp = fn('clamp', 'input, min=None, max=None', (a) => {
+    const lo = a.get('min'), hi = a.get('max');
+    const min = lo === null || !isNum(lo!) ? -Infinity : numVal(lo!), max = hi === null || !isNum(hi!) ? Infinity : numVal(hi!);
+    const r = mapData(rt, T(a), 'clamp', (x) => Math.min(max, Math.max(min, x)), undefined, 2);
+    r.src = { op: 'clamp', inputs: [T(a)], attrs: { min, max } };
+    return r;
+  });
+  out.clip = out.clamp;
+  out.softmax = fn('softmax', 'input, dim, dtype=None', (a) => F.softmax(rt, T(a), a.get('dim')!, 'softmax'));
+  out.log_softmax = fn('log_softmax', 'input, dim, dtype=None', (a) => F.softmax(rt, T(a), a.get('dim')!, 'log_softmax'));
+  out.dropout = fn('dropout', 'input, p=0.5, train=True', (a) => derive(rt, T(a), [...T(a).shape], 'dropout', {}, true));
+  out.sigmoid_ = out.sigmoid;
+}
+
+/** sum/mean/std/var/norm/..., argmax/argmin, max/min/median/mode with indices, topk, sort, numel. */
+export function reductionOps(rt: TorchRuntime, out: Members): void {
+  const fn = definer(rt, 'torch');
+  const red = (name: string, sig = 'input, dim=None, keepdim=False, dtype=None, out=None'): void => {
+    out[name] = fn(name, sig, (a, ctx) => {
+      const r = reduce(rt, name, T(a), a.get('dim') ?? null, a.get('keepdim') === true, ctx) as TensorV;
+      if (name === 'std' || name === 'var') {
+        const corr = a.get('correction');
+        r.src!.attrs = { ...r.src!.attrs, unbiased: corr !== null && corr !== undefined ? F.num(corr) !== 0 : a.get('unbiased') !== false };
+      }
+      return r;
+    });
+  };
+  for (const n of ['sum', 'mean', 'prod', 'amax', 'amin', 'logsumexp', 'nansum', 'count_nonzero']) red(n);
+  red('std', 'input, dim=None, unbiased=True, keepdim=False, correction=None'); red('var', 'input, dim=None, unbiased=True, keepdim=False, correction=None');
+  red('norm', 'input, p=\'fro\', dim=None, keepdim=False, out=None, dtype=None');
+  red('all'); red('any');
+  for (const n of ['argmax', 'argmin']) out[n] = fn(n, 'input, dim=None, keepdim=False', (a, ctx) => { const r = reduce(rt, n, T(a), a.get('dim') ?? null, a.get('keepdim') === true, ctx) as TensorV; r.dtype = 'int64'; return r; });
+  for (const n of ['max', 'min', 'median', 'mode']) {
+    out[n] = fn(n, 'input, dim=None, keepdim=False, out=None', (a, ctx) => {
+      const dim = a.get('dim') ?? null;
+      if (dim instanceof TensorV) return elementwise(rt, n === 'max' ? 'max' : 'min', [a.get('input')!, dim], ctx);
+      const r = reduce(rt, n, T(a), dim, a.get('keepdim') === true, ctx) as TensorV;
+      if (dim === null) return r;
+      const idx = rt.tensor([...r.shape], 'int64');
+      const res = new PyTuple([r, idx]);
+      return res;
+    });
+  }
+  out.topk = fn('topk', 'input, k, dim=-1, largest=True, sorted=True', (a) => {
+    const t = T(a); const d = normDim(toInt(a.get('dim')!, 'dim'), t.shape.length); const s = [...t.shape]; s[d] = toInt(a.get('k')!, 'k');
+    return new PyTuple([derive(rt, t, s, 'topk'), rt.tensor(s, 'int64')]);
+  });
+  out.sort = fn('sort', 'input, dim=-1, descending=False', (a) => new PyTuple([derive(rt, T(a), [...T(a).shape], 'sort'), rt.tensor([...T(a).shape], 'int64')]));
+  out.argsort = fn('argsort', 'input, dim=-1, descending=False', (a) => rt.tensor([...T(a).shape], 'int64'));
+  out.numel = fn('numel', 'input', (a) => numel(T(a).shape) ?? new Unknown('numel of a tensor with unknown dims'));
+}
+
+function reduce(rt: TorchRuntime, name: string, t: TensorV, dim: Value, keepdim: boolean, ctx: CallCtx): Value {
+  const dims = withLoc(ctx, () => normDims(dim, t.shape.length));
+  const shape = withLoc(ctx, () => reduceShape(t.shape, dims, keepdim));
+  const out = rt.tensor(shape, name === 'all' || name === 'any' ? 'bool' : name === 'count_nonzero' ? 'int64' : t.dtype, { op: name, inputs: [t], attrs: { dims, keepdim } });
+  if (t.data && dims === null) {
+    const d = t.data;
+    const v = name === 'sum' ? d.reduce((p, q) => p + q, 0) : name === 'mean' ? d.reduce((p, q) => p + q, 0) / d.length : name === 'max' || name === 'amax' ? Math.max(...d) : name === 'min' || name === 'amin' ? Math.min(...d) : name === 'prod' ? d.reduce((p, q) => p * q, 1) : undefined;
+    if (v !== undefined) out.data = [v];
+  }
+  const n = numel(t.shape);
+  rt.addCost(0, n);
+  return out;
+}
