@@ -90,9 +90,17 @@ export type ConfigValue = number | boolean | string | null | ConfigValue[];
 export interface Totals {
   params: number;
   trainableParams: number;
-  /** Sum of row MACs plus functional matmul-type MACs; null if any counted part is unknown. */
+  /** Sum of row MACs plus functional matmul-type MACs; null when the total is incomplete (see `incomplete`). */
   macs: number | null;
   flops: number | null;
+  /** The sum of the parts that are known: equals `macs` when the total is complete, a lower bound otherwise. */
+  macsLowerBound: number;
+  flopsLowerBound: number;
+  /**
+   * Why the totals are not complete — rows of unknown cost, functional calls the analysis could not
+   * follow, a forward pass that stopped — each naming the construct. Absent when complete.
+   */
+  incomplete?: string[];
   /** MACs of functional calls outside leaf modules (already included in `macs`). */
   functionalMacs: number | null;
   /** Sum of the rows' output bytes (forward activation memory). */
@@ -125,6 +133,8 @@ export interface ModelCandidate {
 export interface Report {
   model: string;
   inputs: number[][];
+  /** Element types of the inputs, when any is not float32. */
+  inputDtypes?: InputDtype[];
   rows: Row[];
   totals: Totals;
   modules: ModuleNode[];
@@ -147,6 +157,9 @@ export interface SourceHost {
   readFile(path: string): string | undefined;
 }
 
+/** Element types a model input can have (what `--input 2,16:int64` names). */
+export type InputDtype = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
+
 export interface AnalyzeOptions {
   /** Absolute path of the file that defines the model. */
   file: string;
@@ -155,6 +168,8 @@ export interface AnalyzeOptions {
   model?: string;
   /** Input shapes (one per forward argument). Omitted: from a `# layerlens: input=` comment or an example tensor in the file. */
   input?: number[][];
+  /** Element type of each input (default float32); token ids are int64, masks bool. */
+  inputDtypes?: Array<InputDtype | undefined>;
   /** Extra roots for absolute imports (the file's own directory and its package roots are always searched). */
   searchPaths?: string[];
   /** Trace `forward` in training mode (`layerlens run --mode train`); the summary is always eval mode. */

@@ -3,7 +3,7 @@
 export * from './api';
 export { analyze, runAnalysis } from './analysis/analyze';
 export { discover as findModelsIn, pickModel, parseInputSpec } from './analysis/discovery';
-export { formatTable, toContractJson, toMarkdown, toCsv, fmtInt, fmtShape, fmtSI, fmtBytes } from './analysis/format';
+export { formatTable, toContractJson, toMarkdown, toCsv, fmtInt, fmtShape, fmtSI, fmtBytes, fmtTotal, incompleteNote } from './analysis/format';
 export { convOutputSize, convTransposeOutputSize, poolOutputSize, samePadding } from './ops/convShape';
 export { ACTIVATIONS } from './torch/layers/activation';
 export { runModel, runModelAsync, runJson, type RunOptions, type RunReport, type RunRow, type Stats } from './run/run';

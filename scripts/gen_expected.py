@@ -30,7 +30,9 @@ Usage:
   gen_expected.py --cases CASES.json [--root DIR] --out-dir DIR [--only a,b] [--check]
   gen_expected.py --check-shared [SHARED_FIXTURES_DIR]
 
---cases: CASES.json is a list of {name, file, model, input}; `file` is
+--cases: CASES.json is a list of {name, file, model, input}; `input` is one
+shape or a list of inputs, each "1,3,224,224" or "2,16:int64" (integer inputs
+are zeros, bool inputs False); `file` is
 resolved against --root (default: the directory holding the installed
 `torchvision` package, i.e. dist-packages) or else the directory of
 CASES.json.  Each result goes to OUT_DIR/<name>.json; with --check the
@@ -177,7 +179,18 @@ def load_module(path):
     return mod
 
 
+def eager_jit():
+    """TorchScript made transparent: LayerLens reads scripted code as the eager Python it is
+    (hooks cannot see inside a ScriptModule), so the reference is the same model unscripted."""
+    ident = lambda f=None, *a, **k: f if f is not None else (lambda g: g)  # noqa: E731
+    torch.jit.script = ident
+    torch.jit.script_method = ident
+    torch.jit.ScriptModule = nn.Module
+    torch.jit.trace = lambda f, *a, **k: f
+
+
 def build_model(path, expr):
+    eager_jit()
     mod = load_module(path)
     obj = eval(expr, vars(mod))
     if not isinstance(obj, nn.Module) and callable(obj):
@@ -187,8 +200,20 @@ def build_model(path, expr):
     return obj
 
 
-def summarize(model, expr, input_shape, count_einsum=True, seed=0, explain=None):
-    """Returns (summary dict, info dict)."""
+def make_input(spec, gen):
+    """One model input from (shape, dtype): float inputs are N(0, 1) noise, integer inputs
+    (token ids, class indices) are zeros -- a valid index for any Embedding -- and bool
+    inputs (masks) are all False."""
+    shape, dtype = spec
+    if dtype in ("float32", "float64", "float16", "bfloat16"):
+        return torch.randn(*shape, generator=gen).to(getattr(torch, dtype))
+    return torch.zeros(*shape, dtype=getattr(torch, dtype))
+
+
+def summarize(model, expr, input_specs, count_einsum=True, seed=0, explain=None):
+    """Returns (summary dict, info dict). `input_specs`: [(shape, dtype)], one per forward argument."""
+    if input_specs and isinstance(input_specs[0], int):
+        input_specs = [(list(input_specs), "float32")]
     model.eval()
     names = {}
     for n, m in model.named_modules():
@@ -218,14 +243,15 @@ def summarize(model, expr, input_shape, count_einsum=True, seed=0, explain=None)
         handles.append(m.register_forward_pre_hook(pre_hook))
         handles.append(m.register_forward_hook(hook))
     torch.manual_seed(seed)
-    x = torch.randn(*input_shape)
+    gen = torch.Generator().manual_seed(seed)
+    xs = [make_input(sp, gen) for sp in input_specs]
     t0 = time.perf_counter()
     try:
         # Plain eval forward WITH autograd enabled: under torch.no_grad()
         # nn.MultiheadAttention would take the fused
         # torch._native_multi_head_attention fast path and hide its matmuls.
         with torch.enable_grad(), counter:
-            model(x)
+            model(*xs)
     finally:
         for h in handles:
             h.remove()
@@ -237,7 +263,7 @@ def summarize(model, expr, input_shape, count_einsum=True, seed=0, explain=None)
     row_macs = sum(r["macs"] for r in rows)
     summary = {
         "model": expr,
-        "inputs": [list(input_shape)],
+        "inputs": [list(sp[0]) for sp in input_specs],
         "layers": rows,
         "totals": {"params": total_params, "trainableParams": trainable,
                    "macs": row_macs + counter.macs},
@@ -285,10 +311,31 @@ def dumps(summary):
     return "\n".join(lines) + "\n"
 
 
-def parse_shape(s):
+_DTYPE_NAMES = {"float": "float32", "long": "int64", "int": "int32", "half": "float16", "double": "float64"}
+
+
+def parse_spec(s):
+    """One input: "1,3,224,224", "2,16:int64", [1, 3, 224, 224] or {"shape": [2, 16], "dtype": "int64"}."""
+    if isinstance(s, dict):
+        return [int(v) for v in s["shape"]], _DTYPE_NAMES.get(s.get("dtype", "float32"), s.get("dtype", "float32"))
     if isinstance(s, (list, tuple)):
-        return [int(v) for v in s]
-    return [int(v) for v in s.replace("x", ",").split(",") if v.strip()]
+        return [int(v) for v in s], "float32"
+    shape, _, dtype = s.partition(":")
+    dtype = dtype.strip() or "float32"
+    return [int(v) for v in shape.replace("x", ",").split(",") if v.strip()], _DTYPE_NAMES.get(dtype, dtype)
+
+
+def parse_inputs(v):
+    """All inputs of a case: one spec, or a list of specs (case.json "input" or "inputs")."""
+    if isinstance(v, list) and v and not isinstance(v[0], int):
+        return [parse_spec(x) for x in v]
+    if isinstance(v, list):
+        return [parse_spec(v)]
+    return [parse_spec(x) for x in v.split(";")]
+
+
+def parse_shape(s):
+    return parse_inputs(s)
 
 
 def default_root():
@@ -300,6 +347,7 @@ def default_root():
 
 
 def run_case(path, expr, shape, count_einsum=True):
+    shape = parse_inputs(shape) if not (isinstance(shape, list) and shape and isinstance(shape[0], tuple)) else shape
     t0 = time.perf_counter()
     model = build_model(path, expr)
     t1 = time.perf_counter()
@@ -346,7 +394,8 @@ def do_cases(args):
             bad += 1
             print("%-24s ERROR %s: %s" % (c["name"], type(e).__name__, e), file=sys.stderr)
             continue
-        out = os.path.join(args.out_dir, c["name"] + ".json")
+        out = (args.out_dir.replace("{name}", c["name"]) if "{name}" in args.out_dir
+               else os.path.join(args.out_dir, c["name"] + ".json"))
         t = summary["totals"]
         status = ""
         if args.check:
@@ -356,7 +405,7 @@ def do_cases(args):
             status = "OK" if dd is None else "MISMATCH " + dd
             bad += dd is not None
         else:
-            os.makedirs(args.out_dir, exist_ok=True)
+            os.makedirs(os.path.dirname(out), exist_ok=True)
             with open(out, "w") as f:
                 f.write(dumps(summary))
         print("%-24s rows=%-5d params=%-11d macs=%-14d fn_macs=%-12d %.1fs %s" % (
@@ -410,7 +459,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("file", nargs="?", help="python file with the model")
     ap.add_argument("--model", help="model expression, e.g. 'resnet18()'")
-    ap.add_argument("--input", help="input shape, e.g. 1,3,224,224")
+    ap.add_argument("--input", action="append",
+                    help="input shape, e.g. 1,3,224,224, or with a dtype 2,16:int64; repeat for several inputs")
     ap.add_argument("-o", "--output", help="write JSON here (default stdout)")
     ap.add_argument("--cases", help="cases.json with [{name, file, model, input}]")
     ap.add_argument("--root", help="directory `file` in --cases is relative to")
@@ -435,7 +485,7 @@ def main(argv=None):
         return do_cases(args)
     if not (args.file and args.model and args.input):
         ap.error("need FILE --model EXPR --input SHAPE (or --cases / --check-shared)")
-    summary, info = run_case(args.file, args.model, parse_shape(args.input),
+    summary, info = run_case(args.file, args.model, [parse_spec(x) for x in args.input],
                              count_einsum=not args.no_einsum)
     text = dumps(summary)
     if args.output:

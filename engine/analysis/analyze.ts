@@ -7,7 +7,7 @@ import type { ParsedFile } from '../python/ast';
 import { Interp, MemoryParseCache, type ParseCache } from '../interp/interp';
 import { installBuiltins } from '../interp/builtins/index';
 import { installStdlib } from '../interp/stdlib/registry';
-import { InterpError, PyClass, PyException, PyFloat, PyInstance, PyList, PyModule, PyTuple, Unknown, type CallCtx, type Value } from '../interp/values';
+import { InterpError, PyClass, PyDict, PyException, PyFloat, PyFunction, PyInstance, PyList, PyModule, PyTuple, Unknown, typeName, type CallCtx, type Value } from '../interp/values';
 import { pyStr } from '../interp/ops';
 import { TorchRuntime, dentries, type CallRecord } from '../torch/runtime';
 import { installTorch } from '../torch/namespaces/registry';
@@ -134,14 +134,20 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
   rt.names = new Map(named.map(([n, m]) => [m, n]));
   rt.setTraining(model, opts.training === true);
   // trace forward
-  const inputs = input.map((shape) => {
-    const t = rt.tensor(shape, 'float32');
+  const dtypes = input.map((_, i) => opts.inputDtypes?.[i] ?? 'float32');
+  if (dtypes.some((d) => d !== 'float32')) report.inputDtypes = dtypes;
+  const inputs = input.map((shape, i) => {
+    const t = rt.tensor(shape, dtypes[i]);
     if (shape.length >= 3) setRf(t, { size: Array(shape.length - 2).fill(1), jump: Array(shape.length - 2).fill(1) });
     return t;
   });
   result.inputs = inputs;
   rt.tracing = true;
   let out: Value = null;
+  // NOTE: every value the forward pass cannot know comes with a diagnostic, so the diagnostics made
+  // while tracing are exactly the reasons a total may be incomplete.
+  const diagsBefore = it.diagnostics.length;
+  const incomplete: string[] = [];
   try {
     it.depth = 0;
     out = it.call(model, inputs, new Map(), exprCtx);
@@ -150,15 +156,20 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
     if (diag) report.diagnostics.push(diag);
     else it.reportError(err, opts.file, 0, 0);
     out = new Unknown(errMessage(err));
+    incomplete.push(`the forward pass stopped: ${diag?.message ?? errMessage(err)}${where(diag?.loc ?? it.locOf(it.cur.file, it.cur.s, it.cur.e))}`);
   } finally {
     rt.tracing = false;
   }
+  for (const d of it.diagnostics.slice(diagsBefore)) incomplete.push(`${d.message}${where(d.loc)}`);
   result.outputValue = out;
   const first = firstTensor(out);
   report.output = first ? [...first.shape] : null;
   if (!first && out instanceof Unknown) {
-    const loc = it.locOf(out.file, out.s, out.e);
+    const loc = it.locOf(out.file, out.s, out.e) ?? forwardLoc(it, model);
     report.diagnostics.push({ severity: 'info', code: 'unknown', message: `the model's output is unknown: ${out.reason}`, ...(loc ? { loc } : {}) });
+  } else if (!first) {
+    const loc = forwardLoc(it, model);
+    report.diagnostics.push({ severity: 'warning', code: 'output.none', message: `${model.cls.name}.forward returned ${out === null ? 'None' : `a ${typeName(out)}`}, not a tensor`, ...(loc ? { loc } : {}) });
   }
   const ownerOf = new Map<TensorV, string>();
   const params = rt.namedParameters(model, named);
@@ -169,7 +180,8 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
     params: dentries(m.mod!.params).reduce((s, [, p]) => s + (p instanceof TensorV ? numel(p.shape) ?? 0 : 0), 0),
     defLoc: ctxLoc(it, m.mod!.defCtx),
   } satisfies ModuleNode));
-  report.totals = totals(rt, params, rt.namedBuffers(model, named), report.rows);
+  if (!first && !incomplete.length) incomplete.push(`the model's output is unknown${out instanceof Unknown ? `: ${out.reason}` : ''}`);
+  report.totals = totals(rt, params, rt.namedBuffers(model, named), report.rows, incomplete);
   return finish();
 }
 
@@ -186,12 +198,13 @@ function errMessage(err: unknown): string {
 }
 
 function emptyTotals(): Totals {
-  return { params: 0, trainableParams: 0, macs: 0, flops: 0, functionalMacs: 0, activationBytes: 0, paramBytes: 0, bufferBytes: 0 };
+  return { params: 0, trainableParams: 0, macs: null, flops: null, macsLowerBound: 0, flopsLowerBound: 0, incomplete: ['the model was not analysed'], functionalMacs: 0, activationBytes: 0, paramBytes: 0, bufferBytes: 0 };
 }
 
 export function firstTensor(v: Value): TensorV | undefined {
   if (v instanceof TensorV) return v;
   if (v instanceof PyTuple || v instanceof PyList) { for (const x of v.items) { const t = firstTensor(x); if (t) return t; } }
+  if (v instanceof PyDict) { for (const e of v.map.values()) { const t = firstTensor(e.v); if (t) return t; } }
   return undefined;
 }
 
@@ -259,7 +272,18 @@ function toRow(it: Interp, rt: TorchRuntime, r: CallRecord, ownerOf: Map<TensorV
   return row;
 }
 
-function totals(rt: TorchRuntime, ps: Array<[string, TensorV, PyInstance]>, buffers: Array<[string, TensorV, PyInstance]>, rows: Row[]): Totals {
+/** Where the model's forward is defined (the place to point at when its result is not a tensor). */
+function forwardLoc(it: Interp, model: PyInstance): Loc | undefined {
+  const f = model.cls.lookup('forward');
+  return f instanceof PyFunction ? it.locOf(f.code.file, f.code.s, f.code.s + 3) : undefined;
+}
+
+/** ` (model.py:12)` for a reason's location, or nothing. */
+function where(loc: Loc | undefined): string {
+  return loc ? ` (${loc.file.split('/').pop()}:${loc.line + 1})` : '';
+}
+
+function totals(rt: TorchRuntime, ps: Array<[string, TensorV, PyInstance]>, buffers: Array<[string, TensorV, PyInstance]>, rows: Row[], reasons: string[]): Totals {
   let params = 0, trainable = 0, paramBytes = 0;
   for (const [, p] of ps) {
     const n = numel(p.shape) ?? 0;
@@ -270,12 +294,22 @@ function totals(rt: TorchRuntime, ps: Array<[string, TensorV, PyInstance]>, buff
   let bufferBytes = 0;
   for (const [, b] of buffers) bufferBytes += (numel(b.shape) ?? 0) * DTYPE_BYTES[b.dtype];
   const sum = (xs: Array<number | null>): number | null => xs.reduce<number | null>((s, x) => (s === null || x === null ? null : s + x), 0);
+  const known = (xs: Array<number | null>): number => xs.reduce<number>((s, x) => s + (x ?? 0), 0);
+  const unknownRows = [...new Set(rows.filter((r) => r.macs === null || r.flops === null).map((r) => r.name || r.type))];
+  const incomplete = [...new Set(reasons)];
+  if (unknownRows.length) incomplete.unshift(`${unknownRows.slice(0, 5).join(', ')}${unknownRows.length > 5 ? ` and ${unknownRows.length - 5} more` : ''} unknown`);
+  if (rt.functionalMacs === null || rt.functionalFlops === null) incomplete.push('functional calls of unknown cost');
   const rowMacs = sum(rows.map((r) => r.macs));
   const rowFlops = sum(rows.map((r) => r.flops));
+  const macsLowerBound = known(rows.map((r) => r.macs)) + (rt.functionalMacs ?? 0);
+  const flopsLowerBound = known(rows.map((r) => r.flops)) + (rt.functionalFlops ?? 0);
+  const complete = !incomplete.length;
   return {
     params, trainableParams: trainable,
-    macs: rowMacs === null || rt.functionalMacs === null ? null : rowMacs + rt.functionalMacs,
-    flops: rowFlops === null || rt.functionalFlops === null ? null : rowFlops + rt.functionalFlops,
+    macs: complete && rowMacs !== null && rt.functionalMacs !== null ? rowMacs + rt.functionalMacs : null,
+    flops: complete && rowFlops !== null && rt.functionalFlops !== null ? rowFlops + rt.functionalFlops : null,
+    macsLowerBound, flopsLowerBound,
+    ...(complete ? {} : { incomplete }),
     functionalMacs: rt.functionalMacs,
     activationBytes: sum(rows.map((r) => r.outputBytes)),
     paramBytes, bufferBytes,

@@ -137,15 +137,23 @@ export function discover(file: string, source: string, parsed?: ParsedFile): Dis
       if (!required.length && returnsCall) factories.add(st.name);
     }
   }
+  const imported = importedNames(p.body);
   const collectAssign = (body: Stmt[]): void => {
     for (const st of body) {
       if (st.k === 'If') { collectAssign(st.body); collectAssign(st.orelse); continue; }
-      if (st.k !== 'Assign' || st.value.k !== 'Call') continue;
-      const callee = dotted(st.value.fn);
-      if (!callee || !(classNames.has(callee) || factories.has(callee))) continue;
+      if (st.k === 'With' || st.k === 'Try') { collectAssign(st.body); continue; }
+      if (st.k !== 'Assign') continue;
+      const value = withoutDeviceMoves(st.value);
+      if (value.k !== 'Call') continue;
+      const callee = dotted(value.fn);
+      if (!callee) continue;
+      const local = classNames.has(callee) || factories.has(callee);
+      // a model from an installed or workspace package: `model = torchvision.models.resnet50(num_classes=10)`
+      const fromImport = imported.has(callee.split('.')[0]) && st.targets.some((t) => t.k === 'Name' && MODEL_NAME.test(t.id) || /(^|\.)models?(\.|$)/.test(callee));
+      if (!local && !fromImport) continue;
       for (const t of st.targets) {
         if (t.k !== 'Name') continue;
-        const expr = source.slice(st.value.s, st.value.e);
+        const expr = source.slice(value.s, value.e);
         modelVars.set(t.id, expr);
         assignments.push({ expr, kind: 'assignment', name: t.id, loc: lines.loc(st.s, st.e) });
       }
@@ -185,6 +193,25 @@ export function discover(file: string, source: string, parsed?: ParsedFile): Dis
   }
   candidates.push(...assignments);
   return { candidates, diagnostics: [] };
+}
+
+/** Variable names that hold a model in training scripts (`model`, `net`, `generator`, `backbone`, …). */
+const MODEL_NAME = /^(model|net|network|encoder|decoder|generator|discriminator|backbone|classifier|teacher|student|[a-z_]*(_model|_net|model|net))$/i;
+
+/** `Net().to(device)`, `Net().cuda().eval()` → `Net()`: device and mode moves do not change the model. */
+function withoutDeviceMoves(e: Expr): Expr {
+  while (e.k === 'Call' && e.fn.k === 'Attr' && /^(to|cuda|cpu|eval|train|float|half|double|bfloat16|requires_grad_)$/.test(e.fn.name) && e.fn.obj.k === 'Call') e = e.fn.obj;
+  return e;
+}
+
+/** Names bound by the file's module-level imports (`import torchvision`, `from x.models import Net as N`). */
+function importedNames(body: Stmt[]): Set<string> {
+  const out = new Set<string>();
+  for (const st of body) {
+    if (st.k === 'Import') for (const n of st.names) out.add(n.asName ?? n.name.split('.')[0]);
+    else if (st.k === 'ImportFrom' && st.names !== '*') for (const n of st.names) out.add(n.asName ?? n.name);
+  }
+  return out;
 }
 
 /** The model a file obviously defines, or undefined when there is none or several. */

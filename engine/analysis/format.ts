@@ -1,6 +1,6 @@
 // Presentation of a report as text: the torchinfo-like table, the contract JSON of `layerlens summary
 // --json`, Markdown and CSV. Pure string building over Report data.
-import type { Report, Row, Shape } from '../api';
+import type { Report, Row, Shape, Totals } from '../api';
 
 export function fmtInt(n: number | null | undefined): string {
   if (n === null || n === undefined) return '?';
@@ -53,6 +53,19 @@ export function rowsAtDepth(rows: Row[], depth: number | undefined, types: Map<s
   return out;
 }
 
+/** A total as text: the exact count, or `≥ lower bound` when parts are unknown. */
+export function fmtTotal(exact: number | null, lowerBound: number, si = false, unit = ''): string {
+  if (exact !== null) return si ? `${fmtSI(exact)}${unit}` : fmtInt(exact);
+  return `≥ ${si ? `${fmtSI(lowerBound)}${unit}` : fmtInt(lowerBound)}`;
+}
+
+/** `(incomplete: fc1, fc2 unknown)` — the reasons a total is a lower bound, shortened for one line. */
+export function incompleteNote(t: Totals, max = 2): string {
+  if (!t.incomplete?.length) return '';
+  const shown = t.incomplete.slice(0, max).map((r) => (r.length > 90 ? `${r.slice(0, 87)}…` : r));
+  return `(incomplete: ${shown.join('; ')}${t.incomplete.length > max ? `; +${t.incomplete.length - max} more` : ''})`;
+}
+
 export function formatTable(report: Report, opts: { depth?: number } = {}): string {
   const rows = rowsAtDepth(report.rows, opts.depth, new Map(report.modules.map((m) => [m.name, m.type])));
   const head = ['Layer (type)', 'Output Shape', 'Param #', 'MACs'];
@@ -68,8 +81,10 @@ export function formatTable(report: Report, opts: { depth?: number } = {}): stri
     `Total params: ${fmtInt(t.params)} (${fmtSI(t.params)})`,
     `Trainable params: ${fmtInt(t.trainableParams)}`,
     `Non-trainable params: ${fmtInt(t.params - t.trainableParams)}`,
-    `Total MACs: ${fmtInt(t.macs)} (${fmtSI(t.macs)}MACs)${t.functionalMacs ? `, of which functional (no row): ${fmtInt(t.functionalMacs)}` : ''}`,
-    `Total FLOPs: ${fmtInt(t.flops)} (${fmtSI(t.flops)}FLOPs)`,
+    t.macs !== null
+      ? `Total MACs: ${fmtInt(t.macs)} (${fmtSI(t.macs)}MACs)${t.functionalMacs ? `, of which functional (no row): ${fmtInt(t.functionalMacs)}` : ''}`
+      : `Total MACs: ≥ ${fmtInt(t.macsLowerBound)} ${incompleteNote(t)}`,
+    t.flops !== null ? `Total FLOPs: ${fmtInt(t.flops)} (${fmtSI(t.flops)}FLOPs)` : `Total FLOPs: ≥ ${fmtInt(t.flopsLowerBound)} (incomplete)`,
     `Output: ${fmtShape(report.output)}`,
     sep,
     `Params size: ${fmtBytes(t.paramBytes)}    Buffers: ${fmtBytes(t.bufferBytes)}    Forward activations: ${fmtBytes(t.activationBytes)}`,
@@ -87,11 +102,18 @@ export function toContractJson(report: Report): string {
     '  "layers": [',
     report.rows.map((r) => '    ' + layer(r)).join(',\n'),
     '  ],',
-    `  "totals": {"params": ${report.totals.params}, "trainableParams": ${report.totals.trainableParams}, "macs": ${report.totals.macs}}`,
+    `  "totals": ${totalsJson(report.totals)}`,
     '}',
   ];
   if (!report.rows.length) lines.splice(4, 1);
   return lines.join('\n');
+}
+
+/** The contract's totals object; an incomplete total is `"macs": null` with its lower bound and reasons. */
+export function totalsJson(t: Totals): string {
+  const base = `"params": ${t.params}, "trainableParams": ${t.trainableParams}, "macs": ${t.macs}`;
+  if (!t.incomplete) return `{${base}}`;
+  return `{${base}, "macsLowerBound": ${t.macsLowerBound}, "incomplete": ${JSON.stringify(t.incomplete).replace(/","/g, '", "')}}`;
 }
 
 export function toMarkdown(report: Report): string {
@@ -100,7 +122,7 @@ export function toMarkdown(report: Report): string {
   return [
     `**${report.model}** — input ${report.inputs.map(fmtShape).join(', ')}`, '',
     '| Layer | Type | Output | Params | MACs |', '| --- | --- | --- | ---: | ---: |', ...rows, '',
-    `Total params: ${fmtInt(t.params)} (trainable ${fmtInt(t.trainableParams)}) · MACs: ${fmtInt(t.macs)} · output ${fmtShape(report.output)}`,
+    `Total params: ${fmtInt(t.params)} (trainable ${fmtInt(t.trainableParams)}) · MACs: ${fmtTotal(t.macs, t.macsLowerBound)}${t.incomplete ? ` ${incompleteNote(t)}` : ''} · output ${fmtShape(report.output)}`,
   ].join('\n');
 }
 

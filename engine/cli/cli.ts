@@ -1,10 +1,11 @@
 // The `layerlens` command line, as a pure function over a file-reading host: argument parsing,
 // running the analysis, and text/JSON output. main.ts binds it to Node's process and file system.
-import type { Diagnostic, Report, SourceHost } from '../api';
+import type { Diagnostic, InputDtype, Report, SourceHost } from '../api';
 import { runAnalysis } from '../analysis/analyze';
 import { fmtShape, formatTable, toContractJson } from '../analysis/format';
 import { runJson, runModel, runModelAsync, type RunReport } from '../run/run';
 import type { ComputePool } from '../ops/pool/pool';
+import type { PythonEnv } from '../env/pythonEnv';
 
 export interface CliIO {
   host: SourceHost;
@@ -12,6 +13,8 @@ export interface CliIO {
   readBytes(path: string): Uint8Array | undefined;
   /** Worker threads for `run` (both cores); omitted: everything on this thread. */
   pool?(): ComputePool;
+  /** The site-packages of a Python environment (the given interpreter, else `python3` on PATH), found without running it. */
+  pythonEnv?(python: string | undefined): PythonEnv | undefined;
   /** Forward MACs from which `run` uses the pool (default POOL_MIN_MACS). */
   poolMinMacs?: number;
   cwd: string;
@@ -19,31 +22,54 @@ export interface CliIO {
   err(s: string): void;
 }
 
-export const USAGE = `usage: layerlens summary FILE [--model EXPR] [--input SHAPE]... [--json] [--depth N] [--path DIR]...
+export const USAGE = `usage: layerlens summary FILE [--model EXPR] [--input SHAPE]... [--json] [--depth N] [--path DIR]... [--python PATH]
        layerlens run FILE [--model EXPR] (--input SHAPE | --input-file X.safetensors) [--weights W.safetensors]
                      [--mode train|eval] [--seed N] [--json] [--path DIR]...
 
   FILE            a Python file defining the model
   --model EXPR    Python expression evaluated in FILE's scope: Net, Net(), ResNet(BasicBlock, [2, 2, 2, 2]),
                   make_model(width=16). Omitted: the model the file obviously defines.
-  --input SHAPE   input shape, e.g. 1,3,224,224 (repeat for several inputs). Omitted: the shape written in the
-                  file (# layerlens: input=(1, 3, 224, 224), or an example tensor such as torch.randn(1, 3, 224, 224)).
+  --input SHAPE   input shape, 1,3,224,224 or 1x3x224x224, optionally with a dtype: 2,16:int64 (token ids),
+                  2,1,16:bool (masks); repeat for several inputs. Omitted: the shape written in the file
+                  (# layerlens: input=(1, 3, 224, 224), or an example tensor such as torch.randn(1, 3, 224, 224)).
   --json          print the contract JSON instead of the table
   --depth N       merge rows deeper than N name levels (table only)
   --path DIR      extra root for absolute imports (repeatable)
+  --python PATH   the Python environment whose site-packages imports are read from (default: python3 on
+                  PATH; read only, never run); --python none reads no environment
   --input-file F  (run) safetensors file with the input tensor named "input"
   --weights F     (run) safetensors file with the model's full state_dict; omitted: PyTorch's default
                   initialisation schemes with a seeded generator
   --mode M        (run) train (batch statistics, running buffers updated) or eval (default)
   --seed N        (run) seed of the default initialisation and of the generated input (default 0)
 
-exit status: 0 ok, 1 analysis errors (printed as file:line:col), 2 usage errors`;
+exit status: 0 ok, 1 analysis errors (printed as file:line:col) or an unknown model output, 2 usage errors`;
 
 class UsageError extends Error {}
 
 interface Parsed {
-  cmd: string; file: string; model?: string; input?: number[][]; json: boolean; depth?: number; paths: string[];
+  cmd: string; file: string; model?: string; input?: number[][]; inputDtypes?: InputDtype[]; json: boolean; depth?: number; paths: string[]; python?: string;
   inputFile?: string; weights?: string; mode: 'train' | 'eval'; seed: number;
+}
+
+const DTYPES: Record<string, InputDtype> = {
+  float32: 'float32', float: 'float32', float64: 'float64', double: 'float64', float16: 'float16', half: 'float16',
+  bfloat16: 'bfloat16', int64: 'int64', long: 'int64', int32: 'int32', int: 'int32', int16: 'int16', int8: 'int8',
+  uint8: 'uint8', bool: 'bool',
+};
+
+/** One `--input`: `1,3,224,224` or `1x3x224x224`, optionally `:int64` (token ids) or `:bool` (masks). */
+export function parseInputArg(v: string): { shape: number[]; dtype: InputDtype } {
+  const m = /^(\d+(?:([,x])\d+)*)(?::([a-z0-9]+))?$/.exec(v.trim());
+  const bad = (why: string): UsageError => new UsageError(`bad --input '${v}': ${why}; expected sizes like 1,3,224,224 or 1x3x224x224, optionally with a dtype such as 2,16:int64`);
+  if (!m) throw bad('not a list of sizes');
+  const sep = m[2];
+  if (sep && m[1].includes(sep === ',' ? 'x' : ',')) throw bad('mixes "," and "x"');
+  const shape = m[1].split(/[,x]/).map(Number);
+  if (shape.some((d) => !Number.isSafeInteger(d) || d < 1)) throw bad('every size must be a whole number ≥ 1');
+  const dtype = m[3] === undefined ? 'float32' : DTYPES[m[3]];
+  if (!dtype) throw bad(`unknown dtype '${m[3]}' (one of ${Object.keys(DTYPES).join(', ')})`);
+  return { shape, dtype };
 }
 
 export function parseArgs(argv: string[]): Parsed {
@@ -64,17 +90,15 @@ export function parseArgs(argv: string[]): Parsed {
     switch (flag) {
       case '--model': p.model = val(); break;
       case '--input': {
-        const v = val();
-        for (const part of v.split(/[;:]/)) {
-          const dims = part.replace(/[()[\]\s]/g, '').split(/[,x]/).filter(Boolean).map(Number);
-          if (!dims.length || dims.some((d) => !Number.isInteger(d) || d < 0)) throw new UsageError(`bad --input '${v}': expected integers like 1,3,224,224`);
-          (p.input ??= []).push(dims);
-        }
+        const { shape, dtype } = parseInputArg(val());
+        (p.input ??= []).push(shape);
+        (p.inputDtypes ??= []).push(dtype);
         break;
       }
       case '--json': p.json = true; break;
       case '--depth': { const d = Number(val()); if (!Number.isInteger(d) || d < 0) throw new UsageError('--depth needs a non-negative integer'); p.depth = d; break; }
       case '--path': p.paths.push(val()); break;
+      case '--python': p.python = val(); break;
       case '--input-file': p.inputFile = val(); break;
       case '--weights': p.weights = val(); break;
       case '--mode': { const m = val(); if (m !== 'train' && m !== 'eval') throw new UsageError(`--mode must be train or eval, not '${m}'`); p.mode = m; break; }
@@ -126,14 +150,21 @@ export function runCli(argv: string[], io: CliIO): number | Promise<number> {
   const file = absolute(io.cwd, args.file);
   if (io.host.readFile(file) === undefined) { io.err(`layerlens: cannot read ${args.file}\n`); return 2; }
   const searchPaths = args.paths.map((p) => absolute(io.cwd, p));
+  // installed packages come last, so the user's own modules win (as on sys.path)
+  if (args.python !== 'none') {
+    const env = io.pythonEnv?.(args.python === undefined ? undefined : absolute(io.cwd, args.python));
+    if (args.python !== undefined && !env) { io.err(`layerlens: no Python environment found for --python ${args.python}\n`); return 2; }
+    for (const d of env?.sitePackages ?? []) if (!searchPaths.includes(d)) searchPaths.push(d);
+  }
   if (args.cmd === 'run') return runCommand(args, file, searchPaths, io);
-  const { report } = runAnalysis({ file, host: io.host, model: args.model, input: args.input, searchPaths });
+  const { report } = runAnalysis({ file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths });
   const usage = report.diagnostics.find((d) => d.code === 'model.choose' || d.code === 'input.missing');
   if (usage) { io.err(`layerlens: ${usage.message}\n`); return 2; }
   const shown = report.diagnostics.filter((d) => d.severity !== 'info' || d.loc?.file === file);
   for (const d of shown) io.err(formatDiagnostic(d) + '\n');
   if (report.rows.length || !hasErrors(report)) io.out((args.json ? toContractJson(report) : formatTable(report, { depth: args.depth })) + '\n');
-  return hasErrors(report) ? 1 : 0;
+  // NOTE: an unknown output means the totals cannot be trusted as a whole: never exit 0 on it.
+  return hasErrors(report) || report.output === null ? 1 : 0;
 }
 
 function runCommand(args: Parsed, file: string, searchPaths: string[], io: CliIO): number | Promise<number> {
@@ -146,7 +177,7 @@ function runCommand(args: Parsed, file: string, searchPaths: string[], io: CliIO
   const weights = bytes('weights file', args.weights);
   const inputFile = bytes('input file', args.inputFile);
   if (weights === null || inputFile === null) return 2;
-  const opts = { file, host: io.host, model: args.model, input: args.input, searchPaths, mode: args.mode, weights, inputFile, seed: args.seed };
+  const opts = { file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, mode: args.mode, weights, inputFile, seed: args.seed };
   if (io.pool) {
     const pool = io.pool();
     return runModelAsync(opts, pool, io.poolMinMacs).then((r) => printRun(r, args, file, io)).finally(() => pool.dispose());

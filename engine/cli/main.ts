@@ -1,11 +1,21 @@
 // Node entry of the `layerlens` CLI (dist/cli.js): binds the pure CLI to the process and the disk.
 // The only engine file that touches node:* modules; the bundle for the extension never includes it.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNodePool } from '../ops/node/nodePool';
 import { runCli } from './cli';
 import { setParseCache } from '../analysis/analyze';
 import { DiskParseCache } from './diskCache';
+import { findPythonEnv, type EnvFs } from '../env/pythonEnv';
+
+const stat = (p: string) => { try { return statSync(p); } catch { return undefined; } };
+const envFs: EnvFs = {
+  isFile: (p) => stat(p)?.isFile() ?? false,
+  isDir: (p) => stat(p)?.isDirectory() ?? false,
+  read: (p) => { try { return stat(p)?.isFile() && stat(p)!.size < 1 << 20 ? readFileSync(p, 'utf8') : undefined; } catch { return undefined; } },
+  list: (p) => { try { return readdirSync(p); } catch { return []; } },
+  realpath: (p) => { try { return realpathSync(p); } catch { return p; } },
+};
 
 const cache = new Map<string, string | undefined>();
 const host = {
@@ -23,6 +33,7 @@ if (!process.env.LAYERLENS_NO_CACHE) setParseCache(new DiskParseCache());
 const result = runCli(process.argv.slice(2), {
   pool: () => createNodePool({ script: join(__dirname, 'opsWorker.js') }),
   host, cwd: process.cwd(),
+  pythonEnv: (python) => findPythonEnv({ python, pathEnv: process.env.PATH ?? '', env: process.env, cwd: process.cwd() }, envFs),
   readBytes: (path) => { try { return new Uint8Array(readFileSync(path)); } catch { return undefined; } },
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),

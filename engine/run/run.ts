@@ -3,6 +3,7 @@
 // norms (the contract of test/fixtures/README.md). Bad weights files become diagnostics, never crashes.
 import type { AnalyzeOptions, Diagnostic, Report, Row, Shape } from '../api';
 import { runAnalysis, firstTensor } from '../analysis/analyze';
+import { totalsJson } from '../analysis/format';
 import { TensorV, numel } from '../torch/tensor';
 import { PyInstance, type Value } from '../interp/values';
 import { parseSafetensors, loadStateDict, type SafeTensor } from '../io/safetensors';
@@ -229,7 +230,7 @@ export function runJson(r: RunReport): string {
     `  "inputs": ${JSON.stringify(r.inputs).replace(/,/g, ', ')},`,
     `  "mode": "${r.mode}",`,
     `  "layers": [\n${layers.join(',\n')}\n  ],`,
-    `  "totals": {"params": ${r.totals.params}, "trainableParams": ${r.totals.trainableParams}, "macs": ${r.totals.macs}},`,
+    `  "totals": ${totalsJson(r.totals)},`,
     `  "outputStats": ${st(r.outputStats)},`,
     `  "timings": {"parseMs": ${r.timings.parseMs}, "analysisMs": ${r.timings.analysisMs}, "forwardMs": ${r.timings.forwardMs}, "backwardMs": ${r.timings.backwardMs}}`,
     '}',

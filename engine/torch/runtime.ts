@@ -21,6 +21,8 @@ export class ModuleState {
   /** Where the module object was constructed. */
   defCtx?: CallCtx;
   calls = 0;
+  /** Work PyTorch does in a forward pre-hook before each call (spectral norm's σ), outside the layer. */
+  preForwardCost?: { macs: number | null; flops: number | null };
 }
 
 export interface Frame {
@@ -145,6 +147,8 @@ export class TorchRuntime implements Extensions {
 
   callModule(inst: PyInstance, args: Value[], kwargs: Map<string, Value>, ctx: CallCtx): Value {
     const forward = this.it.getAttr(inst, 'forward', ctx);
+    const pre = inst.mod!.preForwardCost;
+    if (pre && this.tracing) this.addCost(pre.macs, pre.flops);
     const leaf = !hasChildModules(inst);
     const frame: Frame = { inst, leaf, macs: 0, flops: 0 };
     const outerLeaf = this.frames.some((f) => f.leaf);
@@ -223,6 +227,7 @@ export class TorchRuntime implements Extensions {
     const m = new ModuleState();
     m.training = src.training;
     m.defCtx = src.defCtx;
+    m.preForwardCost = src.preForwardCost;
     const copy = (from: PyDict, to: PyDict): void => {
       for (const [k, e] of from.map) to.map.set(k, { k: e.k, v: this.deepCopyValue(e.v, memo) });
     };

@@ -60,14 +60,17 @@ function lensCommand(a: Analysis, convention: FlopsConvention): vscode.Command {
   if (r.rows.length === 0 && problem) {
     return { title: `LayerLens: ${truncate(problem.message, 90)}`, command: 'layerlens.selectModel', arguments: [undefined, a.uri], tooltip: 'Choose the model expression to analyse' };
   }
-  return { title: lensTitle(r, convention), command: 'layerlens.showSummary', arguments: args, tooltip: `${a.expr} with input ${a.input.map(fmtShape).join(', ')}` };
+  const why = r.totals.incomplete ? `\n\nIncomplete total — ${r.totals.incomplete.join('; ')}` : '';
+  return { title: lensTitle(r, convention), command: 'layerlens.showSummary', arguments: args, tooltip: `${a.expr} with input ${a.input.map(fmtShape).join(', ')}${why}` };
 }
 
-/** `11.69 M params · 1.81 GMACs · out [1, 1000]`. */
+/** `11.69 M params · 1.81 GMACs · out [1, 1000]`; an incomplete total reads `≥ 44.83 MMACs (incomplete)`. */
 export function lensTitle(r: Report, convention: FlopsConvention): string {
   const count = convention === 'flops' ? r.totals.flops : r.totals.macs;
+  const bound = convention === 'flops' ? r.totals.flopsLowerBound : r.totals.macsLowerBound;
   const unit = convention === 'flops' ? 'FLOPs' : 'MACs';
-  const cost = count === null ? `? ${unit}` : count >= 1000 ? `${fmtSI(count)}${unit}` : `${count} ${unit}`;
+  const fmt = (n: number): string => (n >= 1000 ? `${fmtSI(n)}${unit}` : `${n} ${unit}`);
+  const cost = count === null ? `≥ ${fmt(bound ?? 0)} (incomplete)` : fmt(count);
   const params = r.totals.params >= 1000 ? `${fmtSI(r.totals.params)} params` : `${r.totals.params} params`;
   return `${params} · ${cost} · out ${fmtShape(r.output)}`;
 }

@@ -4,6 +4,7 @@
 import { Builtin, LazyRef, Unknown } from '../../interp/values';
 import type { TorchRuntime } from '../runtime';
 import { TRANSFORMER_PATH, TRANSFORMER_SOURCE } from '../prelude';
+import { normReparamFns } from '../normReparam';
 import type { Members } from './common';
 import type { NamespaceLookup } from './registry';
 
@@ -30,11 +31,10 @@ export function nnParameter(rt: TorchRuntime): Members {
   return { Parameter, UninitializedParameter: Parameter };
 }
 
-export function nnUtils(): Members {
+export function nnUtils(rt: TorchRuntime): Members {
   return {
     parametrize: new Unknown('torch.nn.utils.parametrize'),
-    weight_norm: new Builtin('weight_norm', (a) => a[0]),
-    spectral_norm: new Builtin('spectral_norm', (a) => a[0]),
+    ...normReparamFns(rt),
   };
 }
 
