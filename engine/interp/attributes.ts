@@ -8,6 +8,7 @@ import {
   PyInstance, PyModule, PyRange, PySlice, PyTuple, StaticMethod, Super, Unknown, typeName, type CallCtx, type Value,
 } from './values';
 import { hashKey } from './ops';
+import { DictAttrStore, dictOf } from './instanceDict';
 
 export function getAttr(it: Interp, obj: Value, name: string, ctx: CallCtx): Value {
   const v = getAttrOpt(it, obj, name, ctx);
@@ -20,6 +21,7 @@ export function getAttr(it: Interp, obj: Value, name: string, ctx: CallCtx): Val
 export function getAttrOpt(it: Interp, obj: Value, name: string, ctx: CallCtx): Value | undefined {
   if (obj instanceof LazyRef) obj = obj.resolve();
   if (obj instanceof PyInstance) return instanceAttr(it, obj, name, ctx);
+  if (obj instanceof PyDict && obj.cls) return dictSubclassAttr(it, obj, obj.cls, name, ctx);
   if (obj instanceof PyModule) {
     const v = obj.scope.vars.get(name);
     if (v instanceof LazyRef) { const r = v.resolve(); obj.scope.vars.set(name, r); return r; }
@@ -72,8 +74,7 @@ export function getAttrOpt(it: Interp, obj: Value, name: string, ctx: CallCtx): 
 }
 
 export function primitiveAttr(it: Interp, obj: Value, name: string): Value | undefined {
-  const t = typeName(obj);
-  const key = obj instanceof PyTuple ? 'tuple' : t;
+  const key = obj instanceof PyTuple ? 'tuple' : obj instanceof PyDict ? 'dict' : typeName(obj);
   const table = it.primitiveMethods.get(key);
   const m = table?.get(name);
   if (m) return new Builtin(`${key}.${name}`, (a, kw, c) => m(obj, a, kw, c));
@@ -110,16 +111,33 @@ export function instanceAttr(it: Interp, obj: PyInstance, name: string, ctx: Cal
   }
   if (clsV !== undefined) return bindDescriptor(it, clsV, obj, obj.cls);
   if (name === '__class__') return obj.cls;
-  if (name === '__dict__') { const d = new PyDict(); for (const [k, v] of obj.dict) d.map.set(hashKey(k), { k, v }); return d; }
+  if (name === '__dict__') return dictOf(obj, obj.dict);
   if (name === '__module__') return obj.cls.moduleName;
-  const ga = obj.cls.lookup('__getattr__');
-  if (ga instanceof PyFunction) {
-    try { return it.call(ga, [obj, name], new Map(), ctx); } catch (err) {
-      if (err instanceof PyException && err.pyType === 'AttributeError') return undefined;
-      throw err;
-    }
+  return viaGetattr(it, obj, obj.cls, name, ctx);
+}
+
+/** The class's `__getattr__` hook, if any; its AttributeError means "no such attribute". */
+function viaGetattr(it: Interp, obj: Value, cls: PyClass, name: string, ctx: CallCtx): Value | undefined {
+  const ga = cls.lookup('__getattr__');
+  if (ga === undefined || (obj instanceof PyInstance && obj.mod && ga instanceof Builtin)) return undefined;
+  try { return it.call(bindDescriptor(it, ga, obj, cls), [name], new Map(), ctx); } catch (err) {
+    if (err instanceof PyException && err.pyType === 'AttributeError') return undefined;
+    throw err;
   }
-  return undefined;
+}
+
+/** An instance of a dict subclass: the class's attributes, its own attributes, then dict's methods. */
+function dictSubclassAttr(it: Interp, obj: PyDict, cls: PyClass, name: string, ctx: CallCtx): Value | undefined {
+  const clsV = cls.lookup(name);
+  if (clsV instanceof Property) return it.call(clsV.fget, [obj], new Map(), ctx);
+  const own = obj.attrs?.get(name);
+  if (own !== undefined) return own;
+  if (clsV !== undefined) return bindDescriptor(it, clsV, obj, cls);
+  if (name === '__class__') return cls;
+  if (name === '__dict__') return dictOf(obj, obj.attrs ??= new Map());
+  const m = primitiveAttr(it, obj, name);
+  if (m !== undefined) return m;
+  return viaGetattr(it, obj, cls, name, ctx);
 }
 
 export function classAttr(it: Interp, cls: PyClass, name: string): Value | undefined {
@@ -132,7 +150,7 @@ export function classAttr(it: Interp, cls: PyClass, name: string): Value | undef
     case '__class__': return it.types.get('type') ?? null;
     case '__dict__': { const d = new PyDict(); for (const [k, v] of cls.dict) d.map.set(hashKey(k), { k, v }); return d; }
   }
-  const v = cls.lookup(name);
+  const v = cls.lookup(name) ?? unboundPrimitive(it, cls, name);
   if (v === undefined) {
     const metaCls = cls.lookup('__metaclass__');
     if (metaCls instanceof PyClass) {
@@ -148,18 +166,18 @@ export function classAttr(it: Interp, cls: PyClass, name: string): Value | undef
   return bindDescriptor(it, v, cls, cls);
 }
 
+/** A built-in type's method taken from the class, unbound (`dict.__getitem__`, `str.join`). */
+function unboundPrimitive(it: Interp, cls: PyClass, name: string): Value | undefined {
+  if (cls.moduleName !== 'builtins' || it.types.get(cls.name) !== cls) return undefined;
+  const m = it.primitiveMethods.get(cls.name)?.get(name);
+  return m ? new Builtin(`${cls.name}.${name}`, (a, kw, c) => m(a[0], a.slice(1), kw, c)) : undefined;
+}
+
 export function setAttr(it: Interp, obj: Value, name: string, v: Value, ctx: CallCtx): void {
-  if (obj instanceof PyInstance) {
-    const p = obj.cls.lookup(name);
-    if (p instanceof Property) {
-      if (p.fset === null) throw new PyException('AttributeError', `can't set attribute '${name}'`, null, ctx.file, ctx.s, ctx.e);
-      it.call(p.fset, [obj, v], new Map(), ctx);
-      return;
-    }
-    const sa = obj.cls.lookup('__setattr__');
-    if (sa instanceof PyFunction) { it.call(sa, [obj, name, v], new Map(), ctx); return; }
-    if (obj.mod && it.ext.moduleSetAttr(obj, name, v)) return;
-    obj.dict.set(name, v);
+  if (obj instanceof PyInstance || (obj instanceof PyDict && obj.cls)) {
+    const sa = (obj.cls as PyClass).lookup('__setattr__');
+    if (sa !== undefined && sa !== it.types.get('object')!.dict.get('__setattr__')) { it.call(bindDescriptor(it, sa, obj, obj.cls as PyClass), [name, v], new Map(), ctx); return; }
+    genericSetAttr(it, obj, name, v, ctx);
     return;
   }
   if (obj instanceof PyClass) { obj.dict.set(name, v); return; }
@@ -168,4 +186,48 @@ export function setAttr(it: Interp, obj: Value, name: string, v: Value, ctx: Cal
   if (obj instanceof Unknown) return;
   if (it.ext.isTensor(obj)) { it.ext.tensorSetItem(obj, `__attr__${name}`, v, ctx); return; }
   throw new PyException('AttributeError', `'${typeName(obj)}' object attribute '${name}' is read-only`, null, ctx.file, ctx.s, ctx.e);
+}
+
+/** object.__setattr__: data descriptors, `__dict__` replacement, nn.Module state, then the attribute store. */
+export function genericSetAttr(it: Interp, obj: PyInstance | PyDict, name: string, v: Value, ctx: CallCtx): void {
+  const cls = obj.cls as PyClass;
+  const p = cls.lookup(name);
+  if (p instanceof Property) {
+    if (p.fset === null) throw new PyException('AttributeError', `can't set attribute '${name}'`, null, ctx.file, ctx.s, ctx.e);
+    it.call(p.fset, [obj, v], new Map(), ctx);
+    return;
+  }
+  if (name === '__dict__') {
+    if (!(v instanceof PyDict)) throw new PyException('TypeError', `__dict__ must be set to a dictionary, not a '${typeName(v)}'`, null, ctx.file, ctx.s, ctx.e);
+    const store = new DictAttrStore(v);
+    if (obj instanceof PyInstance) obj.dict = store; else obj.attrs = store;
+    return;
+  }
+  if (obj instanceof PyDict) { (obj.attrs ??= new Map()).set(name, v); return; }
+  if (obj.mod && it.ext.moduleSetAttr(obj, name, v)) return;
+  obj.dict.set(name, v);
+}
+
+/** `del obj.name` and delattr(): `__delattr__`, nn.Module state, the attribute store; AttributeError when absent. */
+export function delAttr(it: Interp, obj: Value, name: string, ctx: CallCtx): void {
+  const missing = (): PyException => new PyException('AttributeError', `'${obj instanceof PyClass ? obj.name : typeName(obj)}' object has no attribute '${name}'`, null, ctx.file, ctx.s, ctx.e);
+  if (obj instanceof Unknown) return;
+  if (obj instanceof PyInstance || (obj instanceof PyDict && obj.cls)) {
+    const cls = obj.cls as PyClass;
+    const da = cls.lookup('__delattr__');
+    if (da !== undefined && da !== it.types.get('object')!.dict.get('__delattr__')) { it.call(bindDescriptor(it, da, obj, cls), [name], new Map(), ctx); return; }
+    genericDelAttr(it, obj, name, ctx);
+    return;
+  }
+  if (obj instanceof PyClass) { if (!obj.dict.delete(name)) throw missing(); return; }
+  if (obj instanceof PyModule) { if (!obj.scope.vars.delete(name)) throw missing(); return; }
+  if (obj instanceof PyFunction || obj instanceof Builtin) { if (!obj.attrs.delete(name)) throw missing(); return; }
+  throw missing();
+}
+
+/** object.__delattr__. */
+export function genericDelAttr(it: Interp, obj: PyInstance | PyDict, name: string, ctx: CallCtx): void {
+  if (obj instanceof PyInstance && obj.mod && it.ext.moduleDelAttr(obj, name)) return;
+  const store = obj instanceof PyInstance ? obj.dict : obj.attrs;
+  if (!store?.delete(name)) throw new PyException('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`, null, ctx.file, ctx.s, ctx.e);
 }

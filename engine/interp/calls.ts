@@ -101,8 +101,9 @@ export function instantiate(it: Interp, cls: PyClass, args: Value[], kwargs: Map
   const newFn = cls.lookup('__new__');
   if (newFn instanceof Builtin || newFn instanceof StaticMethod || newFn instanceof PyFunction) {
     const r = call(it, newFn instanceof StaticMethod ? newFn.fn : newFn, [cls, ...args], kwargs, ctx);
-    if (!(r instanceof PyInstance) || !r.cls.isSubclassOf(cls)) return r;
-    if (r.dict.has('__initialised_native__')) return r;
+    const rcls = r instanceof PyInstance ? r.cls : r instanceof PyDict ? r.cls : undefined;
+    if (!rcls || !rcls.isSubclassOf(cls)) return r;
+    if (r instanceof PyInstance && r.dict.has('__initialised_native__')) return r;
     const init = cls.lookup('__init__');
     if (init !== undefined && !(init instanceof Builtin && init.name === 'object.__init__')) call(it, init, [r, ...args], kwargs, ctx);
     return r;

@@ -103,6 +103,12 @@ export function hashKey(v: Value): string {
   if (v instanceof PyTuple) return 't(' + v.items.map(hashKey).join(',') + ')';
   if (v instanceof PyList || v instanceof PyDict || v instanceof PySet) throw new PyException('TypeError', `unhashable type: '${typeName(v)}'`);
   if (v instanceof Unknown) throw new PyException('TypeError', 'unknown value used as a key');
+  if (v instanceof PyInstance) {
+    if (v.cls.lookup('__hash__') === null) throw new PyException('TypeError', `unhashable type: '${v.cls.name}'`);
+    // frozen dataclasses hash by their fields (dataclasses.ts sets the names)
+    const hf = v.cls.lookup('__hash_fields_native__');
+    if (hf instanceof PyTuple) return `h${v.cls.id}(${hf.items.map((n) => hashKey(v.dict.get(String(n)) ?? null)).join(',')})`;
+  }
   const id = (v as { id?: number }).id;
   if (id !== undefined) return 'o:' + id;
   if (v instanceof PyEllipsis) return 'E';

@@ -19,13 +19,14 @@ export function binop(it: Interp, op: string, a: Value, b: Value, ctx: CallCtx):
   if (b instanceof Unknown) return b;
   if (it.ext.isTensor(a) || it.ext.isTensor(b)) return it.ext.tensorBinop(op, a, b, ctx);
   const dunder = BIN_DUNDER[op];
+  const notImpl = it.builtins.vars.get('NotImplemented');
   if (a instanceof PyInstance && dunder) {
     const f = a.cls.lookup(`__${dunder}__`);
-    if (f !== undefined) return it.call(f, [a, b], new Map(), ctx);
+    if (f !== undefined) { const r = it.call(f, [a, b], new Map(), ctx); if (r !== notImpl) return r; }
   }
   if (b instanceof PyInstance && dunder) {
     const f = b.cls.lookup(`__r${dunder}__`);
-    if (f !== undefined) return it.call(f, [b, a], new Map(), ctx);
+    if (f !== undefined) { const r = it.call(f, [b, a], new Map(), ctx); if (r !== notImpl) return r; }
   }
   const r = arith(op, a, b);
   if (r === undefined) {
@@ -65,16 +66,17 @@ export function compare(it: Interp, op: string, a: Value, b: Value, ctx: CallCtx
   if (a instanceof Unknown) return a;
   if (b instanceof Unknown) return b;
   if (it.ext.isTensor(a) || it.ext.isTensor(b)) return it.ext.tensorCompare(op, a, b, ctx);
-  if (op === '==' || op === '!=') {
-    let eq: boolean;
-    if (a instanceof PyInstance && a.cls.lookup('__eq__') instanceof PyFunction) eq = truthy(it, it.call(a.cls.lookup('__eq__')!, [a, b], new Map(), ctx), ctx);
-    else eq = pyEquals(a, b);
-    return op === '==' ? eq : !eq;
+  if (op === '==' || op === '!=') return richEquals(it, op, a, b, ctx);
+  const REFLECT: Record<string, [string, string]> = { '<': ['__lt__', '__gt__'], '<=': ['__le__', '__ge__'], '>': ['__gt__', '__lt__'], '>=': ['__ge__', '__le__'] };
+  const [own, reflected] = REFLECT[op] ?? [];
+  const notImpl = it.builtins.vars.get('NotImplemented');
+  if (a instanceof PyInstance && own) {
+    const f = a.cls.lookup(own);
+    if (f !== undefined) { const r = it.call(f, [a, b], new Map(), ctx); if (r !== notImpl) return r; }
   }
-  if (a instanceof PyInstance) {
-    const name = { '<': '__lt__', '<=': '__le__', '>': '__gt__', '>=': '__ge__' }[op];
-    const f = name ? a.cls.lookup(name) : undefined;
-    if (f !== undefined) return it.call(f, [a, b], new Map(), ctx);
+  if (b instanceof PyInstance && reflected) {
+    const f = b.cls.lookup(reflected);
+    if (f !== undefined) { const r = it.call(f, [b, a], new Map(), ctx); if (r !== notImpl) return r; }
   }
   let c: number;
   try { c = pyCompare(a, b); } catch (err) { if (err instanceof PyException) { err.s ??= ctx.s; err.e ??= ctx.e; } throw err; }
@@ -87,9 +89,35 @@ export function compare(it: Interp, op: string, a: Value, b: Value, ctx: CallCtx
   throw new InterpError(`unknown comparison ${op}`, ctx.file, ctx.s, ctx.e);
 }
 
+/** a == b / a != b: the left operand's __eq__ (or __ne__), then the right's, then identity and value equality. */
+function richEquals(it: Interp, op: '==' | '!=', a: Value, b: Value, ctx: CallCtx): Value {
+  const notImpl = it.builtins.vars.get('NotImplemented');
+  const hook = (x: Value, name: string): Value | undefined => {
+    const cls = x instanceof PyInstance ? x.cls : x instanceof PyDict ? x.cls : undefined;
+    return cls?.lookup(name);
+  };
+  for (const [x, y] of [[a, b], [b, a]]) {
+    const ne = op === '!=' ? hook(x, '__ne__') : undefined;
+    if (ne !== undefined) { const r = it.call(ne, [x, y], new Map(), ctx); if (r !== notImpl) return r; }
+    const eq = hook(x, '__eq__');
+    if (eq !== undefined) {
+      const r = it.call(eq, [x, y], new Map(), ctx);
+      if (r === notImpl) continue;
+      if (op === '==' || r instanceof Unknown || it.ext.isTensor(r)) return op === '==' ? r : unary(it, 'not', r, ctx);
+      return !truthy(it, r, ctx);
+    }
+  }
+  const eq = pyEquals(a, b);
+  return op === '==' ? eq : !eq;
+}
+
 export function contains(it: Interp, container: Value, item: Value, ctx: CallCtx): Value {
   if (container instanceof Unknown) return container;
-  if (container instanceof PyDict) return item instanceof Unknown ? item : container.map.has(hashKey(item));
+  if (container instanceof PyDict) {
+    const own = container.cls?.lookup('__contains__');
+    if (own !== undefined) return truthy(it, it.call(own, [container, item], new Map(), ctx), ctx);
+    return item instanceof Unknown ? item : container.map.has(hashKey(item));
+  }
   if (container instanceof PySet) return item instanceof Unknown ? item : container.map.has(hashKey(item));
   if (typeof container === 'string') return typeof item === 'string' ? container.includes(item) : false;
   if (container instanceof PyInstance) {
@@ -211,6 +239,8 @@ export function getItem(it: Interp, obj: Value, idx: Value, ctx: CallCtx): Value
     return items[i];
   }
   if (obj instanceof PyDict) {
+    const own = obj.cls?.lookup('__getitem__');
+    if (own !== undefined) return it.call(own, [obj, idx], new Map(), ctx);
     if (idx instanceof Unknown) return idx;
     const e = obj.map.get(hashKey(idx));
     if (e) return e.v;
@@ -219,6 +249,9 @@ export function getItem(it: Interp, obj: Value, idx: Value, ctx: CallCtx): Value
       obj.map.set(hashKey(idx), { k: idx, v });
       return v;
     }
+    // dict.__getitem__ of a subclass asks the class's __missing__
+    const missing = obj.cls?.lookup('__missing__');
+    if (missing !== undefined) return it.call(missing, [obj, idx], new Map(), ctx);
     throw new PyException('KeyError', pyRepr(idx), null, ctx.file, ctx.s, ctx.e);
   }
   if (obj instanceof PyRange) {
@@ -246,7 +279,13 @@ export function getItem(it: Interp, obj: Value, idx: Value, ctx: CallCtx): Value
 
 export function setItem(it: Interp, obj: Value, idx: Value, v: Value, ctx: CallCtx): void {
   if (obj instanceof Unknown) return;
-  if (obj instanceof PyDict) { if (idx instanceof Unknown) throw new InterpError('dict key is unknown', ctx.file, ctx.s, ctx.e); obj.map.set(hashKey(idx), { k: idx, v }); return; }
+  if (obj instanceof PyDict) {
+    const own = obj.cls?.lookup('__setitem__');
+    if (own !== undefined) { it.call(own, [obj, idx, v], new Map(), ctx); return; }
+    if (idx instanceof Unknown) throw new InterpError('dict key is unknown', ctx.file, ctx.s, ctx.e);
+    obj.map.set(hashKey(idx), { k: idx, v });
+    return;
+  }
   if (obj instanceof PyList) {
     if (idx instanceof PySlice) {
       const sel = sliceIndices(idx, obj.items.length);

@@ -8,7 +8,8 @@ import {
   Builtin, ClassMethod, InterpError, Property, PyClass, PyDict, PyException, PyFunction, PyInstance, PyList, PyTuple,
   StaticMethod, Unknown, typeName, type PyModule, type Value,
 } from './values';
-import { hashKey, pyStr } from './ops';
+import { hashKey, pyRepr, pyStr } from './ops';
+import { delAttr } from './attributes';
 
 const BREAK = 1, CONTINUE = 2;
 /** How a block ended: normally (undefined), by break/continue, or by return with its value. */
@@ -34,8 +35,9 @@ export function execStmt(it: Interp, st: Stmt, scope: Scope, mod: PyModule): Flo
       return undefined;
     }
     case 'AnnAssign':
+      // a class body records every annotated name, with or without a value (dataclass fields, NamedTuple)
+      if (scope.kind === 'class' && st.target.k === 'Name') recordAnnotation(it, st, st.target.id, scope, mod);
       if (st.value) assign(it, st.target, it.eval(st.value, scope, mod), scope, mod);
-      else if (scope.kind === 'class' && st.target.k === 'Name') annotations(scope).push(st.target.id);
       return undefined;
     case 'AugAssign': return augAssign(it, st, scope, mod);
     case 'Return': return { ret: st.value ? it.eval(st.value, scope, mod) : null };
@@ -265,16 +267,17 @@ export function del(it: Interp, t: Expr, scope: Scope, mod: PyModule): void {
   if (t.k === 'Name') { scope.target(t.id).vars.delete(t.id); return; }
   if (t.k === 'Sub') {
     const o = it.eval(t.obj, scope, mod), i = it.eval(t.index, scope, mod);
-    if (o instanceof PyDict) { o.map.delete(hashKey(i)); return; }
+    if (o instanceof PyDict) {
+      const own = o.cls?.lookup('__delitem__');
+      if (own !== undefined) { it.call(own, [o, i], new Map(), ctx); return; }
+      if (!o.map.delete(hashKey(i))) throw new PyException('KeyError', pyRepr(i), null, ctx.file, ctx.s, ctx.e);
+      return;
+    }
     if (o instanceof PyList && typeof i === 'number') { o.items.splice(i < 0 ? o.items.length + i : i, 1); return; }
     if (o instanceof PyInstance) { const f = o.cls.lookup('__delitem__'); if (f) { it.call(f, [o, i], new Map(), ctx); return; } }
     return;
   }
-  if (t.k === 'Attr') {
-    const o = it.eval(t.obj, scope, mod);
-    if (o instanceof PyInstance && !(o.mod && it.ext.moduleDelAttr(o, t.name))) o.dict.delete(t.name);
-    return;
-  }
+  if (t.k === 'Attr') { delAttr(it, it.eval(t.obj, scope, mod), t.name, ctx); return; }
   if (t.k === 'Tuple' || t.k === 'List') t.elts.forEach((e) => del(it, e, scope, mod));
   void ctx;
 }
@@ -286,10 +289,28 @@ export function makeFunction(it: Interp, name: string, params: Param[], body: St
   return new PyFunction({ name, qualname: qual, params, body, expr, file: mod.path, s, e }, defaults, scope, mod);
 }
 
-function annotations(scope: Scope): string[] {
-  let a = scope.vars.get('__annotation_names__');
-  if (!(a instanceof PyList)) { a = new PyList([]); scope.vars.set('__annotation_names__', a); }
-  return (a as PyList).items as string[];
+/** `x: T` in a class body: T evaluated as Python does into `__annotations__`; an annotation the
+ *  analysis cannot evaluate (a forward reference) is kept as Unknown rather than failing the class. */
+function recordAnnotation(it: Interp, st: Stmt & { k: 'AnnAssign' }, name: string, scope: Scope, mod: PyModule): void {
+  let a = scope.vars.get('__annotations__');
+  if (!(a instanceof PyDict)) { a = new PyDict(); scope.vars.set('__annotations__', a); }
+  let t: Value = null;
+  if (st.annotation) {
+    // an annotation is no use of what it names: the torch namespaces' "not modelled" notes are dropped
+    const notes = it.diagnostics.length;
+    try { t = it.eval(st.annotation, scope, mod); it.diagnostics.length = notes; } catch (err) {
+      it.diagnostics.length = notes;
+      if (!(err instanceof PyException || err instanceof InterpError)) throw err;
+      t = new Unknown(`annotation of '${name}'`, mod.path, st.annotation.s, st.annotation.e);
+    }
+  }
+  (a as PyDict).map.set(hashKey(name), { k: name, v: t });
+}
+
+/** The names a class body annotated, in order (from its own `__annotations__`). */
+export function annotationNames(cls: { dict: Map<string, Value> }): string[] {
+  const a = cls.dict.get('__annotations__');
+  return a instanceof PyDict ? [...a.map.values()].map((e) => String(e.k)) : [];
 }
 
 /** Names a statement binds (for marking them unknown when the statement fails). */

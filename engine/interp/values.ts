@@ -26,9 +26,12 @@ export class PyTuple {
 }
 export class PyDict {
   readonly id = freshId();
-  readonly map = new Map<string, { k: Value; v: Value }>();
   /** defaultdict factory */
   factory?: Value;
+  /** The class of a dict subclass's instance (`class AttrDict(dict)`), with its own attributes. */
+  cls?: PyClass;
+  attrs?: Map<string, Value>;
+  constructor(readonly map = new Map<string, { k: Value; v: Value }>()) {}
 }
 export class PySet { readonly id = freshId(); readonly map = new Map<string, Value>(); }
 export class PyRange { constructor(readonly start: number, readonly stop: number, readonly step: number) {} }
@@ -131,7 +134,8 @@ function computeMro(cls: PyClass): PyClass[] {
 
 export class PyInstance {
   readonly id = freshId();
-  readonly dict = new Map<string, Value>();
+  /** The attributes; `obj.__dict__ = d` swaps in a store over d (instanceDict.ts). */
+  dict = new Map<string, Value>();
   /** nn.Module bookkeeping when the class derives from nn.Module. */
   mod?: ModuleState;
   /** Native payload of built-in classes (list subclass items, exception args, ...). */
@@ -168,7 +172,7 @@ export function typeName(v: Value): string {
   if (v instanceof PyFloat) return 'float';
   if (v instanceof PyList) return 'list';
   if (v instanceof PyTuple) return v.cls ? v.cls.name : 'tuple';
-  if (v instanceof PyDict) return 'dict';
+  if (v instanceof PyDict) return v.cls ? v.cls.name : 'dict';
   if (v instanceof PySet) return 'set';
   if (v instanceof PyRange) return 'range';
   if (v instanceof PyInstance) return v.cls.name;

@@ -62,7 +62,7 @@ export class TorchRuntime implements Extensions {
 
   constructor(readonly it: Interp) {
     it.ext = this;
-    setCloners((_it, v, memo) => this.cloneState(v, memo), (v, memo) => this.cloneTensorV(v as TensorV, memo));
+    setCloners((_it, v, _memo, copyValue) => this.cloneState(v, copyValue), (v, memo) => this.cloneTensorV(v as TensorV, memo));
   }
 
   // ---------------------------------------------------------------- MAC/FLOP routing
@@ -222,31 +222,18 @@ export class TorchRuntime implements Extensions {
     return t;
   }
 
-  private cloneState(v: PyInstance, memo: Map<unknown, Value>): ModuleState {
+  /** A module's state for copy.deepcopy: submodules, parameters and buffers through the one memo. */
+  private cloneState(v: PyInstance, copyValue: (x: Value) => Value): ModuleState {
     const src = v.mod!;
     const m = new ModuleState();
     m.training = src.training;
     m.defCtx = src.defCtx;
     m.preForwardCost = src.preForwardCost;
     const copy = (from: PyDict, to: PyDict): void => {
-      for (const [k, e] of from.map) to.map.set(k, { k: e.k, v: this.deepCopyValue(e.v, memo) });
+      for (const [k, e] of from.map) to.map.set(k, { k: e.k, v: copyValue(e.v) });
     };
     copy(src.modules, m.modules); copy(src.params, m.params); copy(src.buffers, m.buffers);
     return m;
-  }
-
-  private deepCopyValue(v: Value, memo: Map<unknown, Value>): Value {
-    if (v instanceof TensorV) return this.cloneTensorV(v, memo);
-    if (v instanceof PyInstance) {
-      const seen = memo.get(v);
-      if (seen) return seen;
-      const c = new PyInstance(v.cls);
-      memo.set(v, c);
-      for (const [k, x] of v.dict) c.dict.set(k, this.deepCopyValue(x, memo));
-      if (v.mod) c.mod = this.cloneState(v, memo);
-      return c;
-    }
-    return v;
   }
 
   private cloneTensorV(v: TensorV, memo: Map<unknown, Value>): TensorV {

@@ -2,8 +2,8 @@
 // a built-in type's methods, and the conversions several built-ins share (numbers, str(), sorting).
 // Pure functions over interpreter values.
 import type { Interp, PrimitiveMethod } from '../interp';
-import { Builtin, InterpError, PyClass, PyDict, PyException, PyInstance, Unknown, typeName, type CallCtx, type NativeFn, type Value } from '../values';
-import { hashKey, isNum, numVal, pyCompare, pyStr } from '../ops';
+import { Builtin, InterpError, PyClass, PyDict, PyException, PyInstance, PyList, PyTuple, Unknown, typeName, type CallCtx, type NativeFn, type Value } from '../values';
+import { hashKey, isNum, numVal, pyCompare, pyRepr, pyStr } from '../ops';
 
 export function defineFn(it: Interp, name: string, fn: NativeFn): Builtin {
   const b = new Builtin(name, fn);
@@ -41,7 +41,20 @@ export function strValue(it: Interp, v: Value): Value {
     const f = v.cls.lookup('__str__') ?? v.cls.lookup('__repr__');
     if (f) return it.call(f, [v], new Map(), {});
   }
+  if (v instanceof PyList || v instanceof PyTuple || v instanceof PyDict) return reprValue(it, v);
   return pyStr(v);
+}
+
+/** repr(v): a class's own __repr__, containers item by item, plain values as ops.pyRepr. */
+export function reprValue(it: Interp, v: Value): string {
+  if (v instanceof PyInstance) {
+    const f = v.cls.lookup('__repr__');
+    if (f !== undefined) return pyStr(it.call(f, [v], new Map(), {}));
+  }
+  if (v instanceof PyList) return `[${v.items.map((x) => reprValue(it, x)).join(', ')}]`;
+  if (v instanceof PyTuple && !v.cls) return v.items.length === 1 ? `(${reprValue(it, v.items[0])},)` : `(${v.items.map((x) => reprValue(it, x)).join(', ')})`;
+  if (v instanceof PyDict) return `{${[...v.map.values()].map((e) => `${reprValue(it, e.k)}: ${reprValue(it, e.v)}`).join(', ')}}`;
+  return pyRepr(v);
 }
 
 export function dictUpdate(it: Interp, d: PyDict, src: Value): void {

@@ -2,7 +2,7 @@
 // methods of built-in values, installed into an interpreter's builtins scope. One file per area;
 // nothing here reads files, the environment or the clock.
 import type { Interp } from '../interp';
-import { PyEllipsis, Unknown } from '../values';
+import { PyClass, PyEllipsis, PyInstance } from '../values';
 import { installTypes } from './types';
 import { installExceptions } from './exceptions';
 import { installObjectFunctions } from './functions';
@@ -20,7 +20,8 @@ export function installBuiltins(it: Interp): void {
   const B = it.builtins.vars;
   B.set('None', null);
   B.set('Ellipsis', PyEllipsis.it);
-  B.set('NotImplemented', new Unknown('NotImplemented'));
+  // the singleton a binary dunder returns to let the other operand try (protocols.ts)
+  B.set('NotImplemented', new PyInstance(new PyClass('NotImplementedType', [it.types.get('object')!], 'builtins')));
   B.set('__debug__', true);
   installObjectFunctions(it);
   installIterationFunctions(it);

@@ -71,6 +71,18 @@ function dictMethods(it: Interp): void {
     update: (s, a, kw) => { if (a.length) dictUpdate(it, D(s), a[0]); for (const [k, v] of kw) D(s).map.set(hashKey(k), { k, v }); return null; },
     copy: (s) => { const d = new PyDict(); for (const [k, e] of D(s).map) d.map.set(k, e); d.factory = D(s).factory; return d; },
     clear: (s) => { D(s).map.clear(); return null; },
+    // dict's own item protocol, for subclasses that call or alias it (`__getattr__ = dict.__getitem__`)
+    __getitem__: (s, a, _k, ctx) => {
+      const e = D(s).map.get(hashKey(a[0]));
+      if (e) return e.v;
+      const missing = D(s).cls?.lookup('__missing__');
+      if (missing !== undefined) return it.call(missing, [s, a[0]], new Map(), ctx);
+      throw new PyException('KeyError', pyRepr(a[0]));
+    },
+    __setitem__: (s, a) => { D(s).map.set(hashKey(a[0]), { k: a[0], v: a[1] }); return null; },
+    __delitem__: (s, a) => { if (!D(s).map.delete(hashKey(a[0]))) throw new PyException('KeyError', pyRepr(a[0])); return null; },
+    __contains__: (s, a) => D(s).map.has(hashKey(a[0])),
+    __len__: (s) => D(s).map.size,
     move_to_end: (s, a) => { const k = hashKey(a[0]); const e = D(s).map.get(k); if (e) { D(s).map.delete(k); D(s).map.set(k, e); } return null; },
   });
 }

@@ -6,9 +6,17 @@ import {
 } from '../values';
 import { hashKey, numVal, pyRepr } from '../ops';
 import { defineType, numArg, strValue, dictUpdate } from './define';
+import { delAttr, genericDelAttr, genericSetAttr } from '../attributes';
+
+/** An attribute name argument (getattr/setattr/...): a str, as Python requires. */
+export function attrName(v: Value): string {
+  if (typeof v !== 'string') throw new PyException('TypeError', `attribute name must be string, not '${typeName(v)}'`);
+  return v;
+}
 
 export function classOf(it: Interp, v: Value): PyClass | undefined {
   if (v instanceof PyInstance) return v.cls;
+  if (v instanceof PyDict && v.cls) return v.cls;
   if (v instanceof PyTuple && v.cls) return v.cls;
   if (it.ext.isTensor(v)) return it.types.get((v as { isParam?: boolean }).isParam ? 'Parameter' : 'Tensor');
   const t = v instanceof PyFunction || v instanceof Builtin || v instanceof Partial || v instanceof BoundMethod ? 'function' : typeName(v);
@@ -37,7 +45,8 @@ export function installTypes(it: Interp): void {
   const object = defineType(it, 'object');
   object.dict.set('__init__', new Builtin('object.__init__', () => null));
   object.dict.set('__getattribute__', new Builtin('object.__getattribute__', (a, _k, ctx) => it.getAttr(a[0], String(a[1]), ctx)));
-  object.dict.set('__setattr__', new Builtin('object.__setattr__', (a, _k, ctx) => { if (a[0] instanceof PyInstance) a[0].dict.set(String(a[1]), a[2]); else it.setAttr(a[0], String(a[1]), a[2], ctx); return null; }));
+  object.dict.set('__setattr__', new Builtin('object.__setattr__', (a, _k, ctx) => { if (a[0] instanceof PyInstance || (a[0] instanceof PyDict && a[0].cls)) genericSetAttr(it, a[0], attrName(a[1]), a[2], ctx); else it.setAttr(a[0], attrName(a[1]), a[2], ctx); return null; }));
+  object.dict.set('__delattr__', new Builtin('object.__delattr__', (a, _k, ctx) => { if (a[0] instanceof PyInstance || (a[0] instanceof PyDict && a[0].cls)) genericDelAttr(it, a[0], attrName(a[1]), ctx); else delAttr(it, a[0], attrName(a[1]), ctx); return null; }));
   defineType(it, 'type', [object], (a) => (a.length === 2 ? classOf(it, a[1]) ?? new Unknown('type of value') : new Unknown('type() with 3 arguments')));
   defineType(it, 'int', [object], (a, kw) => {
     const v = a[1] ?? 0;
@@ -58,12 +67,19 @@ export function installTypes(it: Interp): void {
   defineType(it, 'str', [object], (a) => (a.length > 1 ? strValue(it, a[1]) : ''));
   defineType(it, 'list', [object], (a) => new PyList(a.length > 1 ? it.iterate(a[1], {}) : []));
   defineType(it, 'tuple', [object], (a) => new PyTuple(a.length > 1 ? it.iterate(a[1], {}) : []));
-  defineType(it, 'dict', [object], (a, kw) => {
-    const d = new PyDict();
-    if (a.length > 1) dictUpdate(it, d, a[1]);
+  const fill = (d: PyDict, a: Value[], kw: Map<string, Value>): void => {
+    if (a.length > 1) throw new PyException('TypeError', `dict expected at most 1 argument, got ${a.length}`);
+    if (a.length) dictUpdate(it, d, a[0]);
     for (const [k, v] of kw) d.map.set(hashKey(k), { k, v });
+  };
+  const dict = defineType(it, 'dict', [object], (a, kw) => {
+    const d = new PyDict();
+    // a subclass's instance is filled by dict.__init__, which its own __init__ usually calls
+    if (a[0] !== dict && a[0] instanceof PyClass) { d.cls = a[0]; return d; }
+    fill(d, a.slice(1), kw);
     return d;
   });
+  dict.dict.set('__init__', new Builtin('dict.__init__', (a, kw) => { if (a[0] instanceof PyDict) fill(a[0], a.slice(1), kw); return null; }));
   defineType(it, 'set', [object], (a) => { const s = new PySet(); if (a.length > 1) for (const v of it.iterate(a[1], {})) s.map.set(hashKey(v), v); return s; });
   defineType(it, 'frozenset', [object], (a) => { const s = new PySet(); if (a.length > 1) for (const v of it.iterate(a[1], {})) s.map.set(hashKey(v), v); return s; });
   defineType(it, 'range', [object], (a) => {

@@ -5,6 +5,7 @@ import { Builtin, Partial, PyClass, PyDict, PyFunction, PyList, PySet, Unknown, 
 import { pyStr } from '../ops';
 import { fn, marker, isSeq, isMap } from './native';
 import { makeNamedTuple, orderedDictClass } from './collections';
+import { annotationNames } from '../statements';
 
 export function typing(it: Interp): Record<string, Value> {
   const m: Record<string, Value> = {};
@@ -33,8 +34,7 @@ function namedTupleBase(it: Interp): PyClass {
   const base = new PyClass('NamedTuple', [it.types.get('tuple')!], 'typing');
   base.dict.set('__init_subclass_native__', new Builtin('NamedTuple.init_subclass', (a) => {
     const cls = a[0] as PyClass;
-    const ann = cls.dict.get('__annotation_names__');
-    const names = ann instanceof PyList ? (ann.items as string[]) : [];
+    const names = annotationNames(cls);
     const defaults: Value[] = [];
     for (const n of names) { const d = cls.dict.get(n); if (d !== undefined) defaults.push(d); }
     const nt = makeNamedTuple(it, cls.name, names, defaults);
