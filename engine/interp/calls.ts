@@ -63,38 +63,56 @@ export function callFunction(it: Interp, fn: PyFunction, args: Value[], kwargs: 
 
 export function bindArgs(fn: PyFunction, args: Value[], kwargs: Map<string, Value>, into: Map<string, Value>, ctx: CallCtx): void {
   const params = fn.code.params;
+  const name = `${fn.code.qualname}()`;
+  const err = (msg: string): PyException => new PyException('TypeError', `${name} ${msg}`, null, ctx.file, ctx.s, ctx.e);
   let ai = 0;
   let varkw: PyDict | null = null;
+  let varargs = false;
   for (const p of params) {
     if (p.kind === 'pos') {
       if (ai < args.length) {
-        if (kwargs.has(p.name)) throw new PyException('TypeError', `${fn.code.name}() got multiple values for argument '${p.name}'`, null, ctx.file, ctx.s, ctx.e);
+        if (kwargs.has(p.name)) throw err(`got multiple values for argument '${p.name}'`);
         into.set(p.name, args[ai++]);
       }
     } else if (p.kind === 'varargs') {
       into.set(p.name, new PyTuple(args.slice(ai)));
       ai = args.length;
+      varargs = true;
     } else if (p.kind === 'varkw') {
       varkw = new PyDict();
       into.set(p.name, varkw);
     }
   }
-  if (ai < args.length) {
-    throw new PyException('TypeError', `${fn.code.name}() takes ${params.filter((p) => p.kind === 'pos').length} positional arguments but ${args.length} were given`, null, ctx.file, ctx.s, ctx.e);
-  }
+  if (ai < args.length && !varargs) throw err(tooManyPositional(fn, args.length));
   for (const [k, v] of kwargs) {
     const p = params.find((q) => q.name === k && (q.kind === 'pos' || q.kind === 'kwonly'));
     if (p) { into.set(k, v); continue; }
     if (varkw) { varkw.map.set(hashKey(k), { k, v }); continue; }
-    throw new PyException('TypeError', `${fn.code.name}() got an unexpected keyword argument '${k}'`, null, ctx.file, ctx.s, ctx.e);
+    throw err(`got an unexpected keyword argument '${k}'`);
   }
+  const missing: Record<'pos' | 'kwonly', string[]> = { pos: [], kwonly: [] };
   for (const p of params) {
     if ((p.kind === 'pos' || p.kind === 'kwonly') && !into.has(p.name)) {
       const d = fn.defaults.get(p.name);
-      if (d === undefined) throw new PyException('TypeError', `${fn.code.name}() missing required argument: '${p.name}'`, null, ctx.file, ctx.s, ctx.e);
-      into.set(p.name, d);
+      if (d === undefined) missing[p.kind].push(p.name);
+      else into.set(p.name, d);
     }
   }
+  for (const kind of ['pos', 'kwonly'] as const) {
+    const m = missing[kind];
+    if (!m.length) continue;
+    const names = m.map((n) => `'${n}'`);
+    const list = names.length === 1 ? names[0] : names.length === 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')}, and ${names[names.length - 1]}`;
+    throw err(`missing ${m.length} required ${kind === 'pos' ? 'positional' : 'keyword-only'} argument${m.length > 1 ? 's' : ''}: ${list}`);
+  }
+}
+
+/** CPython's "takes 2 positional arguments but 3 were given" / "takes from 1 to 3 ...". */
+function tooManyPositional(fn: PyFunction, given: number): string {
+  const pos = fn.code.params.filter((p) => p.kind === 'pos');
+  const required = pos.filter((p) => !fn.defaults.has(p.name)).length;
+  const takes = required === pos.length ? `${pos.length} positional argument${pos.length === 1 ? '' : 's'}` : `from ${required} to ${pos.length} positional arguments`;
+  return `takes ${takes} but ${given} ${given === 1 ? 'was' : 'were'} given`;
 }
 
 export function instantiate(it: Interp, cls: PyClass, args: Value[], kwargs: Map<string, Value>, ctx: CallCtx): Value {

@@ -163,8 +163,24 @@ export function formatFloat(x: number): string {
 }
 
 export function pyRepr(v: Value): string {
-  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  if (typeof v === 'string') return strRepr(v);
   return pyStr(v, true);
+}
+
+/** repr() of a str as CPython writes it: single quotes unless the text has ' and no ", escapes for controls. */
+function strRepr(v: string): string {
+  const q = v.includes("'") && !v.includes('"') ? '"' : "'";
+  let out = q;
+  for (const ch of v) {
+    const c = ch.codePointAt(0)!;
+    if (ch === q || ch === '\\') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return out + q;
 }
 
 export function pyStr(v: Value, inner = false): string {

@@ -78,6 +78,7 @@ export function compare(it: Interp, op: string, a: Value, b: Value, ctx: CallCtx
     const f = b.cls.lookup(reflected);
     if (f !== undefined) { const r = it.call(f, [b, a], new Map(), ctx); if (r !== notImpl) return r; }
   }
+  if ((a instanceof PyTuple && b instanceof PyTuple) || (a instanceof PyList && b instanceof PyList)) return seqCompare(it, op, a.items, b.items, ctx);
   let c: number;
   try { c = pyCompare(a, b); } catch (err) { if (err instanceof PyException) { err.s ??= ctx.s; err.e ??= ctx.e; } throw err; }
   switch (op) {
@@ -87,6 +88,29 @@ export function compare(it: Interp, op: string, a: Value, b: Value, ctx: CallCtx
     case '>=': return c >= 0;
   }
   throw new InterpError(`unknown comparison ${op}`, ctx.file, ctx.s, ctx.e);
+}
+
+/** Tuples and lists order by their first unequal items (compared with `op`), else by length. */
+function seqCompare(it: Interp, op: string, a: Value[], b: Value[], ctx: CallCtx): Value {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const eq = richEquals(it, '==', a[i], b[i], ctx);
+    if (eq instanceof Unknown) return eq;
+    if (!truthy(it, eq, ctx)) return compare(it, op, a[i], b[i], ctx);
+  }
+  const d = a.length - b.length;
+  return op === '<' ? d < 0 : op === '<=' ? d <= 0 : op === '>' ? d > 0 : d >= 0;
+}
+
+/** A sort comparator by `<` as Python's sort uses it: plain numbers and strings directly, others through their dunders. */
+export function orderBy(it: Interp, ctx: CallCtx): (a: Value, b: Value) => number {
+  const plain = (v: Value): boolean => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v instanceof PyFloat;
+  const lt = (a: Value, b: Value): boolean => {
+    const r = compare(it, '<', a, b, ctx);
+    if (r instanceof Unknown) throw new InterpError(`ordering values the analysis cannot know (${r.reason})`, ctx.file, ctx.s, ctx.e, 'unknown');
+    return truthy(it, r, ctx);
+  };
+  return (a, b) => (plain(a) && plain(b) ? pyCompare(a, b) : lt(a, b) ? -1 : lt(b, a) ? 1 : 0);
 }
 
 /** a == b / a != b: the left operand's __eq__ (or __ne__), then the right's, then identity and value equality. */

@@ -10,6 +10,7 @@ import {
 } from './values';
 import { hashKey, pyRepr, pyStr } from './ops';
 import { delAttr } from './attributes';
+import { aliasOrigin } from './stdlib/native';
 
 const BREAK = 1, CONTINUE = 2;
 /** How a block ended: normally (undefined), by break/continue, or by return with its value. */
@@ -148,7 +149,9 @@ export function execClass(it: Interp, st: Stmt & { k: 'ClassDef' }, scope: Scope
     const v = it.eval(a.value, scope, mod);
     if (a.kind === 'kw') { kw.set(a.name!, v); continue; }
     if (a.kind === 'star') { for (const x of it.iterate(v, { file, s: a.s, e: a.e })) if (x instanceof PyClass) bases.push(x); continue; }
+    const origin = aliasOrigin(v); // `class A(Base[T])`: the alias's class, as __mro_entries__ gives it
     if (v instanceof PyClass) bases.push(v);
+    else if (origin instanceof PyClass) bases.push(origin);
     else if (v instanceof Unknown) throw new InterpError(`base class of '${st.name}' is unknown (${v.reason})`, file, a.s, a.e);
     // typing.Generic[...] and similar subscripted helpers give non-class values: ignore them
   }
@@ -191,7 +194,7 @@ export function execTry(it: Interp, st: Stmt & { k: 'Try' }, scope: Scope, mod: 
           const t = it.eval(h.type, scope, mod);
           if (!exceptionMatches(it, err, t)) continue;
         }
-        if (h.name) scope.vars.set(h.name, err.value ?? makeException(it, err.pyType, err.message));
+        if (h.name) scope.vars.set(h.name, err.value ?? makeException(it, err.pyType, err.pyMessage));
         return execBlock(it, h.body, scope, mod);
       }
       throw err;

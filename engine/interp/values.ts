@@ -188,8 +188,8 @@ export function typeName(v: Value): string {
 
 /** A Python exception travelling through the interpreter (raise / built-in errors). */
 export class PyException extends Error {
-  constructor(readonly pyType: string, message: string, readonly value?: Value, readonly file?: string, public s?: number, public e?: number) {
-    super(`${pyType}: ${message}`);
+  constructor(readonly pyType: string, readonly pyMessage: string, readonly value?: Value, readonly file?: string, public s?: number, public e?: number) {
+    super(`${pyType}: ${pyMessage}`);
   }
 }
 

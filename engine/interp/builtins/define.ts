@@ -3,7 +3,8 @@
 // Pure functions over interpreter values.
 import type { Interp, PrimitiveMethod } from '../interp';
 import { Builtin, InterpError, PyClass, PyDict, PyException, PyInstance, PyList, PyTuple, Unknown, typeName, type CallCtx, type NativeFn, type Value } from '../values';
-import { hashKey, isNum, numVal, pyCompare, pyRepr, pyStr } from '../ops';
+import { hashKey, isNum, numVal, pyRepr, pyStr } from '../ops';
+import { orderBy } from '../protocols';
 
 export function defineFn(it: Interp, name: string, fn: NativeFn): Builtin {
   const b = new Builtin(name, fn);
@@ -71,7 +72,8 @@ export function sortValues(it: Interp, items: Value[], kw: Map<string, Value>, c
   const keyed = items.map((v) => ({ v, k: key !== undefined && key !== null ? it.call(key, [v], new Map(), ctx) : v }));
   const u = keyed.find((x) => x.k instanceof Unknown);
   if (u) throw new InterpError('sorting values the analysis cannot know');
-  keyed.sort((a, b) => pyCompare(a.k, b.k));
+  const cmp = orderBy(it, ctx);
+  keyed.sort((a, b) => cmp(a.k, b.k));
   if (kw.get('reverse') === true) keyed.reverse();
   return keyed.map((x) => x.v);
 }

@@ -4,7 +4,8 @@ import type { Interp } from '../interp';
 import {
   PyException, PyInstance, PyIterator, PyList, PyTuple, Unknown, typeName, type CallCtx, type Value,
 } from '../values';
-import { numVal, pyCompare } from '../ops';
+import { numVal } from '../ops';
+import { orderBy } from '../protocols';
 import { defineFn, sortValues } from './define';
 
 export function installIterationFunctions(it: Interp): void {
@@ -46,11 +47,12 @@ export function installIterationFunctions(it: Interp): void {
     const u = items.find((x) => x instanceof Unknown);
     if (u) return u;
     if (items.some((x) => it.ext.isTensor(x))) return new Unknown('min/max of tensors');
+    const cmp = orderBy(it, ctx);
     let best = items[0];
     let bestK = key && key !== null ? it.call(key, [best], new Map(), ctx) : best;
     for (const x of items.slice(1)) {
       const k = key && key !== null ? it.call(key, [x], new Map(), ctx) : x;
-      if (pyCompare(k, bestK) * sign > 0) { best = x; bestK = k; }
+      if (cmp(k, bestK) * sign > 0) { best = x; bestK = k; }
     }
     items = [];
     return best;

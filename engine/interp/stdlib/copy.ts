@@ -60,7 +60,8 @@ function copyDict(v: PyDict, each: (x: Value) => Value, memo?: Memo): PyDict {
   for (const [k, e] of v.map) d.map.set(k, { k: e.k, v: each(e.v) });
   if (v.attrs) {
     // `self.__dict__ = self` copies as a dict whose attributes are its items again
-    if (v.attrs instanceof DictAttrStore && v.attrs.target === v) d.attrs = new DictAttrStore(d);
+    // CPython restores a copy's __dict__ before its items, so `self.__dict__ = self` is not carried over
+    if (v.attrs instanceof DictAttrStore && v.attrs.target === v) d.attrs = new Map();
     else { d.attrs = new Map(); for (const [k, x] of v.attrs) d.attrs.set(k, each(x)); }
   }
   return d;

@@ -13,7 +13,7 @@ import { hashKey, pyCompare, pyEquals, pyStr } from '../ops';
 import { annotationNames } from '../statements';
 import { reprValue } from '../builtins/define';
 import { deepCopy } from './copy';
-import { fn, kwOr } from './native';
+import { aliasOrigin, fn, kwOr } from './native';
 
 type Kind = 'field' | 'classvar' | 'initvar';
 
@@ -100,7 +100,8 @@ function instanceFields(dc: Dc, v: Value, who: string): PyInstance[] {
 
 function isClassVar(t: Value): boolean {
   if (typeof t === 'string') return /^\s*(typing\.)?ClassVar\b/.test(t);
-  return t instanceof PyClass && t.name === 'ClassVar' && t.moduleName === 'typing';
+  const o = aliasOrigin(t) ?? t;
+  return o instanceof PyClass && o.name === 'ClassVar' && o.moduleName === 'typing';
 }
 
 function isInitVar(dc: Dc, t: Value): boolean {
