@@ -12,7 +12,7 @@ const OPAQUE_PATH = /\/torchvision\/(transforms|io|datasets|prototype)\//;
 /** Top-level modules never interpreted: the standard library parts LayerLens does not model, and heavy libraries. */
 export const OPAQUE_MODULES = new Set([
   'scipy', 'PIL', 'pandas', 'matplotlib', 'sklearn', 'cv2', 'tqdm', 'requests', 'yaml', 'h5py', 'onnx', 'onnxruntime',
-  'tensorflow', 'jax', 'accimage', 'importlib', 'random', 're', 'json', 'logging', 'pathlib', 'time', 'datetime', 'pickle',
+  'tensorflow', 'jax', 'accimage', 'importlib', 'random', 'json', 'logging', 'pathlib', 'time', 'datetime', 'pickle',
   'io', 'string', 'argparse', 'contextlib', 'textwrap', 'hashlib', 'urllib', 'shutil', 'tempfile', 'glob', 'subprocess',
   'threading', 'multiprocessing', 'socket', 'struct', 'weakref', 'gc', 'platform', 'traceback', 'zipfile', 'tarfile', 'csv',
   'uuid', 'errno', 'signal', 'queue', 'heapq', 'bisect', 'fnmatch', 'pprint', 'decimal', 'fractions', 'statistics', 'unittest',

@@ -18,7 +18,7 @@ describe('interpreter semantics equal CPython', () => {
       const { it: interp } = createInterp({ host: diskHost() });
       const mod = interp.execFile(join(dir, f), f.replace(/\.py$/, ''))!;
       it('runs without diagnostics', () => {
-        expect(interp.diagnostics.map((d) => `${d.loc?.line}: ${d.message}`)).toEqual([]);
+        expect(interp.diagnostics.map((d) => `${d.loc ? d.loc.line + 1 : '?'}: ${d.message}`)).toEqual([]);
       });
       for (const [name, repr] of Object.entries(expected)) {
         it(name, () => {

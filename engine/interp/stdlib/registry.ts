@@ -16,6 +16,7 @@ import { numbers } from './numbers';
 import { numpy } from './numpy';
 import { operator } from './operator';
 import { os } from './os';
+import { re } from './re';
 import { sys } from './sys';
 import { types } from './types';
 import { typing } from './typing';
@@ -23,7 +24,7 @@ import { warnings } from './warnings';
 
 export const STDLIB_MODULES: Record<string, ModuleMembers> = {
   math, typing, typing_extensions: typing, collections, 'collections.abc': collectionsAbc, functools, enum: enumModule,
-  dataclasses, copy, inspect, itertools, operator, warnings, abc, numbers, numpy, types, sys, os,
+  dataclasses, copy, inspect, itertools, operator, warnings, abc, numbers, numpy, types, sys, os, re,
 };
 
 /** Registers every module; each is built on its first import. */
