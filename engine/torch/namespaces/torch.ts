@@ -11,6 +11,7 @@ import { creationOps, literalOps } from './creation';
 import { indexOps, viewOps } from './shapeOps';
 import { elementwiseOps, productOps, reductionOps } from './mathOps';
 import type { NamespaceLookup } from './registry';
+import { transparent } from './jit';
 
 /** torch.* functions, the ones nn.functional shares by name included. */
 export function torchFunctions(rt: TorchRuntime): Members {
@@ -41,6 +42,8 @@ export function torch(rt: TorchRuntime, ns: NamespaceLookup): Members {
     cuda: nativeModule(it, 'torch.cuda', { is_available: new Builtin('is_available', () => false), device_count: new Builtin('device_count', () => 0) }),
     backends: new Unknown('torch.backends'),
     __version__: '1.13.1',
+    // torch.compile (PyTorch 2.x) runs the same module: the analysis reads it as the eager model
+    compile: transparent('compile'),
     manual_seed: new Builtin('manual_seed', () => null),
     set_default_dtype: new Builtin('set_default_dtype', () => null),
     get_default_dtype: new Builtin('get_default_dtype', () => 'float32'),
