@@ -22,6 +22,12 @@ export function getAttrOpt(it: Interp, obj: Value, name: string, ctx: CallCtx): 
   if (obj instanceof LazyRef) obj = obj.resolve();
   if (obj instanceof PyInstance) return instanceAttr(it, obj, name, ctx);
   if (obj instanceof PyDict && obj.cls) return dictSubclassAttr(it, obj, obj.cls, name, ctx);
+  if (obj instanceof PyFloat && obj.cls) {
+    const v = obj.cls.lookup(name);
+    if (v instanceof Property) return it.call(v.fget, [obj], new Map(), ctx);
+    if (v !== undefined) return bindDescriptor(it, v, obj, obj.cls);
+    if (name === '__class__') return obj.cls;
+  }
   if (obj instanceof PyModule) {
     const v = obj.scope.vars.get(name);
     if (v instanceof LazyRef) { const r = v.resolve(); obj.scope.vars.set(name, r); return r; }

@@ -60,7 +60,8 @@ function evalCompare(it: Interp, x: Expr & { k: 'Compare' }, scope: Scope, mod: 
   for (let i = 0; i < x.ops.length; i++) {
     const right = evalExpr(it, x.rest[i], scope, mod);
     result = it.compare(x.ops[i], left, right, { file: mod.path, s: x.s, e: x.e });
-    if (result instanceof Unknown || it.ext.isTensor(result)) return result;
+    // only a chain asks for the truth of a link (an array or tensor comparison is returned as it is)
+    if (i === x.ops.length - 1 || result instanceof Unknown || it.ext.isTensor(result)) return result;
     if (!it.truthy(result, {})) return result;
     left = right;
   }

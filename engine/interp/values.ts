@@ -12,7 +12,11 @@ export type Value =
   | PyFunction | Builtin | BoundMethod | StaticMethod | ClassMethod | Property | Partial
   | PyClass | PyInstance | PyModule | Super | Unknown | TensorV | LazyRef | PyIterator;
 
-export class PyFloat { constructor(readonly v: number) {} }
+export class PyFloat {
+  /** The class of a float subclass's value (numpy's float64 scalars are such floats). */
+  cls?: PyClass;
+  constructor(readonly v: number) {}
+}
 export class PyEllipsis { static readonly it = new PyEllipsis(); }
 
 let nextId = 1;

@@ -1,7 +1,7 @@
 // Built-in numeric functions: abs, round (half to even, as Python), divmod, pow, chr/ord, hex/bin.
 // Tensors go to the torch extension; an unknown number stays Unknown.
 import type { Interp } from '../interp';
-import { PyFloat, PyTuple, Unknown } from '../values';
+import { PyFloat, PyInstance, PyTuple, Unknown } from '../values';
 import { isIntLike, numVal } from '../ops';
 import { defineFn, numArg, roundHalfEven } from './define';
 
@@ -11,12 +11,14 @@ export function installNumericFunctions(it: Interp): void {
     if (v instanceof Unknown) return v;
     if (it.ext.isTensor(v)) return it.ext.tensorUnary('abs', v, ctx);
     if (typeof v === 'number' || typeof v === 'boolean') return Math.abs(numVal(v));
+    if (v instanceof PyInstance) { const f = v.cls.lookup('__abs__'); if (f) return it.call(f, [v], new Map(), ctx); }
     return new PyFloat(Math.abs(numArg(v, 'abs()')));
   });
   defineFn(it, 'round', (a, kw) => {
     const v = a[0];
     if (v instanceof Unknown) return v;
     if (it.ext.isTensor(v)) return it.ext.tensorUnary('round', v, {});
+    if (v instanceof PyInstance) { const f = v.cls.lookup('__round__'); if (f) return it.call(f, [v, ...a.slice(1)], kw, {}); }
     const nd = a[1] ?? kw.get('ndigits') ?? null;
     const x = numArg(v, 'round()');
     if (nd === null) return roundHalfEven(x);

@@ -16,7 +16,7 @@ export function attrName(v: Value): string {
 
 export function classOf(it: Interp, v: Value): PyClass | undefined {
   if (v instanceof PyInstance) return v.cls;
-  if (v instanceof PyDict && v.cls) return v.cls;
+  if ((v instanceof PyDict || v instanceof PyFloat) && v.cls) return v.cls;
   if (v instanceof PyTuple && v.cls) return v.cls;
   if (it.ext.isTensor(v)) return it.types.get((v as { isParam?: boolean }).isParam ? 'Parameter' : 'Tensor');
   const t = v instanceof PyFunction || v instanceof Builtin || v instanceof Partial || v instanceof BoundMethod ? 'function' : typeName(v);
@@ -61,6 +61,7 @@ export function installTypes(it: Interp): void {
     if (v instanceof Unknown) return v;
     if (typeof v === 'string') { const t = v.trim().toLowerCase(); return new PyFloat(t === 'inf' ? Infinity : t === '-inf' ? -Infinity : t === 'nan' ? NaN : Number(t)); }
     if (it.ext.isTensor(v)) return it.ext.tensorUnary('float', v, {});
+    if (v instanceof PyInstance) { const f = v.cls.lookup('__float__') ?? v.cls.lookup('__index__'); if (f) return it.call(f, [v], new Map(), {}); }
     return new PyFloat(numArg(v, 'float()'));
   });
   defineType(it, 'bool', [it.types.get('int')!], (a) => (a.length > 1 ? (a[1] instanceof Unknown ? a[1] : it.truthy(a[1], {})) : false));
