@@ -1,10 +1,12 @@
 // torch.* tensor creation: zeros/ones/empty/rand*, *_like, full, arange, linspace, eye, tensor.
 // Small constant tensors (at most MAX_CONST_ELEMENTS) carry their values, float32-rounded.
-import { Builtin, InterpError, PyFloat, PyList, PyTuple, Unknown, type Value } from '../../interp/values';
+import { Builtin, InterpError, PyFloat, PyList, PyTuple, type Value } from '../../interp/values';
 import { isNum, numVal, pyStr } from '../../interp/ops';
 import type { TorchRuntime } from '../runtime';
 import { sizeArgs } from '../tensorOps';
-import { MAX_CONST_ELEMENTS, TensorV, numel } from '../tensor';
+import { MAX_CONST_ELEMENTS, TensorV, numel, type DType } from '../tensor';
+import { arrayOf } from '../../interp/stdlib/npClasses';
+import { torchDtypeOf } from './fromNumpy';
 import { toFloat, toInt, toTensor } from '../sig';
 import { dtypeOf, scalarValue, definer, type Members } from './common';
 
@@ -61,7 +63,18 @@ export function literalOps(rt: TorchRuntime, out: Members): void {
     const flat: number[] = [];
     const shape: number[] = [];
     let isFloat = false;
+    // numpy arrays and scalars inside the data keep numpy's dtype (fromNumpy.ts); Python numbers infer torch's
+    const npDtypes: DType[] = [];
+    let pyLeaves = false;
     const walk = (v: Value, depth: number): void => {
+      const nd = arrayOf(v);
+      if (nd) {
+        nd.shape.forEach((d, i) => { if (shape.length <= depth + i) shape.push(d); });
+        flat.push(...nd.values());
+        npDtypes.push(torchDtypeOf(nd));
+        return;
+      }
+      pyLeaves ||= !(v instanceof PyList || v instanceof PyTuple);
       if (v instanceof PyList || v instanceof PyTuple) {
         if (shape.length <= depth) shape.push(v.items.length);
         v.items.forEach((x) => walk(x, depth + 1));
@@ -75,10 +88,10 @@ export function literalOps(rt: TorchRuntime, out: Members): void {
     walk(a.get('data')!, 0);
     const src = a.get('data')!;
     const isBool = src === true || src === false || (src instanceof PyList && src.items.every((x) => typeof x === 'boolean') && src.items.length > 0);
-    const dtype = dtypeOf(a.get('dtype'), isBool ? 'bool' : isFloat ? 'float32' : 'int64');
-    const t = rt.tensor(shape, dtype, { op: 'tensor', inputs: [] }, dtype === 'float32' ? flat.map(Math.fround) : flat);
-    return t;
+    const fromNp = npDtypes.length && !pyLeaves ? npDtypes.reduce((x, y) => (x === y ? x : 'float64')) : undefined;
+    const dtype = dtypeOf(a.get('dtype'), fromNp ?? (isBool ? 'bool' : isFloat ? 'float32' : 'int64'));
+    const data = flat.length > MAX_CONST_ELEMENTS ? undefined : dtype === 'float32' ? flat.map(Math.fround) : flat;
+    return rt.tensor(shape, dtype, { op: 'tensor', inputs: [] }, data);
   });
   out.as_tensor = out.tensor;
-  out.from_numpy = new Builtin('torch.from_numpy', () => new Unknown('numpy array'));
 }

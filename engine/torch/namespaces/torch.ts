@@ -12,6 +12,7 @@ import { indexOps, viewOps } from './shapeOps';
 import { elementwiseOps, productOps, reductionOps } from './mathOps';
 import type { NamespaceLookup } from './registry';
 import { transparent } from './jit';
+import { numpyOps } from './fromNumpy';
 
 /** torch.* functions, the ones nn.functional shares by name included. */
 export function torchFunctions(rt: TorchRuntime): Members {
@@ -23,6 +24,7 @@ export function torchFunctions(rt: TorchRuntime): Members {
   productOps(rt, out);
   elementwiseOps(rt, out);
   reductionOps(rt, out);
+  numpyOps(rt, out);
   return out;
 }
 
