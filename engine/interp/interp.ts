@@ -117,8 +117,10 @@ export class Interp {
       return new Unknown(err.message, err.file ?? file, err.s ?? s, err.e ?? e);
     }
     if (err instanceof RangeError) {
-      this.diag('error', 'budget', 'analysis stopped: recursion too deep', file, s, e);
-      return new Unknown('recursion too deep', file, s, e);
+      // the JS stack overflowing is deep recursion; other RangeErrors are values too large to hold
+      const msg = /call stack/i.test(err.message) ? 'analysis stopped: recursion too deep' : `analysis stopped: a value too large for the analysis (${err.message})`;
+      this.diag('error', 'budget', msg, file, s, e);
+      return new Unknown(msg, file, s, e);
     }
     const msg = err instanceof Error ? err.message : String(err);
     this.diag('error', 'internal', `LayerLens could not analyse this statement: ${msg}`, file, s, e);

@@ -216,6 +216,7 @@ export class TorchRuntime implements Extensions {
   }
 
   param(shape: number[], requiresGrad = true): TensorV {
+    T.checkNonNegative(shape);
     const t = new TensorV(shape, 'float32');
     t.isParam = true;
     t.requiresGrad = requiresGrad;

@@ -246,6 +246,12 @@ export function sizeArgs(args: Value[]): Dim[] {
   return items.map((v) => (v instanceof Unknown ? null : v instanceof TensorV && v.data?.length === 1 ? v.data[0] : toInt(v, 'size')));
 }
 
+/** PyTorch refuses a negative size when it allocates (torch.zeros(-1), nn.Linear(-1, 3)). */
+export function checkNonNegative(shape: Dim[]): void {
+  const neg = shape.find((d) => d !== null && d < 0);
+  if (neg !== undefined && neg !== null) throw shapeError(`Trying to create tensor with negative dimension ${neg}: [${shape.map((d) => (d === null ? '?' : d)).join(', ')}]`);
+}
+
 // ---------------------------------------------------------------- indexing
 export function getItem(rt: TorchRuntime, t: TensorV, index: Value, ctx: CallCtx): Value {
   const items = index instanceof PyTuple ? index.items : [index];

@@ -3,7 +3,7 @@
 import { Builtin, InterpError, PyFloat, PyList, PyTuple, type Value } from '../../interp/values';
 import { isNum, numVal, pyStr } from '../../interp/ops';
 import type { TorchRuntime } from '../runtime';
-import { sizeArgs } from '../tensorOps';
+import { checkNonNegative, sizeArgs } from '../tensorOps';
 import { MAX_CONST_ELEMENTS, TensorV, numel, type DType } from '../tensor';
 import { arrayOf } from '../../interp/stdlib/npClasses';
 import { torchDtypeOf } from './fromNumpy';
@@ -16,6 +16,7 @@ export function creationOps(rt: TorchRuntime, out: Members): void {
   const creation = (name: string, fill?: number | 'rand'): void => {
     out[name] = new Builtin(`torch.${name}`, (args, kw) => {
       const shape = sizeArgs(args);
+      checkNonNegative(shape);
       const dtype = dtypeOf(kw.get('dtype'));
       const t = rt.tensor(shape, dtype, { op: name, inputs: [], attrs: { shape } });
       const n = numel(shape);
@@ -27,6 +28,7 @@ export function creationOps(rt: TorchRuntime, out: Members): void {
   creation('zeros', 0); creation('ones', 1); creation('empty'); creation('randn', 'rand'); creation('rand', 'rand');
   out.full = fn('full', 'size, fill_value, dtype=None, device=None, requires_grad=False', (a) => {
     const shape = sizeArgs([a.get('size')!]);
+    checkNonNegative(shape);
     const v = scalarValue(a.get('fill_value')!);
     const t = rt.tensor(shape, dtypeOf(a.get('dtype'), a.get('fill_value') instanceof PyFloat ? 'float32' : 'int64'), { op: 'full', inputs: [] });
     const n = numel(shape);
