@@ -94,7 +94,7 @@ export function primitiveAttr(it: Interp, obj: Value, name: string): Value | und
     if (v !== undefined) return bindDescriptor(it, v, obj, obj.cls);
   }
   if (obj instanceof PyFloat && name === 'real') return obj;
-  if (typeof obj === 'number' && name === 'real') return obj;
+  if ((typeof obj === 'number' || typeof obj === 'bigint') && name === 'real') return obj;
   return undefined;
 }
 

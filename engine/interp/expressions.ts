@@ -8,7 +8,8 @@ import {
   InterpError, LazyRef, PyClass, PyDict, PyEllipsis, PyException, PyFloat, PyFunction, PyInstance, PyIterator, PyList,
   PySet, PySlice, PyTuple, Super, Unknown, typeName, type CallCtx, type PyModule, type Value,
 } from './values';
-import { formatSpec, hashKey, pyRepr, pyStr } from './ops';
+import { dictSet, formatSpec, pyRepr, pyStr, setAdd } from './ops';
+import { normInt } from './intMath';
 
 export function evalExpr(it: Interp, x: Expr, scope: Scope, mod: PyModule): Value {
   switch (x.k) {
@@ -19,7 +20,12 @@ export function evalExpr(it: Interp, x: Expr, scope: Scope, mod: PyModule): Valu
       if (v instanceof LazyRef) { const r = v.resolve(); scope.replace(x.id, r); return r; }
       return v;
     }
-    case 'Num': return x.float ? new PyFloat(x.v) : x.v;
+    case 'Num': {
+      // an int literal beyond 2^53 carries its exact digits (`big`, from the numeric-literal lexer)
+      const big = (x as { big?: string }).big;
+      if (big !== undefined && !x.float) return normInt(BigInt(big));
+      return x.float ? new PyFloat(x.v) : x.v;
+    }
     case 'Str': return x.v;
     case 'FStr': return fstring(it, x.parts, scope, mod);
     case 'Const': return x.v === 'None' ? null : x.v === 'True' ? true : x.v === 'False' ? false : PyEllipsis.it;
@@ -44,7 +50,7 @@ export function evalExpr(it: Interp, x: Expr, scope: Scope, mod: PyModule): Valu
     case 'Lambda': return it.makeFunction('<lambda>', x.params, undefined, x.body, scope, mod, x.s, x.e);
     case 'List': return new PyList(evalElts(it, x.elts, scope, mod));
     case 'Tuple': return new PyTuple(evalElts(it, x.elts, scope, mod));
-    case 'Set': { const s = new PySet(); for (const v of evalElts(it, x.elts, scope, mod)) s.map.set(hashKey(v), v); return s; }
+    case 'Set': { const s = new PySet(); for (const v of evalElts(it, x.elts, scope, mod)) setAdd(s, v); return s; }
     case 'Dict': return evalDict(it, x, scope, mod);
     case 'Comp': return comprehension(it, x, scope, mod);
     case 'Walrus': { const v = evalExpr(it, x.value, scope, mod); scope.target(x.target).vars.set(x.target, v); return v; }
@@ -78,7 +84,7 @@ function evalDict(it: Interp, x: Expr & { k: 'Dict' }, scope: Scope, mod: PyModu
       continue;
     }
     const k = evalExpr(it, item.key, scope, mod);
-    d.map.set(hashKey(k), { k, v: evalExpr(it, item.value, scope, mod) });
+    dictSet(d, k, evalExpr(it, item.value, scope, mod));
   }
   return d;
 }
@@ -99,7 +105,7 @@ export function comprehension(it: Interp, x: Expr & { k: 'Comp' }, scope: Scope,
   const loop = (gi: number): void => {
     if (gi === x.gens.length) {
       it.step();
-      if (x.kind === 'dict') { const k = evalExpr(it, x.elt, inner, mod); dict.map.set(hashKey(k), { k, v: evalExpr(it, x.value!, inner, mod) }); }
+      if (x.kind === 'dict') { const k = evalExpr(it, x.elt, inner, mod); dictSet(dict, k, evalExpr(it, x.value!, inner, mod)); }
       else items.push(evalExpr(it, x.elt, inner, mod));
       return;
     }
@@ -113,7 +119,7 @@ export function comprehension(it: Interp, x: Expr & { k: 'Comp' }, scope: Scope,
   };
   loop(0);
   if (x.kind === 'dict') return dict;
-  if (x.kind === 'set') { const s = new PySet(); for (const v of items) s.map.set(hashKey(v), v); return s; }
+  if (x.kind === 'set') { const s = new PySet(); for (const v of items) setAdd(s, v); return s; }
   if (x.kind === 'gen') return new PyIterator(items);
   return new PyList(items);
 }

@@ -7,7 +7,8 @@ import {
   Builtin, ClassMethod, InterpError, LazyRef, PyClass, PyDict, PyException, PyFloat, PyFunction, PyInstance, PyIterator, PyList, PyRange,
   PySet, PySlice, PyTuple, Unknown, typeName, type CallCtx, type Value,
 } from './values';
-import { arith, hashKey, identical, isNum, numVal, pyCompare, pyEquals, pyRepr, rangeLen, sliceIndices } from './ops';
+import { arith, dictSet, hashKey, identical, isIntLike, isNum, numOf, numVal, pyCompare, pyEquals, pyRepr, rangeLen, sliceIndices } from './ops';
+import { intInvert, intNeg, type PyInt } from './intMath';
 
 const BIN_DUNDER: Record<string, string> = {
   '+': 'add', '-': 'sub', '*': 'mul', '/': 'truediv', '//': 'floordiv', '%': 'mod', '**': 'pow', '@': 'matmul',
@@ -43,11 +44,15 @@ export function unary(it: Interp, op: string, a: Value, ctx: CallCtx): Value {
   if (a instanceof Unknown) return a;
   if (it.ext.isTensor(a)) return it.ext.tensorUnary(op, a, ctx);
   if (isNum(a)) {
-    const x = numVal(a);
-    const int = typeof a !== 'object';
-    if (op === '-') return int ? -x : new PyFloat(-x);
-    if (op === '+') return int ? x : a;
-    if (op === '~' && int) return ~x;
+    if (isIntLike(a)) {
+      const x = numOf(a) as PyInt;
+      if (op === '-') return intNeg(x);
+      if (op === '+') return x;
+      if (op === '~') return intInvert(x);
+    } else {
+      if (op === '-') return new PyFloat(-numVal(a));
+      if (op === '+') return a;
+    }
   }
   if (a instanceof PyInstance) {
     const f = a.cls.lookup(op === '-' ? '__neg__' : op === '+' ? '__pos__' : '__invert__');
@@ -158,6 +163,7 @@ export function truthy(it: Interp, v: Value, ctx: CallCtx): boolean {
   switch (typeof v) {
     case 'boolean': return v;
     case 'number': return v !== 0;
+    case 'bigint': return v !== 0n;
     case 'string': return v.length > 0;
   }
   if (v instanceof PyFloat) return v.v !== 0;
@@ -307,7 +313,7 @@ export function setItem(it: Interp, obj: Value, idx: Value, v: Value, ctx: CallC
     const own = obj.cls?.lookup('__setitem__');
     if (own !== undefined) { it.call(own, [obj, idx, v], new Map(), ctx); return; }
     if (idx instanceof Unknown) throw new InterpError('dict key is unknown', ctx.file, ctx.s, ctx.e);
-    obj.map.set(hashKey(idx), { k: idx, v });
+    dictSet(obj, idx, v);
     return;
   }
   if (obj instanceof PyList) {

@@ -1,4 +1,5 @@
-// The interpreter's runtime values. Python int is a JS number, bool a JS boolean, str a JS string,
+// The interpreter's runtime values. Python int is a JS number while it is a safe integer and a BigInt
+// beyond (intMath.ts keeps that canonical), bool a JS boolean, str a JS string,
 // None is null; everything else is one of the classes below. `Unknown` is the explicit "cannot know"
 // value that propagates through every operation; nothing here guesses.
 import type { Expr, Param, Stmt } from '../python/ast';
@@ -7,7 +8,7 @@ import type { TensorV } from '../torch/tensor';
 import type { ModuleState } from '../torch/runtime';
 
 export type Value =
-  | null | boolean | number | string
+  | null | boolean | number | bigint | string
   | PyFloat | PyList | PyTuple | PyDict | PySet | PyRange | PySlice | PyEllipsis
   | PyFunction | Builtin | BoundMethod | StaticMethod | ClassMethod | Property | Partial
   | PyClass | PyInstance | PyModule | Super | Unknown | TensorV | LazyRef | PyIterator;
@@ -170,7 +171,7 @@ export function typeName(v: Value): string {
   if (v === null) return 'NoneType';
   switch (typeof v) {
     case 'boolean': return 'bool';
-    case 'number': return 'int';
+    case 'number': case 'bigint': return 'int';
     case 'string': return 'str';
   }
   if (v instanceof PyFloat) return 'float';

@@ -91,10 +91,15 @@ export class UnknownArg extends InterpError {}
 
 export function toInt(v: Value, what: string): number {
   if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') {
+    // PyTorch holds int64: beyond it, its own overflow; within it but past 2^53, more than the analysis holds exactly
+    if (v >= 2n ** 63n || v < -(2n ** 63n)) throw new PyException('RuntimeError', 'Overflow when unpacking long');
+    throw new InterpError(`${what} ${v} is beyond 2^53, which the analysis holds exactly`, undefined, undefined, undefined, 'budget');
+  }
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v instanceof Unknown) throw new UnknownArg(`${what} is unknown (${v.reason})`, v.file, v.s, v.e, 'unknown');
   if (v instanceof TensorV && v.data && v.data.length === 1) return Math.trunc(v.data[0]);
-  if (v instanceof PyFloat && Number.isInteger(v.v)) return v.v;
+  if (v instanceof PyFloat && Number.isSafeInteger(v.v)) return v.v;
   throw new PyException('TypeError', `${what} must be an int, not ${typeName(v)}`);
 }
 

@@ -3,7 +3,7 @@
 // Pure functions over interpreter values.
 import type { Interp, PrimitiveMethod } from '../interp';
 import { Builtin, InterpError, PyClass, PyDict, PyException, PyInstance, PyList, PyTuple, Unknown, typeName, type CallCtx, type NativeFn, type Value } from '../values';
-import { hashKey, isNum, numVal, pyRepr, pyStr } from '../ops';
+import { dictSet, isNum, numVal, pyRepr, pyStr } from '../ops';
 import { orderBy } from '../protocols';
 
 export function defineFn(it: Interp, name: string, fn: NativeFn): Builtin {
@@ -59,11 +59,11 @@ export function reprValue(it: Interp, v: Value): string {
 }
 
 export function dictUpdate(it: Interp, d: PyDict, src: Value): void {
-  if (src instanceof PyDict) { for (const [k, e] of src.map) d.map.set(k, e); return; }
+  if (src instanceof PyDict) { for (const e of src.map.values()) dictSet(d, e.k, e.v); return; }
   if (src instanceof Unknown) throw new InterpError(`dict() of an unknown value (${src.reason})`);
   for (const pair of it.iterate(src, {})) {
     const kv = it.iterate(pair, {});
-    d.map.set(hashKey(kv[0]), { k: kv[0], v: kv[1] });
+    dictSet(d, kv[0], kv[1]);
   }
 }
 

@@ -2,8 +2,9 @@
 // float, range. Looked up by the interpreter's primitiveAttr; they mutate the interpreter's values only.
 import type { Interp } from '../interp';
 import { PyDict, PyException, PyFloat, PyList, PyRange, PySet, PyTuple, type Value } from '../values';
-import { hashKey, numVal, pyEquals, pyRepr, identical } from '../ops';
+import { dictSet, hashKey, numVal, pyEquals, pyRepr, identical, setAdd } from '../ops';
 import { dictUpdate, sortValues, roundHalfEven, primitiveTable } from './define';
+import { bitLength } from '../intMath';
 import type { PrimitiveMethod } from '../interp';
 
 export function installContainerMethods(it: Interp): void {
@@ -68,7 +69,7 @@ function dictMethods(it: Interp): void {
     },
     popitem: (s) => { const last = [...D(s).map.entries()].pop(); if (!last) throw new PyException('KeyError', 'popitem(): dictionary is empty'); D(s).map.delete(last[0]); return new PyTuple([last[1].k, last[1].v]); },
     setdefault: (s, a) => { const k = hashKey(a[0]); const e = D(s).map.get(k); if (e) return e.v; const v = a[1] ?? null; D(s).map.set(k, { k: a[0], v }); return v; },
-    update: (s, a, kw) => { if (a.length) dictUpdate(it, D(s), a[0]); for (const [k, v] of kw) D(s).map.set(hashKey(k), { k, v }); return null; },
+    update: (s, a, kw) => { if (a.length) dictUpdate(it, D(s), a[0]); for (const [k, v] of kw) dictSet(D(s), k, v); return null; },
     copy: (s) => { const d = new PyDict(); for (const [k, e] of D(s).map) d.map.set(k, e); d.factory = D(s).factory; return d; },
     clear: (s) => { D(s).map.clear(); return null; },
     // dict's own item protocol, for subclasses that call or alias it (`__getattr__ = dict.__getitem__`)
@@ -79,7 +80,7 @@ function dictMethods(it: Interp): void {
       if (missing !== undefined) return it.call(missing, [s, a[0]], new Map(), ctx);
       throw new PyException('KeyError', pyRepr(a[0]));
     },
-    __setitem__: (s, a) => { D(s).map.set(hashKey(a[0]), { k: a[0], v: a[1] }); return null; },
+    __setitem__: (s, a) => { dictSet(D(s), a[0], a[1]); return null; },
     __delitem__: (s, a) => { if (!D(s).map.delete(hashKey(a[0]))) throw new PyException('KeyError', pyRepr(a[0])); return null; },
     __contains__: (s, a) => D(s).map.has(hashKey(a[0])),
     __len__: (s) => D(s).map.size,
@@ -90,8 +91,8 @@ function dictMethods(it: Interp): void {
 function setMethods(it: Interp): void {
   const S = (v: Value): PySet => v as PySet;
   primitiveTable(it, 'set', {
-    add: (s, a) => { S(s).map.set(hashKey(a[0]), a[0]); return null; },
-    update: (s, a, _k, ctx) => { for (const v of it.iterate(a[0], ctx)) S(s).map.set(hashKey(v), v); return null; },
+    add: (s, a) => { setAdd(S(s), a[0]); return null; },
+    update: (s, a, _k, ctx) => { for (const v of it.iterate(a[0], ctx)) setAdd(S(s), v); return null; },
     discard: (s, a) => { S(s).map.delete(hashKey(a[0])); return null; },
     remove: (s, a) => { if (!S(s).map.delete(hashKey(a[0]))) throw new PyException('KeyError', pyRepr(a[0])); return null; },
     union: (s, a, _k, ctx) => { const o = new PySet(); for (const [k, v] of S(s).map) o.map.set(k, v); for (const x of a) for (const v of it.iterate(x, ctx)) o.map.set(hashKey(v), v); return o; },
@@ -104,7 +105,7 @@ function setMethods(it: Interp): void {
 }
 
 function numberMethods(it: Interp): void {
-  primitiveTable(it, 'int', { bit_length: (s) => (numVal(s as number) === 0 ? 0 : Math.floor(Math.log2(Math.abs(numVal(s as number)))) + 1), is_integer: () => true });
+  primitiveTable(it, 'int', { bit_length: (s) => bitLength(typeof s === 'bigint' ? s : numVal(s as number)), is_integer: () => true });
   primitiveTable(it, 'bool', {});
   primitiveTable(it, 'float', { is_integer: (s) => Number.isInteger((s as PyFloat).v), __round__: (s) => roundHalfEven((s as PyFloat).v) });
   primitiveTable(it, 'range', { index: (s, a) => { const r = s as PyRange; return (numVal(a[0] as number) - r.start) / r.step; }, count: (s, a) => (it.iterate(s, {}).some((x) => pyEquals(x, a[0])) ? 1 : 0) });

@@ -4,9 +4,10 @@ import type { Interp } from '../interp';
 import {
   BoundMethod, Builtin, ClassMethod, InterpError, Partial, Property, PyClass, PyDict, PyException, PyFloat, PyFunction, PyInstance, PyList, PyRange, PySet, PySlice, PyTuple, StaticMethod, Super, Unknown, typeName, type Value,
 } from '../values';
-import { hashKey, numVal, pyRepr } from '../ops';
+import { hashKey, numVal, pyRepr, setAdd } from '../ops';
 import { defineType, numArg, strValue, dictUpdate } from './define';
 import { delAttr, genericDelAttr, genericSetAttr } from '../attributes';
+import { floatToInt, intToFloat, parseIntText } from '../intMath';
 
 /** An attribute name argument (getattr/setattr/...): a str, as Python requires. */
 export function attrName(v: Value): string {
@@ -51,10 +52,16 @@ export function installTypes(it: Interp): void {
   defineType(it, 'int', [object], (a, kw) => {
     const v = a[1] ?? 0;
     if (v instanceof Unknown) return v;
-    if (typeof v === 'string') { const n = parseInt(v, numVal((a[2] ?? kw.get('base') ?? 10) as number)); if (Number.isNaN(n)) throw new PyException('ValueError', `invalid literal for int(): ${pyRepr(v)}`); return n; }
+    if (typeof v === 'string') {
+      const base = numVal((a[2] ?? kw.get('base') ?? 10) as number);
+      const n = parseIntText(v, base);
+      if (n === undefined) throw new PyException('ValueError', `invalid literal for int() with base ${base}: ${pyRepr(v)}`);
+      return n;
+    }
     if (it.ext.isTensor(v)) return it.ext.tensorUnary('int', v, {});
     if (v instanceof PyInstance) { const f = v.cls.lookup('__int__') ?? v.cls.lookup('__index__'); if (f) return it.call(f, [v], new Map(), {}); }
-    return Math.trunc(numArg(v, 'int()'));
+    if (typeof v === 'bigint') return v;
+    return floatToInt(numArg(v, 'int()'));
   });
   defineType(it, 'float', [object], (a) => {
     const v = a[1] ?? 0;
@@ -62,6 +69,7 @@ export function installTypes(it: Interp): void {
     if (typeof v === 'string') { const t = v.trim().toLowerCase(); return new PyFloat(t === 'inf' ? Infinity : t === '-inf' ? -Infinity : t === 'nan' ? NaN : Number(t)); }
     if (it.ext.isTensor(v)) return it.ext.tensorUnary('float', v, {});
     if (v instanceof PyInstance) { const f = v.cls.lookup('__float__') ?? v.cls.lookup('__index__'); if (f) return it.call(f, [v], new Map(), {}); }
+    if (typeof v === 'bigint') return new PyFloat(intToFloat(v));
     return new PyFloat(numArg(v, 'float()'));
   });
   defineType(it, 'bool', [it.types.get('int')!], (a) => (a.length > 1 ? (a[1] instanceof Unknown ? a[1] : it.truthy(a[1], {})) : false));
@@ -81,10 +89,15 @@ export function installTypes(it: Interp): void {
     return d;
   });
   dict.dict.set('__init__', new Builtin('dict.__init__', (a, kw) => { if (a[0] instanceof PyDict) fill(a[0], a.slice(1), kw); return null; }));
-  defineType(it, 'set', [object], (a) => { const s = new PySet(); if (a.length > 1) for (const v of it.iterate(a[1], {})) s.map.set(hashKey(v), v); return s; });
-  defineType(it, 'frozenset', [object], (a) => { const s = new PySet(); if (a.length > 1) for (const v of it.iterate(a[1], {})) s.map.set(hashKey(v), v); return s; });
+  defineType(it, 'set', [object], (a) => { const s = new PySet(); if (a.length > 1) for (const v of it.iterate(a[1], {})) setAdd(s, v); return s; });
+  defineType(it, 'frozenset', [object], (a) => { const s = new PySet(); if (a.length > 1) for (const v of it.iterate(a[1], {})) setAdd(s, v); return s; });
   defineType(it, 'range', [object], (a) => {
-    const n = a.slice(1).map((x) => { if (x instanceof Unknown) throw new InterpError(`range() bound is unknown (${x.reason})`); return numArg(x, 'range()'); });
+    const n = a.slice(1).map((x) => {
+      if (x instanceof Unknown) throw new InterpError(`range() bound is unknown (${x.reason})`);
+      if (typeof x === 'bigint') throw new InterpError(`range() bound ${x} is beyond 2^53, which the analysis's ranges do not hold`);
+      if (x instanceof PyFloat) throw new PyException('TypeError', "'float' object cannot be interpreted as an integer");
+      return numArg(x, 'range()');
+    });
     if (n.length === 1) return new PyRange(0, n[0], 1);
     return new PyRange(n[0], n[1], n[2] ?? 1);
   });

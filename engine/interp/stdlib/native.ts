@@ -5,9 +5,9 @@ import type { Interp } from '../interp';
 import { Scope } from '../scope';
 import {
   Builtin, InterpError, PyClass, PyDict, PyException, PyFloat, PyInstance, PyList, PyModule, PyRange, PyTuple, Unknown,
-  type NativeFn, type Value,
+  typeName, type NativeFn, type Value,
 } from '../values';
-import { isNum, numVal, pyStr } from '../ops';
+import { floatOf, isNum, pyStr } from '../ops';
 
 /** The members of a native module, made when Python code first imports it. */
 export type ModuleMembers = (it: Interp) => Record<string, Value>;
@@ -24,8 +24,8 @@ export const fn = (name: string, f: NativeFn): Builtin => new Builtin(name, f);
 /** A real-number argument; an unknown one stops the computation with a diagnostic. */
 export function realArg(v: Value): number {
   if (v instanceof Unknown) throw new InterpError(`math on an unknown value (${v.reason})`);
-  if (!isNum(v)) throw new PyException('TypeError', 'must be real number');
-  return numVal(v);
+  if (!isNum(v)) throw new PyException('TypeError', `must be real number, not ${typeName(v)}`);
+  return floatOf(v);
 }
 
 export const flt = (x: number): PyFloat => new PyFloat(x);

@@ -87,6 +87,7 @@ export function toArray(np: Np, v: Value, dtype: DType | null, ctx: CallCtx): Nd
       flat.push(x); widen('int64'); return;
     }
     if (x instanceof PyFloat) { flat.push(x.v); widen('float64'); return; }
+    if (typeof x === 'bigint') throw new InterpError(`numpy: the integer ${x} is beyond 2^53, which the analysis holds exactly`, ctx.file, ctx.s, ctx.e);
     if (np.it.ext.isTensor(x)) throw new InterpError('numpy: an array from a torch tensor is not modelled', ctx.file, ctx.s, ctx.e);
     throw new InterpError(`numpy: an array of ${typeName(x)} values (dtype object or str) is not modelled`, ctx.file, ctx.s, ctx.e);
   };

@@ -8,6 +8,6 @@ export function numbers(it: Interp): Record<string, Value> {
   return {
     Number: marker(it, 'Number', (v) => isNum(v)),
     Real: marker(it, 'Real', (v) => isNum(v)),
-    Integral: marker(it, 'Integral', (v) => typeof v === 'number' || typeof v === 'boolean'),
+    Integral: marker(it, 'Integral', (v) => typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint'),
   };
 }
