@@ -74,7 +74,7 @@ export function deepCopy(it: Interp, v: Value, memo: Memo, ctx: CallCtx = {}): V
   const rec = (x: Value): Value => deepCopy(it, x, memo, ctx);
   if (v instanceof PyList) { const l = new PyList([]); memo.set(v, l); l.items = v.items.map(rec); return l; }
   if (v instanceof PyTuple) { const t = new PyTuple(v.items.map(rec)); t.cls = v.cls; memo.set(v, t); return t; }
-  if (v instanceof PyDict) return copyDict(v, rec, memo);
+  if (v instanceof PyDict) return v.cls ? deepCopyViaHook(it, v, memo, ctx) ?? copyDict(v, rec, memo) : copyDict(v, rec, memo);
   if (v instanceof PySet) { const s = new PySet(); memo.set(v, s); for (const [k, e] of v.map) s.map.set(k, rec(e)); return s; }
   if (v instanceof PyInstance) return deepCopyInstance(it, v, memo, ctx);
   if (it.ext.isTensor(v)) return cloneTensor(v, memo);
@@ -82,13 +82,19 @@ export function deepCopy(it: Interp, v: Value, memo: Memo, ctx: CallCtx = {}): V
   return v;
 }
 
+/** copy.deepcopy asks the object itself: `getattr(x, '__deepcopy__', None)`, so a class's __getattr__ runs
+ *  (and a DotDict's KeyError escapes, as in CPython). */
+function deepCopyViaHook(it: Interp, v: PyInstance | PyDict, memo: Memo, ctx: CallCtx): Value | undefined {
+  const own = it.getAttrOpt(v, '__deepcopy__', ctx);
+  if (own === undefined || own === null) return undefined;
+  const r = it.call(own, [memoDict(memo)], new Map(), ctx);
+  memo.set(v, r);
+  return r;
+}
+
 function deepCopyInstance(it: Interp, v: PyInstance, memo: Memo, ctx: CallCtx): Value {
-  const own = v.cls.lookup('__deepcopy__');
-  if (own !== undefined) {
-    const r = it.call(own, [v, memoDict(memo)], new Map(), ctx);
-    memo.set(v, r);
-    return r;
-  }
+  const hooked = deepCopyViaHook(it, v, memo, ctx);
+  if (hooked !== undefined) return hooked;
   const c = new PyInstance(v.cls);
   memo.set(v, c);
   const copyValue = (x: Value): Value => deepCopy(it, x, memo, ctx);

@@ -68,6 +68,7 @@ export function literalOps(rt: TorchRuntime, out: Members): void {
     // numpy arrays and scalars inside the data keep numpy's dtype (fromNumpy.ts); Python numbers infer torch's
     const npDtypes: DType[] = [];
     let pyLeaves = false;
+    let inexact = false;
     const walk = (v: Value, depth: number): void => {
       const nd = arrayOf(v);
       if (nd) {
@@ -85,6 +86,8 @@ export function literalOps(rt: TorchRuntime, out: Members): void {
       if (v instanceof PyFloat) isFloat = true;
       if (v instanceof TensorV && v.data && v.data.length === 1) { flat.push(v.data[0]); return; }
       if (!isNum(v)) throw new InterpError(`torch.tensor() of ${pyStr(v)} is not supported`);
+      // an int beyond 2^53 has no exact JS number: the tensor keeps its shape, not its values
+      if (typeof v === 'bigint') inexact = true;
       flat.push(numVal(v));
     };
     walk(a.get('data')!, 0);
@@ -92,7 +95,7 @@ export function literalOps(rt: TorchRuntime, out: Members): void {
     const isBool = src === true || src === false || (src instanceof PyList && src.items.every((x) => typeof x === 'boolean') && src.items.length > 0);
     const fromNp = npDtypes.length && !pyLeaves ? npDtypes.reduce((x, y) => (x === y ? x : 'float64')) : undefined;
     const dtype = dtypeOf(a.get('dtype'), fromNp ?? (isBool ? 'bool' : isFloat ? 'float32' : 'int64'));
-    const data = flat.length > MAX_CONST_ELEMENTS ? undefined : dtype === 'float32' ? flat.map(Math.fround) : flat;
+    const data = flat.length > MAX_CONST_ELEMENTS || inexact ? undefined : dtype === 'float32' ? flat.map(Math.fround) : flat;
     return rt.tensor(shape, dtype, { op: 'tensor', inputs: [] }, data);
   });
   out.as_tensor = out.tensor;
