@@ -16,6 +16,7 @@ HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'f
 
 
 def expected(path):
+    sys.path.insert(0, HERE)  # the samples import their shared helpers (_support.py)
     g = runpy.run_path(path, run_name='__sample__')
     return {name: repr(g[name]) for name in g['CHECK']}
 
@@ -25,7 +26,7 @@ def main(argv):
     only = [a for a in argv if not a.startswith('--')]
     bad = 0
     for f in sorted(os.listdir(HERE)):
-        if not f.endswith('.py') or (only and f[:-3] not in only):
+        if not f.endswith('_sample.py') or (only and f[:-3] not in only):
             continue
         got = expected(os.path.join(HERE, f))
         out = os.path.join(HERE, f[:-3] + '.expected.json')

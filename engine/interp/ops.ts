@@ -33,7 +33,7 @@ function pyMod(a: number, b: number): number {
 }
 
 /** Python's float floor division (divmod's quotient), which is not Math.floor(a / b) near integers. */
-function floatFloorDiv(x: number, y: number): number {
+export function floatFloorDiv(x: number, y: number): number {
   const mod = x % y;
   let div = (x - mod) / y;
   if (mod !== 0 && (y < 0) !== (mod < 0)) div -= 1;

@@ -9,7 +9,7 @@ import { reprValue } from '../../engine/interp/builtins/define';
 import { diskHost } from './support/nodeHost';
 
 const dir = resolve(__dirname, '../fixtures/interp');
-const samples = readdirSync(dir).filter((f) => f.endsWith('.py'));
+const samples = readdirSync(dir).filter((f) => f.endsWith('_sample.py'));
 
 describe('interpreter semantics equal CPython', () => {
   for (const f of samples) {

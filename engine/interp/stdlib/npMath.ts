@@ -2,17 +2,13 @@
 // float, integer powers, Python-style // and %), the float and same-dtype ufuncs, and reductions that
 // add in numpy's order (pairwise along a contiguous axis) and in the result dtype. Pure.
 import { InterpError, PyException } from '../values';
+import { floatFloorDiv } from '../ops';
 import { NdArray, binary, castValue, contiguousStrides, floatOf, kind, normAxis, promote, resultType, unary, type DType, type Operand } from './ndarray';
 
-/** Python's float floor division (what numpy's floor_divide computes for floats). */
+/** numpy's floor_divide for floats: Python's float floor division, with inf/nan for a zero divisor. */
 function floorDivF(x: number, y: number): number {
   if (y === 0) return x === 0 || Number.isNaN(x) ? NaN : (x > 0) === !Object.is(y, -0) ? Infinity : -Infinity;
-  const mod = x % y;
-  let div = (x - mod) / y;
-  if (mod !== 0 && (y < 0) !== (mod < 0)) div -= 1;
-  if (div === 0) return 0 * (x / y);
-  const fl = Math.floor(div);
-  return div - fl > 0.5 ? fl + 1 : fl;
+  return floatFloorDiv(x, y);
 }
 
 function modF(x: number, y: number): number {
