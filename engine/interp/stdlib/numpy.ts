@@ -20,6 +20,7 @@ export function numpy(it: Interp): Record<string, Value> {
   const m: Record<string, Value> = {
     pi: new PyFloat(Math.PI), e: new PyFloat(Math.E), inf: new PyFloat(Infinity), nan: new PyFloat(NaN), newaxis: null, Inf: new PyFloat(Infinity), NaN: new PyFloat(NaN),
     ndarray: np.ndarray, dtype: np.dtypeCls, ...np.abstract,
+    __version__: '1.24.2', // the numpy the reference data is made with (Debian's)
     ...creation(np),
     ...joining(np),
     ...ufuncs(np),
