@@ -11,6 +11,7 @@ import { InterpError, PyClass, PyDict, PyException, PyFloat, PyFunction, PyInsta
 import { pyStr } from '../interp/ops';
 import { TorchRuntime, dentries, type CallRecord } from '../torch/runtime';
 import { installTorch } from '../torch/namespaces/registry';
+import { DEFAULT_TORCH_VERSION } from '../torch/version';
 import { TensorV, DTYPE_BYTES, numel } from '../torch/tensor';
 import { getRf, setRf } from '../torch/tensorOps';
 import { discover, pickModel } from './discovery';
@@ -42,11 +43,11 @@ export interface Analysis {
   outputValue?: Value;
 }
 
-export function createInterp(opts: Pick<AnalyzeOptions, 'host' | 'searchPaths' | 'stepBudget'>): { it: Interp; rt: TorchRuntime } {
+export function createInterp(opts: Pick<AnalyzeOptions, 'host' | 'searchPaths' | 'stepBudget' | 'torchVersion'>): { it: Interp; rt: TorchRuntime } {
   const it = new Interp({ host: opts.host, searchPaths: opts.searchPaths ?? [], stepBudget: opts.stepBudget ?? 300_000, maxDepth: 150, parseCache });
   installBuiltins(it);
   installStdlib(it);
-  const rt = new TorchRuntime(it);
+  const rt = new TorchRuntime(it, opts.torchVersion ?? DEFAULT_TORCH_VERSION);
   installTorch(rt);
   return { it, rt };
 }

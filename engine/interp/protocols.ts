@@ -67,7 +67,9 @@ export function compare(it: Interp, op: string, a: Value, b: Value, ctx: CallCtx
   if (it.ext.isTensor(a) || it.ext.isTensor(b)) return it.ext.tensorCompare(op, a, b, ctx);
   if (op === '==' || op === '!=') {
     let eq: boolean;
-    if (a instanceof PyInstance && a.cls.lookup('__eq__') instanceof PyFunction) eq = truthy(it, it.call(a.cls.lookup('__eq__')!, [a, b], new Map(), ctx), ctx);
+    const own = userEq(a), other = userEq(b);
+    if (own) eq = truthy(it, it.call(own, [a, b], new Map(), ctx), ctx);
+    else if (other) eq = truthy(it, it.call(other, [b, a], new Map(), ctx), ctx);
     else eq = pyEquals(a, b);
     return op === '==' ? eq : !eq;
   }
@@ -75,6 +77,12 @@ export function compare(it: Interp, op: string, a: Value, b: Value, ctx: CallCtx
     const name = { '<': '__lt__', '<=': '__le__', '>': '__gt__', '>=': '__ge__' }[op];
     const f = name ? a.cls.lookup(name) : undefined;
     if (f !== undefined) return it.call(f, [a, b], new Map(), ctx);
+  }
+  if (b instanceof PyInstance) {
+    // the reflected comparison, as Python tries it when the left operand does not answer
+    const name = { '<': '__gt__', '<=': '__ge__', '>': '__lt__', '>=': '__le__' }[op];
+    const f = name ? b.cls.lookup(name) : undefined;
+    if (f !== undefined) return it.call(f, [b, a], new Map(), ctx);
   }
   let c: number;
   try { c = pyCompare(a, b); } catch (err) { if (err instanceof PyException) { err.s ??= ctx.s; err.e ??= ctx.e; } throw err; }
@@ -85,6 +93,13 @@ export function compare(it: Interp, op: string, a: Value, b: Value, ctx: CallCtx
     case '>=': return c >= 0;
   }
   throw new InterpError(`unknown comparison ${op}`, ctx.file, ctx.s, ctx.e);
+}
+
+/** A class's own `__eq__` (Python or native), not object identity. */
+function userEq(v: Value): Value | undefined {
+  if (!(v instanceof PyInstance)) return undefined;
+  const f = v.cls.lookup('__eq__');
+  return f instanceof PyFunction || f instanceof Builtin ? f : undefined;
 }
 
 export function contains(it: Interp, container: Value, item: Value, ctx: CallCtx): Value {

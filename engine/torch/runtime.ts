@@ -10,6 +10,7 @@ import { hashKey } from '../interp/ops';
 import { setCloners } from '../interp/stdlib/copy';
 import { TensorV, type DType } from './tensor';
 import type { LayerSpec } from './layers/spec';
+import { DEFAULT_TORCH_VERSION, type TorchVersion } from './version';
 import { nativeFn, sigFunction, type Args } from './sig';
 import * as T from './tensorOps';
 
@@ -60,7 +61,8 @@ export class TorchRuntime implements Extensions {
   functionalFlops: number | null = 0;
   names = new Map<PyInstance, string>();
 
-  constructor(readonly it: Interp) {
+  /** The PyTorch release whose API the analysis models (engine/torch/version.ts). */
+  constructor(readonly it: Interp, readonly version: TorchVersion = DEFAULT_TORCH_VERSION) {
     it.ext = this;
     setCloners((_it, v, memo) => this.cloneState(v, memo), (v, memo) => this.cloneTensorV(v as TensorV, memo));
   }

@@ -13,6 +13,8 @@ import { NN_SUBMODULES, nn, nnClasses, nnModules, nnParameter, nnUtils } from '.
 import { fx, jit } from './jit';
 import { checkpoint, hub, utils } from './utils';
 import { torch } from './torch';
+import { version } from './version';
+import { available } from '../version';
 
 export type NamespaceLookup = (name: string) => PyModule;
 /** A namespace's members, given the runtime and the namespaces registered before it. */
@@ -31,29 +33,49 @@ const NAMESPACES: Array<[string, Namespace]> = [
   ['torch.utils.checkpoint', checkpoint],
   ['torch.hub', hub],
   ['torch.utils', utils],
+  ['torch.version', version],
   ['torch', torch],
 ];
 
 export function installTorch(rt: TorchRuntime): void {
   const it = rt.it;
   installClasses(rt);
+  const built = new Map<string, PyModule>();
   const ns: NamespaceLookup = (name) => {
-    const m = it.nativeModules.get(name);
-    if (!m || typeof m === 'function') throw new Error(`torch namespace ${name} used before it is registered`);
+    const m = built.get(name);
+    if (!m) throw new Error(`torch namespace ${name} used before it is registered`);
     return m;
   };
   for (const [name, members] of NAMESPACES) {
-    it.nativeModules.set(name, nativeModule(it, name, { ...members(rt, ns), __getattr__: notModelled(rt, name) }));
+    const mod = nativeModule(it, name, { ...ofRelease(rt, name, members(rt, ns)), __getattr__: notModelled(rt, name) });
+    built.set(name, mod);
+    // a namespace the release lacks is not importable: ModuleNotFoundError, as Python raises it
+    it.nativeModules.set(name, available(name, rt.version) ? mod : () => {
+      throw new PyException('ModuleNotFoundError', `No module named '${name}'`);
+    });
   }
   installTensorMethods();
 }
 
-/** `module.__getattr__` for a name the namespace lacks: Unknown, and an info diagnostic where it is used. */
+/** The members that exist in the modelled release (engine/torch/version.ts). */
+function ofRelease(rt: TorchRuntime, mod: string, members: Members): Members {
+  const out: Members = {};
+  for (const [k, v] of Object.entries(members)) if (available(`${mod}.${k}`, rt.version)) out[k] = v;
+  return out;
+}
+
+/**
+ * `module.__getattr__` for a name the namespace lacks: PyTorch's AttributeError when the modelled release
+ * has no such member, else Unknown with an info diagnostic where it is used (a member not modelled).
+ */
 function notModelled(rt: TorchRuntime, mod: string): Builtin {
   const it = rt.it;
   return new Builtin(`${mod}.__getattr__`, (a, _kw, ctx) => {
     const name = String(a[0]);
     if (name.startsWith('__')) throw new PyException('AttributeError', `module '${mod}' has no attribute '${name}'`);
+    if (!available(`${mod}.${name}`, rt.version)) {
+      throw Object.assign(new PyException('AttributeError', `module '${mod}' has no attribute '${name}'`), { absent: true });
+    }
     it.diag('info', 'unsupported', `shapes after this line are unknown: ${mod}.${name} is not modelled by LayerLens`, ctx.file ?? it.cur.file, ctx.s ?? it.cur.s, ctx.e ?? it.cur.e);
     return new Unknown(`${mod}.${name} is not modelled`, ctx.file, ctx.s, ctx.e);
   });
