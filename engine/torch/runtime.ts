@@ -13,6 +13,7 @@ import type { LayerSpec } from './layers/spec';
 import { DEFAULT_TORCH_VERSION, type TorchVersion } from './version';
 import { nativeFn, sigFunction, type Args } from './sig';
 import * as T from './tensorOps';
+import { getItem, setItem } from './indexing';
 
 export class ModuleState {
   readonly modules = new PyDict();
@@ -87,8 +88,8 @@ export class TorchRuntime implements Extensions {
   tensorUnary(op: string, a: Value, ctx: CallCtx): Value { return T.unary(this, op, a as TensorV, ctx); }
   tensorCompare(op: string, a: Value, b: Value, ctx: CallCtx): Value { return T.compare(this, op, a, b, ctx); }
   tensorAttr(t: Value, name: string, ctx: CallCtx): Value { return T.attr(this, t as TensorV, name, ctx); }
-  tensorGetItem(t: Value, index: Value, ctx: CallCtx): Value { return T.getItem(this, t as TensorV, index, ctx); }
-  tensorSetItem(t: Value, index: Value, v: Value, ctx: CallCtx): void { T.setItem(this, t as TensorV, index, v, ctx); }
+  tensorGetItem(t: Value, index: Value, ctx: CallCtx): Value { return getItem(this, t as TensorV, index, ctx); }
+  tensorSetItem(t: Value, index: Value, v: Value, ctx: CallCtx): void { setItem(this, t as TensorV, index, v, ctx); }
   tensorIter(t: Value, ctx: CallCtx): Value[] { return T.iter(this, t as TensorV, ctx); }
   tensorLen(t: Value): Value {
     const s = (t as TensorV).shape;

@@ -55,8 +55,10 @@ export function broadcastShapes(a: Shape, b: Shape): Shape {
   const n = Math.max(a.length, b.length);
   const out: Dim[] = [];
   for (let i = 0; i < n; i++) {
-    const x = a[a.length - n + i] ?? 1;
-    const y = b[b.length - n + i] ?? 1;
+    // NOTE: a missing leading dim is 1; an unknown one (null) stays unknown, so no `??` here
+    const ia = a.length - n + i, ib = b.length - n + i;
+    const x = ia < 0 ? 1 : a[ia];
+    const y = ib < 0 ? 1 : b[ib];
     if (x === null || y === null) { out.push(x === 1 ? y : y === 1 ? x : x ?? y); continue; }
     if (x !== y && x !== 1 && y !== 1) {
       throw shapeError(`The size of tensor a (${x}) must match the size of tensor b (${y}) at non-singleton dimension ${i}`);
