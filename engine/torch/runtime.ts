@@ -11,7 +11,7 @@ import { setCloners } from '../interp/stdlib/copy';
 import { TensorV, type DType } from './tensor';
 import type { LayerSpec } from './layers/spec';
 import { DEFAULT_TORCH_VERSION, type TorchVersion } from './version';
-import { nativeFn, sigFunction, type Args } from './sig';
+import { nativeFn, sigFunction, signatureFor, type Args } from './sig';
 import * as T from './tensorOps';
 import { getItem, setItem } from './indexing';
 
@@ -44,6 +44,10 @@ export interface CallRecord {
   ctx: CallCtx;
   callIndex: number;
 }
+
+/** nn.Buffer(t): the tensor is registered as a buffer when assigned to a module attribute. */
+export function markBuffer(t: TensorV, persistent: boolean): void { Object.assign(t, { bufferMark: true, ...(persistent ? {} : { nonPersistent: true }) }); }
+function bufferMark(t: TensorV): boolean { return (t as TensorV & { bufferMark?: boolean }).bufferMark === true; }
 
 export function dget(d: PyDict, name: string): Value | undefined { return d.map.get(hashKey(name))?.v; }
 export function dset(d: PyDict, name: string, v: Value): void { d.map.set(hashKey(name), { k: name, v }); }
@@ -100,6 +104,11 @@ export class TorchRuntime implements Extensions {
   moduleSetAttr(inst: PyInstance, name: string, v: Value): boolean {
     const m = inst.mod!;
     if (name === 'training') { m.training = v === true; return true; }
+    if (v instanceof TensorV && bufferMark(v)) {
+      inst.dict.delete(name); ddel(m.modules, name); ddel(m.params, name);
+      dset(m.buffers, name, v);
+      return true;
+    }
     if (v instanceof TensorV && v.isParam) {
       inst.dict.delete(name); ddel(m.modules, name); ddel(m.buffers, name);
       dset(m.params, name, v);
@@ -273,7 +282,7 @@ export class TorchRuntime implements Extensions {
   layerClass(spec: LayerSpec): PyClass {
     const base = this.classes.get(spec.base ?? 'Module')!;
     const it = this.it;
-    const initShell = sigFunction(it, `${spec.name}.__init__`, spec.sig);
+    const initShell = sigFunction(it, `${spec.name}.__init__`, signatureFor(`torch.nn.${spec.name}`, spec.sig, this.version));
     const fwdShell = sigFunction(it, `${spec.name}.forward`, spec.forwardSig ?? 'input');
     const cls = this.defineClass(spec.name, base, {
       __init__: new Builtin(`${spec.name}.__init__`, (args, kw, ctx) => {

@@ -22,6 +22,8 @@ interface Availability {
   removed?: string;
   /** Deprecated from this release on, but present. */
   deprecated?: string;
+  /** A module (importable), not a member. */
+  module?: true;
 }
 
 /**
@@ -31,8 +33,8 @@ interface Availability {
 export const VERSIONED: Record<string, Availability> = {
   'torch.compile': { since: '2.0' },
   'torch.vmap': { since: '2.0' },
-  'torch.func': { since: '2.0' },
-  'torch.export': { since: '2.1' },
+  'torch.func': { since: '2.0', module: true },
+  'torch.export': { since: '2.1', module: true },
   'torch.set_default_device': { since: '2.0' },
   'torch.get_default_device': { since: '2.3' },
   'torch.nn.functional.scaled_dot_product_attention': { since: '2.0' },
@@ -45,10 +47,10 @@ export const VERSIONED: Record<string, Availability> = {
   'torch.nn.CircularPad1d': { since: '2.1' },
   'torch.nn.CircularPad2d': { since: '2.1' },
   'torch.nn.CircularPad3d': { since: '2.1' },
-  'torch.nn.attention': { since: '2.2' },
-  'torch.nn.attention.flex_attention': { since: '2.5' },
-  'torch.nn.utils.parametrize': { since: '1.9' },
-  'torch.nn.utils.parametrizations': { since: '1.9' },
+  'torch.nn.attention': { since: '2.2', module: true },
+  'torch.nn.attention.flex_attention': { since: '2.5', module: true },
+  'torch.nn.utils.parametrize': { since: '1.9', module: true },
+  'torch.nn.utils.parametrizations': { since: '1.9', module: true },
   'torch.nn.utils.parametrizations.orthogonal': { since: '1.10' },
   'torch.nn.utils.parametrizations.spectral_norm': { since: '1.11' },
   'torch.nn.utils.parametrizations.weight_norm': { since: '2.1' },
@@ -60,7 +62,11 @@ export const VERSIONED: Record<string, Availability> = {
 export const VERSIONED_KWARGS: Record<string, Availability> = {
   'torch.nn.functional.scaled_dot_product_attention(scale)': { since: '2.1' },
   'torch.nn.functional.scaled_dot_product_attention(enable_gqa)': { since: '2.5' },
+  'torch.nn.functional.multi_head_attention_forward(is_causal)': { since: '2.0' },
   'torch.nn.LayerNorm(bias)': { since: '2.1' },
+  'torch.nn.TransformerEncoderLayer(bias)': { since: '2.1' },
+  'torch.nn.TransformerDecoderLayer(bias)': { since: '2.1' },
+  'torch.nn.Transformer(bias)': { since: '2.1' },
 };
 
 function atLeast(v: TorchVersion, release: string): boolean {
@@ -78,5 +84,7 @@ export function available(path: string, v: TorchVersion): boolean { return inRan
 /** Whether keyword `kw` of the function at `path` exists in release `v`. */
 export function kwargAvailable(path: string, kw: string, v: TorchVersion): boolean { return inRange(VERSIONED_KWARGS[`${path}(${kw})`], v); }
 
-/** Whether the dotted path is listed at all (a name the table knows is never "not modelled"). */
-export function isVersioned(path: string): boolean { return path in VERSIONED; }
+/** The modules the release lacks (importing one is ModuleNotFoundError). */
+export function missingModules(v: TorchVersion): string[] {
+  return Object.entries(VERSIONED).filter(([p, a]) => a.module && !available(p, v)).map(([p]) => p);
+}

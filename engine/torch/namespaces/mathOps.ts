@@ -9,6 +9,7 @@ import { TensorV, isFloatDtype, normDim, numel, reduceShape, type DType } from '
 import { toInt, type Args } from '../sig';
 import { withLoc, definer, tensorArg as T, type Members } from './common';
 import * as F from '../functional';
+import { normExceptDimShape } from '../parametrize';
 
 /** matmul/mm/bmm, addmm/baddbmm, outer. */
 export function productOps(rt: TorchRuntime, out: Members): void {
@@ -62,6 +63,9 @@ export function elementwiseOps(rt: TorchRuntime, out: Members): void {
   out.log_softmax = fn('log_softmax', 'input, dim, dtype=None', (a) => F.softmax(rt, T(a), a.get('dim')!, 'log_softmax'));
   out.dropout = fn('dropout', 'input, p=0.5, train=True', (a) => derive(rt, T(a), [...T(a).shape], 'dropout', {}, true));
   out.sigmoid_ = out.sigmoid;
+  // weight normalisation's kernels (what parametrizations.weight_norm and hand-written copies of it call)
+  out._weight_norm = fn('_weight_norm', 'v, g, dim=0', (a) => mapData(rt, T(a, 'v'), 'weight_norm', undefined, undefined, 4));
+  out.norm_except_dim = fn('norm_except_dim', 'v, pow=2, dim=0', (a) => rt.tensor(normExceptDimShape(T(a, 'v').shape, toInt(a.get('dim')!, 'dim')), T(a, 'v').dtype, { op: 'norm_except_dim', inputs: [T(a, 'v')] }));
 }
 
 /** sum/mean/std/var/norm/..., argmax/argmin, max/min/median/mode with indices, topk, sort, numel. */

@@ -14,7 +14,9 @@ import { fx, jit } from './jit';
 import { checkpoint, hub, utils } from './utils';
 import { torch } from './torch';
 import { version } from './version';
-import { available } from '../version';
+import { attention } from './attention';
+import { parametrize, parametrizations } from '../parametrize';
+import { available, missingModules } from '../version';
 
 export type NamespaceLookup = (name: string) => PyModule;
 /** A namespace's members, given the runtime and the namespaces registered before it. */
@@ -26,7 +28,10 @@ const NAMESPACES: Array<[string, Namespace]> = [
   ...NN_SUBMODULES.map((sub): [string, Namespace] => [`torch.nn.modules.${sub}`, nnClasses]),
   ['torch.nn.modules', nnModules],
   ['torch.nn.parameter', nnParameter],
+  ['torch.nn.utils.parametrize', parametrize],
+  ['torch.nn.utils.parametrizations', parametrizations],
   ['torch.nn.utils', nnUtils],
+  ['torch.nn.attention', attention],
   ['torch.nn', nn],
   ['torch.jit', jit],
   ['torch.fx', fx],
@@ -46,13 +51,13 @@ export function installTorch(rt: TorchRuntime): void {
     if (!m) throw new Error(`torch namespace ${name} used before it is registered`);
     return m;
   };
+  // a module the release lacks is not importable: ModuleNotFoundError, as Python raises it
+  const missing = (name: string) => (): never => { throw new PyException('ModuleNotFoundError', `No module named '${name}'`); };
+  for (const name of missingModules(rt.version)) it.nativeModules.set(name, missing(name));
   for (const [name, members] of NAMESPACES) {
     const mod = nativeModule(it, name, { ...ofRelease(rt, name, members(rt, ns)), __getattr__: notModelled(rt, name) });
     built.set(name, mod);
-    // a namespace the release lacks is not importable: ModuleNotFoundError, as Python raises it
-    it.nativeModules.set(name, available(name, rt.version) ? mod : () => {
-      throw new PyException('ModuleNotFoundError', `No module named '${name}'`);
-    });
+    it.nativeModules.set(name, available(name, rt.version) ? mod : missing(name));
   }
   installTensorMethods();
 }
@@ -60,7 +65,9 @@ export function installTorch(rt: TorchRuntime): void {
 /** The members that exist in the modelled release (engine/torch/version.ts). */
 function ofRelease(rt: TorchRuntime, mod: string, members: Members): Members {
   const out: Members = {};
-  for (const [k, v] of Object.entries(members)) if (available(`${mod}.${k}`, rt.version)) out[k] = v;
+  // a layer class is listed once, as torch.nn.<Name>, and is absent from every torch.nn namespace alike
+  const path = (k: string): string => (mod.startsWith('torch.nn') && rt.classes.has(k) ? `torch.nn.${k}` : `${mod}.${k}`);
+  for (const [k, v] of Object.entries(members)) if (available(path(k), rt.version) && available(`${mod}.${k}`, rt.version)) out[k] = v;
   return out;
 }
 
@@ -73,7 +80,7 @@ function notModelled(rt: TorchRuntime, mod: string): Builtin {
   return new Builtin(`${mod}.__getattr__`, (a, _kw, ctx) => {
     const name = String(a[0]);
     if (name.startsWith('__')) throw new PyException('AttributeError', `module '${mod}' has no attribute '${name}'`);
-    if (!available(`${mod}.${name}`, rt.version)) {
+    if (!available(`${mod}.${name}`, rt.version) || (mod.startsWith('torch.nn') && rt.classes.has(name))) {
       throw Object.assign(new PyException('AttributeError', `module '${mod}' has no attribute '${name}'`), { absent: true });
     }
     it.diag('info', 'unsupported', `shapes after this line are unknown: ${mod}.${name} is not modelled by LayerLens`, ctx.file ?? it.cur.file, ctx.s ?? it.cur.s, ctx.e ?? it.cur.e);
