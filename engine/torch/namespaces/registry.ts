@@ -15,6 +15,7 @@ import { checkpoint, hub, utils } from './utils';
 import { torch } from './torch';
 import { version } from './version';
 import { attention } from './attention';
+import { autograd, autogradFunction } from './autograd';
 import { parametrize, parametrizations } from '../parametrize';
 import { available, missingModules } from '../version';
 
@@ -39,6 +40,8 @@ const NAMESPACES: Array<[string, Namespace]> = [
   ['torch.hub', hub],
   ['torch.utils', utils],
   ['torch.version', version],
+  ['torch.autograd.function', autogradFunction],
+  ['torch.autograd', autograd],
   ['torch', torch],
 ];
 

@@ -40,7 +40,7 @@ export function torch(rt: TorchRuntime, ns: NamespaceLookup): Members {
     device: new Builtin('device', (a) => pyStr(a[0] ?? 'cpu')),
     cuda: nativeModule(it, 'torch.cuda', { is_available: new Builtin('is_available', () => false), device_count: new Builtin('device_count', () => 0) }),
     backends: new Unknown('torch.backends'),
-    version: ns('torch.version'), __version__: ns('torch.version').scope.vars.get('__version__')!,
+    version: ns('torch.version'), autograd: ns('torch.autograd'), __version__: ns('torch.version').scope.vars.get('__version__')!,
     manual_seed: new Builtin('manual_seed', () => null),
     set_default_dtype: new Builtin('set_default_dtype', () => null),
     get_default_dtype: new Builtin('get_default_dtype', () => 'float32'),
