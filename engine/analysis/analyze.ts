@@ -183,6 +183,8 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
   } satisfies ModuleNode));
   if (!first && !incomplete.length) incomplete.push(`the model's output is unknown${out instanceof Unknown ? `: ${out.reason}` : ''}`);
   report.totals = totals(rt, params, rt.namedBuffers(model, named), report.rows, incomplete);
+  const rounded = roundedCounts(report.totals);
+  if (rounded) report.diagnostics.push({ severity: 'warning', code: 'precision', message: rounded });
   return finish();
 }
 
@@ -282,6 +284,13 @@ function forwardLoc(it: Interp, model: PyInstance): Loc | undefined {
 /** ` (model.py:12)` for a reason's location, or nothing. */
 function where(loc: Loc | undefined): string {
   return loc ? ` (${loc.file.split('/').pop()}:${loc.line + 1})` : '';
+}
+
+/** Counts past 2^53 are doubles, exact only to about one part in 10^16: say so rather than print them as exact. */
+function roundedCounts(t: Totals): string | undefined {
+  const big = ([['params', t.params], ['MACs', t.macs ?? t.macsLowerBound], ['FLOPs', t.flops ?? t.flopsLowerBound], ['activation bytes', t.activationBytes ?? 0]] as Array<[string, number]>)
+    .filter(([, v]) => v > Number.MAX_SAFE_INTEGER).map(([n]) => n);
+  return big.length ? `${big.join(', ')} exceed 2^53 (9.0e15): these totals are rounded to double precision (relative error below 1e-15), not exact` : undefined;
 }
 
 function totals(rt: TorchRuntime, ps: Array<[string, TensorV, PyInstance]>, buffers: Array<[string, TensorV, PyInstance]>, rows: Row[], reasons: string[]): Totals {

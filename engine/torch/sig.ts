@@ -70,8 +70,12 @@ function parseSig(sig: string): ParsedSig {
 
 /** A native signature without the keyword parameters release `v` lacks (passing one is then a TypeError). */
 export function signatureFor(path: string, sig: string, v: TorchVersion): string {
-  return splitTop(sig).filter((p) => kwargAvailable(path, p.split('=')[0].trim(), v)).map((p) => p.trim()).join(', ');
+  const key = `${v}|${path}|${sig}`;
+  let s = releaseSigs.get(key);
+  if (s === undefined) releaseSigs.set(key, s = splitTop(sig).filter((p) => kwargAvailable(path, p.split('=')[0].trim(), v)).map((p) => p.trim()).join(', '));
+  return s;
 }
+const releaseSigs = new Map<string, string>();
 
 /** A PyFunction shell used only to bind arguments for a native signature. */
 export function sigFunction(it: Interp, name: string, sig: string): PyFunction {

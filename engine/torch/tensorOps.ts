@@ -9,7 +9,7 @@ import {
 import { isNum, numVal } from '../interp/ops';
 import { roundHalfEven } from '../interp/builtins/index';
 import {
-  MAX_CONST_ELEMENTS, TensorV, broadcastShapes, isFloatDtype, matmulShape, normDim, numel, resultDtype, shapeError,
+  MAX_CONST_ELEMENTS, TensorV, broadcastShapes, isComplexDtype, isFloatDtype, matmulShape, normDim, numel, resultDtype, shapeError,
   type DType, type TraceOp,
 } from './tensor';
 import type { Dim, Shape } from '../api';
@@ -45,7 +45,7 @@ function castData(data: number[], dtype: DType): number[] {
 function scalarDtype(v: Value, other: DType): DType {
   if (typeof v === 'boolean') return other;
   if (typeof v === 'number') return other === 'bool' ? 'int64' : other;
-  if (v instanceof PyFloat) return isFloatDtype(other) ? other : 'float32';
+  if (v instanceof PyFloat) return isFloatDtype(other) || isComplexDtype(other) ? other : 'float32';
   return other;
 }
 
@@ -77,7 +77,7 @@ export function elementwise(rt: TorchRuntime, op: string, vals: Value[], ctx: Ca
   let dtype: DType = tensors[0]?.dtype ?? 'float32';
   for (const t of tensors.slice(1)) dtype = resultDtype(dtype, t.dtype);
   for (const o of ops) if (!(o instanceof TensorV)) dtype = scalarDtype(o, dtype);
-  if (op === '/' && !isFloatDtype(dtype)) dtype = 'float32';
+  if (op === '/' && !isFloatDtype(dtype) && !isComplexDtype(dtype)) dtype = 'float32';
   if (outDtype) dtype = outDtype;
   const out = rt.tensor(shape, dtype, { op, inputs: vals });
   setRf(out, mergeRf(tensors, shape.length));

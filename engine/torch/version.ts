@@ -69,8 +69,12 @@ export const VERSIONED_KWARGS: Record<string, Availability> = {
   'torch.nn.Transformer(bias)': { since: '2.1' },
 };
 
+const atLeastMemo = new Map<string, boolean>();
 function atLeast(v: TorchVersion, release: string): boolean {
-  return comparePep440(parsePep440(RELEASE[v])!, parsePep440(release)!) >= 0;
+  const key = `${v}|${release}`;
+  let r = atLeastMemo.get(key);
+  if (r === undefined) atLeastMemo.set(key, r = comparePep440(parsePep440(RELEASE[v])!, parsePep440(release)!) >= 0);
+  return r;
 }
 
 function inRange(a: Availability | undefined, v: TorchVersion): boolean {
@@ -79,7 +83,15 @@ function inRange(a: Availability | undefined, v: TorchVersion): boolean {
 }
 
 /** Whether `torch.nn.RMSNorm` (a member or a module, by dotted path) exists in release `v`. */
-export function available(path: string, v: TorchVersion): boolean { return inRange(VERSIONED[path], v); }
+export function available(path: string, v: TorchVersion): boolean { return !unavailable(v).has(path); }
+
+const missing = new Map<TorchVersion, Set<string>>();
+/** Every listed path release `v` lacks (made once per release: namespace building asks often). */
+export function unavailable(v: TorchVersion): ReadonlySet<string> {
+  let s = missing.get(v);
+  if (!s) missing.set(v, s = new Set(Object.keys(VERSIONED).filter((p) => !inRange(VERSIONED[p], v))));
+  return s;
+}
 
 /** Whether keyword `kw` of the function at `path` exists in release `v`. */
 export function kwargAvailable(path: string, kw: string, v: TorchVersion): boolean { return inRange(VERSIONED_KWARGS[`${path}(${kw})`], v); }

@@ -17,7 +17,7 @@ import { version } from './version';
 import { attention } from './attention';
 import { autograd, autogradFunction } from './autograd';
 import { parametrize, parametrizations } from '../parametrize';
-import { available, missingModules } from '../version';
+import { available, missingModules, unavailable } from '../version';
 
 export type NamespaceLookup = (name: string) => PyModule;
 /** A namespace's members, given the runtime and the namespaces registered before it. */
@@ -67,10 +67,12 @@ export function installTorch(rt: TorchRuntime): void {
 
 /** The members that exist in the modelled release (engine/torch/version.ts). */
 function ofRelease(rt: TorchRuntime, mod: string, members: Members): Members {
-  const out: Members = {};
-  // a layer class is listed once, as torch.nn.<Name>, and is absent from every torch.nn namespace alike
-  const path = (k: string): string => (mod.startsWith('torch.nn') && rt.classes.has(k) ? `torch.nn.${k}` : `${mod}.${k}`);
-  for (const [k, v] of Object.entries(members)) if (available(path(k), rt.version) && available(`${mod}.${k}`, rt.version)) out[k] = v;
+  const out: Members = { ...members };
+  for (const path of unavailable(rt.version)) {
+    const name = path.slice(path.lastIndexOf('.') + 1);
+    // a layer class is listed once, as torch.nn.<Name>, and is absent from every torch.nn namespace alike
+    if (path === `${mod}.${name}` || (mod.startsWith('torch.nn') && path === `torch.nn.${name}` && rt.classes.has(name))) delete out[name];
+  }
   return out;
 }
 

@@ -4,7 +4,7 @@ import { PyFloat, PyList, PyTuple, Unknown, type Value } from '../../interp/valu
 import { isNum, numVal } from '../../interp/ops';
 import type { TorchRuntime } from '../runtime';
 import { TENSOR_METHODS, derive, elementwise, inPlace, sizeArgs, sizeTuple, type Method } from '../tensorOps';
-import { MAX_CONST_ELEMENTS, TensorV, expandShape, isFloatDtype, normDim, numel, permuteShape, viewShape, type DType } from '../tensor';
+import { DTYPE_BYTES, MAX_CONST_ELEMENTS, TensorV, expandShape, isFloatDtype, normDim, numel, permuteShape, viewShape, type DType } from '../tensor';
 import { toInt, toTensor } from '../sig';
 import { type Dim } from '../../api';
 import { DTYPES, dtypeOf, withLoc } from './common';
@@ -35,7 +35,7 @@ function shapeMethods(M: Map<string, Method>): void {
   M.set('ndimension', (_r, t) => t.shape.length);
   M.set('numel', (_r, t) => numel(t.shape) ?? new Unknown('numel'));
   M.set('nelement', (_r, t) => numel(t.shape) ?? new Unknown('numel'));
-  M.set('element_size', (_r, t) => ({ float32: 4, float64: 8, float16: 2, bfloat16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1, complex64: 8 })[t.dtype]);
+  M.set('element_size', (_r, t) => DTYPE_BYTES[t.dtype]);
   const view = (op: string): Method => (r, t, args, _kw, ctx) => {
     if (args.length === 1 && (typeof args[0] === 'string' || (args[0] && typeof args[0] === 'object' && !(args[0] instanceof PyTuple) && !(args[0] instanceof PyList) && !isNum(args[0]) && !(args[0] instanceof Unknown)))) {
       return derive(r, t, [...t.shape], op, {}, false, dtypeOf(args[0], t.dtype));

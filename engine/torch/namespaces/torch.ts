@@ -9,7 +9,7 @@ import { TensorV } from '../tensor';
 import { DTYPES, type Members } from './common';
 import { creationOps, literalOps } from './creation';
 import { indexOps, viewOps } from './shapeOps';
-import { elementwiseOps, productOps, reductionOps } from './mathOps';
+import { complexOps, elementwiseOps, productOps, reductionOps } from './mathOps';
 import type { NamespaceLookup } from './registry';
 
 /** torch.* functions, the ones nn.functional shares by name included. */
@@ -21,6 +21,7 @@ export function torchFunctions(rt: TorchRuntime): Members {
   indexOps(rt, out);
   productOps(rt, out);
   elementwiseOps(rt, out);
+  complexOps(rt, out);
   reductionOps(rt, out);
   return out;
 }
