@@ -34,8 +34,9 @@ export function execStmt(it: Interp, st: Stmt, scope: Scope, mod: PyModule): Flo
       return undefined;
     }
     case 'AnnAssign':
+      // `dim: int = 4096` in a class body is a field with a default (dataclasses read the names)
+      if (scope.kind === 'class' && st.target.k === 'Name') annotations(scope).push(st.target.id);
       if (st.value) assign(it, st.target, it.eval(st.value, scope, mod), scope, mod);
-      else if (scope.kind === 'class' && st.target.k === 'Name') annotations(scope).push(st.target.id);
       return undefined;
     case 'AugAssign': return augAssign(it, st, scope, mod);
     case 'Return': return { ret: st.value ? it.eval(st.value, scope, mod) : null };

@@ -93,6 +93,12 @@ describe('scale: full-size configs, exact', () => {
     expect(report.output).toEqual([1, 2048, 32000]);
   });
 
+  it("the fidelity corpus's Llama (a @dataclass config) at 70B counts the same", () => {
+    const { report } = runAnalysis({ file: resolve(dir, '../fidelity/llama_style/model.py'), host: diskHost(), model: 'llama2_70b()', input: [[1, 2048]], inputDtypes: ['int64'], torchVersion: '2.9' });
+    expect(report.diagnostics).toEqual([]);
+    expect([report.totals.params, report.totals.macs]).toEqual([68_976_648_192, llamaMacs({ L: 80, d: 8192, H: 64, Hkv: 8, V: 32000, multipleOf: 4096, ffnMult: 1.3 }, 1, 2048)]);
+  });
+
   it('counts past 2^53 (GPT-3 at batch 32) say they are rounded', () => {
     const { report } = analyse('gpt.py', 'gpt3_175b()', '32,2048:int64', '2.9');
     expect(report.totals.macs).toBeGreaterThan(Number.MAX_SAFE_INTEGER);
