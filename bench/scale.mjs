@@ -1,4 +1,5 @@
-// Scale benchmark: `layerlens summary` on GPT-3 175B and Llama 2 70B (test/fixtures/scale), cold CLI and
+// Scale benchmark: `layerlens summary` on GPT-3 175B and Llama 2 70B (the fidelity corpus's nanoGPT-style
+// and Meta-style files, as test/engine/scale.test.ts checks them), cold CLI and
 // warm in-process, beside PyTorch building the same files. Debian's torch 1.13 has no `with
 // torch.device("meta")` (2.0+) and these models need 650 / 257 GiB of float32 parameters, far beyond
 // this machine: the benchmark says so and times PyTorch building the GPT file at 96 layers and growing
@@ -15,8 +16,8 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
 const ms = (x) => `${x.toFixed(0)} ms`;
 const gb = (b) => `${(b / 2 ** 30).toFixed(1)} GiB`;
 
-const GPT = join(root, 'test/fixtures/scale/gpt.py');
-const LLAMA = join(root, 'test/fixtures/scale/llama.py');
+const GPT = join(root, 'test/fixtures/fidelity/sdpa_gpt/model.py');
+const LLAMA = join(root, 'test/fixtures/fidelity/llama_style/model.py');
 const FULL = [
   { name: 'GPT-3 175B', file: GPT, model: 'gpt3_175b()', input: '1,2048:int64' },
   { name: 'Llama 2 70B', file: LLAMA, model: 'llama2_70b()', input: '1,2048:int64' },

@@ -4,7 +4,7 @@ import { PyFloat, PyTuple } from '../../interp/values';
 import { batchNorm, fail, groupNorm, layerNorm, normLike, num, rmsNorm } from '../functional';
 import { intList, toBool, toInt, toTensor } from '../sig';
 import { shapeStr } from '../tensor';
-import type { LayerSpec } from './spec';
+import type { LayerInit, LayerSpec } from './spec';
 
 const BN_SIG = 'num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None';
 
@@ -54,6 +54,15 @@ function inSpec(nd: number): LayerSpec {
   };
 }
 
+/** LayerNorm's and RMSNorm's shared constructor: normalized_shape, eps, elementwise_affine and the weight. */
+function normalizedShapeInit(m: LayerInit): { shape: number[]; affine: boolean } {
+  const shape = intList(m.a.get('normalized_shape')!, 'normalized_shape');
+  const affine = toBool(m.a.get('elementwise_affine')!);
+  m.set('normalized_shape', new PyTuple(shape)); m.set('eps', m.a.get('eps')!); m.set('elementwise_affine', affine);
+  m.param('weight', shape, affine);
+  return { shape, affine };
+}
+
 export const normSpecs: LayerSpec[] = [
   ...[1, 2, 3].map(bnSpec),
   { ...bnSpec(2), name: 'SyncBatchNorm', sig: 'num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, process_group=None, device=None, dtype=None' },
@@ -63,10 +72,8 @@ export const normSpecs: LayerSpec[] = [
     name: 'LayerNorm', kind: 'norm', sig: 'normalized_shape, eps=1e-05, elementwise_affine=True, bias=True, device=None, dtype=None',
     config: ['normalized_shape', 'eps', 'elementwise_affine'],
     init(m) {
-      const shape = intList(m.a.get('normalized_shape')!, 'normalized_shape');
-      const affine = toBool(m.a.get('elementwise_affine')!);
-      m.set('normalized_shape', new PyTuple(shape)); m.set('eps', m.a.get('eps')!); m.set('elementwise_affine', affine);
-      m.param('weight', shape, affine); m.param('bias', shape, affine && (!m.a.has('bias') || toBool(m.a.get('bias')!)));
+      const { shape, affine } = normalizedShapeInit(m);
+      m.param('bias', shape, affine && (!m.a.has('bias') || toBool(m.a.get('bias')!)));
     },
     forward: (m) => layerNorm(m.rt, toTensor(m.a.get('input')!, 'input'), intList(m.get('normalized_shape'), 'normalized_shape'), m.ctx, m.get('weight'), m.get('bias'), m.get('eps')),
   },
@@ -74,12 +81,7 @@ export const normSpecs: LayerSpec[] = [
     // 2.4+: weight only, x · rsqrt(mean(x², normalized dims) + eps) · weight
     name: 'RMSNorm', kind: 'norm', sig: 'normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None',
     config: ['normalized_shape', 'eps', 'elementwise_affine'],
-    init(m) {
-      const shape = intList(m.a.get('normalized_shape')!, 'normalized_shape');
-      const affine = toBool(m.a.get('elementwise_affine')!);
-      m.set('normalized_shape', new PyTuple(shape)); m.set('eps', m.a.get('eps')!); m.set('elementwise_affine', affine);
-      m.param('weight', shape, affine);
-    },
+    init(m) { normalizedShapeInit(m); },
     forward: (m) => rmsNorm(m.rt, toTensor(m.a.get('input')!, 'input'), intList(m.get('normalized_shape'), 'normalized_shape'), m.ctx, m.get('weight'), m.get('eps')),
   },
   {
