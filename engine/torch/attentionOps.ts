@@ -18,6 +18,8 @@ export interface MhaArgs {
   needWeights: boolean; averageWeights: boolean;
   useSeparateProjWeight: boolean; qProjWeight: Value; kProjWeight: Value; vProjWeight: Value;
   attnMask: Value; keyPaddingMask: Value;
+  /** Dropout on the attention weights when training (shapes and costs do not change). */
+  dropoutP: number; training: boolean;
   /** The module's batch_first (the functional form is always sequence-first): query/key/value are then the transposed inputs. */
   batchFirst?: boolean;
   /** The module's own inputs, as the trace records them (default: query, key, value). */
@@ -61,8 +63,10 @@ export function multiHeadAttentionForward(rt: TorchRuntime, a: MhaArgs, ctx: Cal
   const eOut = flat.shape[1];
   const seqOut: Shape = batched ? [L, N, eOut] : [L, eOut];
   const shape: Shape = batched && a.batchFirst ? [N, L, eOut] : seqOut;
+  // NOTE: the numeric replay knows the plain case only; masks, bias_k/v, zero attention and dropout get their own op name, so it says so
+  const plain = a.attnMask === null && a.keyPaddingMask === null && !t3(a.biasK) && !a.addZeroAttn && !(a.training && a.dropoutP > 0);
   const out = rt.tensor(shape, q.dtype, {
-    op: 'multi_head_attention',
+    op: plain ? 'multi_head_attention' : 'multi_head_attention_masked',
     inputs: [...(a.traced ?? [q, k, v]), a.inProjWeight, a.inProjBias, a.qProjWeight, a.kProjWeight, a.vProjWeight, outW, a.outProjBias],
     attrs: { numHeads: H, batchFirst: a.batchFirst === true, averageWeights: a.averageWeights },
   });
@@ -106,7 +110,7 @@ function inProjection(rt: TorchRuntime, a: MhaArgs, q: TensorV, k: TensorV, v: T
 
 export interface SdpaArgs {
   query: TensorV; key: TensorV; value: TensorV;
-  attnMask: Value; isCausal: boolean; scale: Value; enableGqa: boolean;
+  attnMask: Value; dropoutP: number; isCausal: boolean; scale: Value; enableGqa: boolean;
 }
 
 /** F.scaled_dot_product_attention: softmax(q·kᵀ·scale + mask)·v with its two matmuls' MACs. */
@@ -127,7 +131,10 @@ export function scaledDotProductAttention(rt: TorchRuntime, a: SdpaArgs, ctx: Ca
     try { broadcastShapes(a.attnMask.shape, scores.shape); } catch (err) { throw located(err, ctx); }
     scores = a.attnMask.dtype === 'bool' ? maskedFill(rt, scores, a.attnMask, ctx) : elementwise(rt, '+', [scores, a.attnMask], ctx);
   }
-  return matmul(rt, softmax(rt, scores, -1, 'softmax'), v, ctx);
+  let attn = softmax(rt, scores, -1, 'softmax');
+  // F.scaled_dot_product_attention has no training flag: dropout_p > 0 always drops
+  if (a.dropoutP > 0) attn = derive(rt, attn, [...attn.shape], 'dropout', { p: a.dropoutP, training: true });
+  return matmul(rt, attn, v, ctx);
 }
 
 /** GQA: key/value heads repeated (repeat_interleave on dim -3) up to the query's head count. */

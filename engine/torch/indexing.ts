@@ -255,10 +255,18 @@ function broadcastIndex(shape: number[], block: number[], coords: number[], firs
 export function getItem(rt: TorchRuntime, t: TensorV, index: Value, ctx: CallCtx): Value {
   const plan = planIndex(rt, t, index, ctx);
   if (plan instanceof Unknown) return plan;
-  const r = rt.tensor(plan.shape, t.dtype, { op: 'index', inputs: [t], attrs: { index } });
+  // the numeric replay reads basic indices and one flat list; other advanced ones are their own op, which it declines by name
+  const r = rt.tensor(plan.shape, t.dtype, { op: plan.block && !oneFlatList(index, plan) ? 'index_advanced' : 'index', inputs: [t], attrs: { index } });
   const offsets = t.data ? sourceOffsets(t, plan) : undefined;
   if (offsets) r.data = Array.from(offsets, (o) => t.data![o]);
   return r;
+}
+
+/** `x[:, [0, 2, 4]]`: the only advanced index is one list of ints (a selection along its dim). */
+function oneFlatList(index: Value, plan: Plan): boolean {
+  const items = indexItems(index);
+  const adv = items.filter((x) => x instanceof TensorV || x instanceof PyList || x instanceof PyTuple || typeof x === 'boolean');
+  return plan.adv.filter((e) => e).length === 1 && adv.length === 1 && adv[0] instanceof PyList && adv[0].items.every((v) => typeof v === 'number');
 }
 
 /**

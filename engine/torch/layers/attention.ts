@@ -3,6 +3,7 @@
 // (attentionOps.ts, which its forward calls as torch's does) does them.
 import { PyException, PyInstance, type Value } from '../../interp/values';
 import { multiHeadAttentionForward } from '../attentionOps';
+import { num } from '../functional';
 import { toBool, toInt, toTensor } from '../sig';
 import { TensorV } from '../tensor';
 import type { LayerSpec } from './spec';
@@ -61,6 +62,7 @@ export const attentionSpecs: LayerSpec[] = [
         useSeparateProjWeight: separate,
         qProjWeight: separate ? m.get('q_proj_weight') : null, kProjWeight: separate ? m.get('k_proj_weight') : null, vProjWeight: separate ? m.get('v_proj_weight') : null,
         attnMask: m.a.get('attn_mask')!, keyPaddingMask: m.a.get('key_padding_mask')!,
+        dropoutP: num(m.get('dropout')), training: m.self.mod!.training,
       }, ctx);
     },
   },

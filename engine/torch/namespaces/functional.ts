@@ -108,7 +108,7 @@ export function miscOps(rt: TorchRuntime, out: Members): void {
   }
   const sdpaSig = signatureFor('torch.nn.functional.scaled_dot_product_attention', 'query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False', rt.version);
   out.scaled_dot_product_attention = fn('scaled_dot_product_attention', sdpaSig, (a, ctx) => scaledDotProductAttention(rt, {
-    query: T(a, 'query'), key: T(a, 'key'), value: T(a, 'value'), attnMask: a.get('attn_mask')!, isCausal: toBool(a.get('is_causal')!),
+    query: T(a, 'query'), key: T(a, 'key'), value: T(a, 'value'), attnMask: a.get('attn_mask')!, dropoutP: F.num(a.get('dropout_p')!), isCausal: toBool(a.get('is_causal')!),
     scale: a.get('scale') ?? null, enableGqa: a.has('enable_gqa') && toBool(a.get('enable_gqa')!),
   }, ctx));
   out.unfold = fn('unfold', 'input, kernel_size, dilation=1, padding=0, stride=1', (a) => {
@@ -133,6 +133,7 @@ export function miscOps(rt: TorchRuntime, out: Members): void {
       useSeparateProjWeight: toBool(a.get('use_separate_proj_weight')!),
       qProjWeight: a.get('q_proj_weight')!, kProjWeight: a.get('k_proj_weight')!, vProjWeight: a.get('v_proj_weight')!,
       attnMask: a.get('attn_mask')!, keyPaddingMask: a.get('key_padding_mask')!,
+      dropoutP: F.num(a.get('dropout_p')!), training: toBool(a.get('training')!),
     }, ctx);
   });
 }
