@@ -1,6 +1,6 @@
 // The `layerlens` command line, as a pure function over a file-reading host: argument parsing,
 // running the analysis, and text/JSON output. main.ts binds it to Node's process and file system.
-import type { Diagnostic, InputDtype, Report, SourceHost } from '../api';
+import type { Diagnostic, InputDtype, Report, SourceHost, TorchVersionChoice } from '../api';
 import { runAnalysis } from '../analysis/analyze';
 import { fmtShape, formatTable, toContractJson } from '../analysis/format';
 import { runJson, runModel, runModelAsync, type RunReport } from '../run/run';
@@ -23,8 +23,9 @@ export interface CliIO {
 }
 
 export const USAGE = `usage: layerlens summary FILE [--model EXPR] [--input SHAPE]... [--json] [--depth N] [--path DIR]... [--python PATH]
+                         [--torch-version 1.13|2.9]
        layerlens run FILE [--model EXPR] (--input SHAPE | --input-file X.safetensors) [--weights W.safetensors]
-                     [--mode train|eval] [--seed N] [--json] [--path DIR]...
+                     [--mode train|eval] [--seed N] [--json] [--path DIR]... [--torch-version 1.13|2.9]
 
   FILE            a Python file defining the model
   --model EXPR    Python expression evaluated in FILE's scope: Net, Net(), ResNet(BasicBlock, [2, 2, 2, 2]),
@@ -37,6 +38,8 @@ export const USAGE = `usage: layerlens summary FILE [--model EXPR] [--input SHAP
   --path DIR      extra root for absolute imports (repeatable)
   --python PATH   the Python environment whose site-packages imports are read from (default: python3 on
                   PATH; read only, never run); --python none reads no environment
+  --torch-version V  the PyTorch API the model code sees: 2.9 (default, the current stable line) or 1.13;
+                  torch.__version__, version checks and version-specific members follow it
   --input-file F  (run) safetensors file with the input tensor named "input"
   --weights F     (run) safetensors file with the model's full state_dict; omitted: PyTorch's default
                   initialisation schemes with a seeded generator
@@ -49,6 +52,7 @@ class UsageError extends Error {}
 
 interface Parsed {
   cmd: string; file: string; model?: string; input?: number[][]; inputDtypes?: InputDtype[]; json: boolean; depth?: number; paths: string[]; python?: string;
+  torchVersion?: TorchVersionChoice;
   inputFile?: string; weights?: string; mode: 'train' | 'eval'; seed: number;
 }
 
@@ -99,6 +103,12 @@ export function parseArgs(argv: string[]): Parsed {
       case '--depth': { const d = Number(val()); if (!Number.isInteger(d) || d < 0) throw new UsageError('--depth needs a non-negative integer'); p.depth = d; break; }
       case '--path': p.paths.push(val()); break;
       case '--python': p.python = val(); break;
+      case '--torch-version': {
+        const v = val();
+        if (v !== '1.13' && v !== '2.9') throw new UsageError(`--torch-version must be 1.13 or 2.9, not '${v}'`);
+        p.torchVersion = v;
+        break;
+      }
       case '--input-file': p.inputFile = val(); break;
       case '--weights': p.weights = val(); break;
       case '--mode': { const m = val(); if (m !== 'train' && m !== 'eval') throw new UsageError(`--mode must be train or eval, not '${m}'`); p.mode = m; break; }
@@ -157,7 +167,7 @@ export function runCli(argv: string[], io: CliIO): number | Promise<number> {
     for (const d of env?.sitePackages ?? []) if (!searchPaths.includes(d)) searchPaths.push(d);
   }
   if (args.cmd === 'run') return runCommand(args, file, searchPaths, io);
-  const { report } = runAnalysis({ file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths });
+  const { report } = runAnalysis({ file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, torchVersion: args.torchVersion });
   const usage = report.diagnostics.find((d) => d.code === 'model.choose' || d.code === 'input.missing');
   if (usage) { io.err(`layerlens: ${usage.message}\n`); return 2; }
   const shown = report.diagnostics.filter((d) => d.severity !== 'info' || d.loc?.file === file);
@@ -177,7 +187,7 @@ function runCommand(args: Parsed, file: string, searchPaths: string[], io: CliIO
   const weights = bytes('weights file', args.weights);
   const inputFile = bytes('input file', args.inputFile);
   if (weights === null || inputFile === null) return 2;
-  const opts = { file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, mode: args.mode, weights, inputFile, seed: args.seed };
+  const opts = { file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, mode: args.mode, weights, inputFile, seed: args.seed, torchVersion: args.torchVersion };
   if (io.pool) {
     const pool = io.pool();
     return runModelAsync(opts, pool, io.poolMinMacs).then((r) => printRun(r, args, file, io)).finally(() => pool.dispose());

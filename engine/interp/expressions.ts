@@ -5,7 +5,7 @@ import type { Arg, Expr } from '../python/ast';
 import type { Interp } from './interp';
 import { Scope } from './scope';
 import {
-  InterpError, LazyRef, PyClass, PyDict, PyEllipsis, PyException, PyFloat, PyFunction, PyInstance, PyIterator, PyList,
+  Builtin, InterpError, LazyRef, PyClass, PyDict, PyEllipsis, PyException, PyFloat, PyFunction, PyInstance, PyIterator, PyList,
   PySet, PySlice, PyTuple, Super, Unknown, typeName, type CallCtx, type PyModule, type Value,
 } from './values';
 import { dictSet, formatSpec, pyRepr, pyStr, setAdd } from './ops';
@@ -140,7 +140,7 @@ export function fstring(it: Interp, parts: Array<string | { expr: Expr; conv?: s
 export function formatValue(it: Interp, v: Value, spec: string): string {
   if (v instanceof PyInstance) {
     const f = v.cls.lookup('__format__') ?? v.cls.lookup('__str__');
-    if (f instanceof PyFunction) return pyStr(it.call(f, [v, spec], new Map(), {}));
+    if (f instanceof PyFunction || f instanceof Builtin) return pyStr(it.call(f, f === v.cls.lookup('__format__') ? [v, spec] : [v], new Map(), {}));
   }
   return formatSpec(v, spec);
 }

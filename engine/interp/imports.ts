@@ -187,6 +187,10 @@ function importedName(it: Interp, st: ImportFrom, n: { name: string; s: number; 
   try {
     return it.getAttr(m, n.name, { file, s: n.s, e: n.e });
   } catch (err) {
+    // a member the modelled library release lacks (torch's version table): Python's ImportError
+    if (err instanceof PyException && (err as { absent?: boolean }).absent) {
+      throw new PyException('ImportError', `cannot import name '${n.name}' from '${what}'`, null, file, n.s, n.e);
+    }
     if (err instanceof PyException && st.level === 0) {
       const sub = importAbsolute(it, subDotted, file);
       if (sub) return sub;

@@ -248,7 +248,8 @@ export function pyStr(v: Value, inner = false): string {
   if (v instanceof PySet) return v.map.size ? '{' + [...v.map.values()].map(pyRepr).join(', ') + '}' : 'set()';
   if (v instanceof PyRange) return `range(${v.start}, ${v.stop}${v.step !== 1 ? ', ' + v.step : ''})`;
   if (v instanceof PyClass) return `<class '${v.moduleName ? v.moduleName + '.' : ''}${v.name}'>`;
-  if (v instanceof PyInstance) return `<${v.cls.name} object>`;
+  // a str subclass made natively (torch's TorchVersion) keeps its text as its native payload
+  if (v instanceof PyInstance) return typeof v.native === 'string' ? v.native : `<${v.cls.name} object>`;
   if (v instanceof PyFunction) return `<function ${v.code.qualname}>`;
   if (v instanceof Builtin) return `<built-in function ${v.name}>`;
   if (v instanceof BoundMethod) return `<bound method>`;

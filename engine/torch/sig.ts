@@ -10,6 +10,7 @@ import {
 } from '../interp/values';
 import { isNum, numVal, pyStr } from '../interp/ops';
 import { TensorV } from './tensor';
+import { kwargAvailable, type TorchVersion } from './version';
 
 export type Args = Map<string, Value>;
 
@@ -29,7 +30,8 @@ function literal(text: string): Value {
   throw new Error(`native signature default is not a literal: ${t}`);
 }
 
-function splitTop(s: string): string[] {
+/** Splits a signature at its top-level commas (defaults may be tuples). */
+export function splitTop(s: string): string[] {
   const out: string[] = [];
   let depth = 0, cur = '', quote = '';
   for (const ch of s) {
@@ -65,6 +67,15 @@ function parseSig(sig: string): ParsedSig {
   sigCache.set(sig, c);
   return c;
 }
+
+/** A native signature without the keyword parameters release `v` lacks (passing one is then a TypeError). */
+export function signatureFor(path: string, sig: string, v: TorchVersion): string {
+  const key = `${v}|${path}|${sig}`;
+  let s = releaseSigs.get(key);
+  if (s === undefined) releaseSigs.set(key, s = splitTop(sig).filter((p) => kwargAvailable(path, p.split('=')[0].trim(), v)).map((p) => p.trim()).join(', '));
+  return s;
+}
+const releaseSigs = new Map<string, string>();
 
 /** A PyFunction shell used only to bind arguments for a native signature. */
 export function sigFunction(it: Interp, name: string, sig: string): PyFunction {

@@ -21,10 +21,13 @@ import { sys } from './sys';
 import { types } from './types';
 import { typing } from './typing';
 import { warnings } from './warnings';
+import { distutils, distutilsVersion, packaging, packagingVersion, pkgResources } from './versions';
 
 export const STDLIB_MODULES: Record<string, ModuleMembers> = {
   math, typing, typing_extensions: typing, collections, 'collections.abc': collectionsAbc, functools, enum: enumModule,
   dataclasses, copy, inspect, itertools, operator, warnings, abc, numbers, numpy, types, sys, os, re,
+  // not the standard library, but what model code compares library versions with
+  packaging, 'packaging.version': packagingVersion, distutils, 'distutils.version': distutilsVersion, pkg_resources: pkgResources,
 };
 
 /** Registers every module; each is built on its first import. */

@@ -1,13 +1,14 @@
 // torch.nn.functional: every F.* the analysis models, delegating to functional.ts for the shape
 // rule, the checks and the cost; attributes recorded on the trace for the numeric replay.
-import { Builtin, PyFloat, PyTuple, Unknown } from '../../interp/values';
+import { Builtin, InterpError, PyTuple } from '../../interp/values';
 import { pyStr } from '../../interp/ops';
 import type { TorchRuntime } from '../runtime';
-import { derive, elementwise, getRf, matmul, setRf } from '../tensorOps';
-import { TensorV, flattenShape, normDim, transposeShape } from '../tensor';
-import { intList, toBool, toInt, toTensor } from '../sig';
+import { derive, getRf, setRf } from '../tensorOps';
+import { TensorV, flattenShape, normDim } from '../tensor';
+import { intList, signatureFor, toBool, toInt, toTensor } from '../sig';
 import { withLoc, definer, tensorArg as T, type Members } from './common';
 import * as F from '../functional';
+import { multiHeadAttentionForward, scaledDotProductAttention } from '../attentionOps';
 
 /** torch.nn.functional, built from its parts in the order PyTorch documents them. */
 export function functional(rt: TorchRuntime): Members {
@@ -57,6 +58,7 @@ export function layerOps(rt: TorchRuntime, out: Members): void {
     });
   });
   out.layer_norm = fn('layer_norm', 'input, normalized_shape, weight=None, bias=None, eps=1e-05', (a, ctx) => F.layerNorm(rt, T(a), intList(a.get('normalized_shape')!, 'normalized_shape'), ctx, a.get('weight')!, a.get('bias')!, a.get('eps')!));
+  out.rms_norm = fn('rms_norm', 'input, normalized_shape, weight=None, eps=None', (a, ctx) => F.rmsNorm(rt, T(a), intList(a.get('normalized_shape')!, 'normalized_shape'), ctx, a.get('weight')!, a.get('eps')!));
   out.group_norm = fn('group_norm', 'input, num_groups, weight=None, bias=None, eps=1e-05', (a, ctx) => F.groupNorm(rt, T(a), toInt(a.get('num_groups')!, 'num_groups'), null, ctx, a.get('weight')!, a.get('bias')!, a.get('eps')!));
   out.instance_norm = fn('instance_norm', 'input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-05', (a) => F.normLike(rt, T(a), 'instance_norm', 5));
   out.local_response_norm = fn('local_response_norm', 'input, size, alpha=0.0001, beta=0.75, k=1.0', (a) => {
@@ -104,16 +106,11 @@ export function miscOps(rt: TorchRuntime, out: Members): void {
   for (const n of ['cross_entropy', 'nll_loss', 'mse_loss', 'l1_loss', 'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'smooth_l1_loss', 'kl_div']) {
     out[n] = new Builtin(`F.${n}`, (args, kw) => { const r = kw.get('reduction'); return r === 'none' ? rt.tensor([...toTensor(args[0], 'input').shape]) : rt.tensor([]); });
   }
-  out.scaled_dot_product_attention = fn('scaled_dot_product_attention', 'query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False', (a, ctx) => {
-    const q = T(a, 'query'), k = T(a, 'key'), v = T(a, 'value');
-    const nd = k.shape.length;
-    const kt = derive(rt, k, transposeShape(k.shape, -2, -1), 'transpose', { dims: [nd - 2, nd - 1] });
-    const d = q.shape[q.shape.length - 1];
-    const scores = elementwise(rt, '*', [matmul(rt, q, kt, ctx), new PyFloat(1 / Math.sqrt(d ?? 1))], ctx);
-    const mask = a.get('attn_mask');
-    const masked = mask instanceof TensorV ? elementwise(rt, '+', [scores, mask], ctx) : scores;
-    return matmul(rt, F.softmax(rt, masked, -1, 'softmax'), v, ctx);
-  });
+  const sdpaSig = signatureFor('torch.nn.functional.scaled_dot_product_attention', 'query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False', rt.version);
+  out.scaled_dot_product_attention = fn('scaled_dot_product_attention', sdpaSig, (a, ctx) => scaledDotProductAttention(rt, {
+    query: T(a, 'query'), key: T(a, 'key'), value: T(a, 'value'), attnMask: a.get('attn_mask')!, dropoutP: F.num(a.get('dropout_p')!), isCausal: toBool(a.get('is_causal')!),
+    scale: a.get('scale') ?? null, enableGqa: a.has('enable_gqa') && toBool(a.get('enable_gqa')!),
+  }, ctx));
   out.unfold = fn('unfold', 'input, kernel_size, dilation=1, padding=0, stride=1', (a) => {
     const t = T(a); const k = intList(a.get('kernel_size')!, 'kernel_size'); const kk = k.length === 1 ? [k[0], k[0]] : k;
     const s = intList(a.get('stride')!, 'stride'); const ss = s.length === 1 ? [s[0], s[0]] : s;
@@ -124,5 +121,19 @@ export function miscOps(rt: TorchRuntime, out: Members): void {
   });
   out.grid_sample = fn('grid_sample', "input, grid, mode='bilinear', padding_mode='zeros', align_corners=None", (a) => rt.tensor([T(a).shape[0], T(a).shape[1], T(a, 'grid').shape[1], T(a, 'grid').shape[2]]));
   out.affine_grid = fn('affine_grid', 'theta, size, align_corners=None', (a) => { const s = intList(a.get('size')!, 'size'); return rt.tensor([s[0], ...s.slice(2), 2]); });
-  out.multi_head_attention_forward = new Builtin('F.multi_head_attention_forward', () => new Unknown('F.multi_head_attention_forward: use nn.MultiheadAttention'));
+  const mhaSig = signatureFor('torch.nn.functional.multi_head_attention_forward', 'query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training=True, key_padding_mask=None, need_weights=True, attn_mask=None, use_separate_proj_weight=False, q_proj_weight=None, k_proj_weight=None, v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True, is_causal=False', rt.version);
+  out.multi_head_attention_forward = fn('multi_head_attention_forward', mhaSig, (a, ctx) => {
+    if (a.get('static_k') !== null || a.get('static_v') !== null) throw new InterpError('F.multi_head_attention_forward with static_k/static_v is not modelled', ctx.file, ctx.s, ctx.e);
+    return multiHeadAttentionForward(rt, {
+      query: T(a, 'query'), key: T(a, 'key'), value: T(a, 'value'),
+      embedDimToCheck: toInt(a.get('embed_dim_to_check')!, 'embed_dim_to_check'), numHeads: toInt(a.get('num_heads')!, 'num_heads'),
+      inProjWeight: a.get('in_proj_weight')!, inProjBias: a.get('in_proj_bias')!, biasK: a.get('bias_k')!, biasV: a.get('bias_v')!,
+      addZeroAttn: toBool(a.get('add_zero_attn')!), outProjWeight: T(a, 'out_proj_weight'), outProjBias: a.get('out_proj_bias')!,
+      needWeights: toBool(a.get('need_weights')!), averageWeights: toBool(a.get('average_attn_weights')!),
+      useSeparateProjWeight: toBool(a.get('use_separate_proj_weight')!),
+      qProjWeight: a.get('q_proj_weight')!, kProjWeight: a.get('k_proj_weight')!, vProjWeight: a.get('v_proj_weight')!,
+      attnMask: a.get('attn_mask')!, keyPaddingMask: a.get('key_padding_mask')!,
+      dropoutP: F.num(a.get('dropout_p')!), training: toBool(a.get('training')!),
+    }, ctx);
+  });
 }

@@ -5,10 +5,11 @@ import { isNum, numVal } from '../../interp/ops';
 import { roundHalfEven } from '../../interp/builtins/index';
 import type { TorchRuntime } from '../runtime';
 import { derive, elementwise, mapData, matmul, normDims } from '../tensorOps';
-import { TensorV, isFloatDtype, normDim, numel, reduceShape, type DType } from '../tensor';
+import { TensorV, isComplexDtype, isFloatDtype, normDim, numel, reduceShape, type DType } from '../tensor';
 import { toInt, type Args } from '../sig';
 import { withLoc, definer, tensorArg as T, type Members } from './common';
 import * as F from '../functional';
+import { normExceptDimShape } from '../parametrize';
 
 /** matmul/mm/bmm, addmm/baddbmm, outer. */
 export function productOps(rt: TorchRuntime, out: Members): void {
@@ -30,7 +31,13 @@ export function productOps(rt: TorchRuntime, out: Members): void {
   };
   out.baddbmm = fn('baddbmm', 'input, batch1, batch2, beta=1, alpha=1', (a, ctx) => addProduct(a, ctx, 'batch1', 'batch2', 'bmm'));
   out.addmm = fn('addmm', 'input, mat1, mat2, beta=1, alpha=1', (a, ctx) => addProduct(a, ctx, 'mat1', 'mat2', 'mm'));
-  out.outer = fn('outer', 'input, vec2', (a) => rt.tensor([T(a).shape[0], T(a, 'vec2').shape[0]]));
+  out.outer = fn('outer', 'input, vec2', (a, ctx) => {
+    const x = T(a), y = T(a, 'vec2');
+    if (x.shape.length !== 1 || y.shape.length !== 1) F.fail(ctx, `outer: expected 1-D vectors, got ${x.shape.length}-D and ${y.shape.length}-D`);
+    // an element-wise product of a column and a row: no multiply-accumulate (PyTorch lowers it to mul)
+    return elementwise(rt, '*', [derive(rt, x, [x.shape[0], 1], 'unsqueeze'), derive(rt, y, [1, y.shape[0]], 'unsqueeze')], ctx);
+  });
+  out.ger = out.outer;
 }
 
 /** Binary and unary element-wise ops, clamp, softmax, dropout. */
@@ -62,6 +69,39 @@ export function elementwiseOps(rt: TorchRuntime, out: Members): void {
   out.log_softmax = fn('log_softmax', 'input, dim, dtype=None', (a) => F.softmax(rt, T(a), a.get('dim')!, 'log_softmax'));
   out.dropout = fn('dropout', 'input, p=0.5, train=True', (a) => derive(rt, T(a), [...T(a).shape], 'dropout', {}, true));
   out.sigmoid_ = out.sigmoid;
+  // weight normalisation's kernels (what parametrizations.weight_norm and hand-written copies of it call)
+  out._weight_norm = fn('_weight_norm', 'v, g, dim=0', (a) => mapData(rt, T(a, 'v'), 'weight_norm', undefined, undefined, 4));
+  out.norm_except_dim = fn('norm_except_dim', 'v, pow=2, dim=0', (a) => rt.tensor(normExceptDimShape(T(a, 'v').shape, toInt(a.get('dim')!, 'dim')), T(a, 'v').dtype, { op: 'norm_except_dim', inputs: [T(a, 'v')] }));
+}
+
+/** Complex tensors as rotary embeddings build them: polar, complex, view_as_complex / view_as_real. */
+export function complexOps(rt: TorchRuntime, out: Members): void {
+  const fn = definer(rt, 'torch');
+  const complexOf = (d: DType, what: string, ctx: CallCtx): DType => {
+    if (d === 'float32') return 'complex64';
+    if (d === 'float64') return 'complex128';
+    return F.fail(ctx, `${what}: expected a float or double tensor, got ${d}`);
+  };
+  const pair = (name: string): void => {
+    out[name] = fn(name, name === 'polar' ? 'abs, angle, out=None' : 'real, imag, out=None', (a, ctx) => {
+      const [x, y] = name === 'polar' ? [T(a, 'abs'), T(a, 'angle')] : [T(a, 'real'), T(a, 'imag')];
+      if (x.dtype !== y.dtype) F.fail(ctx, `Expected object of scalar type ${x.dtype} but got scalar type ${y.dtype} for second argument`);
+      return elementwise(rt, name === 'polar' ? 'polar' : 'complex', [x, y], ctx, complexOf(x.dtype, name, ctx));
+    });
+  };
+  pair('polar'); pair('complex');
+  out.view_as_complex = fn('view_as_complex', 'input', (a, ctx) => {
+    const t = T(a);
+    if (t.shape[t.shape.length - 1] !== 2 && t.shape[t.shape.length - 1] !== null) F.fail(ctx, 'Tensor must have a last dimension of size 2');
+    return derive(rt, t, t.shape.slice(0, -1), 'view_as_complex', {}, false, complexOf(t.dtype, 'view_as_complex', ctx));
+  });
+  out.view_as_real = fn('view_as_real', 'input', (a, ctx) => {
+    const t = T(a);
+    if (!isComplexDtype(t.dtype)) F.fail(ctx, 'view_as_real is only supported for complex tensors');
+    return derive(rt, t, [...t.shape, 2], 'view_as_real', {}, false, t.dtype === 'complex128' ? 'float64' : 'float32');
+  });
+  out.is_complex = fn('is_complex', 'input', (a) => isComplexDtype(T(a).dtype));
+  for (const n of ['real', 'imag', 'angle']) out[n] = fn(n, 'input', (a) => derive(rt, T(a), [...T(a).shape], n, {}, false, T(a).dtype === 'complex128' ? 'float64' : isComplexDtype(T(a).dtype) ? 'float32' : T(a).dtype));
 }
 
 /** sum/mean/std/var/norm/..., argmax/argmin, max/min/median/mode with indices, topk, sort, numel. */

@@ -1,7 +1,9 @@
 // torch.nn and its submodules (torch.nn.modules.*, torch.nn.parameter, torch.nn.utils): the layer
 // classes, containers and Parameter; Transformer layers come from the engine's own Python source
 // (prelude.ts), interpreted on first use.
-import { Builtin, LazyRef, Unknown } from '../../interp/values';
+import { Builtin, LazyRef, PyClass } from '../../interp/values';
+import { TensorV } from '../tensor';
+import { markBuffer } from '../runtime';
 import type { TorchRuntime } from '../runtime';
 import { TRANSFORMER_PATH, TRANSFORMER_SOURCE } from '../prelude';
 import { normReparamFns } from '../normReparam';
@@ -31,11 +33,23 @@ export function nnParameter(rt: TorchRuntime): Members {
   return { Parameter, UninitializedParameter: Parameter };
 }
 
-export function nnUtils(rt: TorchRuntime): Members {
+export function nnUtils(rt: TorchRuntime, ns: NamespaceLookup): Members {
   return {
-    parametrize: new Unknown('torch.nn.utils.parametrize'),
+    parametrize: ns('torch.nn.utils.parametrize'), parametrizations: ns('torch.nn.utils.parametrizations'),
     ...normReparamFns(rt),
   };
+}
+
+/** nn.Buffer (2.5+): a tensor that a module attribute assignment registers as a buffer. */
+function bufferClass(rt: TorchRuntime): PyClass {
+  const Buffer = new PyClass('Buffer', [rt.it.types.get('Tensor')!], 'torch.nn');
+  Buffer.dict.set('__new__', new Builtin('Buffer.__new__', (a, kw) => {
+    const data = a[1] ?? kw.get('data') ?? null;
+    const t = data instanceof TensorV ? data : rt.tensor([]);
+    markBuffer(t, kw.get('persistent') !== false);
+    return t;
+  }));
+  return Buffer;
 }
 
 export function nn(rt: TorchRuntime, ns: NamespaceLookup): Members {
@@ -45,6 +59,7 @@ export function nn(rt: TorchRuntime, ns: NamespaceLookup): Members {
   return {
     ...nnClasses(rt), ...Object.fromEntries(TRANSFORMERS.map((n) => [n, transformer(n)])),
     functional: ns('torch.nn.functional'), init: ns('torch.nn.init'), modules: ns('torch.nn.modules'),
-    parameter: ns('torch.nn.parameter'), utils: ns('torch.nn.utils'), Parameter: it.types.get('Parameter')!, Module: rt.Module,
+    parameter: ns('torch.nn.parameter'), utils: ns('torch.nn.utils'), attention: ns('torch.nn.attention'), Parameter: it.types.get('Parameter')!, Module: rt.Module,
+    Buffer: bufferClass(rt),
   };
 }

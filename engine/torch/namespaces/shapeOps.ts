@@ -33,6 +33,25 @@ export function viewOps(rt: TorchRuntime, out: Members): void {
     if (n === null) throw new InterpError('unbind over a dimension of unknown size', ctx.file, ctx.s, ctx.e, 'unknown');
     return new PyTuple(Array.from({ length: n }, () => derive(rt, t, t.shape.filter((_, i) => i !== d), 'select')));
   });
+  // hstack/vstack/dstack: cat after atleast_1d/2d/3d, along the dim their names say
+  const atLeast = (t: TensorV, nd: number): TensorV => {
+    if (t.shape.length >= nd) return t;
+    const s = t.shape;
+    const shape = nd === 1 ? [1] : nd === 2 ? [1, ...(s.length ? s : [1])] : s.length === 0 ? [1, 1, 1] : s.length === 1 ? [1, s[0], 1] : [...s, 1];
+    const r = derive(rt, t, shape, 'reshape', { shape });
+    if (t.data) r.data = t.data;
+    return r;
+  };
+  const stackOf = (a: Map<string, Value>): TensorV[] => {
+    const v = a.get('tensors')!;
+    return (v instanceof PyList || v instanceof PyTuple ? v.items : [v]).map((x) => toTensor(x, 'tensors'));
+  };
+  out.hstack = fn('hstack', 'tensors, out=None', (a, ctx) => { const ts = stackOf(a).map((t) => atLeast(t, 1)); return F.cat(rt, new PyList(ts), ts[0]?.shape.length === 1 ? 0 : 1, ctx); });
+  out.vstack = fn('vstack', 'tensors, out=None', (a, ctx) => F.cat(rt, new PyList(stackOf(a).map((t) => atLeast(t, 2))), 0, ctx));
+  out.row_stack = out.vstack;
+  out.dstack = fn('dstack', 'tensors, out=None', (a, ctx) => F.cat(rt, new PyList(stackOf(a).map((t) => atLeast(t, 3))), 2, ctx));
+  out.column_stack = fn('column_stack', 'tensors, out=None', (a, ctx) => F.cat(rt, new PyList(stackOf(a).map((t) => (t.shape.length <= 1 ? atLeast(derive(rt, t, t.shape.length ? [t.shape[0], 1] : [1, 1], 'reshape'), 2) : t))), 1, ctx));
+  for (const nd of [1, 2, 3]) out[`atleast_${nd}d`] = fn(`atleast_${nd}d`, '*tensors', (a) => { const ts = (a.get('tensors') as PyTuple).items.map((x) => atLeast(toTensor(x, 'tensor'), nd)); return ts.length === 1 ? ts[0] : new PyTuple(ts); });
   out.roll = fn('roll', 'input, shifts, dims=None', (a) => derive(rt, T(a), [...T(a).shape], 'roll', {}, true));
   out.flip = fn('flip', 'input, dims', (a) => derive(rt, T(a), [...T(a).shape], 'flip', {}, true));
   out.narrow = fn('narrow', 'input, dim, start, length', (a) => { const t = T(a); const d = normDim(toInt(a.get('dim')!, 'dim'), t.shape.length); const s = [...t.shape]; s[d] = toInt(a.get('length')!, 'length'); return derive(rt, t, s, 'narrow'); });

@@ -1,10 +1,10 @@
 // Tensor methods (x.view, x.size, x.float(), x.masked_fill, ...): shape rules shared with torch.*,
 // dtype conversions, and the methods that are a torch function with self first.
 import { PyFloat, PyList, PyTuple, Unknown, type Value } from '../../interp/values';
-import { isNum } from '../../interp/ops';
+import { isNum, numVal } from '../../interp/ops';
 import type { TorchRuntime } from '../runtime';
-import { TENSOR_METHODS, derive, elementwise, sizeArgs, sizeTuple, type Method } from '../tensorOps';
-import { expandShape, isFloatDtype, normDim, numel, permuteShape, viewShape, type DType } from '../tensor';
+import { TENSOR_METHODS, derive, elementwise, inPlace, sizeArgs, sizeTuple, type Method } from '../tensorOps';
+import { DTYPE_BYTES, MAX_CONST_ELEMENTS, TensorV, expandShape, isFloatDtype, normDim, numel, permuteShape, viewShape, type DType } from '../tensor';
 import { toInt, toTensor } from '../sig';
 import { type Dim } from '../../api';
 import { DTYPES, dtypeOf, withLoc } from './common';
@@ -35,7 +35,7 @@ function shapeMethods(M: Map<string, Method>): void {
   M.set('ndimension', (_r, t) => t.shape.length);
   M.set('numel', (_r, t) => numel(t.shape) ?? new Unknown('numel'));
   M.set('nelement', (_r, t) => numel(t.shape) ?? new Unknown('numel'));
-  M.set('element_size', (_r, t) => ({ float32: 4, float64: 8, float16: 2, bfloat16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1, complex64: 8 })[t.dtype]);
+  M.set('element_size', (_r, t) => DTYPE_BYTES[t.dtype]);
   const view = (op: string): Method => (r, t, args, _kw, ctx) => {
     if (args.length === 1 && (typeof args[0] === 'string' || (args[0] && typeof args[0] === 'object' && !(args[0] instanceof PyTuple) && !(args[0] instanceof PyList) && !isNum(args[0]) && !(args[0] instanceof Unknown)))) {
       return derive(r, t, [...t.shape], op, {}, false, dtypeOf(args[0], t.dtype));
@@ -74,6 +74,9 @@ function conversionMethods(M: Map<string, Method>): void {
     M.set(n, (r, t) => { const o = derive(r, t, [...t.shape], 'to', { dtype: dt }, true, dt); if (t.data) o.data = isFloatDtype(dt) ? t.data.map((x) => (dt === 'float32' ? Math.fround(x) : x)) : t.data.map(Math.trunc); return o; });
   }
   M.set('to', (r, t, args, kw) => {
+    // x.to(other) takes other's dtype (and device); x.to(dtype), x.to(device, dtype), x.to(dtype=...)
+    const other = args.find((x): x is TensorV => x instanceof TensorV) ?? (kw.get('other') instanceof TensorV ? kw.get('other') as TensorV : undefined);
+    if (other) return other.dtype === t.dtype ? t : derive(r, t, [...t.shape], 'to', { dtype: other.dtype }, true, other.dtype);
     const dt = [...args, kw.get('dtype')].find((x) => typeof x === 'string' && DTYPES[x.replace(/^torch\./, '')]);
     if (!dt) return t;
     const d = dtypeOf(dt, t.dtype);
@@ -93,6 +96,9 @@ function conversionMethods(M: Map<string, Method>): void {
   });
 }
 
+/** A value as a tensor of this dtype stores it. */
+function castTo(d: DType, x: number): number { return d === 'float32' ? Math.fround(x) : isFloatDtype(d) ? x : d === 'bool' ? +(x !== 0) : Math.trunc(x); }
+
 /** new_*, in-place initialisers, masked_fill. */
 function creationMethods(M: Map<string, Method>): void {
   M.set('new_zeros', (r, t, args, kw) => r.tensor(sizeArgs(args), dtypeOf(kw.get('dtype'), t.dtype)));
@@ -100,8 +106,11 @@ function creationMethods(M: Map<string, Method>): void {
   M.set('new_empty', (r, t, args, kw) => r.tensor(sizeArgs(args), dtypeOf(kw.get('dtype'), t.dtype)));
   M.set('new_full', (r, t, args, kw) => r.tensor(sizeArgs([args[0]]), dtypeOf(kw.get('dtype'), t.dtype)));
   M.set('new_tensor', (r, _t, args, kw, ctx) => r.it.call(torchFn(r, 'tensor'), args, kw, ctx));
-  // in-place initialisers: the tensor keeps its shape (values are the numeric engine's business)
-  for (const n of ['fill_', 'zero_', 'normal_', 'uniform_', 'copy_', 'bernoulli_', 'exponential_', 'random_', 'trunc_normal_', 'clamp_', 'sigmoid_', 'relu_', 'tanh_']) M.set(n, (_r, t) => t);
+  // in-place initialisers: the tensor keeps its shape; values stay known only where they are exact
+  for (const n of ['normal_', 'uniform_', 'bernoulli_', 'exponential_', 'random_', 'trunc_normal_', 'clamp_', 'sigmoid_', 'relu_', 'tanh_']) M.set(n, (_r, t) => { t.data = undefined; return t; });
+  M.set('fill_', (_r, t, args, kw) => { const v = args[0] ?? kw.get('value'); const n = numel(t.shape); t.data = isNum(v ?? null) && n !== null && n <= MAX_CONST_ELEMENTS ? Array(n).fill(castTo(t.dtype, numVal(v as number))) : undefined; return t; });
+  M.set('zero_', (_r, t) => { const n = numel(t.shape); t.data = n !== null && n <= MAX_CONST_ELEMENTS ? Array(n).fill(0) : undefined; return t; });
+  M.set('copy_', (_r, t, args) => { const s = args[0]; t.data = s instanceof TensorV && s.data && s.data.length === numel(t.shape) ? s.data.map((x) => castTo(t.dtype, x)) : undefined; return t; });
   const maskedFill: Method = (r, t, args, kw, ctx) => {
     const mask = args[0] ?? kw.get('mask')!, value = args[1] ?? kw.get('value')!;
     const out = elementwise(r, 'max', [t, mask], ctx);
@@ -130,7 +139,7 @@ function operatorMethods(M: Map<string, Method>): void {
   M.set('sub', (r, t, args, kw, ctx) => elementwise(r, '-', [t, args[0] ?? kw.get('other')!], ctx));
   M.set('mul', (r, t, args, kw, ctx) => elementwise(r, '*', [t, args[0] ?? kw.get('other')!], ctx));
   M.set('div', (r, t, args, kw, ctx) => elementwise(r, '/', [t, args[0] ?? kw.get('other')!], ctx));
-  for (const n of ['add', 'sub', 'mul', 'div']) M.set(`${n}_`, (r, t, args, kw, ctx) => M.get(n)!(r, t, args, kw, ctx));
+  for (const n of ['add', 'sub', 'mul', 'div']) M.set(`${n}_`, (r, t, args, kw, ctx) => { const out = M.get(n)!(r, t, args, kw, ctx); inPlace(t, out); return out; });
   M.set('pow', (r, t, args, _kw, ctx) => elementwise(r, '**', [t, args[0]], ctx));
   M.set('__getitem__', (r, t, args, _kw, ctx) => r.tensorGetItem(t, args[0], ctx));
 }

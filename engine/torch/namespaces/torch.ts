@@ -9,7 +9,7 @@ import { TensorV } from '../tensor';
 import { DTYPES, type Members } from './common';
 import { creationOps, literalOps } from './creation';
 import { indexOps, viewOps } from './shapeOps';
-import { elementwiseOps, productOps, reductionOps } from './mathOps';
+import { complexOps, elementwiseOps, productOps, reductionOps } from './mathOps';
 import type { NamespaceLookup } from './registry';
 import { transparent } from './jit';
 import { numpyOps } from './fromNumpy';
@@ -23,6 +23,7 @@ export function torchFunctions(rt: TorchRuntime): Members {
   indexOps(rt, out);
   productOps(rt, out);
   elementwiseOps(rt, out);
+  complexOps(rt, out);
   reductionOps(rt, out);
   numpyOps(rt, out);
   return out;
@@ -43,7 +44,7 @@ export function torch(rt: TorchRuntime, ns: NamespaceLookup): Members {
     device: new Builtin('device', (a) => pyStr(a[0] ?? 'cpu')),
     cuda: nativeModule(it, 'torch.cuda', { is_available: new Builtin('is_available', () => false), device_count: new Builtin('device_count', () => 0) }),
     backends: new Unknown('torch.backends'),
-    __version__: '1.13.1',
+    version: ns('torch.version'), autograd: ns('torch.autograd'), __version__: ns('torch.version').scope.vars.get('__version__')!,
     // torch.compile (PyTorch 2.x) runs the same module: the analysis reads it as the eager model
     compile: transparent('compile'),
     manual_seed: new Builtin('manual_seed', () => null),
