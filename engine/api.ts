@@ -160,6 +160,9 @@ export interface SourceHost {
 /** Element types a model input can have (what `--input 2,16:int64` names). */
 export type InputDtype = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
 
+/** PyTorch releases LayerLens models (the same list as engine/torch/version.ts's TorchVersion). */
+export type TorchVersionChoice = '1.13' | '2.9';
+
 export interface AnalyzeOptions {
   /** Absolute path of the file that defines the model. */
   file: string;
@@ -174,6 +177,12 @@ export interface AnalyzeOptions {
   searchPaths?: string[];
   /** Trace `forward` in training mode (`layerlens run --mode train`); the summary is always eval mode. */
   training?: boolean;
+  /**
+   * The PyTorch release whose API the model code sees (default '2.9', the current stable 2.x line):
+   * `torch.__version__`, version checks and which members exist (`F.scaled_dot_product_attention` is
+   * 2.0+, `nn.RMSNorm` 2.4+) all follow it. '1.13' matches the reference data (Debian's torch 1.13).
+   */
+  torchVersion?: TorchVersionChoice;
   /** Interpreter step budget (default 300,000, ten times what torchvision's largest model needs) — ends runaway loops with a diagnostic. */
   stepBudget?: number;
   /** Build the model and stop: no input shape needed, no forward trace (its state_dict is all that is wanted). */

@@ -329,7 +329,7 @@ export class AnalysisService implements vscode.Disposable {
     for (let round = 0; round < MAX_LOAD_ROUNDS; round++) {
       version = doc.version;
       const files = this.host.snapshot();
-      const res = await this.runner.run({ opts: { file, model: expr, input, searchPaths: folders }, files });
+      const res = await this.runner.run({ opts: { file, model: expr, input, searchPaths: folders, torchVersion: readConfig(doc.uri).torchVersion }, files });
       if (!res.ok) {
         error = res.error.split('\n')[0];
         report = undefined;

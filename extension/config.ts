@@ -2,6 +2,7 @@
 // Must not cache: VS Code already does, and callers re-read on onDidChangeConfig.
 import * as vscode from 'vscode';
 import { normalizeShapeSetting } from './shapes';
+import type { TorchVersionChoice } from '../engine/api';
 
 export type FlopsConvention = 'macs' | 'flops';
 
@@ -17,6 +18,8 @@ export interface LayerLensConfig {
   maxInstancesInHover: number;
   /** Quiet time after the last keystroke before a file is re-analysed. */
   debounceMs: number;
+  /** The PyTorch API the model code is analysed against (`torch.__version__`, version-specific members). */
+  torchVersion: TorchVersionChoice;
 }
 
 export const DEFAULT_INPUT: number[][] = [[1, 3, 224, 224]];
@@ -31,6 +34,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): LayerLensConfig {
     diagnosticsEnabled: c.get<boolean>('diagnostics.enabled', true),
     maxInstancesInHover: clampInt(c.get<number>('maxInstancesInHover', 5), 1, 100),
     debounceMs: clampInt(c.get<number>('debounceMs', 300), 0, 5000),
+    torchVersion: c.get<string>('torchVersion') === '1.13' ? '1.13' : '2.9',
   };
 }
 

@@ -5,12 +5,13 @@ import type { AnalyzeOptions, ConfigValue, Diagnostic, Loc, ModuleNode, ParamInf
 import { parsePython } from '../python/parse';
 import type { ParsedFile } from '../python/ast';
 import { Interp, MemoryParseCache, type ParseCache } from '../interp/interp';
-import { installBuiltins } from '../interp/builtins';
-import { installStdlib } from '../interp/stdlib';
+import { installBuiltins } from '../interp/builtins/index';
+import { installStdlib } from '../interp/stdlib/registry';
 import { InterpError, PyClass, PyDict, PyException, PyFloat, PyFunction, PyInstance, PyList, PyModule, PyTuple, Unknown, typeName, type CallCtx, type Value } from '../interp/values';
 import { pyStr } from '../interp/ops';
 import { TorchRuntime, dentries, type CallRecord } from '../torch/runtime';
-import { installTorch } from '../torch/torchModule';
+import { installTorch } from '../torch/namespaces/registry';
+import { DEFAULT_TORCH_VERSION } from '../torch/version';
 import { TensorV, DTYPE_BYTES, numel } from '../torch/tensor';
 import { getRf, setRf } from '../torch/tensorOps';
 import { discover, pickModel } from './discovery';
@@ -42,11 +43,11 @@ export interface Analysis {
   outputValue?: Value;
 }
 
-export function createInterp(opts: Pick<AnalyzeOptions, 'host' | 'searchPaths' | 'stepBudget'>): { it: Interp; rt: TorchRuntime } {
+export function createInterp(opts: Pick<AnalyzeOptions, 'host' | 'searchPaths' | 'stepBudget' | 'torchVersion'>): { it: Interp; rt: TorchRuntime } {
   const it = new Interp({ host: opts.host, searchPaths: opts.searchPaths ?? [], stepBudget: opts.stepBudget ?? 300_000, maxDepth: 150, parseCache });
   installBuiltins(it);
   installStdlib(it);
-  const rt = new TorchRuntime(it);
+  const rt = new TorchRuntime(it, opts.torchVersion ?? DEFAULT_TORCH_VERSION);
   installTorch(rt);
   return { it, rt };
 }
@@ -183,6 +184,8 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
   } satisfies ModuleNode));
   if (!first && !incomplete.length) incomplete.push(`the model's output is unknown${out instanceof Unknown ? `: ${out.reason}` : ''}`);
   report.totals = totals(rt, params, rt.namedBuffers(model, named), report.rows, incomplete);
+  const rounded = roundedCounts(report.totals);
+  if (rounded) report.diagnostics.push({ severity: 'warning', code: 'precision', message: rounded });
   return finish();
 }
 
@@ -282,6 +285,13 @@ function forwardLoc(it: Interp, model: PyInstance): Loc | undefined {
 /** ` (model.py:12)` for a reason's location, or nothing. */
 function where(loc: Loc | undefined): string {
   return loc ? ` (${loc.file.split('/').pop()}:${loc.line + 1})` : '';
+}
+
+/** Counts past 2^53 are doubles, exact only to about one part in 10^16: say so rather than print them as exact. */
+function roundedCounts(t: Totals): string | undefined {
+  const big = ([['params', t.params], ['MACs', t.macs ?? t.macsLowerBound], ['FLOPs', t.flops ?? t.flopsLowerBound], ['activation bytes', t.activationBytes ?? 0]] as Array<[string, number]>)
+    .filter(([, v]) => v > Number.MAX_SAFE_INTEGER).map(([n]) => n);
+  return big.length ? `${big.join(', ')} exceed 2^53 (9.0e15): these totals are rounded to double precision (relative error below 1e-15), not exact` : undefined;
 }
 
 function totals(rt: TorchRuntime, ps: Array<[string, TensorV, PyInstance]>, buffers: Array<[string, TensorV, PyInstance]>, rows: Row[], reasons: string[]): Totals {

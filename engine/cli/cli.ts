@@ -1,6 +1,6 @@
 // The `layerlens` command line, as a pure function over a file-reading host: argument parsing,
 // running the analysis, and text/JSON output. main.ts binds it to Node's process and file system.
-import type { Diagnostic, InputDtype, Report, SourceHost } from '../api';
+import type { Diagnostic, InputDtype, Report, SourceHost, TorchVersionChoice } from '../api';
 import { runAnalysis } from '../analysis/analyze';
 import { fmtShape, formatTable, toContractJson } from '../analysis/format';
 import { runJson, runModel, runModelAsync, type RunReport } from '../run/run';
@@ -24,8 +24,9 @@ export interface CliIO {
 }
 
 export const USAGE = `usage: layerlens summary FILE [--model EXPR] [--input SHAPE]... [--json] [--depth N] [--path DIR]... [--python PATH]
+                         [--torch-version 1.13|2.9]
        layerlens run FILE [--model EXPR] (--input SHAPE | --input-file X.safetensors) [--weights W] [--weights-key KEY]
-                     [--mode train|eval] [--seed N] [--json] [--path DIR]...
+                     [--mode train|eval] [--seed N] [--json] [--path DIR]... [--torch-version 1.13|2.9]
        layerlens weights W [--json] [--key KEY] [--model-file FILE [--model EXPR] [--path DIR]...]
 
   FILE            a Python file defining the model
@@ -39,6 +40,8 @@ export const USAGE = `usage: layerlens summary FILE [--model EXPR] [--input SHAP
   --path DIR      extra root for absolute imports (repeatable)
   --python PATH   the Python environment whose site-packages imports are read from (default: python3 on
                   PATH; read only, never run); --python none reads no environment
+  --torch-version V  the PyTorch API the model code sees: 2.9 (default, the current stable line) or 1.13;
+                  torch.__version__, version checks and version-specific members follow it
   --input-file F  (run) safetensors file with the input tensor named "input"
   --weights W     (run) the model's full state_dict: .safetensors, or a torch.save checkpoint (.pth, .pt, .bin)
                   read without Python (only what torch.load(weights_only=True) accepts); omitted: PyTorch's
@@ -58,6 +61,7 @@ class UsageError extends Error {}
 
 interface Parsed {
   cmd: string; file: string; model?: string; input?: number[][]; inputDtypes?: InputDtype[]; json: boolean; depth?: number; paths: string[]; python?: string;
+  torchVersion?: TorchVersionChoice;
   inputFile?: string; weights?: string; mode: 'train' | 'eval'; seed: number;
   weightsKey?: string; modelFile?: string;
 }
@@ -109,6 +113,12 @@ export function parseArgs(argv: string[]): Parsed {
       case '--depth': { const d = Number(val()); if (!Number.isInteger(d) || d < 0) throw new UsageError('--depth needs a non-negative integer'); p.depth = d; break; }
       case '--path': p.paths.push(val()); break;
       case '--python': p.python = val(); break;
+      case '--torch-version': {
+        const v = val();
+        if (v !== '1.13' && v !== '2.9') throw new UsageError(`--torch-version must be 1.13 or 2.9, not '${v}'`);
+        p.torchVersion = v;
+        break;
+      }
       case '--input-file': p.inputFile = val(); break;
       case '--weights': p.weights = val(); break;
       case '--weights-key': case '--key': p.weightsKey = val(); break;
@@ -181,7 +191,7 @@ export function runCli(argv: string[], io: CliIO): number | Promise<number> {
   const file = absolute(io.cwd, args.file);
   if (io.host.readFile(file) === undefined) { io.err(`layerlens: cannot read ${args.file}\n`); return 2; }
   if (args.cmd === 'run') return runCommand(args, file, searchPaths, io);
-  const { report } = runAnalysis({ file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths });
+  const { report } = runAnalysis({ file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, torchVersion: args.torchVersion });
   const usage = report.diagnostics.find((d) => d.code === 'model.choose' || d.code === 'input.missing');
   if (usage) { io.err(`layerlens: ${usage.message}\n`); return 2; }
   const shown = report.diagnostics.filter((d) => d.severity !== 'info' || d.loc?.file === file);
@@ -202,7 +212,8 @@ function runCommand(args: Parsed, file: string, searchPaths: string[], io: CliIO
   const inputFile = bytes('input file', args.inputFile);
   if (weights === null || inputFile === null) return 2;
   const opts = {
-    file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, mode: args.mode, weights, weightsName: args.weights, weightsKey: args.weightsKey, inputFile, seed: args.seed,
+    file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, mode: args.mode,
+    weights, weightsName: args.weights, weightsKey: args.weightsKey, inputFile, seed: args.seed, torchVersion: args.torchVersion,
   };
   if (io.pool) {
     const pool = io.pool();

@@ -1,19 +1,27 @@
 // Python operators on plain values: arithmetic, comparison, truthiness, hashing, str/repr, formatting.
 // Tensors and user classes with dunder methods are dispatched by the evaluator before reaching here.
 import {
-  PyDict, PyEllipsis, PyException, PyFloat, PyList, PyRange, PySet, PyTuple, Unknown, typeName,
+  InterpError, PyDict, PyEllipsis, PyException, PyFloat, PyList, PyRange, PySet, PyTuple, Unknown, typeName,
   PyClass, PyInstance, PyFunction, Builtin, PyModule, BoundMethod, Partial, PySlice,
   type Value,
 } from './values';
+import { floatToInt, intOp, intToFloat, type PyInt } from './intMath';
 
-export function isNum(v: Value): v is number | boolean | PyFloat {
-  return typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat;
+export function isNum(v: Value): v is number | bigint | boolean | PyFloat {
+  return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v instanceof PyFloat;
 }
-export function numVal(v: number | boolean | PyFloat): number {
-  return typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : v.v;
+/** A number's value as a JS number (an int beyond 2^53 rounded, as float() would; use numOf for exactness). */
+export function numVal(v: number | bigint | boolean | PyFloat): number {
+  return typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'bigint' ? Number(v) : v.v;
 }
-export function isIntLike(v: Value): v is number | boolean { return typeof v === 'number' || typeof v === 'boolean'; }
+/** A number's exact value: ints as number or bigint, floats as number. */
+export function numOf(v: number | bigint | boolean | PyFloat): number | bigint {
+  return typeof v === 'number' || typeof v === 'bigint' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : v.v;
+}
+export function isIntLike(v: Value): v is number | bigint | boolean { return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint'; }
 export function mkFloat(x: number): PyFloat { return new PyFloat(x); }
+/** A number as a float operand: ints converted as Python converts them (OverflowError when too large). */
+export function floatOf(v: number | bigint | boolean | PyFloat): number { return v instanceof PyFloat ? v.v : intToFloat(numOf(v) as PyInt); }
 
 function typeErr(op: string, a: Value, b: Value): PyException {
   return new PyException('TypeError', `unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
@@ -24,51 +32,71 @@ function pyMod(a: number, b: number): number {
   return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
 }
 
+/** Python's float floor division (divmod's quotient), which is not Math.floor(a / b) near integers. */
+export function floatFloorDiv(x: number, y: number): number {
+  const mod = x % y;
+  let div = (x - mod) / y;
+  if (mod !== 0 && (y < 0) !== (mod < 0)) div -= 1;
+  if (div === 0) return 0 * (x / y);
+  const fl = Math.floor(div);
+  return div - fl > 0.5 ? fl + 1 : fl;
+}
+
+/** The longest str/list/tuple a repetition may build (a budget, like the step budget). */
+const MAX_REPEAT = 10_000_000;
+
+function repeatCount(n: number | bigint | boolean, len: number): number {
+  const k = typeof n === 'bigint' ? (n < 0n ? 0 : Infinity) : Math.max(0, numVal(n));
+  if (k * len > MAX_REPEAT) throw new InterpError(`a repetition of ${len} × ${typeof n === 'bigint' ? n.toString() : k} items is too large for the analysis`, undefined, undefined, undefined, 'budget');
+  return k;
+}
+
 /** Arithmetic on numbers, strings, lists and tuples. Returns undefined when the types do not apply. */
 export function arith(op: string, a: Value, b: Value): Value | undefined {
   if (isNum(a) && isNum(b)) {
-    const x = numVal(a), y = numVal(b);
-    const ints = isIntLike(a) && isIntLike(b);
+    if (isIntLike(a) && isIntLike(b)) {
+      if (typeof a === 'boolean' && typeof b === 'boolean' && (op === '&' || op === '|' || op === '^')) return op === '&' ? a && b : op === '|' ? a || b : a !== b;
+      const r = intOp(op, numOf(a) as PyInt, numOf(b) as PyInt);
+      if (r === undefined) throw typeErr(op, a, b);
+      return typeof r === 'object' ? mkFloat(r.float) : r;
+    }
+    const x = floatOf(a), y = floatOf(b);
     switch (op) {
-      case '+': return ints ? x + y : mkFloat(x + y);
-      case '-': return ints ? x - y : mkFloat(x - y);
-      case '*': return ints ? x * y : mkFloat(x * y);
+      case '+': return mkFloat(x + y);
+      case '-': return mkFloat(x - y);
+      case '*': return mkFloat(x * y);
       case '/':
-        if (y === 0) throw new PyException('ZeroDivisionError', 'division by zero');
+        if (y === 0) throw new PyException('ZeroDivisionError', 'float division by zero');
         return mkFloat(x / y);
       case '//':
-        if (y === 0) throw new PyException('ZeroDivisionError', 'integer division or modulo by zero');
-        return ints ? Math.floor(x / y) : mkFloat(Math.floor(x / y));
+        if (y === 0) throw new PyException('ZeroDivisionError', 'float floor division by zero');
+        return mkFloat(floatFloorDiv(x, y));
       case '%':
-        if (y === 0) throw new PyException('ZeroDivisionError', 'integer division or modulo by zero');
-        return ints ? pyMod(x, y) : mkFloat(pyMod(x, y));
+        if (y === 0) throw new PyException('ZeroDivisionError', 'float modulo');
+        return mkFloat(pyMod(x, y));
       case '**':
-        if (ints && y >= 0) return x ** y;
+        if (x === 0 && y < 0) throw new PyException('ZeroDivisionError', '0.0 cannot be raised to a negative power');
+        if (x < 0 && !Number.isInteger(y)) throw new InterpError('a negative number to a fractional power is a complex number, which the analysis does not model');
         return mkFloat(x ** y);
-      case '<<': if (ints) return x * 2 ** y; break;
-      case '>>': if (ints) return Math.floor(x / 2 ** y); break;
-      case '&': if (ints) return typeof a === 'boolean' && typeof b === 'boolean' ? a && b : x & y; break;
-      case '|': if (ints) return typeof a === 'boolean' && typeof b === 'boolean' ? a || b : x | y; break;
-      case '^': if (ints) return typeof a === 'boolean' && typeof b === 'boolean' ? a !== b : x ^ y; break;
     }
     throw typeErr(op, a, b);
   }
   if (typeof a === 'string') {
     if (op === '+' && typeof b === 'string') return a + b;
-    if (op === '*' && isIntLike(b)) return a.repeat(Math.max(0, numVal(b)));
+    if (op === '*' && isIntLike(b)) return a.repeat(repeatCount(b, a.length));
     if (op === '%') return percentFormat(a, b);
   }
-  if (op === '*' && isIntLike(a) && typeof b === 'string') return b.repeat(Math.max(0, numVal(a)));
+  if (op === '*' && isIntLike(a) && typeof b === 'string') return b.repeat(repeatCount(a, b.length));
   if (a instanceof PyList) {
     if (op === '+' && b instanceof PyList) return new PyList([...a.items, ...b.items]);
-    if (op === '*' && isIntLike(b)) return new PyList(repeat(a.items, numVal(b)));
+    if (op === '*' && isIntLike(b)) return new PyList(repeat(a.items, repeatCount(b, a.items.length)));
   }
   if (a instanceof PyTuple) {
     if (op === '+' && b instanceof PyTuple) return new PyTuple([...a.items, ...b.items]);
-    if (op === '*' && isIntLike(b)) return new PyTuple(repeat(a.items, numVal(b)));
+    if (op === '*' && isIntLike(b)) return new PyTuple(repeat(a.items, repeatCount(b, a.items.length)));
   }
   if (isIntLike(a) && op === '*' && (b instanceof PyList || b instanceof PyTuple)) {
-    const items = repeat(b.items, numVal(a));
+    const items = repeat(b.items, repeatCount(a, b.items.length));
     return b instanceof PyList ? new PyList(items) : new PyTuple(items);
   }
   if (a instanceof PySet && b instanceof PySet) {
@@ -97,21 +125,43 @@ export function hashKey(v: Value): string {
   switch (typeof v) {
     case 'string': return 's:' + v;
     case 'number': return 'n:' + v;
+    case 'bigint': return 'n:' + v.toString();
     case 'boolean': return 'n:' + (v ? 1 : 0);
   }
-  if (v instanceof PyFloat) return 'n:' + v.v;
+  // an integral float hashes as the int it equals (2.0**60 and 2**60 are one key)
+  if (v instanceof PyFloat) return 'n:' + (Number.isInteger(v.v) && !Number.isSafeInteger(v.v) ? BigInt(v.v).toString() : v.v);
   if (v instanceof PyTuple) return 't(' + v.items.map(hashKey).join(',') + ')';
   if (v instanceof PyList || v instanceof PyDict || v instanceof PySet) throw new PyException('TypeError', `unhashable type: '${typeName(v)}'`);
   if (v instanceof Unknown) throw new PyException('TypeError', 'unknown value used as a key');
+  if (v instanceof PyInstance) {
+    if (v.cls.lookup('__hash__') === null) throw new PyException('TypeError', `unhashable type: '${v.cls.name}'`);
+    // frozen dataclasses hash by their fields (dataclasses.ts sets the names)
+    const hf = v.cls.lookup('__hash_fields_native__');
+    if (hf instanceof PyTuple) return `h${v.cls.id}(${hf.items.map((n) => hashKey(v.dict.get(String(n)) ?? null)).join(',')})`;
+  }
   const id = (v as { id?: number }).id;
   if (id !== undefined) return 'o:' + id;
   if (v instanceof PyEllipsis) return 'E';
   return 'o?' + typeName(v);
 }
 
+/** d[k] = v as Python does it: an existing equal key keeps its original key object ({1: 'a', True: 'b'} is {1: 'b'}). */
+export function dictSet(d: PyDict, k: Value, v: Value): void {
+  const h = hashKey(k);
+  const e = d.map.get(h);
+  d.map.set(h, { k: e ? e.k : k, v });
+}
+
+/** s.add(v): an equal element already there stays. */
+export function setAdd(s: PySet, v: Value): void {
+  const h = hashKey(v);
+  if (!s.map.has(h)) s.map.set(h, v);
+}
+
 export function pyEquals(a: Value, b: Value): boolean {
   if (a === b) return true;
-  if (isNum(a) && isNum(b)) return numVal(a) === numVal(b);
+  // eslint-disable-next-line eqeqeq -- number == bigint compares the exact values
+  if (isNum(a) && isNum(b)) return numOf(a) == numOf(b);
   if (a instanceof PyTuple && b instanceof PyTuple || a instanceof PyList && b instanceof PyList) {
     return a.items.length === b.items.length && a.items.every((x, i) => pyEquals(x, b.items[i]));
   }
@@ -131,7 +181,10 @@ export function pyEquals(a: Value, b: Value): boolean {
 
 /** Ordering comparison of plain values: returns negative/zero/positive. */
 export function pyCompare(a: Value, b: Value): number {
-  if (isNum(a) && isNum(b)) return numVal(a) - numVal(b);
+  if (isNum(a) && isNum(b)) {
+    const x = numOf(a), y = numOf(b); // JS orders number and bigint by their exact values
+    return x < y ? -1 : x > y ? 1 : x == y ? 0 : NaN; // eslint-disable-line eqeqeq
+  }
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if ((a instanceof PyTuple && b instanceof PyTuple) || (a instanceof PyList && b instanceof PyList)) {
     const n = Math.min(a.items.length, b.items.length);
@@ -143,22 +196,41 @@ export function pyCompare(a: Value, b: Value): number {
   throw new PyException('TypeError', `'<' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
 }
 
+/** repr(float) as Python writes it: the shortest digits that round back, exponent form below 1e-4 and from 1e16. */
 export function formatFloat(x: number): string {
   if (Number.isNaN(x)) return 'nan';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
-  const r = String(x);
-  if (/e/.test(r)) {
-    const [m, ex] = r.split('e');
-    const n = Number(ex);
-    return `${m}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
-  }
-  return r;
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const [mant, expS] = x.toExponential().split('e');
+  const exp = Number(expS);
+  if (exp < -4 || exp >= 16) return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  const neg = mant.startsWith('-');
+  const digits = mant.replace(/^-/, '').replace('.', '');
+  let out: string;
+  if (exp >= 0) out = digits.length > exp + 1 ? `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}` : `${digits.padEnd(exp + 1, '0')}.0`;
+  else out = `0.${'0'.repeat(-exp - 1)}${digits}`;
+  return (neg ? '-' : '') + out;
 }
 
 export function pyRepr(v: Value): string {
-  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  if (typeof v === 'string') return strRepr(v);
   return pyStr(v, true);
+}
+
+/** repr() of a str as CPython writes it: single quotes unless the text has ' and no ", escapes for controls. */
+function strRepr(v: string): string {
+  const q = v.includes("'") && !v.includes('"') ? '"' : "'";
+  let out = q;
+  for (const ch of v) {
+    const c = ch.codePointAt(0)!;
+    if (ch === q || ch === '\\') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return out + q;
 }
 
 export function pyStr(v: Value, inner = false): string {
@@ -166,6 +238,7 @@ export function pyStr(v: Value, inner = false): string {
   switch (typeof v) {
     case 'boolean': return v ? 'True' : 'False';
     case 'number': return String(v);
+    case 'bigint': return v.toString();
     case 'string': return inner ? pyRepr(v) : v;
   }
   if (v instanceof PyFloat) return formatFloat(v.v);
@@ -175,7 +248,8 @@ export function pyStr(v: Value, inner = false): string {
   if (v instanceof PySet) return v.map.size ? '{' + [...v.map.values()].map(pyRepr).join(', ') + '}' : 'set()';
   if (v instanceof PyRange) return `range(${v.start}, ${v.stop}${v.step !== 1 ? ', ' + v.step : ''})`;
   if (v instanceof PyClass) return `<class '${v.moduleName ? v.moduleName + '.' : ''}${v.name}'>`;
-  if (v instanceof PyInstance) return `<${v.cls.name} object>`;
+  // a str subclass made natively (torch's TorchVersion) keeps its text as its native payload
+  if (v instanceof PyInstance) return typeof v.native === 'string' ? v.native : `<${v.cls.name} object>`;
   if (v instanceof PyFunction) return `<function ${v.code.qualname}>`;
   if (v instanceof Builtin) return `<built-in function ${v.name}>`;
   if (v instanceof BoundMethod) return `<bound method>`;
@@ -199,16 +273,22 @@ export function formatSpec(v: Value, spec: string): string {
   const prec = precS !== undefined ? Number(precS) : undefined;
   if (isNum(v) && type !== 's') {
     const x = numVal(v);
+    // an int's digits come from its exact value (a bigint beyond 2^53); a float spec converts it
+    const exact = isIntLike(v) ? BigInt(numOf(v)) : BigInt(Number.isFinite(x) ? Math.trunc(x) : 0);
+    const base = (k: number): string => (exact < 0n ? '-' + (-exact).toString(k) : exact.toString(k));
+    if ((type === 'x' || type === 'X' || type === 'b' || type === 'o' || type === 'd' || type === 'n') && !isIntLike(v)) {
+      throw new PyException('ValueError', `Unknown format code '${type}' for object of type 'float'`);
+    }
     switch (type) {
       case 'f': case 'F': s = x.toFixed(prec ?? 6); break;
       case 'e': case 'E': s = x.toExponential(prec ?? 6).replace(/e([+-])(\d)$/, 'e$10$2'); break;
       case '%': s = (x * 100).toFixed(prec ?? 6) + '%'; break;
       case 'g': case 'G': s = prec !== undefined ? String(Number(x.toPrecision(prec || 1))) : String(x); break;
-      case 'x': s = Math.trunc(x).toString(16); break;
-      case 'X': s = Math.trunc(x).toString(16).toUpperCase(); break;
-      case 'b': s = Math.trunc(x).toString(2); break;
-      case 'o': s = Math.trunc(x).toString(8); break;
-      case 'd': case 'n': s = String(Math.trunc(x)); break;
+      case 'x': s = base(16); break;
+      case 'X': s = base(16).toUpperCase(); break;
+      case 'b': s = base(2); break;
+      case 'o': s = base(8); break;
+      case 'd': case 'n': s = base(10); break;
       default: s = prec !== undefined && !isIntLike(v) ? String(Number(x.toPrecision(prec || 1))) : pyStr(v);
     }
     if (group) {
@@ -254,10 +334,43 @@ export function percentFormat(fmt: string, args: Value): string {
     if (width) spec += width;
     if (prec) spec += '.' + prec;
     switch (conv) {
-      case 'd': case 'i': case 'u': return formatSpec(isNum(v) ? Math.trunc(numVal(v)) : v, spec + 'd');
+      case 'd': case 'i': case 'u': return formatSpec(isIntLike(v) ? v : v instanceof PyFloat ? floatToInt(v.v) : v, spec + 'd');
       case 's': return formatSpec(pyStr(v), spec.replace(/^0/, ''));
       case 'r': case 'a': return formatSpec(pyRepr(v), spec);
       default: return formatSpec(v, spec + conv);
     }
   });
+}
+
+/** `a is b` for plain values (floats are boxed, so equal floats are the same object to Python code). */
+export function identical(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (a instanceof PyFloat && b instanceof PyFloat) return a.v === b.v;
+  return false;
+}
+
+export function rangeLen(r: PyRange): number {
+  if (r.step > 0) return Math.max(0, Math.ceil((r.stop - r.start) / r.step));
+  return Math.max(0, Math.ceil((r.start - r.stop) / -r.step));
+}
+
+/** The indices `seq[sl]` selects from a sequence of length n, in order (Python's slice.indices). */
+export function sliceIndices(sl: PySlice, n: number): number[] {
+  const step = sl.step === null ? 1 : numVal(sl.step as number);
+  if (step === 0) throw new PyException('ValueError', 'slice step cannot be zero');
+  const norm = (v: Value, def: number, lo: number, hi: number): number => {
+    if (v === null) return def;
+    let i = numVal(v as number);
+    if (i < 0) i += n;
+    return Math.min(Math.max(i, lo), hi);
+  };
+  const out: number[] = [];
+  if (step > 0) {
+    const start = norm(sl.lo, 0, 0, n), stop = norm(sl.hi, n, 0, n);
+    for (let i = start; i < stop; i += step) out.push(i);
+  } else {
+    const start = norm(sl.lo, n - 1, -1, n - 1), stop = norm(sl.hi, -1, -1, n - 1);
+    for (let i = start; i > stop; i += step) out.push(i);
+  }
+  return out;
 }

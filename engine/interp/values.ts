@@ -1,4 +1,5 @@
-// The interpreter's runtime values. Python int is a JS number, bool a JS boolean, str a JS string,
+// The interpreter's runtime values. Python int is a JS number while it is a safe integer and a BigInt
+// beyond (intMath.ts keeps that canonical), bool a JS boolean, str a JS string,
 // None is null; everything else is one of the classes below. `Unknown` is the explicit "cannot know"
 // value that propagates through every operation; nothing here guesses.
 import type { Expr, Param, Stmt } from '../python/ast';
@@ -7,12 +8,16 @@ import type { TensorV } from '../torch/tensor';
 import type { ModuleState } from '../torch/runtime';
 
 export type Value =
-  | null | boolean | number | string
+  | null | boolean | number | bigint | string
   | PyFloat | PyList | PyTuple | PyDict | PySet | PyRange | PySlice | PyEllipsis
   | PyFunction | Builtin | BoundMethod | StaticMethod | ClassMethod | Property | Partial
   | PyClass | PyInstance | PyModule | Super | Unknown | TensorV | LazyRef | PyIterator;
 
-export class PyFloat { constructor(readonly v: number) {} }
+export class PyFloat {
+  /** The class of a float subclass's value (numpy's float64 scalars are such floats). */
+  cls?: PyClass;
+  constructor(readonly v: number) {}
+}
 export class PyEllipsis { static readonly it = new PyEllipsis(); }
 
 let nextId = 1;
@@ -26,9 +31,12 @@ export class PyTuple {
 }
 export class PyDict {
   readonly id = freshId();
-  readonly map = new Map<string, { k: Value; v: Value }>();
   /** defaultdict factory */
   factory?: Value;
+  /** The class of a dict subclass's instance (`class AttrDict(dict)`), with its own attributes. */
+  cls?: PyClass;
+  attrs?: Map<string, Value>;
+  constructor(readonly map = new Map<string, { k: Value; v: Value }>()) {}
 }
 export class PySet { readonly id = freshId(); readonly map = new Map<string, Value>(); }
 export class PyRange { constructor(readonly start: number, readonly stop: number, readonly step: number) {} }
@@ -131,7 +139,8 @@ function computeMro(cls: PyClass): PyClass[] {
 
 export class PyInstance {
   readonly id = freshId();
-  readonly dict = new Map<string, Value>();
+  /** The attributes; `obj.__dict__ = d` swaps in a store over d (instanceDict.ts). */
+  dict = new Map<string, Value>();
   /** nn.Module bookkeeping when the class derives from nn.Module. */
   mod?: ModuleState;
   /** Native payload of built-in classes (list subclass items, exception args, ...). */
@@ -162,13 +171,13 @@ export function typeName(v: Value): string {
   if (v === null) return 'NoneType';
   switch (typeof v) {
     case 'boolean': return 'bool';
-    case 'number': return 'int';
+    case 'number': case 'bigint': return 'int';
     case 'string': return 'str';
   }
   if (v instanceof PyFloat) return 'float';
   if (v instanceof PyList) return 'list';
   if (v instanceof PyTuple) return v.cls ? v.cls.name : 'tuple';
-  if (v instanceof PyDict) return 'dict';
+  if (v instanceof PyDict) return v.cls ? v.cls.name : 'dict';
   if (v instanceof PySet) return 'set';
   if (v instanceof PyRange) return 'range';
   if (v instanceof PyInstance) return v.cls.name;
@@ -184,8 +193,8 @@ export function typeName(v: Value): string {
 
 /** A Python exception travelling through the interpreter (raise / built-in errors). */
 export class PyException extends Error {
-  constructor(readonly pyType: string, message: string, readonly value?: Value, readonly file?: string, public s?: number, public e?: number) {
-    super(`${pyType}: ${message}`);
+  constructor(readonly pyType: string, readonly pyMessage: string, readonly value?: Value, readonly file?: string, public s?: number, public e?: number) {
+    super(`${pyType}: ${pyMessage}`);
   }
 }
 

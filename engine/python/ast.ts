@@ -48,7 +48,7 @@ export type Stmt =
   | (Span & { k: 'Expr'; value: Expr })
   | (Span & { k: 'Assign'; targets: Expr[]; value: Expr })
   | (Span & { k: 'AugAssign'; target: Expr; op: string; value: Expr })
-  | (Span & { k: 'AnnAssign'; target: Expr; value?: Expr })
+  | (Span & { k: 'AnnAssign'; target: Expr; annotation?: Expr; value?: Expr })
   | (Span & { k: 'Return'; value?: Expr })
   | (Span & { k: 'If'; test: Expr; body: Stmt[]; orelse: Stmt[] })
   | (Span & { k: 'For'; target: Expr; iter: Expr; body: Stmt[]; orelse: Stmt[] })

@@ -162,7 +162,8 @@ class Converter {
       else if (x.name !== 'TypeDef') groups[groups.length - 1].push(x);
     }
     if (typeIdx >= 0) {
-      return { k: 'AnnAssign', target: this.exprList(groups[0]), value: groups.length > 1 ? this.exprList(groups[1]) : undefined, s, e };
+      const ann = kids(c[typeIdx]).filter((x) => x.name !== ':');
+      return { k: 'AnnAssign', target: this.exprList(groups[0]), annotation: ann.length ? this.exprList(ann) : undefined, value: groups.length > 1 ? this.exprList(groups[1]) : undefined, s, e };
     }
     const value = this.exprList(groups[groups.length - 1]);
     return { k: 'Assign', targets: groups.slice(0, -1).map((g) => this.exprList(g)), value, s, e };

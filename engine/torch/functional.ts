@@ -207,6 +207,16 @@ export function layerNorm(rt: TorchRuntime, x: TensorV, normalized: number[], ct
   return out;
 }
 
+export function rmsNorm(rt: TorchRuntime, x: TensorV, normalized: number[], ctx: CallCtx, weight: Value = null, eps: Value = null): TensorV {
+  const tail = x.shape.slice(x.shape.length - normalized.length);
+  if (tail.length !== normalized.length || tail.some((d, i) => d !== null && d !== normalized[i])) {
+    fail(ctx, `Given normalized_shape=${shapeStr(normalized)}, expected input with shape [*, ${normalized.join(', ')}], but got input of size${shapeStr(x.shape)}`, 'features');
+  }
+  const out = mapData(rt, x, 'rms_norm', undefined, undefined, 4);
+  out.src = { op: 'rms_norm', inputs: [x, weight], attrs: { normalized_shape: normalized, eps: eps === null ? null : num(eps) } };
+  return out;
+}
+
 export function groupNorm(rt: TorchRuntime, x: TensorV, groups: number, channels: number | null, ctx: CallCtx, weight: Value = null, bias: Value = null, eps: Value = null): TensorV {
   const c = x.shape[1];
   if (c !== null && c !== undefined && c % groups !== 0) fail(ctx, `Expected number of channels in input to be divisible by num_groups, but got input of shape ${shapeStr(x.shape)} and num_groups=${groups}`);

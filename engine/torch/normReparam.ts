@@ -6,6 +6,7 @@ import { Builtin, PyException, PyInstance, type Value } from '../interp/values';
 import { TensorV, numel } from './tensor';
 import type { TorchRuntime } from './runtime';
 import { dget, ddel, dset } from './runtime';
+import { normExceptDimShape } from './parametrize';
 
 function moduleArg(v: Value, fn: string): PyInstance {
   if (v instanceof PyInstance && v.mod) return v;
@@ -18,12 +19,9 @@ function paramNamed(m: PyInstance, name: string, fn: string): TensorV {
   return p;
 }
 
-/** `norm_except_dim(v, 2, dim)`'s shape: v's size at `dim`, 1 elsewhere; a scalar for dim=None. */
+/** weight_g's shape: norm_except_dim(v, 2, dim) (dim=None is the whole tensor's norm). */
 function gShape(shape: Array<number | null>, dim: Value): Array<number | null> {
-  if (dim === null) return [];
-  const d = typeof dim === 'number' ? (dim < -1 ? dim + shape.length : dim) : 0;
-  if (d === -1) return [];
-  return shape.map((s, i) => (i === d ? s : 1));
+  return normExceptDimShape(shape, dim === null ? -1 : typeof dim === 'number' ? dim : 0);
 }
 
 function argOr(a: Value[], kw: Map<string, Value>, i: number, name: string, dflt: Value): Value {

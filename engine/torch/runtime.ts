@@ -7,11 +7,13 @@ import {
   type CallCtx, type Value,
 } from '../interp/values';
 import { hashKey } from '../interp/ops';
-import { setCloners } from '../interp/stdlib';
+import { setCloners } from '../interp/stdlib/copy';
 import { TensorV, type DType } from './tensor';
 import type { LayerSpec } from './layers/spec';
-import { nativeFn, sigFunction, type Args } from './sig';
+import { DEFAULT_TORCH_VERSION, type TorchVersion } from './version';
+import { nativeFn, sigFunction, signatureFor, type Args } from './sig';
 import * as T from './tensorOps';
+import { getItem, setItem } from './indexing';
 
 export class ModuleState {
   readonly modules = new PyDict();
@@ -43,6 +45,10 @@ export interface CallRecord {
   callIndex: number;
 }
 
+/** nn.Buffer(t): the tensor is registered as a buffer when assigned to a module attribute. */
+export function markBuffer(t: TensorV, persistent: boolean): void { Object.assign(t, { bufferMark: true, ...(persistent ? {} : { nonPersistent: true }) }); }
+function bufferMark(t: TensorV): boolean { return (t as TensorV & { bufferMark?: boolean }).bufferMark === true; }
+
 export function dget(d: PyDict, name: string): Value | undefined { return d.map.get(hashKey(name))?.v; }
 export function dset(d: PyDict, name: string, v: Value): void { d.map.set(hashKey(name), { k: name, v }); }
 export function ddel(d: PyDict, name: string): boolean { return d.map.delete(hashKey(name)); }
@@ -60,9 +66,10 @@ export class TorchRuntime implements Extensions {
   functionalFlops: number | null = 0;
   names = new Map<PyInstance, string>();
 
-  constructor(readonly it: Interp) {
+  /** The PyTorch release whose API the analysis models (engine/torch/version.ts). */
+  constructor(readonly it: Interp, readonly version: TorchVersion = DEFAULT_TORCH_VERSION) {
     it.ext = this;
-    setCloners((_it, v, memo) => this.cloneState(v, memo), (v, memo) => this.cloneTensorV(v as TensorV, memo));
+    setCloners((_it, v, _memo, copyValue) => this.cloneState(v, copyValue), (v, memo) => this.cloneTensorV(v as TensorV, memo));
   }
 
   // ---------------------------------------------------------------- MAC/FLOP routing
@@ -85,8 +92,8 @@ export class TorchRuntime implements Extensions {
   tensorUnary(op: string, a: Value, ctx: CallCtx): Value { return T.unary(this, op, a as TensorV, ctx); }
   tensorCompare(op: string, a: Value, b: Value, ctx: CallCtx): Value { return T.compare(this, op, a, b, ctx); }
   tensorAttr(t: Value, name: string, ctx: CallCtx): Value { return T.attr(this, t as TensorV, name, ctx); }
-  tensorGetItem(t: Value, index: Value, ctx: CallCtx): Value { return T.getItem(this, t as TensorV, index, ctx); }
-  tensorSetItem(t: Value, index: Value, v: Value, ctx: CallCtx): void { T.setItem(this, t as TensorV, index, v, ctx); }
+  tensorGetItem(t: Value, index: Value, ctx: CallCtx): Value { return getItem(this, t as TensorV, index, ctx); }
+  tensorSetItem(t: Value, index: Value, v: Value, ctx: CallCtx): void { setItem(this, t as TensorV, index, v, ctx); }
   tensorIter(t: Value, ctx: CallCtx): Value[] { return T.iter(this, t as TensorV, ctx); }
   tensorLen(t: Value): Value {
     const s = (t as TensorV).shape;
@@ -97,6 +104,11 @@ export class TorchRuntime implements Extensions {
   moduleSetAttr(inst: PyInstance, name: string, v: Value): boolean {
     const m = inst.mod!;
     if (name === 'training') { m.training = v === true; return true; }
+    if (v instanceof TensorV && bufferMark(v)) {
+      inst.dict.delete(name); ddel(m.modules, name); ddel(m.params, name);
+      dset(m.buffers, name, v);
+      return true;
+    }
     if (v instanceof TensorV && v.isParam) {
       inst.dict.delete(name); ddel(m.modules, name); ddel(m.buffers, name);
       dset(m.params, name, v);
@@ -216,37 +228,25 @@ export class TorchRuntime implements Extensions {
   }
 
   param(shape: number[], requiresGrad = true): TensorV {
+    T.checkNonNegative(shape);
     const t = new TensorV(shape, 'float32');
     t.isParam = true;
     t.requiresGrad = requiresGrad;
     return t;
   }
 
-  private cloneState(v: PyInstance, memo: Map<unknown, Value>): ModuleState {
+  /** A module's state for copy.deepcopy: submodules, parameters and buffers through the one memo. */
+  private cloneState(v: PyInstance, copyValue: (x: Value) => Value): ModuleState {
     const src = v.mod!;
     const m = new ModuleState();
     m.training = src.training;
     m.defCtx = src.defCtx;
     m.preForwardCost = src.preForwardCost;
     const copy = (from: PyDict, to: PyDict): void => {
-      for (const [k, e] of from.map) to.map.set(k, { k: e.k, v: this.deepCopyValue(e.v, memo) });
+      for (const [k, e] of from.map) to.map.set(k, { k: e.k, v: copyValue(e.v) });
     };
     copy(src.modules, m.modules); copy(src.params, m.params); copy(src.buffers, m.buffers);
     return m;
-  }
-
-  private deepCopyValue(v: Value, memo: Map<unknown, Value>): Value {
-    if (v instanceof TensorV) return this.cloneTensorV(v, memo);
-    if (v instanceof PyInstance) {
-      const seen = memo.get(v);
-      if (seen) return seen;
-      const c = new PyInstance(v.cls);
-      memo.set(v, c);
-      for (const [k, x] of v.dict) c.dict.set(k, this.deepCopyValue(x, memo));
-      if (v.mod) c.mod = this.cloneState(v, memo);
-      return c;
-    }
-    return v;
   }
 
   private cloneTensorV(v: TensorV, memo: Map<unknown, Value>): TensorV {
@@ -270,7 +270,7 @@ export class TorchRuntime implements Extensions {
   layerClass(spec: LayerSpec): PyClass {
     const base = this.classes.get(spec.base ?? 'Module')!;
     const it = this.it;
-    const initShell = sigFunction(it, `${spec.name}.__init__`, spec.sig);
+    const initShell = sigFunction(it, `${spec.name}.__init__`, signatureFor(`torch.nn.${spec.name}`, spec.sig, this.version));
     const fwdShell = sigFunction(it, `${spec.name}.forward`, spec.forwardSig ?? 'input');
     const cls = this.defineClass(spec.name, base, {
       __init__: new Builtin(`${spec.name}.__init__`, (args, kw, ctx) => {

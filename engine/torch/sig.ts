@@ -10,6 +10,7 @@ import {
 } from '../interp/values';
 import { isNum, numVal, pyStr } from '../interp/ops';
 import { TensorV } from './tensor';
+import { kwargAvailable, type TorchVersion } from './version';
 
 export type Args = Map<string, Value>;
 
@@ -29,7 +30,8 @@ function literal(text: string): Value {
   throw new Error(`native signature default is not a literal: ${t}`);
 }
 
-function splitTop(s: string): string[] {
+/** Splits a signature at its top-level commas (defaults may be tuples). */
+export function splitTop(s: string): string[] {
   const out: string[] = [];
   let depth = 0, cur = '', quote = '';
   for (const ch of s) {
@@ -66,6 +68,15 @@ function parseSig(sig: string): ParsedSig {
   return c;
 }
 
+/** A native signature without the keyword parameters release `v` lacks (passing one is then a TypeError). */
+export function signatureFor(path: string, sig: string, v: TorchVersion): string {
+  const key = `${v}|${path}|${sig}`;
+  let s = releaseSigs.get(key);
+  if (s === undefined) releaseSigs.set(key, s = splitTop(sig).filter((p) => kwargAvailable(path, p.split('=')[0].trim(), v)).map((p) => p.trim()).join(', '));
+  return s;
+}
+const releaseSigs = new Map<string, string>();
+
 /** A PyFunction shell used only to bind arguments for a native signature. */
 export function sigFunction(it: Interp, name: string, sig: string): PyFunction {
   const { params, defaults } = parseSig(sig);
@@ -91,10 +102,15 @@ export class UnknownArg extends InterpError {}
 
 export function toInt(v: Value, what: string): number {
   if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') {
+    // PyTorch holds int64: beyond it, its own overflow; within it but past 2^53, more than the analysis holds exactly
+    if (v >= 2n ** 63n || v < -(2n ** 63n)) throw new PyException('RuntimeError', 'Overflow when unpacking long');
+    throw new InterpError(`${what} ${v} is beyond 2^53, which the analysis holds exactly`, undefined, undefined, undefined, 'budget');
+  }
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v instanceof Unknown) throw new UnknownArg(`${what} is unknown (${v.reason})`, v.file, v.s, v.e, 'unknown');
   if (v instanceof TensorV && v.data && v.data.length === 1) return Math.trunc(v.data[0]);
-  if (v instanceof PyFloat && Number.isInteger(v.v)) return v.v;
+  if (v instanceof PyFloat && Number.isSafeInteger(v.v)) return v.v;
   throw new PyException('TypeError', `${what} must be an int, not ${typeName(v)}`);
 }
 

@@ -4,13 +4,14 @@
 import { PyException, freshId, type Value } from '../interp/values';
 import type { Dim, Shape } from '../api';
 
-export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool' | 'complex64';
+export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool' | 'complex64' | 'complex128';
 
 export const DTYPE_BYTES: Record<DType, number> = {
-  float32: 4, float64: 8, float16: 2, bfloat16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1, complex64: 8,
+  float32: 4, float64: 8, float16: 2, bfloat16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1, complex64: 8, complex128: 16,
 };
 
 export function isFloatDtype(d: DType): boolean { return d === 'float32' || d === 'float64' || d === 'float16' || d === 'bfloat16'; }
+export function isComplexDtype(d: DType): boolean { return d === 'complex64' || d === 'complex128'; }
 
 /** One recorded operation of the trace: the numeric engine replays these with real numbers. */
 export interface TraceOp {
@@ -55,8 +56,10 @@ export function broadcastShapes(a: Shape, b: Shape): Shape {
   const n = Math.max(a.length, b.length);
   const out: Dim[] = [];
   for (let i = 0; i < n; i++) {
-    const x = a[a.length - n + i] ?? 1;
-    const y = b[b.length - n + i] ?? 1;
+    // NOTE: a missing leading dim is 1; an unknown one (null) stays unknown, so no `??` here
+    const ia = a.length - n + i, ib = b.length - n + i;
+    const x = ia < 0 ? 1 : a[ia];
+    const y = ib < 0 ? 1 : b[ib];
     if (x === null || y === null) { out.push(x === 1 ? y : y === 1 ? x : x ?? y); continue; }
     if (x !== y && x !== 1 && y !== 1) {
       throw shapeError(`The size of tensor a (${x}) must match the size of tensor b (${y}) at non-singleton dimension ${i}`);
@@ -193,7 +196,7 @@ export function chunkSizes(n: number, chunks: number): number[] {
 
 export function resultDtype(a: DType, b: DType): DType {
   if (a === b) return a;
-  const rank = (d: DType): number => (d === 'bool' ? 0 : d.startsWith('int') || d === 'uint8' ? 1 : 2);
+  const rank = (d: DType): number => (d === 'bool' ? 0 : d.startsWith('int') || d === 'uint8' ? 1 : isComplexDtype(d) ? 3 : 2);
   if (rank(a) !== rank(b)) return rank(a) > rank(b) ? a : b;
   const size = (d: DType): number => DTYPE_BYTES[d];
   return size(a) >= size(b) ? a : b;

@@ -3,14 +3,13 @@
 // MAC-bearing ops (matmul) report their cost through the runtime.
 import type { TorchRuntime } from './runtime';
 import {
-  Builtin, InterpError, PyEllipsis, PyException, PyFloat, PyList, PySlice, PyTuple, Unknown, typeName,
+  Builtin, InterpError, PyException, PyFloat, PyList, PyTuple, Unknown, typeName,
   type CallCtx, type Value,
 } from '../interp/values';
 import { isNum, numVal } from '../interp/ops';
-import { roundHalfEven } from '../interp/builtins';
-import { sliceIndices } from '../interp/interp';
+import { roundHalfEven } from '../interp/builtins/index';
 import {
-  MAX_CONST_ELEMENTS, TensorV, broadcastShapes, isFloatDtype, matmulShape, normDim, numel, resultDtype, shapeError,
+  MAX_CONST_ELEMENTS, TensorV, broadcastShapes, isComplexDtype, isFloatDtype, matmulShape, normDim, numel, resultDtype, shapeError,
   type DType, type TraceOp,
 } from './tensor';
 import type { Dim, Shape } from '../api';
@@ -46,7 +45,7 @@ function castData(data: number[], dtype: DType): number[] {
 function scalarDtype(v: Value, other: DType): DType {
   if (typeof v === 'boolean') return other;
   if (typeof v === 'number') return other === 'bool' ? 'int64' : other;
-  if (v instanceof PyFloat) return isFloatDtype(other) ? other : 'float32';
+  if (v instanceof PyFloat) return isFloatDtype(other) || isComplexDtype(other) ? other : 'float32';
   return other;
 }
 
@@ -78,7 +77,7 @@ export function elementwise(rt: TorchRuntime, op: string, vals: Value[], ctx: Ca
   let dtype: DType = tensors[0]?.dtype ?? 'float32';
   for (const t of tensors.slice(1)) dtype = resultDtype(dtype, t.dtype);
   for (const o of ops) if (!(o instanceof TensorV)) dtype = scalarDtype(o, dtype);
-  if (op === '/' && !isFloatDtype(dtype)) dtype = 'float32';
+  if (op === '/' && !isFloatDtype(dtype) && !isComplexDtype(dtype)) dtype = 'float32';
   if (outDtype) dtype = outDtype;
   const out = rt.tensor(shape, dtype, { op, inputs: vals });
   setRf(out, mergeRf(tensors, shape.length));
@@ -229,6 +228,7 @@ export function attr(rt: TorchRuntime, t: TensorV, name: string, ctx: CallCtx): 
     const f = TENSOR_METHODS.get(base) ?? (m?.scope.vars.get(base) as Builtin | undefined);
     if (f) return new Builtin(`Tensor.${name}`, (args, kw, c) => {
       const r = f instanceof Builtin ? rt.it.call(f, [t, ...args], kw, c) : (f as Method)(rt, t, args, kw, c);
+      inPlace(t, r);
       return r instanceof TensorV ? r : t;
     });
   }
@@ -236,6 +236,11 @@ export function attr(rt: TorchRuntime, t: TensorV, name: string, ctx: CallCtx): 
 }
 
 export function dtypeName(d: DType): string { return d; }
+
+/** After `t.op_(...)` computed `r`: t holds r's values (known or not), never its old ones. */
+export function inPlace(t: TensorV, r: Value): void {
+  t.data = r instanceof TensorV && r.data && r.data.length === t.data?.length ? r.data : undefined;
+}
 
 export type Method = (rt: TorchRuntime, t: TensorV, args: Value[], kw: Map<string, Value>, ctx: CallCtx) => Value;
 export const TENSOR_METHODS = new Map<string, Method>();
@@ -246,67 +251,10 @@ export function sizeArgs(args: Value[]): Dim[] {
   return items.map((v) => (v instanceof Unknown ? null : v instanceof TensorV && v.data?.length === 1 ? v.data[0] : toInt(v, 'size')));
 }
 
-// ---------------------------------------------------------------- indexing
-export function getItem(rt: TorchRuntime, t: TensorV, index: Value, ctx: CallCtx): Value {
-  const items = index instanceof PyTuple ? index.items : [index];
-  const out: Dim[] = [];
-  let dim = 0;
-  const consumed = items.filter((x) => x !== null && !(x instanceof PyEllipsis)).length;
-  const data = t.data && items.length === 1 && typeof index === 'number' && t.shape.length === 1 ? [t.data[normIdx(index, t.shape[0] as number, ctx)]] : undefined;
-  for (let i = 0; i < items.length; i++) {
-    const x = items[i];
-    if (x instanceof PyEllipsis) {
-      const skip = t.shape.length - consumed;
-      for (let j = 0; j < skip; j++) out.push(t.shape[dim++]);
-      continue;
-    }
-    if (x === null) { out.push(1); continue; }
-    if (dim >= t.shape.length) throw new PyException('IndexError', `too many indices for tensor of dimension ${t.shape.length}`, null, ctx.file, ctx.s, ctx.e);
-    const size = t.shape[dim];
-    if (typeof x === 'number' || typeof x === 'boolean') {
-      if (size !== null) normIdx(numVal(x), size, ctx);
-      dim++;
-      continue;
-    }
-    if (x instanceof PySlice) {
-      if (size === null) out.push(null);
-      else {
-        const unk = [x.lo, x.hi, x.step].find((v) => v instanceof Unknown);
-        out.push(unk ? null : sliceIndices(x, size).length);
-      }
-      dim++;
-      continue;
-    }
-    if (x instanceof TensorV) {
-      if (x.dtype === 'bool') { out.push(null); dim += x.shape.length; continue; }
-      out.push(...x.shape);
-      dim++;
-      continue;
-    }
-    if (x instanceof PyList) { out.push(x.items.length); dim++; continue; }
-    if (x instanceof Unknown) { dim++; continue; }
-    throw new InterpError(`tensor index of type ${typeName(x)} is not supported`, ctx.file, ctx.s, ctx.e);
-  }
-  while (dim < t.shape.length) out.push(t.shape[dim++]);
-  const r = derive(rt, t, out, 'index', { index });
-  if (data) r.data = data;
-  else if (t.data && t.shape.length === 1 && index instanceof PySlice && t.shape[0] !== null) r.data = sliceIndices(index, t.shape[0]).map((i) => t.data![i]);
-  return r;
-}
-
-function normIdx(i: number, n: number, ctx: CallCtx): number {
-  const j = i < 0 ? i + n : i;
-  if (j < 0 || j >= n) throw new PyException('IndexError', `index ${i} is out of bounds for dimension with size ${n}`, null, ctx.file, ctx.s, ctx.e);
-  return j;
-}
-
-export function setItem(rt: TorchRuntime, t: TensorV, index: Value, v: Value, ctx: CallCtx): void {
-  if (typeof index === 'string' && index.startsWith('__attr__')) {
-    const name = index.slice(8);
-    if (name === 'requires_grad') t.requiresGrad = v === true;
-    return;
-  }
-  void rt; void v; void ctx;
+/** PyTorch refuses a negative size when it allocates (torch.zeros(-1), nn.Linear(-1, 3)). */
+export function checkNonNegative(shape: Dim[]): void {
+  const neg = shape.find((d) => d !== null && d < 0);
+  if (neg !== undefined && neg !== null) throw shapeError(`Trying to create tensor with negative dimension ${neg}: [${shape.map((d) => (d === null ? '?' : d)).join(', ')}]`);
 }
 
 export function iter(rt: TorchRuntime, t: TensorV, ctx: CallCtx): Value[] {

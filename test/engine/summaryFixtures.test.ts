@@ -1,5 +1,6 @@
 // `layerlens summary --json` against the PyTorch reference outputs: the user-style cases and
-// torchvision 0.14.1's own model sources (extracted from Debian's package by the test set-up).
+// torchvision 0.14.1's own model sources (extracted from Debian's package by the test set-up). The
+// reference is Debian's torch 1.13, so the analysis models that release's API (torchVersion '1.13').
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -12,7 +13,7 @@ import { torchvisionRoot } from '../../scripts/fetchTorchvision.mjs';
 const fixtures = resolve(__dirname, '../fixtures');
 
 function summarize(file: string, model: string, input: number[]): unknown {
-  const { report } = runAnalysis({ file, host: diskHost(), model, input: [input] });
+  const { report } = runAnalysis({ file, host: diskHost(), model, input: [input], torchVersion: '1.13' });
   const errors = report.diagnostics.filter((d) => d.severity === 'error');
   expect(errors.map((d) => `${d.loc?.file}:${(d.loc?.line ?? -1) + 1}: ${d.message}`)).toEqual([]);
   return JSON.parse(toContractJson(report));

@@ -62,6 +62,21 @@ describe('AnalysisService', () => {
     service.dispose();
   });
 
+  it('the layerlens.torchVersion setting is the PyTorch release the analysis models (default 2.9)', async () => {
+    const seen: unknown[] = [];
+    const inline = createRunner(undefined);
+    const runner = { ...inline, kind: inline.kind, run: (r: Parameters<typeof inline.run>[0]) => { seen.push(r.opts.torchVersion); return inline.run(r); }, discover: inline.discover.bind(inline), dispose: () => inline.dispose() };
+    const service = new AnalysisService(new ModelChoices(vscode.memento() as never), runner);
+    const doc = vscode.openDocument(vscode.Uri.file('/ws/version_probe.py'), SRC) as unknown as code.TextDocument;
+    await service.active(doc);
+    vscode.settings.set('layerlens.torchVersion', '1.13');
+    service.invalidateAll();
+    await service.active(doc);
+    vscode.settings.delete('layerlens.torchVersion');
+    expect(seen).toEqual(['2.9', '1.13']);
+    service.dispose();
+  });
+
   it('an edit of comments only reuses the analysis, its locations moved with the lines', async () => {
     const { service, doc, calls } = setup();
     const before = await service.active(doc);

@@ -1,10 +1,10 @@
-// Normalisation layers: BatchNorm1d/2d/3d, LayerNorm, GroupNorm, InstanceNorm1d/2d/3d, LocalResponseNorm.
+// Normalisation layers: BatchNorm1d/2d/3d, LayerNorm, RMSNorm, GroupNorm, InstanceNorm1d/2d/3d, LocalResponseNorm.
 // Parameters γ (weight) and β (bias); BatchNorm's running_mean/running_var/num_batches_tracked are buffers.
 import { PyFloat, PyTuple } from '../../interp/values';
-import { batchNorm, fail, groupNorm, layerNorm, normLike, num } from '../functional';
+import { batchNorm, fail, groupNorm, layerNorm, normLike, num, rmsNorm } from '../functional';
 import { intList, toBool, toInt, toTensor } from '../sig';
 import { shapeStr } from '../tensor';
-import type { LayerSpec } from './spec';
+import type { LayerInit, LayerSpec } from './spec';
 
 const BN_SIG = 'num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None';
 
@@ -54,20 +54,35 @@ function inSpec(nd: number): LayerSpec {
   };
 }
 
+/** LayerNorm's and RMSNorm's shared constructor: normalized_shape, eps, elementwise_affine and the weight. */
+function normalizedShapeInit(m: LayerInit): { shape: number[]; affine: boolean } {
+  const shape = intList(m.a.get('normalized_shape')!, 'normalized_shape');
+  const affine = toBool(m.a.get('elementwise_affine')!);
+  m.set('normalized_shape', new PyTuple(shape)); m.set('eps', m.a.get('eps')!); m.set('elementwise_affine', affine);
+  m.param('weight', shape, affine);
+  return { shape, affine };
+}
+
 export const normSpecs: LayerSpec[] = [
   ...[1, 2, 3].map(bnSpec),
   { ...bnSpec(2), name: 'SyncBatchNorm', sig: 'num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, process_group=None, device=None, dtype=None' },
   ...[1, 2, 3].map(inSpec),
   {
-    name: 'LayerNorm', kind: 'norm', sig: 'normalized_shape, eps=1e-05, elementwise_affine=True, device=None, dtype=None',
+    // bias= is 2.1+ (engine/torch/version.ts drops it from the signature under 1.13)
+    name: 'LayerNorm', kind: 'norm', sig: 'normalized_shape, eps=1e-05, elementwise_affine=True, bias=True, device=None, dtype=None',
     config: ['normalized_shape', 'eps', 'elementwise_affine'],
     init(m) {
-      const shape = intList(m.a.get('normalized_shape')!, 'normalized_shape');
-      const affine = toBool(m.a.get('elementwise_affine')!);
-      m.set('normalized_shape', new PyTuple(shape)); m.set('eps', m.a.get('eps')!); m.set('elementwise_affine', affine);
-      m.param('weight', shape, affine); m.param('bias', shape, affine);
+      const { shape, affine } = normalizedShapeInit(m);
+      m.param('bias', shape, affine && (!m.a.has('bias') || toBool(m.a.get('bias')!)));
     },
     forward: (m) => layerNorm(m.rt, toTensor(m.a.get('input')!, 'input'), intList(m.get('normalized_shape'), 'normalized_shape'), m.ctx, m.get('weight'), m.get('bias'), m.get('eps')),
+  },
+  {
+    // 2.4+: weight only, x · rsqrt(mean(x², normalized dims) + eps) · weight
+    name: 'RMSNorm', kind: 'norm', sig: 'normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None',
+    config: ['normalized_shape', 'eps', 'elementwise_affine'],
+    init(m) { normalizedShapeInit(m); },
+    forward: (m) => rmsNorm(m.rt, toTensor(m.a.get('input')!, 'input'), intList(m.get('normalized_shape'), 'normalized_shape'), m.ctx, m.get('weight'), m.get('eps')),
   },
   {
     name: 'GroupNorm', kind: 'norm', sig: 'num_groups, num_channels, eps=1e-05, affine=True, device=None, dtype=None',

@@ -1,0 +1,30 @@
+// functools: partial, wraps, the caching decorators (identity: analysis calls are not repeated for
+// speed), reduce, cached_property (a property).
+import type { Interp } from '../interp';
+import { Partial, PyFunction, Property, type Value } from '../values';
+import { fn } from './native';
+
+export function functools(it: Interp): Record<string, Value> {
+  const partial = fn('partial', (a, kw) => new Partial(a[0], a.slice(1), kw));
+  const wraps = fn('wraps', (a) => fn('wraps_decorator', (b) => {
+    const w = b[0];
+    if (w instanceof PyFunction) {
+      w.attrs.set('__wrapped__', a[0]);
+      const n = it.getAttrOpt(a[0], '__name__', {});
+      if (typeof n === 'string') w.attrs.set('__name__', n);
+    }
+    return w;
+  }));
+  const cacheDeco = fn('lru_cache', (a) => (a[0] instanceof PyFunction ? a[0] : fn('lru_cache_decorator', (b) => b[0])));
+  return {
+      partial, wraps, lru_cache: cacheDeco, cache: cacheDeco,
+      reduce: fn('reduce', (a, _k, ctx) => {
+        const items = it.iterate(a[1], ctx);
+        let acc = a.length > 2 ? a[2] : items.shift()!;
+        for (const v of items) acc = it.call(a[0], [acc, v], new Map(), ctx);
+        return acc;
+      }),
+      update_wrapper: fn('update_wrapper', (a) => a[0]),
+      cached_property: fn('cached_property', (a) => new Property(a[0])),
+  };
+}
