@@ -15,6 +15,7 @@ import { TensorV, DTYPE_BYTES, numel } from '../torch/tensor';
 import { getRf, setRf } from '../torch/tensorOps';
 import { discover, pickModel } from './discovery';
 import { shapeDiagnostic } from './shapeDiagnostics';
+import { DataflowRecorder } from './dataflow';
 
 let parseCache: ParseCache = new MemoryParseCache();
 
@@ -140,6 +141,7 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
     return t;
   });
   result.inputs = inputs;
+  const dataflow = opts.dataflow ? new DataflowRecorder(it, rt) : undefined;
   rt.tracing = true;
   let out: Value = null;
   try {
@@ -170,6 +172,7 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
     defLoc: ctxLoc(it, m.mod!.defCtx),
   } satisfies ModuleNode));
   report.totals = totals(rt, params, rt.namedBuffers(model, named), report.rows);
+  if (dataflow) report.dataflow = dataflow.build(inputs, out);
   return finish();
 }
 
