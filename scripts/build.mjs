@@ -1,7 +1,8 @@
 // Builds the three bundles: extension host (Node, CJS), webview (browser), CLI (Node, CJS with shebang).
-// Also a web-extension host bundle (browser, CJS). `--watch` rebuilds on change.
+// Also a web-extension host bundle (browser, CJS), and copies the webview's CSS and the codicon font into
+// dist/webview (the panel's only resource root). `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { buildWasm } from './buildWasm.mjs';
 
 const watch = process.argv.includes('--watch');
@@ -37,6 +38,13 @@ if (existsSync(suiteDir)) {
   builds.push({ ...common, entryPoints: suiteEntries, outdir: 'out/test/integration/suite', platform: 'node', format: 'cjs', external: ['vscode', 'mocha', 'glob'] });
 }
 
+/** The webview's static files: its stylesheet and @vscode/codicons' CSS and font (the CSS names the font relatively). */
+function copyWebviewAssets() {
+  mkdirSync('dist/webview/codicons', { recursive: true });
+  if (existsSync('webview/inspector.css')) copyFileSync('webview/inspector.css', 'dist/webview/inspector.css');
+  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/codicons/${f}`);
+}
+
 // The WebAssembly kernels (assembly/*.ts → engine/ops/wasm/kernels.generated.js) before any bundle embeds them.
 await buildWasm();
 
@@ -45,3 +53,4 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
 }
+copyWebviewAssets();
