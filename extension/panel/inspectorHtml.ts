@@ -20,7 +20,7 @@ export function inspectorCsp(cspSource: string, nonce: string): string {
     // the page's one script; the engine worker compiles its WebAssembly kernels
     `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
     // stylesheets from the bundle; components' constructed stylesheets need no source
-    `style-src ${cspSource} 'nonce-${nonce}' 'report-sample'`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     // the worker's script is fetched and started from a blob: URL (the webview's origin is not the resources')
     `connect-src ${cspSource}`,

@@ -13,10 +13,18 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/
 function standIn(theme: ThemeName): string {
   return `(() => {
   const themes = ${JSON.stringify(THEMES)};
-  window.__toHost = []; window.__csp = []; window.__state = undefined;
-  document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sample + ' ' + (e.target && (e.target.tagName || e.target.host?.tagName)) + ' ' + (e.target?.getRootNode?.().host?.tagName)));
+  window.__toHost = []; window.__csp = []; window.__state = window.__initialState;
+  document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+  // files the "host" serves: window.__files[path] = base64; window.__pick = the path a Browse… dialog returns
+  window.__files = {}; window.__pick = undefined;
+  const answer = (m) => {
+    if (m.type !== 'file/request') return;
+    const path = m.path ?? window.__pick;
+    const b64 = path && window.__files[path];
+    setTimeout(() => window.__post(b64 ? { type: 'file/result', id: m.id, name: path.split('/').pop(), path, bytes: { __bytes: b64 } } : { type: 'file/error', id: m.id, message: path ? 'cannot read ' + path : 'cancelled' }), 0);
+  };
   window.acquireVsCodeApi = () => ({
-    postMessage: (m) => { window.__toHost.push(m); },
+    postMessage: (m) => { window.__toHost.push(m); answer(m); },
     getState: () => window.__state,
     setState: (s) => { window.__state = s; },
   });

@@ -31,7 +31,22 @@ export class FeatureMapsView extends LitElement {
   private static ids = new WeakMap<object, number>();
   private static nextId = 1;
 
-  constructor() { super(); this.hovered = null; }
+  constructor() {
+    super();
+    this.hovered = null;
+    // Escape closes the enlarged channel and the arrows page through channels, wherever the focus is in the view
+    this.addEventListener('keydown', (e) => this.onKey(e));
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const ui = this.ctx?.state.ui.featureMaps;
+    const s = this.sel;
+    if (!ui || ui.enlarged === null || 'why' in s) return;
+    const go = (d: number) => { e.preventDefault(); this.ctx.setUi('featureMaps', { enlarged: (ui.enlarged! + d + s.p.channels) % s.p.channels }); };
+    if (e.key === 'Escape') { e.preventDefault(); this.ctx.setUi('featureMaps', { enlarged: null }); }
+    else if (e.key === 'ArrowRight' && (e.target as HTMLElement).closest('.ll-enlarged')) go(1);
+    else if (e.key === 'ArrowLeft' && (e.target as HTMLElement).closest('.ll-enlarged')) go(-1);
+  }
 
   protected override createRenderRoot(): HTMLElement { return this; }
 
@@ -94,7 +109,7 @@ export class FeatureMapsView extends LitElement {
   private enlarged(c: number, p: Planes) {
     const close = () => this.ctx.setUi('featureMaps', { enlarged: null });
     const go = (d: number) => this.ctx.setUi('featureMaps', { enlarged: (c + d + p.channels) % p.channels });
-    return html`<div class="ll-enlarged" role="dialog" aria-label="Channel ${c}" @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape') close(); else if (e.key === 'ArrowRight') go(1); else if (e.key === 'ArrowLeft') go(-1); }}>
+    return html`<div class="ll-enlarged" role="dialog" aria-label="Channel ${c}" tabindex="-1">
       <div class="ll-enlarged-head"><b>Channel ${c}</b>
         <vscode-toolbar-button icon="arrow-left" label="Previous channel" @click=${() => go(-1)}></vscode-toolbar-button>
         <vscode-toolbar-button icon="arrow-right" label="Next channel" @click=${() => go(1)}></vscode-toolbar-button>
