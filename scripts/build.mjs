@@ -22,11 +22,15 @@ const builds = [
   { ...common, entryPoints: ['engine/ops/node/nodePool.ts'], outfile: 'out/bench/nodePool.js', platform: 'node', format: 'cjs', sourcemap: false },
   // the kernels, pool and parallel ops for `npm run bench` (bench/ops.mjs)
   { ...common, entryPoints: ['bench/opsEntry.ts'], outfile: 'out/bench/ops.js', platform: 'node', format: 'cjs', sourcemap: false },
+  // the Inspector's Chromium harness (test/browser), for bench/inspector.mjs
+  { ...common, entryPoints: ['test/browser/harness/harnessServer.ts'], outfile: 'out/bench/harnessServer.js', platform: 'node', format: 'cjs', sourcemap: false },
   // the compute pool's Web Worker, for the webview worker / browser extension host to start
   { ...common, entryPoints: ['engine/ops/pool/browserWorker.ts'], outfile: 'dist/webview/opsWorker.js', platform: 'browser', format: 'iife' },
 ].filter((b) => b.entryPoints.every((e) => existsSync(e)));
 if (existsSync('webview/main.ts')) {
   builds.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife' });
+  // the graph's layout worker (dagre off the webview's main thread)
+  builds.push({ ...common, entryPoints: ['webview/app/layoutWorker.ts'], outfile: 'dist/webview/layoutWorker.js', platform: 'browser', format: 'iife' });
 }
 if (existsSync('webview/worker.ts')) {
   builds.push({ ...common, entryPoints: ['webview/worker.ts'], outfile: 'dist/webview/worker.js', platform: 'browser', format: 'iife' });

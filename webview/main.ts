@@ -31,7 +31,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const store = new Store((vscode.getState() ?? undefined) as Partial<Persisted> | undefined);
 const engine = new EngineClient(document.body.dataset.worker ?? 'worker.js', (message) => store.update({ error: { message } }));
-const controller = new Controller(store, vscode, engine);
+const controller = new Controller(store, vscode, engine, document.body.dataset.layoutWorker);
 
 const app = document.createElement('ll-inspector') as InspectorApp;
 app.store = store;

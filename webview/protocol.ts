@@ -94,6 +94,8 @@ export type FromWebview =
   | { type: 'ready'; version: number }
   | { type: 'reveal'; loc: Loc }
   | { type: 'file/request'; id: number; purpose: 'weights' | 'image'; path?: string }
+  /** Source files the engine looked for and did not get (imports, package markers): the host sends a new `model` with those it has. */
+  | { type: 'sources/request'; paths: string[] }
   | { type: 'copy'; format: 'markdown' | 'csv' | 'json' }
   | { type: 'status'; status: WebviewStatus }
   | { type: 'error'; message: string };
@@ -140,6 +142,7 @@ const FROM_WEBVIEW: { [K in FromWebview['type']]: Check } = {
   ready: obj({ version: int }),
   reveal: obj({ loc }),
   'file/request': obj({ id: int, purpose: oneOf('weights', 'image'), path: opt(str) }),
+  'sources/request': obj({ paths: arr(str) }),
   copy: obj({ format: oneOf('markdown', 'csv', 'json') }),
   status: obj({ status }),
   error: obj({ message: str }),

@@ -133,7 +133,8 @@ class GraphBuilder {
     const src = t.src!;
     const known = this.opIds.get(src);
     if (known) return known;
-    const id = `o${t.id}`;
+    // numbered in the order the walk meets them, so the same trace gives the same ids (layouts are cached by them)
+    const id = `o${this.opIds.size}`;
     const m = this.made.get(t);
     const loc = m ? this.loc(m.ctx) : undefined;
     if (!this.add({ id, kind: 'op', label: OP_NAMES[src.op] ?? src.op, type: src.op, module: m?.module ?? '', ...(loc ? { loc } : {}), shape: [...t.shape], outputBytes: bytesOf([t]) })) return undefined;

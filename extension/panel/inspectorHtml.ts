@@ -6,9 +6,10 @@ export interface InspectorHtmlOptions {
   /** The webview's `cspSource` (the origin its resources are served from). */
   cspSource: string;
   nonce: string;
-  /** URIs (as strings) of dist/webview's main.js, worker.js, inspector.css and codicons/codicon.css. */
+  /** URIs (as strings) of dist/webview's main.js, worker.js, layoutWorker.js, inspector.css and codicons/codicon.css. */
   main: string;
   worker: string;
+  layoutWorker: string;
   css: string;
   codicons: string;
   title: string;
@@ -22,7 +23,7 @@ export function inspectorCsp(cspSource: string, nonce: string): string {
     // stylesheets from the bundle; components' constructed stylesheets need no source
     `style-src ${cspSource} 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
-    // the worker's script is fetched and started from a blob: URL (the webview's origin is not the resources')
+    // the workers' scripts are fetched and started from blob: URLs (the webview's origin is not the resources')
     `connect-src ${cspSource}`,
     'worker-src blob:',
   ].join('; ');
@@ -41,7 +42,7 @@ export function inspectorHtml(o: InspectorHtmlOptions): string {
 <link rel="stylesheet" href="${esc(o.css)}" nonce="${o.nonce}">
 <title>${esc(o.title)}</title>
 </head>
-<body data-worker="${esc(o.worker)}">
+<body data-worker="${esc(o.worker)}" data-layout-worker="${esc(o.layoutWorker)}">
 <script nonce="${o.nonce}" src="${esc(o.main)}"></script>
 </body>
 </html>`;

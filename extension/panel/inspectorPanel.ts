@@ -27,6 +27,8 @@ export class InspectorPanel implements vscode.Disposable {
   private ready = false;
   private queue: ToWebview[] = [];
   private paths = new Set<string>();
+  /** Source files the webview's engine asked for beyond the host analysis's own (package markers, imports). */
+  private readonly extra = new Map<string, string>();
   private offered = new Set<string>();
   private readonly picked = new Set<string>();
   private echo?: { path: string; line: number };
@@ -104,7 +106,7 @@ export class InspectorPanel implements vscode.Disposable {
   private html(): string {
     const w = this.panel.webview;
     const res = (f: string) => w.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview', ...f.split('/'))).toString();
-    return inspectorHtml({ cspSource: w.cspSource, nonce: makeNonce(), title: titleOf(this.expr), main: res('main.js'), worker: res('worker.js'), css: res('inspector.css'), codicons: res('codicons/codicon.css') });
+    return inspectorHtml({ cspSource: w.cspSource, nonce: makeNonce(), title: titleOf(this.expr), main: res('main.js'), worker: res('worker.js'), layoutWorker: res('layoutWorker.js'), css: res('inspector.css'), codicons: res('codicons/codicon.css') });
   }
 
   private async receive(raw: unknown): Promise<void> {
@@ -123,6 +125,7 @@ export class InspectorPanel implements vscode.Disposable {
         return;
       case 'reveal': return this.reveal(msg.loc);
       case 'file/request': return this.sendFile(msg.id, msg.purpose, msg.path);
+      case 'sources/request': return this.sendSources(msg.paths);
       case 'copy': await this.copy(msg.format); return;
       case 'status':
         this.status = msg.status;
@@ -156,6 +159,7 @@ export class InspectorPanel implements vscode.Disposable {
     const a = await this.deps.service.analysis(doc, this.expr);
     const file = enginePath(this.uri);
     const files: Record<string, string> = {};
+    for (const [p, text] of this.extra) files[p] = text;
     for (const [p, lines] of a.sources) files[p] = lines.join('\n');
     files[file] ??= doc.getText();
     this.paths = new Set(Object.keys(files));
@@ -163,6 +167,19 @@ export class InspectorPanel implements vscode.Disposable {
     this.offered = new Set([...near.weightsFiles, ...near.sampleFiles].map((f) => f.path));
     const model: ModelInfo = { uri: this.uri.toString(), file, expr: this.expr, input: a.input, inputSource: a.inputSource, files, ...near, ...(a.error ? { problem: `the analysis failed: ${a.error}` } : {}) };
     this.post({ type: 'model', model });
+  }
+
+  /** Reads the Python files the engine looked for (open documents first, unsaved edits included); absent ones stay absent. */
+  private async sendSources(paths: string[]): Promise<void> {
+    let added = 0;
+    await Promise.all(paths.filter((p) => /\.pyi?$/.test(p) && !p.split('/').includes('..')).map(async (p) => {
+      const open = vscode.workspace.textDocuments.find((d) => !d.isClosed && d.uri.scheme === this.uri.scheme && enginePath(d.uri) === p);
+      try {
+        this.extra.set(p, open ? open.getText() : new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(this.uri.with({ path: p, query: '', fragment: '' }))));
+        added++;
+      } catch { /* not there: the engine says what it could not resolve */ }
+    }));
+    if (added) await this.sendModel();
   }
 
   private emptyModel(): ModelInfo {

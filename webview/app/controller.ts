@@ -4,8 +4,10 @@
 import type { Diagnostic, Loc } from '../../engine';
 import { PROTOCOL_VERSION, assertNever, describeBad, parseToWebview, type FromWebview, type InputSpec, type ModelInfo, type ToWebview } from '../protocol';
 import type { EngineClient } from './engineClient';
+import { LayoutClient, layoutKey } from './layoutClient';
 import { imageTensor } from './imageInput';
 import { currentReport, type RunSettings, type Store } from './store';
+import type { GraphLayout } from '../views/graph/graphModel';
 
 /** Models whose forward is at most this many MACs run as soon as they are analysed. */
 export const AUTO_RUN_MACS = 5e9;
@@ -24,10 +26,39 @@ export class Controller {
   private autoRan = false;
   private statusTimer?: ReturnType<typeof setTimeout>;
   private readonly renderedViews = new Set<string>();
+  /** Source paths already asked of the host (each once: an absent file stays absent). */
+  private readonly askedSources = new Set<string>();
   private renderedRows = 0;
 
-  constructor(private readonly store: Store, private readonly host: HostApi, private readonly engine: EngineClient) {
-    store.subscribe(() => { host.setState(store.persisted()); this.scheduleStatus(); });
+  private readonly layouts?: LayoutClient;
+  private layoutFor?: { report: unknown; collapsed: string[]; key: string };
+
+  constructor(private readonly store: Store, private readonly host: HostApi, private readonly engine: EngineClient, layoutWorkerUri?: string) {
+    if (layoutWorkerUri) this.layouts = new LayoutClient(layoutWorkerUri, (key, layout, error) => this.laidOut(key, layout, error));
+    store.subscribe(() => { host.setState(store.persisted()); this.scheduleStatus(); this.wantLayout(); });
+  }
+
+  /** Asks the layout worker for the graph's layout when its structure, counts or folds changed. */
+  private wantLayout(): void {
+    const s = this.store.state;
+    const report = currentReport(s);
+    const g = report?.dataflow;
+    if (!this.layouts || !report || !g) return;
+    const collapsed = s.ui.graph.collapsed;
+    if (this.layoutFor && this.layoutFor.report === report && this.layoutFor.collapsed === collapsed) return;
+    const key = layoutKey(g, report.rows, collapsed);
+    const same = this.layoutFor?.key === key;
+    this.layoutFor = { report, collapsed, key };
+    if (same) return;
+    const font = `12px ${getComputedStyle(document.body).getPropertyValue('--vscode-font-family') || 'sans-serif'}`;
+    this.layouts.request(key, { graph: g, report: { rows: report.rows.map((r) => ({ macs: r.macs, outputBytes: r.outputBytes })), modules: report.modules }, collapsed, font });
+    this.store.update({ graphLayout: { ...(s.graphLayout ?? { key: '' }), pending: true } });
+  }
+
+  private laidOut(key: string, layout: GraphLayout | undefined, error?: string): void {
+    if (this.layoutFor?.key !== key) return; // a newer one is coming
+    performance.mark('layerlens:layout');
+    this.store.update({ graphLayout: { key, layout, error, pending: false } });
   }
 
   start(): void { this.host.postMessage({ type: 'ready', version: PROTOCOL_VERSION }); }
@@ -82,6 +113,7 @@ export class Controller {
     if (seq !== this.analysisSeq) return;
     if (!this.running) this.store.update({ job: undefined });
     if (a.type === 'analysis/result') {
+      this.askForSources(a.report.missingFiles);
       const sel = this.store.state.ui.selectedRow;
       this.store.update({ analysis: a.report, error: errorOf(a.report.diagnostics), ui: { ...this.store.state.ui, selectedRow: sel !== null && sel < a.report.rows.length ? sel : firstConv(a.report.rows) } });
     } else if (a.type === 'error' && a.message !== 'cancelled') this.store.update({ error: { message: a.message } });
@@ -94,6 +126,8 @@ export class Controller {
     if (this.running) { this.rerun = true; return; }
     this.running = true;
     const t0 = performance.now();
+    // user-timing marks: DevTools' performance panel and bench/inspector.mjs read them
+    performance.mark('layerlens:run');
     const settings = this.store.state.settings;
     this.store.update({ job: { kind: 'run', phase: 'preparing', startedAt: t0 }, runStale: !!this.store.state.run });
     try {
@@ -106,6 +140,7 @@ export class Controller {
       if (a.type === 'run/result') {
         // a run that failed (weights that do not load, an op without kernel) says why and shows no stale numbers
         const error = errorOf(a.report.diagnostics);
+        performance.mark('layerlens:result');
         this.store.update({ run: error ? undefined : { report: a.report, tensors: a.tensors ?? [], ms: performance.now() - t0 }, analysis: a.report, runStale: false, error });
       } else if (a.type === 'error') {
         this.store.update({ error: a.message === 'cancelled' ? undefined : { message: a.message }, runStale: false });
@@ -117,6 +152,14 @@ export class Controller {
       this.store.update({ job: undefined });
     }
     if (this.rerun) { this.rerun = false; void this.run(); }
+  }
+
+  /** Imports the host did not send: asked for once; a `model` with them starts a new analysis. */
+  private askForSources(missing: string[]): void {
+    const paths = missing.filter((p) => !this.askedSources.has(p));
+    if (!paths.length) return;
+    for (const p of paths) this.askedSources.add(p);
+    this.host.postMessage({ type: 'sources/request', paths });
   }
 
   cancel(): void {
@@ -146,11 +189,11 @@ export class Controller {
 
   /** A view drew real data. */
   rendered(view: string, rows?: number): void {
+    performance.mark(`layerlens:rendered:${view}`);
     const before = this.renderedViews.size + this.renderedRows;
     this.renderedViews.add(view);
     if (view === 'summary' && rows !== undefined) this.renderedRows = rows;
     if (this.renderedViews.size + this.renderedRows !== before) this.scheduleStatus();
-    window.dispatchEvent(new CustomEvent('layerlens-rendered', { detail: { view } }));
   }
 
   /** Asks the host for a file's bytes: one it offered (`path`), or one the user picks in a dialog. */

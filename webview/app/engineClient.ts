@@ -3,6 +3,13 @@
 // cancels by terminating the worker and starting a fresh one. No tensor work happens here.
 import { PROTOCOL_VERSION, describeBad, parseFromWorker, type FromWorker, type ToWorker } from '../protocol';
 
+/** A worker started from its script's text through a blob: URL (what the webview's CSP allows: worker-src blob:). */
+export async function blobWorkerUrl(uri: string): Promise<string> {
+  const r = await fetch(uri);
+  if (!r.ok) throw new Error(`cannot load ${uri.split('/').pop()} (${r.status})`);
+  return URL.createObjectURL(new Blob([await r.text()], { type: 'text/javascript' }));
+}
+
 type Answer = Exclude<FromWorker, { type: 'ready' } | { type: 'progress' }>;
 type Request = ToWorker extends infer T ? T extends { id: number } ? Omit<T, 'id'> : never : never;
 
@@ -41,10 +48,7 @@ export class EngineClient {
   private start(): Promise<void> {
     if (this.ready) return this.ready;
     this.ready = (async () => {
-      this.scriptUrl ??= fetch(this.workerUri).then(async (r) => {
-        if (!r.ok) throw new Error(`cannot load the engine worker (${r.status})`);
-        return URL.createObjectURL(new Blob([await r.text()], { type: 'text/javascript' }));
-      });
+      this.scriptUrl ??= blobWorkerUrl(this.workerUri);
       const url = await this.scriptUrl;
       const w = new Worker(url);
       this.worker = w;

@@ -17,25 +17,18 @@ export class InspectorApp extends LitElement {
   declare store: Store;
   declare controller: Controller;
   private unsubscribe?: () => void;
-  private ticker?: ReturnType<typeof setInterval>;
   private seedTimer?: ReturnType<typeof setTimeout>;
 
   protected override createRenderRoot(): HTMLElement { return this; }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.unsubscribe = this.store.subscribe((s) => {
-      this.requestUpdate();
-      // the elapsed time of a job ticks while it runs
-      if (s.job && !this.ticker) this.ticker = setInterval(() => this.requestUpdate(), 250);
-      if (!s.job && this.ticker) { clearInterval(this.ticker); this.ticker = undefined; }
-    });
+    this.unsubscribe = this.store.subscribe(() => this.requestUpdate());
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.unsubscribe?.();
-    if (this.ticker) clearInterval(this.ticker);
   }
 
   private ctx(): ViewContext {
@@ -105,7 +98,7 @@ export class InspectorApp extends LitElement {
         : html`<vscode-button icon="play" class="ll-run" ?disabled=${!m} @click=${() => void c.run()}>Run</vscode-button>`}
     </header>
     <div class="ll-status" aria-live="polite">
-      ${s.job ? html`<vscode-progress-bar indeterminate aria-label="Working"></vscode-progress-bar><span>${s.job.phase}… ${((performance.now() - s.job.startedAt) / 1000).toFixed(1)} s</span>` : nothing}
+      ${s.job ? html`<vscode-progress-bar indeterminate aria-label="Working"></vscode-progress-bar><span>${s.job.phase}… <ll-elapsed .since=${s.job.startedAt}></ll-elapsed></span>` : nothing}
       ${!s.job && run ? html`<span class="ll-muted ll-timing">${run.report.mode} run: forward ${run.report.timings.forwardMs.toFixed(0)} ms · backward ${run.report.timings.backwardMs.toFixed(0)} ms · ${(run.ms / 1000).toFixed(2)} s in all (loss = sum of the output)</span>` : nothing}
       ${s.runStale && run ? html`<span class="ll-muted">(showing the previous run)</span>` : nothing}
     </div>`;
@@ -155,3 +148,15 @@ export class InspectorApp extends LitElement {
   }
 }
 customElements.define('ll-inspector', InspectorApp);
+
+/** Seconds since `since`, ticking on its own (the rest of the panel does not re-render while a job runs). */
+class Elapsed extends LitElement {
+  static override properties = { since: { type: Number } };
+  declare since: number;
+  private timer?: ReturnType<typeof setInterval>;
+  protected override createRenderRoot(): HTMLElement { return this; }
+  override connectedCallback(): void { super.connectedCallback(); this.timer = setInterval(() => this.requestUpdate(), 250); }
+  override disconnectedCallback(): void { super.disconnectedCallback(); clearInterval(this.timer); }
+  override render() { return `${((performance.now() - this.since) / 1000).toFixed(1)} s`; }
+}
+customElements.define('ll-elapsed', Elapsed);

@@ -3,6 +3,7 @@
 // part (settings and view state, never tensors or file bytes) goes to vscode.setState for a reload.
 import type { Diagnostic, Report, RunReport } from '../../engine';
 import type { ModelInfo, PatternName, RowTensors } from '../protocol';
+import type { GraphLayout } from '../views/graph/graphModel';
 
 export type WeightsChoice = { kind: 'init' } | { kind: 'file'; path: string; name: string };
 export type InputChoice = { kind: 'noise' } | { kind: 'pattern'; pattern: PatternName } | { kind: 'image'; path: string; name: string };
@@ -49,6 +50,8 @@ export interface InspectorState {
   ui: UiState;
   /** Bumped when VS Code's theme changes (canvas views re-read their colours). */
   theme: number;
+  /** The graph's latest layout (from the layout worker) and whether a newer one is being made. */
+  graphLayout?: { key: string; layout?: GraphLayout; error?: string; pending: boolean };
 }
 
 export interface Persisted { uri?: string; expr?: string; settings: RunSettings; ui: UiState }

@@ -63,7 +63,7 @@ export async function startHarness(root: string): Promise<Harness> {
     const nonce = makeNonce();
     const html = inspectorHtml({
       cspSource: base, nonce, title: 'LayerLens Inspector (harness)',
-      main: `${base}/dist/webview/main.js`, worker: `${base}/dist/webview/worker.js`, css: `${base}/dist/webview/inspector.css`, codicons: `${base}/dist/webview/codicons/codicon.css`,
+      main: `${base}/dist/webview/main.js`, worker: `${base}/dist/webview/worker.js`, layoutWorker: `${base}/dist/webview/layoutWorker.js`, css: `${base}/dist/webview/inspector.css`, codicons: `${base}/dist/webview/codicons/codicon.css`,
     }).replace('</head>', `<script nonce="${nonce}">${standIn(theme)}</script>\n</head>`);
     res.writeHead(200, { 'Content-Type': 'text/html' });
     res.end(html);

@@ -62,9 +62,9 @@ export class InspectorPage {
   }
 
   /** Waits for a condition on the DOM (a function run in the page, polled from Node for the same reason). */
-  async waitDom<A>(fn: (arg: A) => boolean, arg: A, timeout = 30000): Promise<void> {
+  async waitDom(fn: (arg: any) => boolean, arg: unknown = null, timeout = 30000): Promise<void> {
     const end = Date.now() + timeout;
-    while (!(await this.page.evaluate(fn, arg))) {
+    while (!(await this.page.evaluate(fn as (a: unknown) => boolean, arg))) {
       if (Date.now() > end) throw new Error(`timed out waiting for ${fn.toString()}`);
       await this.page.waitForTimeout(40);
     }

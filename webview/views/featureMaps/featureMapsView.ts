@@ -5,6 +5,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { RunRow } from '../../../engine';
 import type { RowTensors } from '../../protocol';
+import { viewInputsChanged } from '../changed';
 import type { ViewContext, ViewDef } from '../view';
 import { chainAround, type ChainStep } from './chain';
 import { drawColorBar, drawHeatmap, scaleFor, type ColorScale, type Limits } from './heatmap';
@@ -49,6 +50,10 @@ export class FeatureMapsView extends LitElement {
   }
 
   protected override createRenderRoot(): HTMLElement { return this; }
+
+  protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+    return !changed.has('ctx') || changed.size > 1 || viewInputsChanged(changed.get('ctx') as ViewContext | undefined, this.ctx, [(s) => s.ui.featureMaps]);
+  }
 
   private get sel(): { index: number; row: RunRow; t: RowTensors; p: Planes } | { index: number | null; why: string } {
     const { report, tensors, state } = this.ctx;

@@ -2,7 +2,10 @@
 // (edges re-routed, duplicates merged), clusters for the open blocks, and the layout from dagre. Pure data
 // (text widths come from the caller); the numbers on nodes are the engine's rows, summed for a block.
 import { Graph, layout } from '@dagrejs/dagre';
-import type { Dataflow, DataflowNode, ModuleNode, Report, Shape } from '../../../engine';
+import type { Dataflow, DataflowNode, ModuleNode, Row, Shape } from '../../../engine';
+
+/** What the layout reads of a report: the rows' counts (for folded blocks) and the module types. */
+export interface LayoutReport { rows: Array<Pick<Row, 'macs' | 'outputBytes'>>; modules: ModuleNode[] }
 
 export interface GraphNode {
   id: string;
@@ -21,7 +24,7 @@ export interface GraphNode {
   x: number; y: number; width: number; height: number;
 }
 
-export interface GraphCluster { id: string; block: string; label: string; x: number; y: number; width: number; height: number }
+export interface GraphCluster { id: string; block: string; label: string; x: number; y: number; width: number; height: number; labelX?: number; labelY?: number }
 export interface GraphEdge { from: string; to: string; label: string; points: Array<{ x: number; y: number }>; lx: number; ly: number }
 
 export interface GraphLayout { nodes: GraphNode[]; clusters: GraphCluster[]; edges: GraphEdge[]; width: number; height: number }
@@ -49,7 +52,7 @@ export function blocksAtDepth(g: Dataflow, depth: number): string[] {
 
 interface Folded { nodes: Map<string, Omit<GraphNode, 'x' | 'y' | 'width' | 'height'>>; parent: Map<string, string>; edges: Map<string, { from: string; to: string; label: string }> }
 
-function fold(g: Dataflow, report: Pick<Report, 'rows' | 'modules'>, collapsed: Set<string>): Folded {
+function fold(g: Dataflow, report: LayoutReport, collapsed: Set<string>): Folded {
   const types = new Map<string, ModuleNode>(report.modules.map((m) => [m.name, m]));
   const nodes: Folded['nodes'] = new Map();
   const parent = new Map<string, string>();
@@ -98,8 +101,37 @@ function fold(g: Dataflow, report: Pick<Report, 'rows' | 'modules'>, collapsed: 
   return { nodes, parent, edges };
 }
 
+const clusterLabel = (block: string, types: Map<string, string>): string => `${block} · ${types.get(block) ?? 'block'}`;
+
+/**
+ * Dagre keeps no room for a cluster's title: an invisible node per cluster, above the nodes its inputs enter
+ * at, takes the title's place (so the title never sits on a node or a nested cluster's title).
+ */
+function labelRanks(dg: InstanceType<typeof Graph>, f: Folded, clusters: Set<string>, textWidth: (s: string) => number): void {
+  // a node's clusters, innermost first (every block above an open block is open)
+  const chain = (id: string): string[] => {
+    const out: string[] = [];
+    for (let c = f.parent.get(id); c; c = c.includes('.') ? c.slice(0, c.lastIndexOf('.')) : undefined) out.push(c);
+    return out;
+  };
+  for (const c of clusters) {
+    // narrow: the title runs to the right over the cluster's empty top row instead of widening the layout
+    dg.setNode(`lbl:${c.slice(3)}`, { width: 10, height: 12 });
+    dg.setParent(`lbl:${c.slice(3)}`, c);
+  }
+  for (const c of clusters) {
+    const inside = (id: string) => chain(id).includes(c);
+    const entries = new Set<string>();
+    for (const e of f.edges.values()) if (inside(e.to) && !inside(e.from)) entries.add(e.to);
+    if (!entries.size) for (const id of f.nodes.keys()) if (inside(id)) { entries.add(id); break; }
+    // above the entry node, or above the title of the nested block the entry is in (titles stack)
+    const targets = new Set([...entries].map((e) => { const ch = [e, ...chain(e)]; const i = ch.indexOf(c); return i > 1 ? `lbl:${ch[i - 1].slice(3)}` : e; }));
+    for (const to of targets) dg.setEdge(`lbl:${c.slice(3)}`, to, { minlen: 1, weight: 1, width: 0, height: 0 });
+  }
+}
+
 /** Lays the graph out top to bottom with dagre (clusters for the open blocks that hold nodes). */
-export function layoutGraph(g: Dataflow, report: Pick<Report, 'rows' | 'modules'>, collapsed: Set<string>, textWidth: (s: string) => number): GraphLayout {
+export function layoutGraph(g: Dataflow, report: LayoutReport, collapsed: Set<string>, textWidth: (s: string) => number): GraphLayout {
   const f = fold(g, report, collapsed);
   const dg = new Graph({ compound: true, multigraph: false });
   dg.setGraph({ rankdir: 'TB', nodesep: 18, ranksep: 28, edgesep: 8, marginx: 12, marginy: 12 });
@@ -124,10 +156,13 @@ export function layoutGraph(g: Dataflow, report: Pick<Report, 'rows' | 'modules'
     }
   }
   for (const e of f.edges.values()) dg.setEdge(e.from, e.to, { label: e.label, width: textWidth(e.label) * 0.85 + 6, height: 14, labelpos: 'c' });
+  labelRanks(dg, f, clusters, textWidth);
   layout(dg);
   const types = new Map(report.modules.map((m) => [m.name, m.type]));
   const nodes = [...f.nodes.values()].map((n) => { const p = dg.node(n.id); return { ...n, x: p.x, y: p.y, width: p.width, height: p.height }; });
-  const cl = [...clusters].map((id) => { const p = dg.node(id); const block = id.slice(3); return { id, block, label: `${block} · ${types.get(block) ?? 'block'}`, x: p.x, y: p.y, width: p.width, height: p.height }; });
+  const cl: GraphCluster[] = [...clusters].map((id) => { const p = dg.node(id); const block = id.slice(3); return { id, block, label: clusterLabel(block, types), x: p.x, y: p.y, width: p.width, height: p.height }; });
+  const labels = new Map(cl.map((c) => { const p = dg.node(`lbl:${c.block}`); return [c.id, p] as const; }));
+  for (const c of cl) { const p = labels.get(c.id); if (p) { c.labelX = c.x - c.width / 2 + 6; c.labelY = p.y + 4; } }
   const edges = [...f.edges.values()].map((e) => { const p = dg.edge(e.from, e.to); return { ...e, points: p.points ?? [], lx: p.x ?? 0, ly: p.y ?? 0 }; });
   const size = dg.graph();
   return { nodes, clusters: cl.sort((a, b) => a.block.split('.').length - b.block.split('.').length), edges, width: size.width ?? 0, height: size.height ?? 0 };

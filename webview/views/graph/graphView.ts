@@ -4,43 +4,29 @@
 import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import { interpolateYlOrRd } from 'd3-scale-chromatic';
 import { fmtBytes, fmtInt, fmtSI } from '../../../engine/analysis/format';
-import type { Dataflow, Report } from '../../../engine';
+import { viewInputsChanged } from '../changed';
 import type { ViewContext, ViewDef } from '../view';
-import { blocksAtDepth, blocksIn, layoutGraph, type GraphLayout, type GraphNode } from './graphModel';
-
-let measureCtx: CanvasRenderingContext2D | null | undefined;
-function textWidth(s: string): number {
-  if (measureCtx === undefined) {
-    measureCtx = document.createElement('canvas').getContext('2d');
-    if (measureCtx) measureCtx.font = `12px ${getComputedStyle(document.body).getPropertyValue('--vscode-font-family') || 'sans-serif'}`;
-  }
-  return measureCtx ? measureCtx.measureText(s).width : s.length * 7;
-}
+import { blocksAtDepth, blocksIn, type GraphNode } from './graphModel';
 
 export class GraphView extends LitElement {
   static override properties = { ctx: { attribute: false } };
   declare ctx: ViewContext;
-  private cache?: { g: Dataflow; report: Pick<Report, 'rows' | 'modules'>; key: string; layout: GraphLayout };
 
   protected override createRenderRoot(): HTMLElement { return this; }
 
-  private layout(): GraphLayout | undefined {
-    const report = this.ctx.report;
-    const g = report?.dataflow;
-    if (!report || !g) return undefined;
-    const key = [...this.ctx.state.ui.graph.collapsed].sort().join('|');
-    // the layout only changes with the graph and the folds (a re-run with new numbers keeps it)
-    if (!this.cache || this.cache.g.nodes.length !== g.nodes.length || this.cache.key !== key || !sameGraph(this.cache.g, g)) {
-      this.cache = { g, report, key, layout: layoutGraph(g, report, new Set(this.ctx.state.ui.graph.collapsed), textWidth) };
-    }
-    return this.cache.layout;
+  protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+    return !changed.has('ctx') || changed.size > 1 || viewInputsChanged(changed.get('ctx') as ViewContext | undefined, this.ctx, [(s) => s.ui.graph, (s) => s.graphLayout]);
   }
 
   override render() {
     const { report, state } = this.ctx;
     if (!report) return html`<p class="ll-empty">${state.job ? 'Analysing…' : 'No analysis yet.'}</p>`;
     if (!report.dataflow) return html`<p class="ll-empty">No graph: the forward pass could not be traced (see the problems above).</p>`;
-    const lay = this.layout()!;
+    // the layout comes from the layout worker (dagre off the main thread); the last one stays while a new one is made
+    const gl = state.graphLayout;
+    if (gl?.error && !gl.pending) return html`<p class="ll-empty">The graph could not be laid out: ${gl.error}</p>`;
+    if (!gl?.layout) return html`<p class="ll-empty">Laying out the graph…</p>`;
+    const lay = gl.layout;
     const ui = state.ui.graph;
     const measure = (n: GraphNode) => (ui.colorBy === 'macs' ? n.macs : n.bytes);
     const total = ui.colorBy === 'macs' ? report.totals.macs : report.totals.activationBytes;
@@ -72,7 +58,7 @@ export class GraphView extends LitElement {
           ${lay.clusters.map((c) => svg`<g class="ll-cluster">
             <rect x=${c.x - c.width / 2} y=${c.y - c.height / 2} width=${c.width} height=${c.height} rx="4"></rect>
             <g class="ll-cluster-head" role="button" tabindex="0" aria-label="Fold ${c.label}" @click=${() => this.fold(c.block)} @keydown=${(e: KeyboardEvent) => this.key(e, () => this.fold(c.block))}>
-              <text x=${c.x - c.width / 2 + 6} y=${c.y - c.height / 2 + 12}>▾ ${c.label}</text></g></g>`)}
+              <text x=${c.labelX ?? c.x - c.width / 2 + 6} y=${c.labelY ?? c.y - c.height / 2 + 12}>▾ ${c.label}</text></g></g>`)}
           ${lay.edges.map((e) => svg`<g class="ll-edge"><path d=${pathOf(e.points)} marker-end="url(#ll-arrow)"></path><text x=${e.lx} y=${e.ly + 4} text-anchor="middle">${e.label}</text></g>`)}
           ${lay.nodes.map((n, i) => this.node(n, shares[i], top))}
         </svg>
@@ -118,17 +104,14 @@ export class GraphView extends LitElement {
     if (prev && prev.state.ui.selectedRow !== sel && this.ctx.state.ui.view === 'graph') {
       this.querySelector('.ll-node.selected')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
     }
-    if (this.ctx.report?.dataflow) this.ctx.rendered('graph', this.cache?.layout.nodes.length);
+    const gl = this.ctx.state.graphLayout;
+    if (this.ctx.report?.dataflow && gl?.layout && !gl.pending) this.ctx.rendered('graph', gl.layout.nodes.length);
   }
 }
 customElements.define('ll-graph-view', GraphView);
 
 /** The node's share of the largest share, on a sequential colormap (pale never reads as "none"). */
 const shareColor = (t: number): string => interpolateYlOrRd(0.15 + 0.85 * Math.max(0, Math.min(1, t)));
-
-function sameGraph(a: Dataflow, b: Dataflow): boolean {
-  return a === b || (a.edges.length === b.edges.length && a.nodes.every((n, i) => n.id === b.nodes[i].id && n.label === b.nodes[i].label));
-}
 
 function pathOf(points: Array<{ x: number; y: number }>): string {
   return points.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');

@@ -5,23 +5,26 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { fmtBytes, fmtInt, fmtSI, fmtShape } from '../../../engine/analysis/format';
 import { cssom } from '../../app/cssom';
 import type { SortKey } from '../../app/store';
+import { viewInputsChanged } from '../changed';
 import type { ViewContext, ViewDef } from '../view';
 import { filterRows, maxDepth, share, sortRows, tableRows, totalsOf, type TableRow } from './summaryModel';
 
-interface Column { id: string; key: SortKey | null; label: string; numeric: boolean; run?: boolean; title?: string }
+interface Column { id: string; key: SortKey | null; label: string; numeric: boolean; width: string; title?: string }
 
 const COLUMNS: Column[] = [
-  { id: 'order', key: 'order', label: '#', numeric: true, title: 'Order of the calls in forward' },
-  { id: 'name', key: 'name', label: 'Layer', numeric: false },
-  { id: 'type', key: 'type', label: 'Type', numeric: false },
-  { id: 'output', key: null, label: 'Output', numeric: false, title: 'Output shape' },
-  { id: 'params', key: 'params', label: 'Params', numeric: true },
-  { id: 'macs', key: 'macs', label: 'MACs', numeric: true, title: 'Multiply-accumulates, batch included' },
-  { id: 'memory', key: 'memory', label: 'Activations', numeric: true, title: 'Bytes of the output tensor(s)' },
-  { id: 'mean', key: 'mean', label: 'Mean', numeric: true, run: true, title: 'Mean of the output in the last run' },
-  { id: 'std', key: 'std', label: 'Std', numeric: true, run: true, title: 'Standard deviation of the output in the last run' },
-  { id: 'gradNorm', key: 'gradNorm', label: '‖∂L/∂y‖', numeric: true, run: true, title: 'L2 norm of the gradient of loss = sum(output) w.r.t. this output' },
+  { id: 'order', key: 'order', label: '#', numeric: true, width: '4%', title: 'Order of the calls in forward' },
+  { id: 'name', key: 'name', label: 'Layer', numeric: false, width: '19%' },
+  { id: 'type', key: 'type', label: 'Type', numeric: false, width: '11%' },
+  { id: 'output', key: null, label: 'Output', numeric: false, width: '12%', title: 'Output shape' },
+  { id: 'params', key: 'params', label: 'Params', numeric: true, width: '10%' },
+  { id: 'macs', key: 'macs', label: 'MACs', numeric: true, width: '12%', title: 'Multiply-accumulates, batch included' },
+  { id: 'memory', key: 'memory', label: 'Activations', numeric: true, width: '8%', title: 'Bytes of the output tensor(s)' },
+  { id: 'mean', key: 'mean', label: 'Mean', numeric: true, width: '8%', title: 'Mean of the output in the last run (— before a run)' },
+  { id: 'std', key: 'std', label: 'Std', numeric: true, width: '8%', title: 'Standard deviation of the output in the last run (— before a run)' },
+  { id: 'gradNorm', key: 'gradNorm', label: '‖∂L/∂y‖', numeric: true, width: '8%', title: 'L2 norm of the gradient of loss = sum(output) w.r.t. this output, in the last run (— before a run)' },
 ];
+// one array for every render: vscode-table lays its columns out again whenever it gets a new one
+const WIDTHS = COLUMNS.map((c) => c.width);
 
 const num = (x: number | null): string => (x === null ? '—' : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : x.toFixed(4));
 
@@ -32,12 +35,15 @@ export class SummaryView extends LitElement {
 
   protected override createRenderRoot(): HTMLElement { return this; }
 
+  protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+    return !changed.has('ctx') || changed.size > 1 || viewInputsChanged(changed.get('ctx') as ViewContext | undefined, this.ctx, [(s) => s.ui.summary]);
+  }
+
   override render() {
     const { report, state } = this.ctx;
     if (!report) return html`<p class="ll-empty">${state.job ? 'Analysing…' : 'No analysis yet.'}</p>`;
     const ui = state.ui.summary;
-    const ran = report.rows.some((r) => 'stats' in r && (r as { stats: unknown }).stats !== null);
-    const cols = COLUMNS.filter((c) => !c.run || ran);
+    const cols = COLUMNS;
     const totals = totalsOf(report);
     this.lines = sortRows(filterRows(tableRows(report, ui.depth), ui.filter), ui.sort, ui.descending);
     const deepest = maxDepth(report.rows);
@@ -66,7 +72,7 @@ export class SummaryView extends LitElement {
         <span>Activations <b>${fmtBytes(totals.activationBytes)}</b></span>
         <span class="ll-count">${this.lines.length} of ${report.rows.length} rows</span>
       </div>
-      <vscode-table class="ll-table" zebra bordered-columns resizable .columns=${cols.map((c) => (c.id === 'order' ? '40px' : c.id === 'name' ? '22%' : 'auto'))}>
+      <vscode-table class="ll-table" zebra bordered-columns resizable .columns=${WIDTHS}>
         <vscode-table-header slot="header">
           ${cols.map((c) => this.header(c))}
         </vscode-table-header>
