@@ -11,3 +11,4 @@ await benchOps();
 await printBrowser();
 await benchRun();
 await (await import('./editor.mjs')).benchEditor();
+await (await import('./inspector.mjs')).benchInspector();

@@ -46,7 +46,7 @@ export class Controller {
     if (!this.layouts || !report || !g) return;
     const collapsed = s.ui.graph.collapsed;
     if (this.layoutFor && this.layoutFor.report === report && this.layoutFor.collapsed === collapsed) return;
-    const key = layoutKey(g, report.rows, collapsed);
+    const key = layoutKey(g, collapsed);
     const same = this.layoutFor?.key === key;
     this.layoutFor = { report, collapsed, key };
     if (same) return;

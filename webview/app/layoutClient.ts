@@ -1,14 +1,17 @@
 // The webview's side of the layout worker: one layout in flight, the latest request wins (a fold clicked
 // twice lays out once more, not twice). Answers carry the key they were asked for, so a late one is ignored.
-import type { Dataflow, Row } from '../../engine';
+import type { Dataflow } from '../../engine';
 import type { GraphLayout, LayoutReport } from '../views/graph/graphModel';
 import { blobWorkerUrl } from './engineClient';
 
 export interface LayoutRequest { id: number; graph: Dataflow; report: LayoutReport; collapsed: string[]; font: string }
 
-/** What a layout depends on: the graph's structure and shapes, the rows' counts, the folds. */
-export function layoutKey(graph: Dataflow, rows: Array<Pick<Row, 'macs' | 'outputBytes'>>, collapsed: string[]): string {
-  return [graph.nodes.map((n) => n.id).join(','), graph.edges.map((e) => `${e.from}>${e.to}:${e.shape.join('x')}`).join(','), rows.map((r) => `${r.macs}/${r.outputBytes}`).join(','), [...collapsed].sort().join('|')].join('#');
+/**
+ * What a layout depends on: the graph's structure and the folds. Not its shapes or counts: the view labels
+ * the layout with the report on screen, so another batch size reuses the layout.
+ */
+export function layoutKey(graph: Dataflow, collapsed: string[]): string {
+  return [graph.nodes.map((n) => `${n.id}:${n.label}:${n.module}`).join(','), graph.edges.map((e) => `${e.from}>${e.to}`).join(','), [...collapsed].sort().join('|')].join('#');
 }
 
 export class LayoutClient {

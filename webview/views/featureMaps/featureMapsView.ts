@@ -29,6 +29,7 @@ export class FeatureMapsView extends LitElement {
   declare hovered: number | null;
   private drawn = '';
   private drawnChain = '';
+  private generation = 0;
   private static ids = new WeakMap<object, number>();
   private static nextId = 1;
 
@@ -167,26 +168,39 @@ export class FeatureMapsView extends LitElement {
     const key = [FeatureMapsView.idOf(s.t), s.index, ui.sample, ui.scale, ui.showAll, ui.enlarged, this.ctx.state.theme].join('|');
     if (key !== this.drawn) {
       this.drawn = key;
-      this.drawGrid(s.row, s.t, s.p);
-      this.ctx.rendered('featureMaps');
+      this.drawGrid(s.row, s.t, s.p, () => this.ctx.rendered('featureMaps'));
     }
     // the strip follows the hovered channel: redrawn alone (a few tiles), not the grid
     const chainKey = `${key}|${this.hovered ?? ''}`;
     if (chainKey !== this.drawnChain) { this.drawnChain = chainKey; this.drawChain(Math.min(ui.sample, s.p.batch - 1)); }
   }
 
-  private drawGrid(row: RunRow, t: RowTensors, p: Planes): void {
+  /**
+   * Draws the tiles in slices of about 8 ms, yielding between them, so that a layer of many large channels
+   * never holds the main thread for long; `done` runs after the last tile.
+   */
+  private drawGrid(row: RunRow, t: RowTensors, p: Planes, done: () => void): void {
+    const gen = ++this.generation;
     const sample = Math.min(this.ctx.state.ui.featureMaps.sample, p.batch - 1);
     const plane = p.h * p.w;
     const offset = (c: number) => (sample * p.channels + c) * plane;
     const tileW = p.h === 1 ? 180 : Math.max(40, Math.min(96, 4 * p.w));
-    for (const cv of this.querySelectorAll<HTMLCanvasElement>('canvas.ll-tile')) {
-      const c = Number(cv.dataset.ch);
-      const { scale, limits } = this.limits(row, t, c);
-      drawHeatmap(cv, t.output.data, offset(c), p.h, p.w, scale, limits);
-      cv.style.width = `${tileW}px`;
-      cv.style.height = `${p.h === 1 ? 14 : (tileW * p.h) / p.w}px`;
-    }
+    const tiles = [...this.querySelectorAll<HTMLCanvasElement>('canvas.ll-tile')];
+    const slice = (from: number): void => {
+      if (gen !== this.generation) return; // a newer drawing started
+      const end = performance.now() + 8;
+      let i = from;
+      for (; i < tiles.length && (i === from || performance.now() < end); i++) {
+        const cv = tiles[i], c = Number(cv.dataset.ch);
+        const { scale, limits } = this.limits(row, t, c);
+        drawHeatmap(cv, t.output.data, offset(c), p.h, p.w, scale, limits);
+        cv.style.width = `${tileW}px`;
+        cv.style.height = `${p.h === 1 ? 14 : (tileW * p.h) / p.w}px`;
+      }
+      if (i < tiles.length) setTimeout(() => slice(i), 0);
+      else done();
+    };
+    slice(0);
     const big = this.querySelector<HTMLCanvasElement>('canvas.ll-big');
     if (big) {
       const c = Number(big.dataset.ch);

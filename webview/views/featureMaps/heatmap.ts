@@ -30,6 +30,14 @@ export function lut(scale: ColorScale): Uint8ClampedArray {
   return t;
 }
 
+/** The same table as whole pixels, in the platform's byte order, for one 32-bit store per pixel. */
+const luts32 = new Map<ColorScale, Uint32Array>();
+function lut32(scale: ColorScale): Uint32Array {
+  let t = luts32.get(scale);
+  if (!t) { const b = lut(scale); t = new Uint32Array(b.buffer.slice(0) as ArrayBuffer); luts32.set(scale, t); }
+  return t;
+}
+
 /** The colormap for a tensor with these extremes, and symmetric limits for a diverging one. */
 export function scaleFor(min: number, max: number): { scale: ColorScale; limits: Limits } {
   if (min < 0 && max > 0) { const m = Math.max(-min, max); return { scale: 'diverging', limits: { lo: -m, hi: m } }; }
@@ -44,13 +52,11 @@ export function drawHeatmap(canvas: HTMLCanvasElement, data: Float32Array, offse
   const g = canvas.getContext('2d');
   if (!g) return;
   const img = g.createImageData(w, h);
-  const px = img.data, table = lut(scale);
+  const px = new Uint32Array(img.data.buffer), table = lut32(scale);
   const k = 255 / (limits.hi - limits.lo || 1), lo = limits.lo;
   for (let i = 0, n = h * w; i < n; i++) {
-    let j = ((data[offset + i] - lo) * k) | 0;
-    j = j < 0 ? 0 : j > 255 ? 255 : j;
-    const s = j << 2, d = i << 2;
-    px[d] = table[s]; px[d + 1] = table[s + 1]; px[d + 2] = table[s + 2]; px[d + 3] = 255;
+    const j = ((data[offset + i] - lo) * k) | 0;
+    px[i] = table[j < 0 ? 0 : j > 255 ? 255 : j];
   }
   g.putImageData(img, 0, 0);
 }

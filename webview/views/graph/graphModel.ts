@@ -50,9 +50,14 @@ export function blocksAtDepth(g: Dataflow, depth: number): string[] {
   return blocksIn(g).filter((b) => b.split('.').length === depth);
 }
 
-interface Folded { nodes: Map<string, Omit<GraphNode, 'x' | 'y' | 'width' | 'height'>>; parent: Map<string, string>; edges: Map<string, { from: string; to: string; label: string }> }
+export interface Folded { nodes: Map<string, Omit<GraphNode, 'x' | 'y' | 'width' | 'height'>>; parent: Map<string, string>; edges: Map<string, { from: string; to: string; label: string }> }
 
-function fold(g: Dataflow, report: LayoutReport, collapsed: Set<string>): Folded {
+/**
+ * The graph with collapsed blocks folded: one node per block (its rows' counts summed), edges re-routed and
+ * merged. Cheap (no layout): the view folds the report on screen for its numbers and labels, so a layout made
+ * for the same structure with other shapes (another batch size) is reused as it is.
+ */
+export function foldGraph(g: Dataflow, report: LayoutReport, collapsed: Set<string>): Folded {
   const types = new Map<string, ModuleNode>(report.modules.map((m) => [m.name, m]));
   const nodes: Folded['nodes'] = new Map();
   const parent = new Map<string, string>();
@@ -132,7 +137,7 @@ function labelRanks(dg: InstanceType<typeof Graph>, f: Folded, clusters: Set<str
 
 /** Lays the graph out top to bottom with dagre (clusters for the open blocks that hold nodes). */
 export function layoutGraph(g: Dataflow, report: LayoutReport, collapsed: Set<string>, textWidth: (s: string) => number): GraphLayout {
-  const f = fold(g, report, collapsed);
+  const f = foldGraph(g, report, collapsed);
   const dg = new Graph({ compound: true, multigraph: false });
   dg.setGraph({ rankdir: 'TB', nodesep: 18, ranksep: 28, edgesep: 8, marginx: 12, marginy: 12 });
   dg.setDefaultEdgeLabel(() => ({}));

@@ -6,7 +6,7 @@ import { interpolateYlOrRd } from 'd3-scale-chromatic';
 import { fmtBytes, fmtInt, fmtSI } from '../../../engine/analysis/format';
 import { viewInputsChanged } from '../changed';
 import type { ViewContext, ViewDef } from '../view';
-import { blocksAtDepth, blocksIn, type GraphNode } from './graphModel';
+import { blocksAtDepth, blocksIn, foldGraph, type Folded, type GraphNode } from './graphModel';
 
 export class GraphView extends LitElement {
   static override properties = { ctx: { attribute: false } };
@@ -26,13 +26,15 @@ export class GraphView extends LitElement {
     const gl = state.graphLayout;
     if (gl?.error && !gl.pending) return html`<p class="ll-empty">The graph could not be laid out: ${gl.error}</p>`;
     if (!gl?.layout) return html`<p class="ll-empty">Laying out the graph…</p>`;
-    const lay = gl.layout;
     const ui = state.ui.graph;
+    // geometry from the layout, numbers and shapes from the report on screen
+    const now = this.folded(report, ui.collapsed);
+    const lay = { ...gl.layout, nodes: gl.layout.nodes.map((n) => ({ ...n, ...now.nodes.get(n.id), x: n.x, y: n.y, width: n.width, height: n.height })), edges: gl.layout.edges.map((e) => ({ ...e, label: now.edges.get(`${e.from}>${e.to}`)?.label ?? e.label })) };
     const measure = (n: GraphNode) => (ui.colorBy === 'macs' ? n.macs : n.bytes);
     const total = ui.colorBy === 'macs' ? report.totals.macs : report.totals.activationBytes;
     const shares = lay.nodes.map((n) => { const v = measure(n); return v === null || !total ? null : v / total; });
     const top = Math.max(1e-9, ...shares.map((s) => s ?? 0));
-    const blocks = blocksIn(report.dataflow);
+    const blocks = this.blocks(report.dataflow);
     const z = ui.zoom;
     return html`
       <div class="ll-toolbar" role="toolbar" aria-label="Graph">
@@ -63,6 +65,18 @@ export class GraphView extends LitElement {
           ${lay.nodes.map((n, i) => this.node(n, shares[i], top))}
         </svg>
       </div>`;
+  }
+
+  private foldMemo?: { report: object; collapsed: string[]; f: Folded };
+  private folded(report: NonNullable<ViewContext['report']>, collapsed: string[]): Folded {
+    if (this.foldMemo?.report !== report || this.foldMemo.collapsed !== collapsed) this.foldMemo = { report, collapsed, f: foldGraph(report.dataflow!, report, new Set(collapsed)) };
+    return this.foldMemo.f;
+  }
+
+  private blocksMemo?: { g: object; blocks: string[] };
+  private blocks(g: Parameters<typeof blocksIn>[0]): string[] {
+    if (this.blocksMemo?.g !== g) this.blocksMemo = { g, blocks: blocksIn(g) };
+    return this.blocksMemo.blocks;
   }
 
   private node(n: GraphNode, s: number | null, top: number) {
