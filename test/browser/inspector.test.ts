@@ -139,6 +139,7 @@ describe('Inspector webview (Chromium harness)', () => {
     const p = await opened();
     await p.waitStatus((x) => x.ran && !x.busy);
     await p.tab('graph');
+    await p.waitDom(() => document.querySelectorAll('g.ll-node').length > 0); // the layout worker's answer
     const g = analysis.dataflow!;
     expect(await p.page.$$eval('g.ll-node', (n) => n.length)).toBe(g.nodes.length);
     expect(await p.page.$$eval('g.ll-edge', (n) => n.length)).toBe(g.edges.length);

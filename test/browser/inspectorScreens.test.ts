@@ -17,7 +17,7 @@ const MODEL = { type: 'model', model: { uri: 'file:///ws/tiny_resnet.py', file: 
 const STATE = {
   uri: MODEL.model.uri, expr: 'TinyResNet()',
   settings: { weights: { kind: 'init' }, input: { kind: 'pattern', pattern: 'disc' }, mode: 'eval', seed: 0, batch: null, normalize: 'none' },
-  ui: { view: 'summary', selectedRow: 1, summary: { sort: 'order', descending: false, depth: null, filter: '' }, graph: { collapsed: ['layer2', 'layer3'], colorBy: 'macs', zoom: 1 }, featureMaps: { scale: 'shared', enlarged: null, sample: 0, showAll: false } },
+  ui: { view: 'summary', selectedRow: 1, summary: { sort: 'order', descending: false, depth: null, filter: '' }, graph: { collapsed: ['layer2', 'layer3'], colorBy: 'macs', zoom: 0.7 }, featureMaps: { scale: 'shared', enlarged: null, sample: 0, showAll: false } },
 };
 
 let h: Harness;
@@ -26,7 +26,7 @@ let browser: Browser;
 beforeAll(async () => {
   mkdirSync(docs, { recursive: true });
   h = await startHarness(root);
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--font-render-hinting=none'] });
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
 }, 60_000);
 
 afterAll(async () => { await browser?.close(); await h?.close(); });
@@ -34,8 +34,10 @@ afterAll(async () => { await browser?.close(); await h?.close(); });
 async function shoot(p: InspectorPage, view: string, theme: ThemeName): Promise<void> {
   await p.tab(view);
   await p.waitStatus((s) => s.rendered.includes(view));
+  if (view === 'graph') await p.waitDom(() => document.querySelectorAll('g.ll-node').length > 0);
   await p.page.mouse.move(0, 0);
-  await p.page.waitForTimeout(150); // the last frame painted
+  await p.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))); // the last frame painted
+  await p.page.waitForTimeout(150);
   const file = join(docs, `inspector-${view.toLowerCase()}-${theme}.png`);
   await p.page.screenshot({ path: file });
   expect(statSync(file).size).toBeGreaterThan(10_000);
@@ -43,7 +45,7 @@ async function shoot(p: InspectorPage, view: string, theme: ThemeName): Promise<
 
 describe('Inspector screenshots and themes', () => {
   it('every view in the dark and the light theme; switching the theme re-colours without a reload', async () => {
-    const p = await InspectorPage.open(browser, h, 'dark', STATE, { width: 1200, height: 760 });
+    const p = await InspectorPage.open(browser, h, 'dark', STATE, { width: 1280, height: 800 });
     await p.post(MODEL);
     await p.waitStatus((s) => s.ran && !s.busy);
     for (const v of ['summary', 'graph', 'featureMaps']) await shoot(p, v, 'dark');
