@@ -47,6 +47,16 @@ export type FromWorker =
 
 export interface FileEntry { path: string; name: string }
 
+/** Run settings as the controls set them (webview/app/store.ts RunSettings, all optional). */
+export interface SettingsPatch {
+  weights?: { kind: 'init' } | { kind: 'file'; path: string; name: string };
+  input?: { kind: 'noise' } | { kind: 'pattern'; pattern: PatternName } | { kind: 'image'; path: string; name: string };
+  mode?: 'eval' | 'train';
+  seed?: number;
+  batch?: number | null;
+  normalize?: 'none' | 'imagenet' | 'mnist';
+}
+
 /** The model a panel shows: its source files (the host reads them; the webview's engine analyses them). */
 export interface ModelInfo {
   /** The model file's URI (the panel's identity, with `expr`). */
@@ -85,8 +95,9 @@ export type ToWebview =
   | { type: 'cursor'; file: string; line: number }
   | { type: 'file/result'; id: number; name: string; path: string; bytes: Uint8Array }
   | { type: 'file/error'; id: number; message: string }
-  /** Acts as the user would (test hooks and commands): select a row (and reveal it), show a view, run. */
+  /** Acts as the user would (test hooks and commands): select a row (and reveal it), show a view, change run settings, run. */
   | { type: 'select'; rowIndex: number }
+  | { type: 'settings'; settings: SettingsPatch }
   | { type: 'show'; view: string }
   | { type: 'run' };
 
@@ -125,6 +136,11 @@ const fileEntry = obj({ path: str, name: str });
 const tensor = obj({ shape: arr(int), data: (v) => v instanceof Float32Array });
 const inputSpec: Check = (v) => obj({ kind: oneOf('noise') })(v) || obj({ kind: oneOf('pattern'), pattern: oneOf(...PATTERNS) })(v) || obj({ kind: oneOf('tensor'), tensor })(v);
 const modelInfo = obj({ uri: str, file: str, expr: str, input: shapes, inputSource: str, files: record(str), weightsFiles: arr(fileEntry), sampleFiles: arr(fileEntry), problem: opt(str) });
+const settingsPatch = obj({
+  weights: opt((v) => obj({ kind: oneOf('init') })(v) || obj({ kind: oneOf('file'), path: str, name: str })(v)),
+  input: opt((v) => obj({ kind: oneOf('noise') })(v) || obj({ kind: oneOf('pattern'), pattern: oneOf(...PATTERNS) })(v) || obj({ kind: oneOf('image'), path: str, name: str })(v)),
+  mode: opt(oneOf('eval', 'train')), seed: opt(int), batch: opt((v) => v === null || (int(v) && (v as number) > 0)), normalize: opt(oneOf('none', 'imagenet', 'mnist')),
+});
 const status = obj({ view: str, rows: int, selectedRow: (v) => v === null || int(v), selectedName: (v) => v === null || str(v), analysed: bool, ran: bool, busy: bool, error: (v) => v === null || str(v), rendered: arr(str) });
 const request = { id: int, file: str, files: record(str), model: opt(str), input: opt(shapes), dataflow: opt(bool) };
 
@@ -135,6 +151,7 @@ const TO_WEBVIEW: { [K in ToWebview['type']]: Check } = {
   'file/result': obj({ id: int, name: str, path: str, bytes }),
   'file/error': obj({ id: int, message: str }),
   select: obj({ rowIndex: int }),
+  settings: obj({ settings: settingsPatch }),
   show: obj({ view: str }),
   run: () => true,
 };

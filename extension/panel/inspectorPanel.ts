@@ -137,6 +137,7 @@ export class InspectorPanel implements vscode.Disposable {
   }
 
   private report(message: string): void {
+    console.warn(`LayerLens Inspector: ${message}`);
     if (this.reported.has(message)) return;
     this.reported.add(message);
     void vscode.window.showWarningMessage(`LayerLens Inspector: ${message}`);
@@ -226,7 +227,9 @@ export class InspectorPanel implements vscode.Disposable {
       this.picked.add(uri.path);
     }
     try {
-      const bytes = await vscode.workspace.fs.readFile(uri);
+      // a plain Uint8Array of its own: Node's fs gives a Buffer (often a view on a shared pool), which the
+      // webview message channel does not carry as the Uint8Array the protocol promises
+      const bytes = new Uint8Array(await vscode.workspace.fs.readFile(uri));
       this.post({ type: 'file/result', id, name: uri.path.split('/').pop() ?? uri.path, path: uri.path, bytes });
     } catch (e) {
       this.post({ type: 'file/error', id, message: `cannot read ${uri.path.split('/').pop()}: ${e instanceof Error ? e.message : String(e)}` });

@@ -103,6 +103,11 @@ describe('Inspector webview (Chromium harness)', () => {
     expect(await p.texts('.ll-row .ll-name')).toEqual(['bn', 'block1.bn1', 'block1.bn2', 'block2.bn1', 'block2.bn2']);
     await p.page.locator('vscode-textfield.ll-filter input').fill('');
 
+    // Copy asks the host (which formats the same data as the Copy commands)
+    await p.page.click('vscode-button[icon="markdown"]');
+    await p.page.click('vscode-button[icon="json"]');
+    expect((await p.toHost()).filter((m) => m.type === 'copy').map((m) => m.format)).toEqual(['markdown', 'json']);
+
     await setSelect(p, 'vscode-single-select.ll-depth', '1');
     await p.waitStatus((x) => x.rows === 6);
     expect(await p.texts('.ll-row .ll-name')).toEqual(['stem', 'bn', 'block1 4', 'block2 5', 'pool', 'fc']);

@@ -9,13 +9,15 @@ const status = { view: 'summary', rows: 3, selectedRow: null, selectedName: null
 
 describe('Inspector protocol validation', () => {
   it('host → webview', () => {
-    for (const m of [{ type: 'model', model }, { type: 'cursor', file: '/ws/m.py', line: 2 }, { type: 'file/result', id: 1, name: 'w', path: '/ws/w', bytes: new Uint8Array(3) }, { type: 'file/error', id: 1, message: 'no' }, { type: 'select', rowIndex: 0 }, { type: 'show', view: 'graph' }, { type: 'run' }]) {
+    for (const m of [{ type: 'model', model }, { type: 'cursor', file: '/ws/m.py', line: 2 }, { type: 'file/result', id: 1, name: 'w', path: '/ws/w', bytes: new Uint8Array(3) }, { type: 'file/error', id: 1, message: 'no' }, { type: 'select', rowIndex: 0 }, { type: 'settings', settings: { weights: { kind: 'file', path: '/ws/w.safetensors', name: 'w' }, batch: 4 } }, { type: 'show', view: 'graph' }, { type: 'run' }]) {
       expect(parseToWebview(m), m.type).toBe(m);
     }
     expect(parseToWebview({ type: 'model', model: { ...model, input: [[1, 'x']] } })).toBeUndefined();
     expect(parseToWebview({ type: 'file/result', id: 1, name: 'w', path: '/w', bytes: [1, 2] })).toBeUndefined();
     expect(parseToWebview({ type: 'cursor', file: '/ws/m.py', line: 1.5 })).toBeUndefined();
     expect(parseToWebview({ type: 'toString' })).toBeUndefined();
+    expect(parseToWebview({ type: 'settings', settings: { batch: 0 } })).toBeUndefined();
+    expect(parseToWebview({ type: 'settings', settings: { input: { kind: 'pattern', pattern: 'zebra' } } })).toBeUndefined();
     expect(parseToWebview(null)).toBeUndefined();
   });
 

@@ -65,7 +65,14 @@ export class Controller {
 
   receive(raw: unknown): void {
     const msg = parseToWebview(normalizeBytes(raw));
-    if (!msg) { this.host.postMessage({ type: 'error', message: `the Inspector got ${describeBad(raw)}` }); return; }
+    if (!msg) {
+      this.host.postMessage({ type: 'error', message: `the Inspector got ${describeBad(raw)}` });
+      // a file answer that does not validate still ends its request (no run waits for it for ever)
+      const id = (raw as { type?: unknown; id?: unknown } | null)?.id;
+      const f = typeof id === 'number' && (raw as { type?: unknown }).type === 'file/result' ? this.files.get(id) : undefined;
+      if (f) { this.files.delete(id as number); f.reject(new Error(`the file from the host was ${describeBad(raw)}`)); }
+      return;
+    }
     this.handle(msg);
   }
 
@@ -76,6 +83,11 @@ export class Controller {
       case 'file/result': { const f = this.files.get(msg.id); this.files.delete(msg.id); this.bytes.set(msg.path, msg.bytes); f?.resolve({ name: msg.name, path: msg.path, bytes: msg.bytes }); return; }
       case 'file/error': { const f = this.files.get(msg.id); this.files.delete(msg.id); f?.reject(new Error(msg.message)); return; }
       case 'select': return this.select(msg.rowIndex, true);
+      case 'settings': {
+        this.changeSettings(msg.settings);
+        if (!this.store.state.run && !this.running) void this.run();
+        return;
+      }
       case 'show': return this.store.update({ ui: { ...this.store.state.ui, view: msg.view } });
       case 'run': return void this.run();
       default: assertNever(msg);

@@ -4,7 +4,8 @@
 // panel reveals its line, the editor's cursor selects the row. Restore after a reload: test/integration/uiInspector.js.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { activateExtension, closeAllEditors, codeLensTitles, LayerLensApi, openWorkspaceFile, positionOf, waitFor } from './helpers';
+import { writeSafetensors } from '../../../engine/io/safetensors';
+import { activateExtension, closeAllEditors, codeLensTitles, LayerLensApi, openWorkspaceFile, positionOf, waitFor, workspaceUri } from './helpers';
 
 interface Status { view: string; rows: number; selectedRow: number | null; selectedName: string | null; analysed: boolean; ran: boolean; busy: boolean; error: string | null; rendered: string[] }
 interface PanelInfo { uri: string; expr: string; visible: boolean; active: boolean; status?: Status }
@@ -76,6 +77,31 @@ suite('Inspector', () => {
     const at2 = positionOf(doc, 'nn.Sigmoid()');
     ed.selection = new vscode.Selection(at2, at2);
     await panel(api, 'StemNet()', (x) => x.status?.selectedName === 'act', 'act selected from its constructor line');
+  });
+
+  test('Copy Summary as Markdown with the Inspector in front copies its model', async () => {
+    const doc = await openWorkspaceFile('tiny_resnet.py');
+    await vscode.commands.executeCommand('layerlens.openInspector', doc.uri, 'TinyResNet()');
+    await panel(api, 'TinyResNet()', (x) => x.active && (x.status?.rows ?? 0) > 0, 'the TinyResNet Inspector in front');
+    const md = await vscode.commands.executeCommand<string>('layerlens.copySummaryAsMarkdown');
+    assert.match(md, /\*\*TinyResNet\(\)\*\*/);
+    assert.match(md, /\| layer1\.0\.conv1 \| Conv2d \|/);
+  });
+
+  test('a weights file next to the model reaches the webview\'s engine; one that does not fit says so in load_state_dict\'s words', async () => {
+    const doc = await openWorkspaceFile('simple_cnn.py');
+    const w = workspaceUri('stem_partial.safetensors');
+    await vscode.workspace.fs.writeFile(w, writeSafetensors({ 'conv1.weight': { shape: [64, 3, 7, 7], data: new Float32Array(64 * 3 * 49) } }));
+    try {
+      await vscode.commands.executeCommand('layerlens.openInspector', doc.uri, 'StemNet()');
+      await panel(api, 'StemNet()', (x) => !!x.status && x.status.rows > 0 && !x.status.busy, 'rows');
+      // as choosing it in the Weights list does (the host reads the bytes, the worker loads them)
+      api.inspectorPost(doc.uri.toString(), 'StemNet()', { type: 'settings', settings: { weights: { kind: 'file', path: w.path, name: 'stem_partial.safetensors' } } });
+      const p = await panel(api, 'StemNet()', (x) => !!x.status && !x.status.busy && !!x.status.error, 'the load error');
+      assert.match(p.status!.error!, /^Error\(s\) in loading state_dict for StemNet:\n\tMissing key\(s\) in state_dict: "conv1\.bias"/);
+    } finally {
+      await vscode.workspace.fs.delete(w);
+    }
   });
 
   test('the Inspector runs the model in its worker (forward + backward) and draws the feature maps', async () => {
