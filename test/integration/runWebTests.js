@@ -103,7 +103,9 @@ async function runSuite(browser, port) {
 /** 4. The .vsix the marketplace would get installs into VS Code (offline). */
 function runVsixCheck(tmp, env) {
   const vsix = path.join(tmp, 'layerlens.vsix');
-  const vsce = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce', { paths: [root] }), 'package', '--no-dependencies', '-o', vsix],
+  // the README's screenshots are relative links: vsce makes them absolute against the repository
+  const repo = String(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).repository?.url ?? '').replace(/\.git$/, '');
+  const vsce = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce', { paths: [root] }), 'package', '--no-dependencies', '-o', vsix, '--baseContentUrl', `${repo}/blob/HEAD`, '--baseImagesUrl', `${repo}/raw/HEAD`],
     { cwd: root, encoding: 'utf8' });
   if (vsce.status !== 0) { console.log('vsce package failed:\n' + vsce.stdout + vsce.stderr); return false; }
   const extDir = path.join(tmp, 'vsix-extensions');

@@ -101,6 +101,7 @@ suite('Inspector', () => {
       assert.match(p.status!.error!, /^Error\(s\) in loading state_dict for StemNet:\n\tMissing key\(s\) in state_dict: "conv1\.bias"/);
     } finally {
       await vscode.workspace.fs.delete(w);
+      api.inspectorPost(doc.uri.toString(), 'StemNet()', { type: 'settings', settings: { weights: { kind: 'init' } } });
     }
   });
 
