@@ -15,3 +15,4 @@ await printBrowser();
 await benchRun();
 await benchWeights();
 await (await import('./editor.mjs')).benchEditor();
+await (await import('./inspector.mjs')).benchInspector();

@@ -146,6 +146,42 @@ export interface Report {
   /** Files that were read during the analysis (to refresh when one changes). */
   filesRead: string[];
   timings: { parseMs: number; analysisMs: number };
+  /** The traced forward as a data-flow graph; only when `AnalyzeOptions.dataflow` was set (the Inspector's graph). */
+  dataflow?: Dataflow;
+}
+
+/** One node of the data-flow graph: a leaf-module call (a row), a functional op, a model input or the output. */
+export interface DataflowNode {
+  id: string;
+  kind: 'module' | 'op' | 'input' | 'output';
+  /** Module name's last part, the op's name (`add`, `cat`, `flatten`), `input 0`, `output`. */
+  label: string;
+  /** Module class, op name, or the kind for inputs and outputs. */
+  type: string;
+  /** Index into `Report.rows` for module nodes. */
+  rowIndex?: number;
+  /** Qualified name of the module whose `forward` made this node ('' for the model itself): the block it folds into. */
+  module: string;
+  /** Module nodes: the call; op nodes: the statement that made the op. */
+  loc?: Loc;
+  /** Shape of the (first) output tensor. */
+  shape?: Shape;
+  /** Bytes of the output tensor(s); null when a dim is unknown. */
+  outputBytes?: number | null;
+}
+
+/** An edge carries one tensor from its producer to a consumer. */
+export interface DataflowEdge {
+  from: string;
+  to: string;
+  shape: Shape;
+}
+
+export interface Dataflow {
+  nodes: DataflowNode[];
+  edges: DataflowEdge[];
+  /** True when the graph was cut at `DATAFLOW_MAX_NODES` nodes (the rest is in the rows, not drawn). */
+  truncated: boolean;
 }
 
 /**
@@ -187,6 +223,8 @@ export interface AnalyzeOptions {
   stepBudget?: number;
   /** Build the model and stop: no input shape needed, no forward trace (its state_dict is all that is wanted). */
   buildOnly?: boolean;
+  /** Also build `Report.dataflow` (costs a little; editor analyses leave it off). */
+  dataflow?: boolean;
 }
 
 export interface DiscoveryResult {

@@ -1,4 +1,5 @@
-// Extension entry: wiring only (config, analysis service, providers, commands, status bar).
+// Extension entry: wiring only (config, analysis service, providers, commands, status bar, the Inspector's
+// panel serializer).
 // Everything registered is pushed onto context.subscriptions; activation failures are shown to the user.
 import * as vscode from 'vscode';
 import { createRunner } from './analysisRunner';
@@ -11,13 +12,21 @@ import { ModelCodeLensProvider } from './providers/codeLens';
 import { DiagnosticsPublisher, FixCodeActionProvider } from './providers/diagnostics';
 import { LayerHoverProvider } from './providers/hover';
 import { ShapeInlayHintsProvider } from './providers/inlayHints';
+import { InspectorPanel, type PanelDeps } from './panel/inspectorPanel';
 import { ModelStatusBar } from './statusBar';
+import type { ToWebview, WebviewStatus } from '../webview/protocol';
 
 /** What activate() returns: read-only views the integration tests use. */
 export interface LayerLensApi {
   statusBar(): { visible: boolean; text: string; tooltip: string };
   /** Where analyses run: a worker thread, or inline where none can start (browser). */
   analysisThread(): 'worker' | 'inline';
+  /** The open Inspector panels and what each webview last reported it shows. */
+  inspectors(): Array<{ uri: string; expr: string; visible: boolean; active: boolean; status?: WebviewStatus }>;
+  /** Sends a panel's webview a message as a user action would (select a row, show a view, run). */
+  inspectorPost(uri: string, expr: string, msg: ToWebview): boolean;
+  /** Resolves on the next change of any panel (opened, closed, new status). */
+  inspectorChanged(): Promise<void>;
 }
 
 const PYTHON: vscode.DocumentSelector = { language: 'python' };
@@ -32,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
     const lenses = new ModelCodeLensProvider(service);
     const diagnostics = new DiagnosticsPublisher(service);
     const statusBar = new ModelStatusBar(service);
+    const panels: PanelDeps = { extensionUri: context.extensionUri, service, summaries };
     context.subscriptions.push(
       service, summaries, inlay, lenses, diagnostics, statusBar,
       vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, summaries),
@@ -39,11 +49,19 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
       vscode.languages.registerInlayHintsProvider(PYTHON, inlay),
       vscode.languages.registerCodeLensProvider(PYTHON, lenses),
       vscode.languages.registerCodeActionsProvider(PYTHON, new FixCodeActionProvider(service, diagnostics), FixCodeActionProvider.metadata),
-      ...registerCommands(service, summaries),
+      ...registerCommands(panels),
+      vscode.window.registerWebviewPanelSerializer(InspectorPanel.viewType, { deserializeWebviewPanel: (panel, state) => InspectorPanel.revive(panel, panels, state) }),
+      { dispose: () => InspectorPanel.disposeAll() },
       service.onDidChange(() => { inlay.refresh(); lenses.refresh(); }),
       onDidChangeConfig(() => { service.invalidateAll(); inlay.refresh(); lenses.refresh(); statusBar.update(); }),
     );
-    return { statusBar: () => statusBar.state, analysisThread: () => runner.kind };
+    return {
+      statusBar: () => statusBar.state,
+      analysisThread: () => runner.kind,
+      inspectors: () => InspectorPanel.all().map((p) => ({ uri: p.uri.toString(), expr: p.expr, visible: p.panel.visible, active: p.panel.active, status: p.lastStatus })),
+      inspectorPost: (uri, expr, msg) => { const p = InspectorPanel.all().find((x) => x.uri.toString() === uri && x.expr === expr); p?.post(msg); return !!p; },
+      inspectorChanged: () => new Promise<void>((ok) => { const d = InspectorPanel.onDidChange(() => { d.dispose(); ok(); }); }),
+    };
   } catch (e) {
     void vscode.window.showErrorMessage(`LayerLens failed to start: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;

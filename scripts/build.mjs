@@ -1,7 +1,8 @@
 // Builds the three bundles: extension host (Node, CJS), webview (browser), CLI (Node, CJS with shebang).
-// Also a web-extension host bundle (browser, CJS). `--watch` rebuilds on change.
+// Also a web-extension host bundle (browser, CJS), and copies the webview's CSS and the codicon font into
+// dist/webview (the panel's only resource root). `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { buildWasm } from './buildWasm.mjs';
 
 const watch = process.argv.includes('--watch');
@@ -21,11 +22,15 @@ const builds = [
   { ...common, entryPoints: ['engine/ops/node/nodePool.ts'], outfile: 'out/bench/nodePool.js', platform: 'node', format: 'cjs', sourcemap: false },
   // the kernels, pool and parallel ops for `npm run bench` (bench/ops.mjs)
   { ...common, entryPoints: ['bench/opsEntry.ts'], outfile: 'out/bench/ops.js', platform: 'node', format: 'cjs', sourcemap: false },
+  // the Inspector's Chromium harness (test/browser), for bench/inspector.mjs
+  { ...common, entryPoints: ['test/browser/harness/harnessServer.ts'], outfile: 'out/bench/harnessServer.js', platform: 'node', format: 'cjs', sourcemap: false },
   // the compute pool's Web Worker, for the webview worker / browser extension host to start
   { ...common, entryPoints: ['engine/ops/pool/browserWorker.ts'], outfile: 'dist/webview/opsWorker.js', platform: 'browser', format: 'iife' },
 ].filter((b) => b.entryPoints.every((e) => existsSync(e)));
 if (existsSync('webview/main.ts')) {
   builds.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife' });
+  // the graph's layout worker (dagre off the webview's main thread)
+  builds.push({ ...common, entryPoints: ['webview/app/layoutWorker.ts'], outfile: 'dist/webview/layoutWorker.js', platform: 'browser', format: 'iife' });
 }
 if (existsSync('webview/worker.ts')) {
   builds.push({ ...common, entryPoints: ['webview/worker.ts'], outfile: 'dist/webview/worker.js', platform: 'browser', format: 'iife' });
@@ -37,6 +42,13 @@ if (existsSync(suiteDir)) {
   builds.push({ ...common, entryPoints: suiteEntries, outdir: 'out/test/integration/suite', platform: 'node', format: 'cjs', external: ['vscode', 'mocha', 'glob'] });
 }
 
+/** The webview's static files: its stylesheet and @vscode/codicons' CSS and font (the CSS names the font relatively). */
+function copyWebviewAssets() {
+  mkdirSync('dist/webview/codicons', { recursive: true });
+  if (existsSync('webview/inspector.css')) copyFileSync('webview/inspector.css', 'dist/webview/inspector.css');
+  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/codicons/${f}`);
+}
+
 // The WebAssembly kernels (assembly/*.ts → engine/ops/wasm/kernels.generated.js) before any bundle embeds them.
 await buildWasm();
 
@@ -45,3 +57,4 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
 }
+copyWebviewAssets();

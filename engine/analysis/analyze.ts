@@ -16,6 +16,7 @@ import { TensorV, DTYPE_BYTES, numel } from '../torch/tensor';
 import { getRf, setRf } from '../torch/tensorOps';
 import { discover, pickModel } from './discovery';
 import { shapeDiagnostic } from './shapeDiagnostics';
+import { DataflowRecorder } from './dataflow';
 
 let parseCache: ParseCache = new MemoryParseCache();
 
@@ -144,6 +145,7 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
     return t;
   });
   result.inputs = inputs;
+  const dataflow = opts.dataflow ? new DataflowRecorder(it, rt) : undefined;
   rt.tracing = true;
   let out: Value = null;
   // NOTE: every value the forward pass cannot know comes with a diagnostic, so the diagnostics made
@@ -186,6 +188,7 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
   report.totals = totals(rt, params, rt.namedBuffers(model, named), report.rows, incomplete);
   const rounded = roundedCounts(report.totals);
   if (rounded) report.diagnostics.push({ severity: 'warning', code: 'precision', message: rounded });
+  if (dataflow) report.dataflow = dataflow.build(inputs, out);
   return finish();
 }
 

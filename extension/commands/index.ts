@@ -1,21 +1,30 @@
 // The command table: every `layerlens.*` command id and its handler, registered in one place.
 // Handlers accept optional arguments (used by menus, CodeLens and tests) and fall back to asking the user.
 import * as vscode from 'vscode';
-import type { AnalysisService } from '../analysisService';
+import { InspectorPanel, type PanelDeps } from '../panel/inspectorPanel';
+import { openInspector } from './openInspector';
 import { selectModel } from './selectModel';
 import { setInputShape } from './setInputShape';
-import { copySummary, showSummary, SummaryDocumentProvider } from './showSummary';
+import { copySummary, showSummary, type CopyFormat } from './showSummary';
 
-export function registerCommands(service: AnalysisService, summaries: SummaryDocumentProvider): vscode.Disposable[] {
+export function registerCommands(deps: PanelDeps): vscode.Disposable[] {
+  const { service, summaries } = deps;
+  // with an Inspector in front and no file given, a copy is of the Inspector's model
+  const copy = (format: CopyFormat, uri?: vscode.Uri, expr?: string) => {
+    const panel = !uri && !vscode.window.activeTextEditor ? InspectorPanel.active() : undefined;
+    return panel ? panel.copy(format) : copySummary(service, summaries, format, uri, expr);
+  };
   const table: Record<string, (...args: any[]) => unknown> = {
-    'layerlens.showSummary': (uri?: vscode.Uri, expr?: string) => showSummary(service, uri, expr),
+    'layerlens.openInspector': (uri?: vscode.Uri, expr?: string, view?: string) => openInspector(deps, uri instanceof vscode.Uri ? uri : undefined, expr, view),
+    'layerlens.showSummary': (uri?: vscode.Uri, expr?: string) => openInspector(deps, uri instanceof vscode.Uri ? uri : undefined, expr, 'summary'),
+    'layerlens.showSummaryText': (uri?: vscode.Uri, expr?: string) => showSummary(service, uri, expr),
     'layerlens.setInputShape': (shape?: string | number[] | number[][], uri?: vscode.Uri, expr?: string) =>
       setInputShape(service, shape instanceof vscode.Uri ? undefined : shape, shape instanceof vscode.Uri ? shape : uri, expr),
     'layerlens.selectModel': (expr?: string | vscode.Uri, uri?: vscode.Uri) =>
       selectModel(service, typeof expr === 'string' ? expr : undefined, expr instanceof vscode.Uri ? expr : uri),
-    'layerlens.copySummaryAsMarkdown': (uri?: vscode.Uri) => copySummary(service, summaries, 'markdown', uri),
-    'layerlens.copySummaryAsCsv': (uri?: vscode.Uri) => copySummary(service, summaries, 'csv', uri),
-    'layerlens.copySummaryAsJson': (uri?: vscode.Uri) => copySummary(service, summaries, 'json', uri),
+    'layerlens.copySummaryAsMarkdown': (uri?: vscode.Uri, expr?: string) => copy('markdown', uri, expr),
+    'layerlens.copySummaryAsCsv': (uri?: vscode.Uri, expr?: string) => copy('csv', uri, expr),
+    'layerlens.copySummaryAsJson': (uri?: vscode.Uri, expr?: string) => copy('json', uri, expr),
     'layerlens.statusMenu': () => statusMenu(),
   };
   return Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
@@ -25,7 +34,8 @@ async function statusMenu(): Promise<void> {
   const items = [
     { label: '$(symbol-class) Select Model…', command: 'layerlens.selectModel' },
     { label: '$(symbol-array) Set Input Shape…', command: 'layerlens.setInputShape' },
-    { label: '$(table) Show Model Summary', command: 'layerlens.showSummary' },
+    { label: '$(inspect) Open Inspector', command: 'layerlens.openInspector' },
+    { label: '$(table) Show Model Summary as Text', command: 'layerlens.showSummaryText' },
   ];
   const pick = await vscode.window.showQuickPick(items, { title: 'LayerLens' });
   if (pick) await vscode.commands.executeCommand(pick.command);

@@ -1,5 +1,6 @@
-// *LayerLens: Show Model Summary*: the torchinfo-like table in a read-only editor (a virtual document of
-// scheme `layerlens-summary`, re-rendered when the analysis changes), and Copy as Markdown / CSV / JSON.
+// *LayerLens: Show Model Summary as Text*: the torchinfo-like table in a read-only editor (a virtual document
+// of scheme `layerlens-summary`, re-rendered when the analysis changes; the Inspector's Summary view is the
+// rich one), and Copy as Markdown / CSV / JSON of the same data for both.
 import * as vscode from 'vscode';
 import * as engine from '../../engine';
 import type { Report } from '../../engine';
@@ -90,12 +91,12 @@ export async function showSummary(service: AnalysisService, uri?: vscode.Uri, ex
 export type CopyFormat = 'markdown' | 'csv' | 'json';
 
 /** Copies the summary (of the summary editor, or of the active Python file's model) and returns the text. */
-export async function copySummary(service: AnalysisService, provider: SummaryDocumentProvider, format: CopyFormat, uri?: vscode.Uri): Promise<string | undefined> {
+export async function copySummary(service: AnalysisService, provider: SummaryDocumentProvider, format: CopyFormat, uri?: vscode.Uri, expr?: string): Promise<string | undefined> {
   const su = uri ?? vscode.window.activeTextEditor?.document.uri;
   let a: Analysis | undefined;
   if (su?.scheme === SUMMARY_SCHEME) a = await provider.analysisFor(su);
   else {
-    const target = await resolveTarget(service, su);
+    const target = await resolveTarget(service, su, expr);
     if (target) a = await service.analysis(target.doc, target.expr);
   }
   if (!a?.report) {

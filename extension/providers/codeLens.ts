@@ -1,4 +1,4 @@
-// CodeLens above each model the file defines: `11.69 M params · 1.81 GMACs · out [1, 1000]` and *Summary*.
+// CodeLens above each model the file defines: `11.69 M params · 1.81 GMACs · out [1, 1000]` and *Inspect*.
 // Each lens is resolved lazily (only visible ones are analysed), from AnalysisService's cache.
 import * as vscode from 'vscode';
 import { fmtShape, fmtSI } from '../../engine';
@@ -35,7 +35,7 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider<vscode.Cod
       const line = Math.min(at.start.line, doc.lineCount - 1);
       const range = new vscode.Range(line, 0, line, 0);
       lenses.push(new ModelLens(range, doc, c));
-      lenses.push(new vscode.CodeLens(range, { title: 'Summary', command: 'layerlens.showSummary', arguments: [doc.uri, c.expr], tooltip: `LayerLens summary of ${c.expr}` }));
+      lenses.push(new vscode.CodeLens(range, { title: 'Inspect', command: 'layerlens.openInspector', arguments: [doc.uri, c.expr], tooltip: `Open the LayerLens Inspector on ${c.expr}: summary, graph, feature maps` }));
     }
     return lenses;
   }
@@ -61,7 +61,7 @@ function lensCommand(a: Analysis, convention: FlopsConvention): vscode.Command {
     return { title: `LayerLens: ${truncate(problem.message, 90)}`, command: 'layerlens.selectModel', arguments: [undefined, a.uri], tooltip: 'Choose the model expression to analyse' };
   }
   const why = r.totals.incomplete ? `\n\nIncomplete total — ${r.totals.incomplete.join('; ')}` : '';
-  return { title: lensTitle(r, convention), command: 'layerlens.showSummary', arguments: args, tooltip: `${a.expr} with input ${a.input.map(fmtShape).join(', ')}${why}` };
+  return { title: lensTitle(r, convention), command: 'layerlens.showSummary', arguments: args, tooltip: `${a.expr} with input ${a.input.map(fmtShape).join(', ')}: the summary in the Inspector${why}` };
 }
 
 /** `11.69 M params · 1.81 GMACs · out [1, 1000]`; an incomplete total reads `≥ 44.83 MMACs (incomplete)`. */

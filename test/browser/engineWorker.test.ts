@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { PROTOCOL_VERSION } from '../../webview/protocol';
 
 const root = resolve(__dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -35,10 +36,12 @@ describe('engine in a Web Worker (Chromium)', () => {
     const input = Array.from(readFileSync(join(dir, 'input.safetensors')));
     const result = await page.evaluate(async ({ files, weights, input }) => {
       const w = new (globalThis as any).Worker('/worker.js');
-      const next = () => new Promise<any>((ok) => { w.onmessage = (e: { data: unknown }) => ok(e.data); });
+      // the next answer (progress reports skipped)
+      const next = () => new Promise<any>((ok) => { w.onmessage = (e: { data: any }) => { if (e.data?.type !== 'progress') ok(e.data); }; });
       const ready = await next();
       w.postMessage({ type: 'analysis/request', id: 1, file: '/ws/model.py', files, model: 'SimpleCNN()', input: [[2, 3, 16, 16]] });
       const analysis = await next();
+      if (analysis.type !== 'analysis/result') throw new Error(`analysis answered ${JSON.stringify(analysis)}`);
       w.postMessage({ type: 'run/request', id: 2, file: '/ws/model.py', files, model: 'SimpleCNN()', input: [[2, 3, 16, 16]], mode: 'eval', weights: new Uint8Array(weights), inputFile: new Uint8Array(input), keepTensors: true });
       const run = await next();
       w.terminate();
@@ -47,7 +50,7 @@ describe('engine in a Web Worker (Chromium)', () => {
         run: { type: run.type, gradNorms: run.report.rows.map((r: any) => r.gradNorm), firstTensor: run.tensors?.[0] && { shape: run.tensors[0].output.shape, isFloat32: run.tensors[0].output.data instanceof Float32Array } },
       };
     }, { files, weights, input });
-    expect(result.ready).toEqual({ type: 'ready', version: 1 });
+    expect(result.ready).toEqual({ type: 'ready', version: PROTOCOL_VERSION });
     const expected = JSON.parse(readFileSync(join(dir, 'expected_summary.json'), 'utf8'));
     expect(result.analysis.rows).toEqual(expected.layers.map((l: any) => [l.name, l.output, l.macs]));
     expect(result.analysis.totals.params).toBe(expected.totals.params);
@@ -68,7 +71,8 @@ describe('engine in a Web Worker (Chromium)', () => {
       const next = () => new Promise<any>((ok) => { w.onmessage = (e: { data: unknown }) => ok(e.data); });
       await next();
       w.postMessage({ type: 'run/request', id: 1, file: '/ws/model.py', files, mode: 'eval', weights: new Uint8Array(weights), weightsName: 'digits.pth', inputFile: new Uint8Array(input), keepTensors: true });
-      const run = await next();
+      let run = await next();
+      while (run.type === 'progress') run = await next();
       w.terminate();
       const last = run.tensors[run.tensors.length - 1].output;
       return { type: run.type, errors: run.report.diagnostics.filter((d: any) => d.severity === 'error'), shape: last.shape, logits: Array.from(last.data as Float32Array) };

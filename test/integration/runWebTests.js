@@ -2,7 +2,8 @@
 // Chromium through playwright-core. Runs, against one code-server:
 //   1. the mocha suite (out/test/integration/suite) in VS Code's Node extension host,
 //   2. the UI check (test/integration/uiHover.js): hover shown with the keyboard, read from the DOM,
-//   3. the packaging check: `vsce package` + `code-server --install-extension` of the .vsix.
+//   3. the Inspector UI check (test/integration/uiInspector.js): open from the palette, restore after a reload,
+//   4. the packaging check: `vsce package` + `code-server --install-extension` of the .vsix.
 // Prints `N passed, N failed` (all three together) as its last line. Adapted from
 // shared/recipes/vscode-integration/scripts/run-web-tests.js; install code-server with `.ci/run`.
 'use strict';
@@ -14,6 +15,7 @@ const net = require('net');
 const http = require('http');
 const { chromium } = require('playwright-core');
 const { runUiHover } = require('./uiHover');
+const { runUiInspector } = require('./uiInspector');
 
 const root = path.resolve(__dirname, '..', '..');
 const CS_VERSION = '4.100.3';
@@ -98,10 +100,12 @@ async function runSuite(browser, port) {
   return counts;
 }
 
-/** 3. The .vsix the marketplace would get installs into VS Code (offline). */
+/** 4. The .vsix the marketplace would get installs into VS Code (offline). */
 function runVsixCheck(tmp, env) {
   const vsix = path.join(tmp, 'layerlens.vsix');
-  const vsce = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce', { paths: [root] }), 'package', '--no-dependencies', '-o', vsix],
+  // the README's screenshots are relative links: vsce makes them absolute against the repository
+  const repo = String(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).repository?.url ?? '').replace(/\.git$/, '');
+  const vsce = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce', { paths: [root] }), 'package', '--no-dependencies', '-o', vsix, '--baseContentUrl', `${repo}/blob/HEAD`, '--baseImagesUrl', `${repo}/raw/HEAD`],
     { cwd: root, encoding: 'utf8' });
   if (vsce.status !== 0) { console.log('vsce package failed:\n' + vsce.stdout + vsce.stderr); return false; }
   const extDir = path.join(tmp, 'vsix-extensions');
@@ -128,7 +132,7 @@ function runVsixCheck(tmp, env) {
   if (!fs.existsSync(extTests) || !fs.existsSync(path.join(root, 'dist/extension.js'))) {
     spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
   }
-  const only = (process.env.LAYERLENS_ONLY || 'suite,ui,vsix').split(',');
+  const only = (process.env.LAYERLENS_ONLY || 'suite,ui,inspector,vsix').split(',');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'layerlens-it-'));
   let passed = 0; let failed = 0;
   let cs; let browser;
@@ -144,6 +148,11 @@ function runVsixCheck(tmp, env) {
     if (only.includes('ui')) {
       const ok = await runUiHover(browser, { port: cs.port, workbenchUrl: (payload) => workbenchUrl(cs.port, payload), extDev, root, tmp });
       console.log(`ui hover: ${ok ? 'passed' : 'FAILED'} (${Date.now() - t0} ms)`);
+      if (ok) passed++; else failed++;
+    }
+    if (only.includes('inspector')) {
+      const ok = await runUiInspector(browser, { port: cs.port, workbenchUrl: (payload) => workbenchUrl(cs.port, payload), extDev });
+      console.log(`ui inspector (open, reload, restore): ${ok ? 'passed' : 'FAILED'} (${Date.now() - t0} ms)`);
       if (ok) passed++; else failed++;
     }
     if (only.includes('vsix')) {

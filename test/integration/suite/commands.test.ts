@@ -1,5 +1,5 @@
 /// <reference types="mocha" />
-// Each command: Show Model Summary (read-only editor) with Copy as Markdown / CSV / JSON, Set Input Shape
+// Each command: Show Model Summary as Text (read-only editor) with Copy as Markdown / CSV / JSON, Set Input Shape
 // (remembered in workspace state), Select Model; and the status bar that shows the choice.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
@@ -16,9 +16,9 @@ suite('commands', () => {
     await closeAllEditors();
   });
 
-  test('Show Model Summary opens the table in a read-only editor', async () => {
+  test('Show Model Summary as Text opens the table in a read-only editor', async () => {
     await openWorkspaceFile('simple_cnn.py');
-    const su = await vscode.commands.executeCommand<vscode.Uri>('layerlens.showSummary');
+    const su = await vscode.commands.executeCommand<vscode.Uri>('layerlens.showSummaryText');
     assert.ok(su, 'returns the summary URI');
     assert.strictEqual(su.scheme, 'layerlens-summary');
     const ed = await waitFor(() => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === su.toString()), 10000, 'summary editor');
@@ -36,7 +36,7 @@ suite('commands', () => {
   });
 
   test('Copy as Markdown / CSV / JSON', async () => {
-    const su = await vscode.commands.executeCommand<vscode.Uri>('layerlens.showSummary', workspaceUri('simple_cnn.py'));
+    const su = await vscode.commands.executeCommand<vscode.Uri>('layerlens.showSummaryText', workspaceUri('simple_cnn.py'));
     const md = await vscode.commands.executeCommand<string>('layerlens.copySummaryAsMarkdown', su);
     assert.match(md, /\| Layer \| Type \| Output \| Params \| MACs \|/);
     assert.match(md, /\| conv1 \| Conv2d \| \[1, 64, 112, 112\] \| 9,472 \| 118,013,952 \|/);
@@ -61,7 +61,7 @@ suite('commands', () => {
     assert.match(status.text, /Small\(\) · 1×3×224×224/); // defaultInputShape until the user sets one
     await vscode.commands.executeCommand('layerlens.selectModel', 'make_mlp(width=8)');
     await waitFor(() => api.statusBar().text.includes('make_mlp(width=8)'), 10000, 'status bar after select');
-    const su = await vscode.commands.executeCommand<vscode.Uri>('layerlens.showSummary', doc.uri);
+    const su = await vscode.commands.executeCommand<vscode.Uri>('layerlens.showSummaryText', doc.uri);
     const md = await vscode.commands.executeCommand<string>('layerlens.copySummaryAsMarkdown', su);
     assert.match(md, /\*\*make_mlp\(width=8\)\*\*/);
   });

@@ -80,9 +80,9 @@ export async function scratchCopy(rel: string, name: string): Promise<vscode.Uri
   return dest;
 }
 
-/** The stats lens of the model declared on `line` (the other lens there is "Summary"). */
+/** The stats lens of the model declared on `line` (the other lens there is "Inspect"). */
 export async function modelLensTitle(doc: vscode.TextDocument, line: number): Promise<string | undefined> {
-  return (await codeLensTitles(doc)).find((l) => l.line === line && l.title !== 'Summary')?.title;
+  return (await codeLensTitles(doc)).find((l) => l.line === line && l.title !== 'Inspect')?.title;
 }
 
 export async function closeAllEditors(): Promise<void> {
