@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync } from 'node:fs';
 import { buildWasm } from './buildWasm.mjs';
+import { buildGrammar } from './buildGrammar.mjs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es2022', legalComments: 'none' };
@@ -36,6 +37,9 @@ if (existsSync(suiteDir)) {
   const suiteEntries = readdirSync(suiteDir).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => `${suiteDir}/${f}`);
   builds.push({ ...common, entryPoints: suiteEntries, outdir: 'out/test/integration/suite', platform: 'node', format: 'cjs', external: ['vscode', 'mocha', 'glob'] });
 }
+
+// The Python grammar (engine/python/lezer/python.grammar → parser.ts) before any bundle includes it.
+buildGrammar({ quick: true });
 
 // The WebAssembly kernels (assembly/*.ts → engine/ops/wasm/kernels.generated.js) before any bundle embeds them.
 await buildWasm();

@@ -602,7 +602,10 @@ export class Interp {
         if (v instanceof LazyRef) { const r = v.resolve(); scope.replace(x.id, r); return r; }
         return v;
       }
-      case 'Num': return x.float ? new PyFloat(x.v) : x.v;
+      case 'Num':
+        if (x.imag) return new Unknown('complex numbers are not modelled', mod.path, x.s, x.e);
+        if (x.big !== undefined) return new Unknown(`integer ${x.big} is beyond 2^53 and would not be exact`, mod.path, x.s, x.e);
+        return x.float ? new PyFloat(x.v) : x.v;
       case 'Str': return x.v;
       case 'FStr': return this.fstring(x.parts, scope, mod);
       case 'Const': return x.v === 'None' ? null : x.v === 'True' ? true : x.v === 'False' ? false : PyEllipsis.it;

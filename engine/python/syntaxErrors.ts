@@ -1,0 +1,89 @@
+// Which syntax error CPython 3.11 reports for a file, and where: its tokenizer's error (tokenize.ts), the
+// point where its parser fails (found from lezer's first error node and the grammar checks), and the
+// rules by which CPython picks between them (Parser/pegen_errors.c). Reports one error, never a cascade.
+import type { SyntaxProblem } from './ast';
+import { T, type Tok, type Tokens } from './tokenize';
+
+/** Where CPython's parser stops. kind 'indent': a plain unexpected indent/unindent (never overridden). */
+export interface Failure { s: number; e: number; line: number; message: string; kind: 'generic' | 'specific' | 'indent' | 'eof' | 'limit' }
+
+const problemAt = (s: number, e: number, message: string): SyntaxProblem => ({ s, e: Math.max(e, s + 1), message });
+
+/** The first token that ends after `pos` (the token lezer's error sits on), or the last token. */
+export function tokenAfter(toks: Tok[], pos: number): Tok | undefined {
+  let lo = 0, hi = toks.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (toks[mid].e <= pos && toks[mid].t !== T.End) lo = mid + 1; else hi = mid; }
+  // zero-width tokens (DEDENT, END, the final NEWLINE) sit at their position
+  while (lo > 0 && toks[lo - 1].s === pos && toks[lo - 1].e === pos) lo--;
+  return toks[lo];
+}
+
+/** CPython's reading of a parser failure at the token where lezer found its first error. */
+export function failureAt(toks: Tokens, pos: number): Failure {
+  const tok = tokenAfter(toks.toks, pos);
+  if (!tok || tok.t === T.End) return { s: pos, e: pos, line: tok?.line ?? 0, message: 'unexpected end of file', kind: 'eof' };
+  if (tok.t === T.Indent) return { s: tok.e, e: tok.e, line: tok.line, message: 'unexpected indent', kind: 'indent' };
+  return { s: tok.s, e: tok.e, line: tok.line, message: 'invalid syntax', kind: 'generic' };
+}
+
+function neverClosed(open: Tokens['open']): SyntaxProblem {
+  const b = open[open.length - 1];
+  return problemAt(b.s, b.s + 1, `'${b.ch}' was never closed`);
+}
+
+/**
+ * The one error CPython reports, given its tokenizer's result and the parser's failure (if any): a
+ * tokenizer error before the failure wins; a later one wins only when the tokenizer raised it itself;
+ * brackets still open at the end win when opened above the failure's line.
+ */
+export function chooseError(src: string, toks: Tokens, fail: Failure | undefined): SyntaxProblem | undefined {
+  const nul = src.indexOf('\0');
+  if (nul >= 0) return problemAt(nul, nul + 1, 'source code cannot contain null bytes');
+  const err = toks.error;
+  if (err && (!fail || err.s <= fail.s)) {
+    if (err.kind === 'eof' && toks.open.length) return neverClosed(toks.open);
+    return problemAt(err.s, err.e, err.message);
+  }
+  if (!fail) return undefined;
+  if (fail.kind === 'eof') {
+    if (toks.open.length) return neverClosed(toks.open);
+    return problemAt(fail.s, fail.e, fail.message);
+  }
+  if (fail.kind === 'indent' || fail.kind === 'limit') return problemAt(fail.s, fail.e, fail.message);
+  if (err?.kind === 'syntax') return problemAt(err.s, err.e, err.message);
+  const open = toks.open;
+  if (open.length && open[open.length - 1].line < fail.line) return neverClosed(open);
+  return problemAt(fail.s, fail.e, fail.message);
+}
+
+const BLOCK_OF: Record<string, string> = {
+  def: 'function definition', class: 'class definition', async: 'function definition',
+};
+
+/**
+ * The parser failures CPython finds from INDENT tokens alone: an INDENT must follow a line ending in ':'
+ * ("unexpected indent"), and a line ending in ':' must be followed by one ("expected an indented block").
+ */
+export function indentFailure(toks: Tok[], src: string): Failure | undefined {
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    const colonBefore = i >= 2 && toks[i - 1].t === T.Newline && isOp(src, toks[i - 2], ':');
+    if (t.t === T.Indent && !colonBefore) return { s: t.e, e: t.e + 1, line: t.line, message: 'unexpected indent', kind: 'indent' };
+    if (t.t !== T.Indent && colonBefore) {
+      const head = lineHead(toks, i - 2);
+      const kw = src.slice(head.s, head.e);
+      const what = BLOCK_OF[kw] ?? `'${kw}' statement`;
+      return { s: t.s, e: Math.max(t.e, t.s + 1), line: t.line, message: `expected an indented block after ${what} on line ${head.line}`, kind: 'specific' };
+    }
+  }
+  return undefined;
+}
+
+const isOp = (src: string, t: Tok, op: string): boolean => t.t === T.Op && t.e - t.s === op.length && src.startsWith(op, t.s);
+
+/** The first token of the logical line holding toks[i]. */
+function lineHead(toks: Tok[], i: number): Tok {
+  let j = i;
+  while (j > 0 && ![T.Newline, T.Indent, T.Dedent].includes(toks[j - 1].t)) j--;
+  return toks[j];
+}
