@@ -7,6 +7,11 @@ import { decodeString, numberLiteral, unescapeBraces } from './literals';
 
 const COMPARE_OPS = new Set(['<', '>', '<=', '>=', '==', '!=', 'in', 'not in', 'is', 'is not']);
 
+function firstKid(n: SyntaxNode): SyntaxNode | null {
+  for (let c = n.firstChild; c; c = c.nextSibling) if (c.name !== 'Comment') return c;
+  return null;
+}
+
 function kids(n: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   for (let c = n.firstChild; c; c = c.nextSibling) if (c.name !== 'Comment') out.push(c);
@@ -376,13 +381,13 @@ export class Converter {
         if (inner.some((x) => x.name === 'for')) return this.comprehension(inner, 'gen', s, e);
         return this.exprList(inner);
       }
-      case 'MemberExpression': return this.member(n);
-      case 'CallExpression': {
-        const c = kids(n);
-        const argList = c.find((x) => x.name === 'ArgList');
-        return { k: 'Call', fn: this.expr(c[0]), args: argList ? this.args(argList) : [], s, e };
-      }
+      case 'MemberExpression': case 'CallExpression': return this.postfix(n);
       case 'BinaryExpression': return this.binary(n);
+      case 'NamedExpression': {
+        const c = kids(n);
+        if (c.length !== 3 || c[0].name !== 'VariableName') return this.err(n);
+        return { k: 'Walrus', target: this.text(c[0]), value: this.expr(c[2]), s, e };
+      }
       case 'UnaryExpression': {
         const c = kids(n);
         const op = this.text(c[0]);
@@ -419,16 +424,32 @@ export class Converter {
       case 'ComprehensionExpression': return this.comprehension(kids(n).slice(1, -1), 'gen', s, e);
       case 'DictionaryComprehensionExpression': return this.comprehension(kids(n).slice(1, -1), 'dict', s, e);
       default:
-        this.problem(n, n.name === '⚠' ? `syntax error near '${this.text(n).slice(0, 30)}'` : `unsupported expression (${n.name})`);
+        // await, yield, a stray `*`: valid Python the interpreter does not evaluate (it says so when it meets
+        // the Error); syntax errors are found and reported by syntaxErrors.ts, not here
         return this.err(n);
     }
   }
 
   number(n: SyntaxNode): Expr { return numberLiteral(this.text(n), n.from, n.to); }
 
-  member(n: SyntaxNode): Expr {
+  /** `a.b(c)[d]…`: the left spine is walked in a loop, so a long chain never deepens the JS stack. */
+  postfix(n: SyntaxNode): Expr {
+    const spine: SyntaxNode[] = [];
+    let cur: SyntaxNode | null = n;
+    while (cur && (cur.name === 'MemberExpression' || cur.name === 'CallExpression')) { spine.push(cur); cur = firstKid(cur); }
+    if (!cur) return this.err(n);
+    let acc = this.expr(cur);
+    for (let i = spine.length - 1; i >= 0; i--) acc = spine[i].name === 'CallExpression' ? this.call(spine[i], acc) : this.member(spine[i], acc);
+    return acc;
+  }
+
+  call(n: SyntaxNode, fn: Expr): Expr {
+    const argList = kids(n).find((x) => x.name === 'ArgList');
+    return { k: 'Call', fn, args: argList ? this.args(argList) : [], s: n.from, e: n.to };
+  }
+
+  member(n: SyntaxNode, obj: Expr): Expr {
     const c = kids(n);
-    const obj = this.expr(c[0]);
     if (c[1]?.name === '.') {
       const prop = c[2];
       if (!prop) return this.err(n);
@@ -456,22 +477,31 @@ export class Converter {
     return { k: 'Slice', lo: parts[0], hi: parts[1], step: parts[2], s: p[0].from, e: p[p.length - 1].to };
   }
 
+  /** Binary operators; a left-nested chain (a 1,000-term sum) is walked in a loop, not by recursion. */
   binary(n: SyntaxNode): Expr {
-    const c = kids(n);
-    const l = c[0];
-    const opNodes = c.slice(1, -1);
-    const r = c[c.length - 1];
-    const op = opNodes.map((x) => this.text(x)).join(' ');
-    const s = n.from, e = n.to;
-    if (op === 'and' || op === 'or') return { k: 'Bool', op, l: this.expr(l), r: this.expr(r), s, e };
-    if (COMPARE_OPS.has(op)) {
-      const left = this.expr(l);
-      if (l.name === 'BinaryExpression' && left.k === 'Compare') {
-        return { k: 'Compare', first: left.first, ops: [...left.ops, op], rest: [...left.rest, this.expr(r)], s, e };
+    const spine: SyntaxNode[] = [];
+    let cur: SyntaxNode | null = n;
+    while (cur && cur.name === 'BinaryExpression') { spine.push(cur); cur = firstKid(cur); }
+    if (!cur) return this.err(n);
+    let acc = this.expr(cur);
+    let chained = false; // acc is a comparison built from this spine (a < b < c), not a parenthesized one
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const c = kids(spine[i]);
+      if (c.length < 3) return this.err(n);
+      const op = c.slice(1, -1).map((x) => this.text(x)).join(' ');
+      const r = this.expr(c[c.length - 1]);
+      const s = spine[i].from, e = spine[i].to;
+      if (op === 'and' || op === 'or') { acc = { k: 'Bool', op, l: acc, r, s, e }; chained = false; continue; }
+      if (COMPARE_OPS.has(op)) {
+        acc = chained && acc.k === 'Compare' ? { k: 'Compare', first: acc.first, ops: [...acc.ops, op], rest: [...acc.rest, r], s, e }
+          : { k: 'Compare', first: acc, ops: [op], rest: [r], s, e };
+        chained = true;
+        continue;
       }
-      return { k: 'Compare', first: left, ops: [op], rest: [this.expr(r)], s, e };
+      acc = { k: 'Bin', op, l: acc, r, s, e };
+      chained = false;
     }
-    return { k: 'Bin', op, l: this.expr(l), r: this.expr(r), s, e };
+    return acc;
   }
 
   dict(n: SyntaxNode): Expr {

@@ -10,9 +10,8 @@ export interface ParseLimit { pos: number; kind: 'budget' | 'nesting' }
 export interface LezerResult { tree: Tree; limit?: ParseLimit }
 
 // NOTE: lezer force-reduces a left-associative chain after 300 reductions of ≥ 2,000 characters each
-// (e.g. a 1,000-term sum), which breaks a valid statement in two. CPython accepts chains up to its
-// recursion limit (≈3,000 levels), so the count is held back up to that depth; beyond it lezer cuts.
-const LEFT_CHAIN_LIMIT = 2900;
+// (e.g. a 1,000-term sum), which breaks a valid statement in two; CPython accepts chains up to its
+// recursion limit (≈3,000 levels). The count is held back; the tree's depth is checked by parse.ts.
 const LEZER_LEFT_CHAIN = 300;
 // lezer cuts its parse stack at 8,400 entries (≈2,800 frames); a stack this deep means right-nested
 // code (chained conditional expressions, lambdas, `**`) deeper than the tree lezer can build
@@ -20,23 +19,18 @@ const LEZER_CUT_DEPTH = 8400, DEEP_STACK = LEZER_CUT_DEPTH - 400;
 /** Steps per character and the wall-clock ceiling: a normal parse takes about 1–2 steps per token. */
 const STEPS_PER_CHAR = 8, STEPS_MIN = 20_000, DEADLINE_MS = 2_000;
 
-interface ParseInternals { bigReductionCount?: number; lastBigReductionStart?: number; stacks?: Array<{ stack?: unknown[]; pos: number }> }
+interface ParseInternals { bigReductionCount?: number; stacks?: Array<{ stack?: unknown[]; pos: number }> }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
-/** One parse to completion or to the budget, through lezer's advance() loop. */
-function run(source: string, fragments?: readonly TreeFragment[]): LezerResult {
+/** One parse to completion or to the budget, through lezer's advance() loop (no reuse, no cache). */
+export function run(source: string, fragments?: readonly TreeFragment[]): LezerResult {
   const parse: PartialParse = parser.startParse(source, fragments);
   const inner = parse as unknown as ParseInternals;
   const maxSteps = STEPS_MIN + STEPS_PER_CHAR * source.length, deadline = now() + DEADLINE_MS;
   let limit: ParseLimit | undefined;
-  let held = 0, chainStart = -1;
   for (let step = 1; ; step++) {
-    if (typeof inner.bigReductionCount === 'number' && inner.bigReductionCount > LEZER_LEFT_CHAIN) {
-      if (inner.lastBigReductionStart !== chainStart) { chainStart = inner.lastBigReductionStart ?? -1; held = 0; }
-      if (held + inner.bigReductionCount < LEFT_CHAIN_LIMIT) { held += inner.bigReductionCount - LEZER_LEFT_CHAIN; inner.bigReductionCount = LEZER_LEFT_CHAIN; }
-      else limit ??= { pos: parse.parsedPos, kind: 'nesting' };
-    }
+    if (typeof inner.bigReductionCount === 'number' && inner.bigReductionCount > LEZER_LEFT_CHAIN) inner.bigReductionCount = LEZER_LEFT_CHAIN;
     const deep = inner.stacks?.find((st) => (st.stack?.length ?? 0) >= DEEP_STACK);
     if (deep && !limit) limit = { pos: deep.pos, kind: 'nesting' };
     const tree = parse.advance();

@@ -26,12 +26,15 @@ export function decodeString(lit: string): string {
   const prefix = m[1].toLowerCase();
   const q = m[2];
   const body = lit.endsWith(q) && lit.length >= m[0].length + q.length ? lit.slice(m[0].length, lit.length - q.length) : lit.slice(m[0].length);
-  return prefix.includes('r') ? body : decodeEscapes(body);
+  return prefix.includes('r') ? body : decodeEscapes(body, prefix.includes('b'));
 }
 
-function decodeEscapes(s: string): string {
+/** Escapes as Python decodes them; \u, \U and \N are text in bytes. A malformed escape stays as written
+ *  (the syntax check reports it). */
+function decodeEscapes(s: string, bytes = false): string {
   if (!s.includes('\\')) return s;
-  return s.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|N\{[^}]*\}|\n|.)/g, (_, esc: string) => {
+  return s.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|N\{[^}]*\}|\r\n|\n|\r|[^])/g, (_, esc: string) => {
+    if (bytes && /^[uUN]/.test(esc)) return '\\' + esc;
     switch (esc[0]) {
       case 'n': return '\n';
       case 't': return '\t';
@@ -39,12 +42,15 @@ function decodeEscapes(s: string): string {
       case '\\': return '\\';
       case "'": return "'";
       case '"': return '"';
-      case '\n': return '';
+      case '\n': case '\r': return '';
       case 'a': return '\x07';
       case 'b': return '\b';
       case 'f': return '\f';
       case 'v': return '\v';
-      case 'x': case 'u': case 'U': return String.fromCodePoint(parseInt(esc.slice(1), 16));
+      case 'x': case 'u': case 'U': {
+        const cp = esc.length > 1 ? parseInt(esc.slice(1), 16) : NaN;
+        return cp <= 0x10ffff ? String.fromCodePoint(cp) : '\\' + esc;
+      }
       case 'N': return '?';
       default:
         if (/^[0-7]/.test(esc)) return String.fromCharCode(parseInt(esc, 8));

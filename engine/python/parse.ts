@@ -2,17 +2,34 @@
 // CPython would report (one, at its line). lezer parses (lezerParse.ts), convert.ts builds the tree,
 // tokenize.ts and syntaxErrors.ts find the error. Must not evaluate anything.
 import type { ParsedFile, SyntaxProblem } from './ast';
+import { semanticError } from './checks';
 import { Converter } from './convert';
-import { lezerParse, type ParseLimit } from './lezerParse';
-import { chooseError, failureAt, indentFailure, type Failure } from './syntaxErrors';
-import { tokenize } from './tokenize';
+import { lezerParse, run, type ParseLimit } from './lezerParse';
+import { stringFailure } from './stringChecks';
+import type { Tree } from '@lezer/common';
+import { grammarFailure } from './grammarChecks';
+import { chooseError, failureAt, indentFailure, lineCounter, tokenAfter, type Failure } from './syntaxErrors';
+import { T, tokenize, type Tok } from './tokenize';
+
+// NOTE: lezer's tree builder flattens nodes below depth 2,500 (@lezer/common CutOff.Depth)
+const TREE_DEPTH_LIMIT = 2400;
 
 export function parsePython(path: string, source: string): ParsedFile {
-  const { tree, limit } = lezerParse(path, source);
+  const parsed = lezerParse(path, source);
+  const { tree } = parsed;
+  let limit = parsed.limit;
   const conv = new Converter(source);
-  tree.iterate({ enter: (node) => { if (node.type.isError) conv.errorStarts.push(node.from); } });
+  let depth = 0;
+  tree.iterate({
+    enter: (node) => {
+      if (node.type.isError) conv.errorStarts.push(node.from);
+      // lezer flattens whatever lies deeper than 2,500 levels: such code is not read (and is reported)
+      if (++depth >= TREE_DEPTH_LIMIT && (!limit || node.from < limit.pos)) limit = { pos: node.from, kind: 'nesting' };
+    },
+    leave: () => { depth--; },
+  });
   const body = conv.block(tree.topNode);
-  const primary = syntaxError(source, conv.errorStarts, limit);
+  const primary = syntaxError(source, tree, conv.errorStarts, limit) ?? semanticError(tree, source);
   // one syntax error, where CPython reports it; the converter's own notes only on files without one
   const problems = primary ? [primary] : conv.problems;
   // comments (kids() skips them inside expressions): collect them all once
@@ -24,20 +41,36 @@ export function parsePython(path: string, source: string): ParsedFile {
   return { path, source, body, problems, comments: conv.comments };
 }
 
-/** The earliest parser failure (lezer's first error node, the indentation rules, a parse limit) → CPython's error. */
-function syntaxError(source: string, errorStarts: number[], limit: ParseLimit | undefined): SyntaxProblem | undefined {
+/** The earliest parser failure (lezer's first error node, the grammar and indentation rules, a parse limit) → CPython's error. */
+function syntaxError(source: string, tree: Tree, errorStarts: number[], limit: ParseLimit | undefined): SyntaxProblem | undefined {
   const toks = tokenize(source);
+  const lineOf = lineCounter(source);
   const fails: Failure[] = [];
-  if (errorStarts.length) fails.push(failureAt(toks, Math.min(...errorStarts)));
-  const indent = indentFailure(toks.toks, source);
-  if (indent) fails.push(indent);
+  // inside a string token CPython 3.11's f-string rules decide (stringChecks.ts), not lezer's 3.12 reading
+  const outside = errorStarts.filter((pos) => !insideString(toks.toks, pos));
+  if (outside.length) fails.push(failureAt(toks, Math.min(...outside), source));
+  for (const f of [indentFailure(toks.toks, source), grammarFailure(tree, source, toks, lineOf), stringFailure(tree, source, toks, lineOf, fieldError)]) if (f) fails.push(f);
   if (limit) {
     fails.push({
-      s: limit.pos, e: limit.pos + 1, line: 0, kind: 'limit',
+      s: limit.pos, e: limit.pos + 1, line: lineOf(limit.pos), kind: 'limit',
       message: limit.kind === 'budget' ? 'the file is too large or complex to parse within the analysis budget; parsing stopped here'
-        : 'code nested too deeply: LayerLens follows about 700 chained conditional expressions, 900 nested lambdas, 1,400 chained ** or 2,900 chained operators',
+        : 'code nested too deeply: LayerLens follows about 700 chained conditional expressions, 900 nested lambdas, 1,400 chained ** or 2,300 chained operators',
     });
   }
-  const first = fails.reduce<Failure | undefined>((a, f) => (!a || f.s < a.s ? f : a), undefined);
+  const first = fails.reduce<Failure | undefined>((a, f) => (!a || (f.order ?? f.s) < (a.order ?? a.s) ? f : a), undefined);
   return chooseError(source, toks, first);
+}
+
+/** An f-string field's expression, `(expr)`, checked on its own as CPython compiles it. */
+function fieldError(text: string): { line: number; message: string } | undefined {
+  const { tree } = run(text);
+  const starts: number[] = [];
+  tree.iterate({ enter: (n) => { if (n.type.isError) starts.push(n.from); } });
+  const err = syntaxError(text, tree, starts, undefined);
+  return err && { line: lineCounter(text)(err.s), message: err.message };
+}
+
+function insideString(toks: Tok[], pos: number): boolean {
+  const t = tokenAfter(toks, pos);
+  return !!t && t.t === T.String && t.s < pos && pos < t.e;
 }

@@ -4,10 +4,18 @@
 import type { SyntaxProblem } from './ast';
 import { T, type Tok, type Tokens } from './tokenize';
 
-/** Where CPython's parser stops. kind 'indent': a plain unexpected indent/unindent (never overridden). */
-export interface Failure { s: number; e: number; line: number; message: string; kind: 'generic' | 'specific' | 'indent' | 'eof' | 'limit' }
+/**
+ * Where CPython's parser stops: `order` (default `s`) is the token where it fails, `s` where it reports
+ * (an f-string's field, an assignment's target). kind 'indent': a plain unexpected indent (never overridden).
+ */
+export interface Failure { s: number; e: number; line: number; message: string; kind: 'generic' | 'specific' | 'indent' | 'eof' | 'limit'; order?: number }
 
-const problemAt = (s: number, e: number, message: string): SyntaxProblem => ({ s, e: Math.max(e, s + 1), message });
+let srcLen = 0, endsWithNewline = false;
+/** A problem at `s`; the end of the input is reported on the last line read (as CPython's EOF token is). */
+function problemAt(s: number, e: number, message: string): SyntaxProblem {
+  const at = s >= srcLen && endsWithNewline ? srcLen - 1 : s;
+  return { s: at, e: Math.max(e, at + 1), message };
+}
 
 /** The first token that ends after `pos` (the token lezer's error sits on), or the last token. */
 export function tokenAfter(toks: Tok[], pos: number): Tok | undefined {
@@ -19,10 +27,17 @@ export function tokenAfter(toks: Tok[], pos: number): Tok | undefined {
 }
 
 /** CPython's reading of a parser failure at the token where lezer found its first error. */
-export function failureAt(toks: Tokens, pos: number): Failure {
-  const tok = tokenAfter(toks.toks, pos);
+export function failureAt(toks: Tokens, pos: number, src: string): Failure {
+  const all = toks.toks;
+  const tok = tokenAfter(all, pos);
   if (!tok || tok.t === T.End) return { s: pos, e: pos, line: tok?.line ?? 0, message: 'unexpected end of file', kind: 'eof' };
   if (tok.t === T.Indent) return { s: tok.e, e: tok.e, line: tok.line, message: 'unexpected indent', kind: 'indent' };
+  const i = all.indexOf(tok);
+  const prev = all[i - 1];
+  if (prev && prev.t === T.Name && /^(print|exec)$/.test(src.slice(prev.s, prev.e)) && (i < 2 || [T.Newline, T.Indent, T.Dedent].includes(all[i - 2].t))) {
+    const name = src.slice(prev.s, prev.e);
+    return { s: prev.s, e: prev.e, line: prev.line, message: `Missing parentheses in call to '${name}'. Did you mean ${name}(...)?`, kind: 'specific', order: tok.s };
+  }
   return { s: tok.s, e: tok.e, line: tok.line, message: 'invalid syntax', kind: 'generic' };
 }
 
@@ -37,10 +52,12 @@ function neverClosed(open: Tokens['open']): SyntaxProblem {
  * brackets still open at the end win when opened above the failure's line.
  */
 export function chooseError(src: string, toks: Tokens, fail: Failure | undefined): SyntaxProblem | undefined {
+  srcLen = src.length;
+  endsWithNewline = /[\r\n]$/.test(src);
   const nul = src.indexOf('\0');
   if (nul >= 0) return problemAt(nul, nul + 1, 'source code cannot contain null bytes');
   const err = toks.error;
-  if (err && (!fail || err.s <= fail.s)) {
+  if (err && (!fail || err.s <= (fail.order ?? fail.s))) {
     if (err.kind === 'eof' && toks.open.length) return neverClosed(toks.open);
     return problemAt(err.s, err.e, err.message);
   }
@@ -86,4 +103,18 @@ function lineHead(toks: Tok[], i: number): Tok {
   let j = i;
   while (j > 0 && ![T.Newline, T.Indent, T.Dedent].includes(toks[j - 1].t)) j--;
   return toks[j];
+}
+
+/** 1-based line of an offset, counting \r\n, \r and \n as CPython's compile() does. */
+export function lineCounter(src: string): (pos: number) => number {
+  const starts = [0];
+  for (let i = 0; i < src.length; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 10 || (c === 13 && src.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
+  return (pos) => {
+    let lo = 0, hi = starts.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= pos) lo = mid; else hi = mid - 1; }
+    return lo + 1;
+  };
 }

@@ -75,8 +75,9 @@ class Tokenizer {
       if (r === 'bol') atBol = true;
     }
     if (!this.error && !this.level) {
-      // compile() appends the missing final newline; then the DEDENTs and ENDMARKER
+      // compile() appends the missing final newline; then the DEDENTs and ENDMARKER, on the last line read
       if (!this.blank) this.push(T.Newline, this.pos, this.pos);
+      if (this.pos > 0 && isNewline(this.src.charCodeAt(this.pos - 1))) this.line--;
       for (let i = 1; i < this.indents.length; i++) this.push(T.Dedent, this.pos, this.pos);
       this.push(T.End, this.pos, this.pos);
     }

@@ -1,9 +1,9 @@
 // External tokenizers and the indentation context for python.grammar: @lezer/python 1.1.19's
-// src/tokens.js (MIT, see LICENSE here) ported to TypeScript, behaviour unchanged. Lexing only:
-// nothing here looks at the syntax tree.
+// src/tokens.js (MIT, see LICENSE here) ported to TypeScript, without the Python 2 print tokenizer; the
+// changes in behaviour are marked NOTE. Lexing only: nothing here looks at the syntax tree.
 import { ContextTracker, ExternalTokenizer, type InputStream } from '@lezer/lr';
 import {
-  newline as newlineToken, eof, newlineBracketed, blankLineStart, indent, dedent, printKeyword,
+  newline as newlineToken, eof, newlineBracketed, blankLineStart, indent, dedent,
   ParenthesizedExpression, TupleExpression, ComprehensionExpression,
   PatternArgList, SequencePattern, MappingPattern, TypeParamList,
   ArrayExpression, ArrayComprehensionExpression, ArgList, ParamList, importList, subscript,
@@ -17,7 +17,7 @@ import {
   ParenL, BraceL, BracketL,
 } from './parser.terms';
 
-const newline = 10, carriageReturn = 13, space = 32, tab = 9, hash = 35, parenOpen = 40, dot = 46,
+const newline = 10, carriageReturn = 13, space = 32, tab = 9, formFeed = 12, hash = 35,
   braceOpen = 123, braceClose = 125, singleQuote = 39, doubleQuote = 34, backslash = 92,
   letterO = 111, letterX = 120, letterN = 78, letterU = 117, letterBigU = 85;
 
@@ -46,7 +46,10 @@ const topIndent = new Context(null, 0, 0);
 
 function countIndent(text: string): number {
   let depth = 0;
-  for (let i = 0; i < text.length; i++) depth += text.charCodeAt(i) === tab ? 8 - (depth % 8) : 1;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    depth = ch === tab ? depth + 8 - (depth % 8) : ch === formFeed ? 0 : depth + 1;
+  }
   return depth;
 }
 
@@ -74,11 +77,14 @@ export const indentation = new ExternalTokenizer((input, stack) => {
     for (;;) {
       if (input.next === space) depth++;
       else if (input.next === tab) depth += 8 - (depth % 8);
+      else if (input.next === formFeed) depth = 0; // NOTE: CPython restarts the count at a form feed
       else break;
       input.advance();
       chars++;
     }
-    if (depth !== context.indent && input.next !== newline && input.next !== carriageReturn && input.next !== hash) {
+    // NOTE: a whitespace-only last line (no newline before the end) is blank, as in CPython; upstream
+    // lezer/python takes it for an indent and fails on valid files
+    if (depth !== context.indent && input.next !== newline && input.next !== carriageReturn && input.next !== hash && input.next >= 0) {
       if (depth < context.indent) input.acceptToken(dedent, -chars);
       else input.acceptToken(indent);
     }
@@ -121,20 +127,6 @@ export const trackIndent = new ContextTracker<Context>({
     return context;
   },
   hash(context) { return context.hash; },
-});
-
-export const legacyPrint = new ExternalTokenizer((input) => {
-  for (let i = 0; i < 5; i++) {
-    if (input.next !== 'print'.charCodeAt(i)) return;
-    input.advance();
-  }
-  if (/\w/.test(String.fromCharCode(input.next))) return;
-  for (let off = 0; ; off++) {
-    const next = input.peek(off);
-    if (next === space || next === tab) continue;
-    if (next !== parenOpen && next !== dot && next !== newline && next !== carriageReturn && next !== hash) input.acceptToken(printKeyword);
-    return;
-  }
 });
 
 export const strings = new ExternalTokenizer((input, stack) => {
