@@ -86,7 +86,7 @@ function compare(mut, cases) {
   const bad = [];
   for (const c of cases) {
     const t0 = performance.now();
-    const p = mut.parsePython(`/fuzz/${c.id.replace(/[^\w.]/g, '_')}`, c.text);
+    const p = mut.parsePython(`/fuzz/${c.id.replace(/[^\w.]/g, '_')}`, c.text, { python: '3.11' });
     const ms = performance.now() - t0;
     const ours = mut.firstProblemLine(c.text, p.problems);
     if (!mut.agrees(c.verdict, ours) || ms > 1000) bad.push({ ...c, ours, ms, problems: p.problems.slice(0, 3) });

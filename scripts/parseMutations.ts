@@ -187,7 +187,11 @@ export function firstProblemLine(source: string, problems: ReadonlyArray<{ s: nu
   if (!problems.length) return 'ok';
   const s = Math.min(...problems.map((p) => p.s));
   let line = 1;
-  for (let i = 0; i < s && i < source.length; i++) if (source.charCodeAt(i) === 10) line++;
+  // \r\n, \r and \n each end a line, as compile() and VS Code count them
+  for (let i = 0; i < s && i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 10 || (c === 13 && source.charCodeAt(i + 1) !== 10)) line++;
+  }
   return line;
 }
 

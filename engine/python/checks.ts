@@ -58,6 +58,9 @@ class Checker {
     for (const s of this.scopes) for (const nl of s.nonlocals) if (!s.enclosingBinds(nl.name)) this.sym({ from: nl.at, to: nl.at + 8 }, `no binding for nonlocal '${nl.name}' found`);
   }
 
+  /** Where the leading `from __future__` imports end: one after that is the compiler's error. */
+  futureEnd = 0;
+
   futureImports(top: SyntaxNode): void {
     let leading = true;
     let first = true;
@@ -68,6 +71,7 @@ class Checker {
       const isFuture = st.name === 'ImportStatement' && c[0]?.name === 'from' && this.text(c[1] ?? st) === '__future__';
       if (isFuture) {
         if (!leading) { this.future ??= { s: st.from, e: st.to, message: 'from __future__ imports must occur at the beginning of the file' }; return; }
+        this.futureEnd = st.to;
         for (const n of c.slice(3).filter((x) => x.name === 'VariableName')) {
           const name = this.text(n);
           if (c[c.indexOf(n) - 1]?.name === 'as') continue;
@@ -98,8 +102,13 @@ class Checker {
       case 'TryStatement': this.tryStmt(c, scope, blk); return;
       case 'WithStatement': {
         if (c[0]?.name === 'async' && !scope.frame.async) this.comp(n, "'async with' outside async function");
+        const items = c.flatMap((x) => (x.name === 'WithItems' ? kids(x) : [x]));
         this.nested(n, blk);
-        for (const x of c) if (x.name === 'Body') this.bodyOf(x, scope, { ...blk, blocks: blk.blocks + 1 }); else this.exprIn(x, scope, blk, c[c.indexOf(x) - 1]?.name === 'as' ? ASSIGN : USE);
+        for (const [i, x] of items.entries()) {
+          if (x.name === 'Body') this.bodyOf(x, scope, { ...blk, blocks: blk.blocks + 1 });
+          else if (items[i - 1]?.name === 'as') this.target(x, scope, blk);
+          else this.exprIn(x, scope, blk, USE);
+        }
         return;
       }
       case 'IfStatement': case 'MatchStatement': case 'StatementGroup':
@@ -300,6 +309,9 @@ class Checker {
   }
 
   importStmt(n: SyntaxNode, c: SyntaxNode[], scope: Scope): void {
+    if (c[0]?.name === 'from' && c[1] && this.text(c[1]) === '__future__' && n.from > this.futureEnd) {
+      this.comp(n, 'from __future__ imports must occur at the beginning of the file');
+    }
     const star = c.find((x) => x.name === '*');
     if (star && scope.kind !== 'module') this.sym(star, 'import * only allowed at module level');
     const from = c[0]?.name === 'from';

@@ -126,7 +126,8 @@ export class Converter {
       case 'WithStatement': {
         const items: Array<{ ctx: Expr; target?: Expr }> = [];
         const bodyNode = c.find((x) => x.name === 'Body');
-        const header = c.filter((x) => x.name !== 'with' && x.name !== 'Body' && x.name !== 'async');
+        // `with (a as b, c as d):` keeps its items inside a WithItems node
+        const header = c.flatMap((x) => (x.name === 'WithItems' ? kids(x).slice(1, -1) : [x])).filter((x) => x.name !== 'with' && x.name !== 'Body' && x.name !== 'async');
         let cur: { ctx?: Expr; target?: Expr } = {};
         let afterAs = false;
         for (const h of header) {

@@ -231,7 +231,7 @@ function namedTarget(n: SyntaxNode, src: string, report: Report): void {
 }
 
 /** The earliest violation in the file (CPython's parser stops at the first). */
-export function grammarFailure(tree: Tree, src: string, toks: Tokens, lineOf: (pos: number) => number): Failure | undefined {
+export function grammarFailure(tree: Tree, src: string, toks: Tokens, lineOf: (pos: number) => number, errorIn: (from: number, to: number) => boolean, strict: boolean): Failure | undefined {
   let best: Failure | undefined;
   const report: Report = (at, message) => {
     if (!best || at < best.s) best = { s: at, e: at + 1, line: lineOf(at), message, kind: 'specific' };
@@ -240,7 +240,10 @@ export function grammarFailure(tree: Tree, src: string, toks: Tokens, lineOf: (p
   while (stack.length) {
     const n = stack.pop()!;
     if (best && n.from > best.s) continue;
-    visit(n, src, toks, report);
+    // a node around one of lezer's error nodes is lezer's recovery, not the user's construct
+    if (!errorIn(n.from, n.to)) visit(n, src, toks, report);
+    // Python 3.12's `type X = …` and `def f[T]()`: CPython 3.11 stops at the name after `type`, at the `[`
+    if (strict && (n.name === 'TypeDefinition' || n.name === 'TypeParamList')) report(n.name === 'TypeDefinition' ? (kids(n)[1] ?? n).from : n.from, 'invalid syntax');
     for (let c = n.lastChild; c; c = c.prevSibling) stack.push(c);
   }
   return best;
@@ -263,7 +266,7 @@ function visit(n: SyntaxNode, src: string, toks: Tokens, report: Report): void {
       if (c[1]?.name === '*' && c.length === 4) report(c[1].from, 'cannot use starred expression here');
       return;
     }
-    case 'WithStatement': withTargets(kids(n), src, report); return;
+    case 'WithStatement': withTargets(kids(n).flatMap((x) => (x.name === 'WithItems' ? kids(x) : [x])), src, report); return;
     case 'ParamList': params(n, report); return;
     case 'TryStatement': tryHandlers(n, toks, report); return;
     case 'ImportStatement': importCommas(n, report); return;

@@ -4,6 +4,8 @@ import type { Expr } from './ast';
 
 /** A numeric literal's value; the grammar's Number token admits only Python's literal forms. */
 export function numberLiteral(text: string, s: number, e: number): Expr {
+  // NOTE: up to 15 decimal digits a double is exact; only longer integers need BigInt
+  if (text.length <= 15 && /^[1-9]\d*$|^0$/.test(text)) return { k: 'Num', v: Number(text), float: false, s, e };
   const raw = text.replace(/_/g, '').toLowerCase();
   if (raw.endsWith('j')) return { k: 'Num', v: Number(raw.slice(0, -1)), float: true, imag: true, s, e };
   const prefixed = /^0[xob]/.test(raw);

@@ -14,7 +14,15 @@ import { T, tokenize, type Tok } from './tokenize';
 // NOTE: lezer's tree builder flattens nodes below depth 2,500 (@lezer/common CutOff.Depth)
 const TREE_DEPTH_LIMIT = 2400;
 
-export function parsePython(path: string, source: string): ParsedFile {
+/**
+ * `python`: whose grammar decides what is a syntax error. '3.12' (the default) also accepts what 3.12
+ * added: `type X = …`, type parameter lists, f-strings nesting their own quotes; '3.11' is CPython
+ * 3.11's exactly (what the differential test compares with /usr/bin/python3).
+ */
+export interface ParseOptions { python?: '3.11' | '3.12' }
+
+export function parsePython(path: string, source: string, options: ParseOptions = {}): ParsedFile {
+  const strict = options.python === '3.11';
   const parsed = lezerParse(path, source);
   const { tree } = parsed;
   let limit = parsed.limit;
@@ -29,7 +37,7 @@ export function parsePython(path: string, source: string): ParsedFile {
     leave: () => { depth--; },
   });
   const body = conv.block(tree.topNode);
-  const primary = syntaxError(source, tree, conv.errorStarts, limit) ?? semanticError(tree, source);
+  const primary = syntaxError(source, tree, conv.errorStarts, limit, strict) ?? semanticError(tree, source);
   // one syntax error, where CPython reports it; the converter's own notes only on files without one
   const problems = primary ? [primary] : conv.problems;
   // comments (kids() skips them inside expressions): collect them all once
@@ -42,14 +50,20 @@ export function parsePython(path: string, source: string): ParsedFile {
 }
 
 /** The earliest parser failure (lezer's first error node, the grammar and indentation rules, a parse limit) → CPython's error. */
-function syntaxError(source: string, tree: Tree, errorStarts: number[], limit: ParseLimit | undefined): SyntaxProblem | undefined {
+function syntaxError(source: string, tree: Tree, errorStarts: number[], limit: ParseLimit | undefined, strict: boolean): SyntaxProblem | undefined {
   const toks = tokenize(source);
   const lineOf = lineCounter(source);
   const fails: Failure[] = [];
   // inside a string token CPython 3.11's f-string rules decide (stringChecks.ts), not lezer's 3.12 reading
-  const outside = errorStarts.filter((pos) => !insideString(toks.toks, pos));
+  const outside = strict ? errorStarts.filter((pos) => !insideString(toks.toks, pos)) : errorStarts;
   if (outside.length) fails.push(failureAt(toks, Math.min(...outside), source));
-  for (const f of [indentFailure(toks.toks, source), grammarFailure(tree, source, toks, lineOf), stringFailure(tree, source, toks, lineOf, fieldError)]) if (f) fails.push(f);
+  const sorted = [...errorStarts].sort((a, b) => a - b);
+  const errorIn = (from: number, to: number): boolean => {
+    let lo = 0, hi = sorted.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid] < from) lo = mid + 1; else hi = mid; }
+    return lo < sorted.length && sorted[lo] <= to;
+  };
+  for (const f of [indentFailure(toks.toks, source), grammarFailure(tree, source, toks, lineOf, errorIn, strict), stringFailure(tree, source, toks, lineOf, strict ? fieldError : undefined)]) if (f) fails.push(f);
   if (limit) {
     fails.push({
       s: limit.pos, e: limit.pos + 1, line: lineOf(limit.pos), kind: 'limit',
@@ -66,7 +80,7 @@ function fieldError(text: string): { line: number; message: string } | undefined
   const { tree } = run(text);
   const starts: number[] = [];
   tree.iterate({ enter: (n) => { if (n.type.isError) starts.push(n.from); } });
-  const err = syntaxError(text, tree, starts, undefined);
+  const err = syntaxError(text, tree, starts, undefined, true);
   return err && { line: lineCounter(text)(err.s), message: err.message };
 }
 

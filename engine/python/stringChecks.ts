@@ -2,13 +2,14 @@
 // tokenize.ts (3.11 ends an f-string at its quote, where lezer reads 3.12's nesting), escapes, bytes that
 // must be ASCII, the f-string scanner and its replacement fields. Reports the first violation only.
 import type { SyntaxNode, Tree } from '@lezer/common';
-import type { Failure } from './syntaxErrors';
+import { tokenAfter, type Failure } from './syntaxErrors';
 import { T, type Tok, type Tokens } from './tokenize';
 
 /** The syntax error of `(expr)` parsed on its own (an f-string field), with its 1-based line. */
 export type SubCheck = (text: string) => { line: number; message: string } | undefined;
 
-interface Ctx { src: string; lineOf: (pos: number) => number; sub: SubCheck; report: (order: number, at: number, message: string) => void }
+/** `after`: where CPython reports an error of the atom (its parser has fetched the token after it). */
+interface Ctx { src: string; lineOf: (pos: number) => number; sub: SubCheck; fstrings: boolean; report: (order: number, at: number, message: string) => void; after: number }
 
 const HEX = /^[0-9a-fA-F]$/;
 
@@ -48,15 +49,15 @@ function parts(text: string): { prefix: string; q: number; body: string; bodyAt:
 
 /** A plain (non-f) literal: bytes must be ASCII, escapes must be whole. */
 function literal(tok: Tok, ctx: Ctx): boolean {
-  const { prefix, body, bodyAt } = parts(ctx.src.slice(tok.s, tok.e));
+  const { prefix, body } = parts(ctx.src.slice(tok.s, tok.e));
   const bytes = prefix.includes('b');
   if (bytes) {
     const bad = [...body].findIndex((ch) => ch.charCodeAt(0) >= 128);
-    if (bad >= 0) { ctx.report(tok.s, tok.s, 'bytes can only contain ASCII literal characters'); return false; }
+    if (bad >= 0) { ctx.report(tok.s, ctx.after, 'bytes can only contain ASCII literal characters'); return false; }
   }
   if (prefix.includes('r')) return true;
   const err = escapeError(body, bytes);
-  if (err) { ctx.report(tok.s, tok.s + bodyAt + err.at, err.message); return false; }
+  if (err) { ctx.report(tok.s, ctx.after, err.message); return false; }
   return true;
 }
 
@@ -65,8 +66,8 @@ class FString {
   pos = 0;
   constructor(readonly body: string, readonly at: number, readonly raw: boolean, readonly ctx: Ctx, readonly tokStart: number) {}
 
-  fail(offset: number, message: string): false {
-    this.ctx.report(this.tokStart, this.at + offset, message);
+  fail(_offset: number, message: string): false {
+    this.ctx.report(this.tokStart, this.ctx.after, message);
     return false;
   }
 
@@ -184,8 +185,10 @@ function fstring(tok: Tok, ctx: Ctx): boolean {
 }
 
 /** The tokens of one string atom (lezer's String/FormatString/ContinuedString), checked in order. */
-function atom(n: SyntaxNode, byStart: Map<number, Tok>, ctx: Ctx): void {
+function atom(n: SyntaxNode, byStart: Map<number, Tok>, toks: Tok[], ctx: Ctx): void {
   const pieces = n.name === 'ContinuedString' ? childrenOf(n) : [n];
+  const next = tokenAfter(toks, n.to);
+  ctx.after = next ? next.s : n.to;
   let bytes: boolean | undefined;
   for (const piece of pieces) {
     const tok = byStart.get(piece.from);
@@ -194,8 +197,9 @@ function atom(n: SyntaxNode, byStart: Map<number, Tok>, ctx: Ctx): void {
     const isF = /^[a-zA-Z]*[fF]/.test(text) && /^[a-zA-Z]*['"]/.test(text);
     if (!isF && !literal(tok, ctx)) return;
     const b = /^[a-zA-Z]*[bB]/.test(text);
-    if (bytes !== undefined && b !== bytes) { ctx.report(n.from, n.from, 'cannot mix bytes and nonbytes literals'); return; }
+    if (bytes !== undefined && b !== bytes) { ctx.report(n.from, ctx.after, 'cannot mix bytes and nonbytes literals'); return; }
     bytes = b;
+    if (isF && !ctx.fstrings) continue;
     if (isF && !fstring(tok, ctx)) return;
     // lezer reads a 3.12 f-string further than 3.11's token: CPython goes on after the token and fails there
     if (tok.e !== piece.to) { ctx.report(tok.e, tok.e, 'invalid syntax'); return; }
@@ -208,12 +212,16 @@ function childrenOf(n: SyntaxNode): SyntaxNode[] {
   return out;
 }
 
-/** The first string-literal violation in the file, as a parser Failure. */
-export function stringFailure(tree: Tree, src: string, toks: Tokens, lineOf: (pos: number) => number, sub: SubCheck): Failure | undefined {
+/**
+ * The first string-literal violation in the file, as a parser Failure. Without `sub` (Python 3.12's
+ * grammar) f-strings are left to lezer's reading, which is 3.12's; plain literals are checked alike.
+ */
+export function stringFailure(tree: Tree, src: string, toks: Tokens, lineOf: (pos: number) => number, sub?: SubCheck): Failure | undefined {
   let best: Failure | undefined;
   const ctx: Ctx = {
-    src, lineOf, sub,
+    src, lineOf, sub: sub ?? (() => undefined), fstrings: !!sub,
     report: (order, at, message) => { if (!best || order < (best.order ?? best.s)) best = { s: at, e: at + 1, line: lineOf(at), message, kind: 'specific', order }; },
+    after: 0,
   };
   const byStart = new Map<number, Tok>();
   for (const t of toks.toks) if (t.t === T.String) byStart.set(t.s, t);
@@ -221,7 +229,7 @@ export function stringFailure(tree: Tree, src: string, toks: Tokens, lineOf: (po
   for (;;) {
     const name = cursor.name;
     const isAtom = name === 'ContinuedString' || name === 'String' || name === 'FormatString';
-    if (isAtom) atom(cursor.node, byStart, ctx);
+    if (isAtom) atom(cursor.node, byStart, toks.toks, ctx);
     if (!isAtom && cursor.firstChild()) continue;
     while (!cursor.nextSibling()) if (!cursor.parent()) return best;
   }

@@ -2,6 +2,7 @@
 // point where its parser fails (found from lezer's first error node and the grammar checks), and the
 // rules by which CPython picks between them (Parser/pegen_errors.c). Reports one error, never a cascade.
 import type { SyntaxProblem } from './ast';
+import { KEYWORDS } from './grammarChecks';
 import { T, type Tok, type Tokens } from './tokenize';
 
 /**
@@ -38,7 +39,133 @@ export function failureAt(toks: Tokens, pos: number, src: string): Failure {
     const name = src.slice(prev.s, prev.e);
     return { s: prev.s, e: prev.e, line: prev.line, message: `Missing parentheses in call to '${name}'. Did you mean ${name}(...)?`, kind: 'specific', order: tok.s };
   }
+  const v = src.slice(tok.s, tok.e);
+  const cond = prev && v !== 'else' && v !== ':' ? missingElseStart(all, i - 1, src) : undefined;
+  if (cond) return { s: cond.s, e: tok.e, line: cond.line, message: "expected 'else' after 'if' expression", kind: 'specific', order: tok.s };
+  const a = tok.level > 0 && startsExpression(tok, src) && prev && endsAtom(prev, src) ? missingCommaStart(all, i - 1, src) : undefined;
+  if (a) return { s: a.s, e: tok.e, line: a.line, message: 'invalid syntax. Perhaps you forgot a comma?', kind: 'specific', order: tok.s };
   return { s: tok.s, e: tok.e, line: tok.line, message: 'invalid syntax', kind: 'generic' };
+}
+
+const SOFT = new Set(['_', 'match', 'case']);
+const ATOM_KEYWORDS = new Set(['None', 'True', 'False']);
+const STOP_WORDS = new Set(['if', 'for', 'async', 'from', 'import', 'return', 'del', 'assert', 'raise', 'global', 'nonlocal', 'pass', 'break', 'continue', 'class', 'def', 'while', 'with', 'try', 'except', 'finally', 'elif', 'as']);
+const text = (t: Tok, src: string): string => src.slice(t.s, t.e);
+
+function startsExpression(t: Tok, src: string): boolean {
+  const v = text(t, src);
+  if (t.t === T.Number || t.t === T.String) return true;
+  if (t.t === T.Name) return !KEYWORDS.has(v) || ATOM_KEYWORDS.has(v) || v === 'not' || v === 'lambda' || v === 'await';
+  return t.t === T.Op && ['(', '[', '{', '-', '+', '~', '...'].includes(v);
+}
+
+function endsAtom(t: Tok, src: string): boolean {
+  const v = text(t, src);
+  if (t.t === T.Number || t.t === T.String) return true;
+  if (t.t === T.Name) return !KEYWORDS.has(v) || ATOM_KEYWORDS.has(v);
+  return t.t === T.Op && [')', ']', '}', '...'].includes(v);
+}
+
+/** Walks back from toks[from] over one expression's tokens; the index of the token it stops at (-1: none). */
+function exprStartBack(toks: Tok[], from: number, src: string): number {
+  for (let i = from; i >= 0; i--) {
+    const t = toks[i], v = text(t, src);
+    if (t.t === T.Op && (v === ')' || v === ']' || v === '}')) {
+      let depth = 0;
+      for (; i >= 0; i--) { const w = text(toks[i], src); if (w === ')' || w === ']' || w === '}') depth++; else if (w === '(' || w === '[' || w === '{') { if (--depth === 0) break; } }
+      continue;
+    }
+    if (t.t === T.Op && ['(', '[', '{', ',', ':', '=', ':='].includes(v)) return i;
+    if (t.t === T.Op && (v === '*' || v === '**') && (i === 0 || /^[,([{]$/.test(text(toks[i - 1], src)))) return i;
+    if (t.t === T.Name && (v === 'yield' || v === 'else' || v === 'lambda' || STOP_WORDS.has(v))) return i;
+    if (t.t === T.Name && v === 'in' && inComprehension(toks, i, src)) return i;
+    if (t.t === T.Newline || t.t === T.Indent || t.t === T.Dedent) return i;
+  }
+  return -1;
+}
+
+/**
+ * CPython's invalid_expression rule ("Perhaps you forgot a comma?"): inside brackets, an expression
+ * right after a complete one. It reports from the start of the one before (a disjunction); undefined
+ * where CPython does not give the hint (comprehension clauses, most conditional branches, a starred list
+ * item, between a def's parameters, a soft keyword or NAME STRING at its start).
+ */
+function missingCommaStart(toks: Tok[], from: number, src: string): Tok | undefined {
+  const i = exprStartBack(toks, from, src);
+  const stop = i >= 0 ? toks[i] : undefined, v = stop ? text(stop, src) : '';
+  if (stop?.t === T.Op) {
+    if ((v === '(' || v === ',') && inDefParams(toks, v === ',' ? i : i + 1, src)) return undefined;
+    if ((v === '*' || v === '**') && !inCall(toks, i, src)) return undefined;
+    if (v === ':' && lambdaAfterElse(toks, i, src)) return undefined;
+  } else if (stop) {
+    // a conditional's else-branch gets the hint only when it is a single literal (CPython's quirk)
+    if (v === 'else') return i + 1 === from && (toks[from].t === T.Number || toks[from].t === T.String) ? toks[from] : undefined;
+    if (v !== 'yield') return undefined;
+  }
+  const a = toks[i + 1];
+  if (!a || i + 1 > from) return undefined;
+  if (a.t === T.Name && (SOFT.has(text(a, src)) || toks[i + 2]?.t === T.String)) return undefined;
+  return a;
+}
+
+/** CPython's "expected 'else' after 'if' expression": `a if b` then anything but else or ':'; a's start. */
+function missingElseStart(toks: Tok[], from: number, src: string): Tok | undefined {
+  const i = exprStartBack(toks, from, src);
+  if (i < 1 || text(toks[i], src) !== 'if' || toks[i].t !== T.Name || i === from) return undefined;
+  const before = toks[i - 1];
+  if ([T.Newline, T.Indent, T.Dedent].includes(before.t) || inComprehension(toks, i, src) || !endsAtom(before, src)) return undefined;
+  const j = exprStartBack(toks, i - 1, src);
+  return toks[j + 1];
+}
+
+/** The ':' at toks[i] is a lambda's, and that lambda is a conditional's else-branch. */
+function lambdaAfterElse(toks: Tok[], i: number, src: string): boolean {
+  for (let j = i - 1; j >= 0; j--) {
+    const v = text(toks[j], src);
+    if (v === 'lambda') return j > 0 && text(toks[j - 1], src) === 'else';
+    if (['(', '[', '{', ',', '=', ':'].includes(v) || toks[j].t === T.Newline) return false;
+  }
+  return false;
+}
+
+/** The innermost open bracket before toks[i] is a call's `(`. */
+function inCall(toks: Tok[], i: number, src: string): boolean {
+  let depth = 0;
+  for (let j = i - 1; j >= 0; j--) {
+    const w = text(toks[j], src);
+    if (w === ')' || w === ']' || w === '}') depth++;
+    else if (w === '(' || w === '[' || w === '{') {
+      if (depth-- > 0) continue;
+      return w === '(' && j > 0 && endsAtom(toks[j - 1], src);
+    }
+  }
+  return false;
+}
+
+/** `in` at toks[i] belongs to a `for` clause in the same brackets. */
+function inComprehension(toks: Tok[], i: number, src: string): boolean {
+  let depth = 0;
+  for (let j = i - 1; j >= 0; j--) {
+    const w = text(toks[j], src);
+    if (w === ')' || w === ']' || w === '}') depth++;
+    else if (w === '(' || w === '[' || w === '{') { if (depth-- === 0) return false; }
+    else if (depth === 0 && toks[j].t === T.Name && w === 'for') return true;
+  }
+  return false;
+}
+
+/** The innermost bracket open at toks[i] is a `def name(` parameter list. */
+function inDefParams(toks: Tok[], i: number, src: string): boolean {
+  let depth = 0;
+  for (let j = i - 1; j >= 0; j--) {
+    const w = text(toks[j], src);
+    if (w === ')' || w === ']' || w === '}') depth++;
+    else if (w === '(' || w === '[' || w === '{') {
+      if (depth-- > 0) continue;
+      return w === '(' && j >= 2 && toks[j - 1].t === T.Name && text(toks[j - 2], src) === 'def';
+    }
+  }
+  return false;
 }
 
 function neverClosed(open: Tokens['open']): SyntaxProblem {
@@ -86,6 +213,8 @@ export function indentFailure(toks: Tok[], src: string): Failure | undefined {
     const t = toks[i];
     const colonBefore = i >= 2 && toks[i - 1].t === T.Newline && isOp(src, toks[i - 2], ':');
     if (t.t === T.Indent && !colonBefore) return { s: t.e, e: t.e + 1, line: t.line, message: 'unexpected indent', kind: 'indent' };
+    // a decorator must be followed by its def or class at the same indentation
+    if (t.t === T.Dedent && i >= 2 && toks[i - 1].t === T.Newline && isOp(src, lineHead(toks, i - 2), '@')) return { s: t.s, e: t.s + 1, line: t.line, message: 'unexpected unindent', kind: 'indent' };
     if (t.t !== T.Indent && colonBefore) {
       const head = lineHead(toks, i - 2);
       const kw = src.slice(head.s, head.e);

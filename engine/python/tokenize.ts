@@ -214,9 +214,11 @@ class Tokenizer {
   }
 
   operator(s: number, ch: number): boolean {
-    const three = this.src.slice(s, s + 3), two = this.src.slice(s, s + 2);
-    const len = OPS3.has(three) ? 3 : OPS2.has(two) ? 2 : 1;
-    const text = this.src.slice(s, s + len);
+    const next = this.c(s + 1);
+    // operators of two or three characters all continue with one of = * / < > . -
+    const len = !(next === 61 || next === 42 || next === 47 || next === 60 || next === 62 || next === 46 || next === 45) ? 1
+      : OPS3.has(this.src.slice(s, s + 3)) ? 3 : OPS2.has(this.src.slice(s, s + 2)) ? 2 : 1;
+    const text = len === 1 ? this.src[s] : this.src.slice(s, s + len);
     if (len === 1) {
       if (text === '(' || text === '[' || text === '{') {
         if (this.level >= MAXLEVEL) return this.fail(s, 'too many nested parentheses');
@@ -237,8 +239,7 @@ class Tokenizer {
         this.pos = s + 1;
         return true;
       }
-      const cp = this.src.codePointAt(s)!;
-      if (cp < 128 && NON_PRINTABLE.test(String.fromCodePoint(cp))) return this.fail(s, `invalid non-printable character U+${hex4(cp)}`);
+      if (ch < 32 || ch === 127) return this.fail(s, `invalid non-printable character U+${hex4(ch)}`);
     }
     this.push(T.Op, s, s + len);
     this.pos = s + len;

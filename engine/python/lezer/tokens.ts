@@ -14,7 +14,7 @@ import {
   stringStartF, stringStartFD, stringStartFL, stringStartFLD,
   stringStartFR, stringStartFRD, stringStartFRL, stringStartFRLD,
   stringContent, Escape, replacementStart, stringEnd,
-  ParenL, BraceL, BracketL,
+  ParenL, BraceL, BracketL, WithItems,
 } from './parser.terms';
 
 const newline = 10, carriageReturn = 13, space = 32, tab = 9, formFeed = 12, hash = 35,
@@ -26,7 +26,7 @@ const bracketed = new Set([
   ArrayExpression, ArrayComprehensionExpression, subscript,
   SetExpression, SetComprehensionExpression, FormatString, FormatReplacement, nestedFormatReplacement,
   DictionaryExpression, DictionaryComprehensionExpression,
-  SequencePattern, MappingPattern, PatternArgList, TypeParamList,
+  SequencePattern, MappingPattern, PatternArgList, TypeParamList, WithItems,
 ]);
 
 const isLineBreak = (ch: number): boolean => ch === newline || ch === carriageReturn;
