@@ -333,7 +333,10 @@ class Checker {
     while (stack.length) {
       const n = stack.pop()!;
       if (this.exprNode(n, scope, blk, f === ASSIGN && n === root)) continue;
-      for (let k = n.lastChild; k; k = k.prevSibling) stack.push(k);
+      // NOTE: prevSibling is linear in lezer's flat nodes; collect forward, push in reverse
+      const ks: SyntaxNode[] = [];
+      for (let k = n.firstChild; k; k = k.nextSibling) ks.push(k);
+      for (let j = ks.length - 1; j >= 0; j--) stack.push(ks[j]);
     }
   }
 

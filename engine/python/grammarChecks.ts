@@ -231,7 +231,7 @@ function namedTarget(n: SyntaxNode, src: string, report: Report): void {
 }
 
 /** The earliest violation in the file (CPython's parser stops at the first). */
-export function grammarFailure(tree: Tree, src: string, toks: Tokens, lineOf: (pos: number) => number, errorIn: (from: number, to: number) => boolean, strict: boolean): Failure | undefined {
+export function grammarFailure(tree: Tree, src: string, toks: Tokens, lineOf: (pos: number) => number, errorIn: (from: number, to: number) => boolean, strict: boolean, bound = Infinity): Failure | undefined {
   let best: Failure | undefined;
   const report: Report = (at, message) => {
     if (!best || at < best.s) best = { s: at, e: at + 1, line: lineOf(at), message, kind: 'specific' };
@@ -239,12 +239,15 @@ export function grammarFailure(tree: Tree, src: string, toks: Tokens, lineOf: (p
   const stack: SyntaxNode[] = [tree.topNode];
   while (stack.length) {
     const n = stack.pop()!;
-    if (best && n.from > best.s) continue;
+    if ((best && n.from > best.s) || n.from > bound) continue;
     // a node around one of lezer's error nodes is lezer's recovery, not the user's construct
     if (!errorIn(n.from, n.to)) visit(n, src, toks, report);
     // Python 3.12's `type X = …` and `def f[T]()`: CPython 3.11 stops at the name after `type`, at the `[`
     if (strict && (n.name === 'TypeDefinition' || n.name === 'TypeParamList')) report(n.name === 'TypeDefinition' ? (kids(n)[1] ?? n).from : n.from, 'invalid syntax');
-    for (let c = n.lastChild; c; c = c.prevSibling) stack.push(c);
+    // NOTE: prevSibling is linear in lezer's flat nodes; collect forward, push in reverse
+    const cs: SyntaxNode[] = [];
+    for (let c = n.firstChild; c; c = c.nextSibling) cs.push(c);
+    for (let j = cs.length - 1; j >= 0; j--) stack.push(cs[j]);
   }
   return best;
 }

@@ -17,7 +17,7 @@ const LEZER_LEFT_CHAIN = 300;
 // code (chained conditional expressions, lambdas, `**`) deeper than the tree lezer can build
 const LEZER_CUT_DEPTH = 8400, DEEP_STACK = LEZER_CUT_DEPTH - 400;
 /** Steps per character and the wall-clock ceiling: a normal parse takes about 1–2 steps per token. */
-const STEPS_PER_CHAR = 8, STEPS_MIN = 20_000, DEADLINE_MS = 2_000;
+const STEPS_PER_CHAR = 8, STEPS_MIN = 20_000, DEADLINE_MS = 800;
 
 interface ParseInternals { bigReductionCount?: number; stacks?: Array<{ stack?: unknown[]; pos: number }> }
 

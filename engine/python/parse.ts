@@ -9,7 +9,7 @@ import { stringFailure } from './stringChecks';
 import type { Tree } from '@lezer/common';
 import { grammarFailure } from './grammarChecks';
 import { chooseError, failureAt, indentFailure, lineCounter, tokenAfter, type Failure } from './syntaxErrors';
-import { T, tokenize, type Tok } from './tokenize';
+import { T, tokenize, type Tok, type Tokens } from './tokenize';
 
 // NOTE: lezer's tree builder flattens nodes below depth 2,500 (@lezer/common CutOff.Depth)
 const TREE_DEPTH_LIMIT = 2400;
@@ -23,7 +23,8 @@ export interface ParseOptions { python?: '3.11' | '3.12' }
 
 export function parsePython(path: string, source: string, options: ParseOptions = {}): ParsedFile {
   const strict = options.python === '3.11';
-  const parsed = lezerParse(path, source);
+  const toks = tokenize(source);
+  const parsed = lezerParse(path, maskTooDeep(source, toks));
   const { tree } = parsed;
   let limit = parsed.limit;
   const conv = new Converter(source);
@@ -36,8 +37,11 @@ export function parsePython(path: string, source: string, options: ParseOptions 
     },
     leave: () => { depth--; },
   });
+  // what lies past a parse limit is not read: the statement holding it is dropped like a broken one
+  const errorStarts = [...conv.errorStarts];
+  if (limit) { conv.errorStarts.push(limit.pos); conv.errorStarts.sort((a, b) => a - b); }
   const body = conv.block(tree.topNode);
-  const primary = syntaxError(source, tree, conv.errorStarts, limit, strict) ?? semanticError(tree, source);
+  const primary = syntaxError(source, toks, tree, errorStarts, limit, strict) ?? semanticError(tree, source);
   // one syntax error, where CPython reports it; the converter's own notes only on files without one
   const problems = primary ? [primary] : conv.problems;
   // comments (kids() skips them inside expressions): collect them all once
@@ -50,8 +54,7 @@ export function parsePython(path: string, source: string, options: ParseOptions 
 }
 
 /** The earliest parser failure (lezer's first error node, the grammar and indentation rules, a parse limit) → CPython's error. */
-function syntaxError(source: string, tree: Tree, errorStarts: number[], limit: ParseLimit | undefined, strict: boolean): SyntaxProblem | undefined {
-  const toks = tokenize(source);
+function syntaxError(source: string, toks: Tokens, tree: Tree, errorStarts: number[], limit: ParseLimit | undefined, strict: boolean): SyntaxProblem | undefined {
   const lineOf = lineCounter(source);
   const fails: Failure[] = [];
   // inside a string token CPython 3.11's f-string rules decide (stringChecks.ts), not lezer's 3.12 reading
@@ -63,7 +66,9 @@ function syntaxError(source: string, tree: Tree, errorStarts: number[], limit: P
     while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid] < from) lo = mid + 1; else hi = mid; }
     return lo < sorted.length && sorted[lo] <= to;
   };
-  for (const f of [indentFailure(toks.toks, source), grammarFailure(tree, source, toks, lineOf, errorIn, strict), stringFailure(tree, source, toks, lineOf, strict ? fieldError : undefined)]) if (f) fails.push(f);
+  // past a parse limit the tree is not the code's: the checks stop there
+  const bound = limit?.pos ?? Infinity;
+  for (const f of [indentFailure(toks.toks, source), grammarFailure(tree, source, toks, lineOf, errorIn, strict, bound), stringFailure(tree, source, toks, lineOf, strict ? fieldError : undefined, bound)]) if (f) fails.push(f);
   if (limit) {
     fails.push({
       s: limit.pos, e: limit.pos + 1, line: lineOf(limit.pos), kind: 'limit',
@@ -80,11 +85,30 @@ function fieldError(text: string): { line: number; message: string } | undefined
   const { tree } = run(text);
   const starts: number[] = [];
   tree.iterate({ enter: (n) => { if (n.type.isError) starts.push(n.from); } });
-  const err = syntaxError(text, tree, starts, undefined, true);
+  const err = syntaxError(text, tokenize(text), tree, starts, undefined, true);
   return err && { line: lineCounter(text)(err.s), message: err.message };
 }
 
 function insideString(toks: Tok[], pos: number): boolean {
   const t = tokenAfter(toks, pos);
   return !!t && t.t === T.String && t.s < pos && pos < t.e;
+}
+
+/**
+ * The text lezer parses: the source, with the logical line where brackets nest past CPython's 200 levels
+ * blanked (newlines kept, so offsets stay). That line is a syntax error either way; lezer would spend
+ * seconds recovering inside it (50,000 nested brackets).
+ */
+function maskTooDeep(source: string, toks: Tokens): string {
+  if (toks.error?.message !== 'too many nested parentheses') return source;
+  let start = 0;
+  for (let i = toks.toks.length - 1; i >= 0; i--) if (toks.toks[i].t === T.Newline) { start = toks.toks[i].e; break; }
+  let depth = toks.open.length, end = toks.error.s;
+  for (; end < source.length && depth > 0; end++) {
+    const c = source[end];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+  }
+  while (end < source.length && source[end] !== '\n' && source[end] !== '\r') end++;
+  return source.slice(0, start) + source.slice(start, end).replace(/[^\r\n]/g, ' ') + source.slice(end);
 }

@@ -216,7 +216,7 @@ function childrenOf(n: SyntaxNode): SyntaxNode[] {
  * The first string-literal violation in the file, as a parser Failure. Without `sub` (Python 3.12's
  * grammar) f-strings are left to lezer's reading, which is 3.12's; plain literals are checked alike.
  */
-export function stringFailure(tree: Tree, src: string, toks: Tokens, lineOf: (pos: number) => number, sub?: SubCheck): Failure | undefined {
+export function stringFailure(tree: Tree, src: string, toks: Tokens, lineOf: (pos: number) => number, sub?: SubCheck, bound = Infinity): Failure | undefined {
   let best: Failure | undefined;
   const ctx: Ctx = {
     src, lineOf, sub: sub ?? (() => undefined), fstrings: !!sub,
@@ -229,8 +229,8 @@ export function stringFailure(tree: Tree, src: string, toks: Tokens, lineOf: (po
   for (;;) {
     const name = cursor.name;
     const isAtom = name === 'ContinuedString' || name === 'String' || name === 'FormatString';
-    if (isAtom) atom(cursor.node, byStart, toks.toks, ctx);
-    if (!isAtom && cursor.firstChild()) continue;
+    if (isAtom && cursor.from <= bound) atom(cursor.node, byStart, toks.toks, ctx);
+    if (!isAtom && cursor.from <= bound && cursor.firstChild()) continue;
     while (!cursor.nextSibling()) if (!cursor.parent()) return best;
   }
 }
