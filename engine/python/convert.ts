@@ -205,17 +205,10 @@ export class Converter {
     };
   }
 
+  /** `@expr` (any expression since Python 3.9). */
   decorator(d: SyntaxNode): Expr {
-    const c = kids(d).filter((x) => x.name !== 'At');
-    let ex: Expr | null = null;
-    for (let i = 0; i < c.length; i++) {
-      const x = c[i];
-      if (x.name === '.') continue;
-      if (x.name === 'ArgList' && ex) ex = { k: 'Call', fn: ex, args: this.args(x), s: d.from + 1, e: x.to };
-      else if (x.name === 'VariableName' && ex) ex = { k: 'Attr', obj: ex, name: this.text(x), nameS: x.from, s: d.from + 1, e: x.to };
-      else if (!ex) ex = this.expr(x);
-    }
-    return ex ?? { k: 'Error', text: this.text(d), s: d.from, e: d.to };
+    const x = kids(d).find((c) => c.name !== 'At');
+    return x ? this.expr(x) : { k: 'Error', text: this.text(d), s: d.from, e: d.to };
   }
 
   importStmt(c: SyntaxNode[], s: number, e: number): Stmt {
@@ -295,7 +288,7 @@ export class Converter {
         const p: Param = { name: this.text(x), kind: pending === '*' ? 'varargs' : pending === '**' ? 'varkw' : kind, s: x.from, e: x.to };
         pending = null;
         let j = i + 1;
-        if (c[j]?.name === 'TypeDef') j++;
+        if (c[j]?.name === 'TypeDef' || c[j]?.name === 'StarTypeDef') j++;
         if (c[j]?.name === 'AssignOp') { p.default = this.expr(c[j + 1]); p.e = c[j + 1].to; j += 2; }
         i = j - 1;
         out.push(p);

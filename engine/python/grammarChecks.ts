@@ -207,6 +207,13 @@ function args(n: SyntaxNode, src: string, report: Report, inClass: boolean): voi
 
 function tryHandlers(n: SyntaxNode, toks: Tokens, report: Report): void {
   const c = kids(n);
+  const handlers = c.map((x, i) => (x.name === 'except' ? i : -1)).filter((i) => i >= 0);
+  const star = handlers.filter((i) => c[i + 1]?.name === '*');
+  if (star.length && star.length < handlers.length) {
+    const odd = handlers.find((i) => (c[i + 1]?.name === '*') !== (c[handlers[0] + 1]?.name === '*'))!;
+    report(c[odd].from, "cannot have both 'except' and 'except*' on the same 'try'");
+    return;
+  }
   if (c.some((x) => x.name === 'except' || x.name === 'finally')) return;
   const body = c.find((x) => x.name === 'Body');
   if (!body) return;

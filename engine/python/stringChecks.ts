@@ -185,14 +185,17 @@ function fstring(tok: Tok, ctx: Ctx): boolean {
 }
 
 /** The tokens of one string atom (lezer's String/FormatString/ContinuedString), checked in order. */
-function atom(n: SyntaxNode, byStart: Map<number, Tok>, toks: Tok[], ctx: Ctx): void {
+function atom(n: SyntaxNode, byStart: Map<number, number>, toks: Tok[], ctx: Ctx): void {
   const pieces = n.name === 'ContinuedString' ? childrenOf(n) : [n];
-  const next = tokenAfter(toks, n.to);
+  // CPython's atom is the run of STRING tokens from the first piece; it reports on the token after it
+  let k = byStart.get(n.from) ?? -1;
+  while (k >= 0 && toks[k + 1]?.t === T.String) k++;
+  const next = k >= 0 ? toks[k + 1] : tokenAfter(toks, n.to);
   ctx.after = next ? next.s : n.to;
   let bytes: boolean | undefined;
   for (const piece of pieces) {
-    const tok = byStart.get(piece.from);
-    if (!tok || tok.t !== T.String) return; // the tokenizer stopped earlier: its error comes first
+    const tok = toks[byStart.get(piece.from) ?? -1];
+    if (!tok) return; // the tokenizer stopped earlier: its error comes first
     const text = ctx.src.slice(tok.s, tok.e);
     const isF = /^[a-zA-Z]*[fF]/.test(text) && /^[a-zA-Z]*['"]/.test(text);
     if (!isF && !literal(tok, ctx)) return;
@@ -223,8 +226,8 @@ export function stringFailure(tree: Tree, src: string, toks: Tokens, lineOf: (po
     report: (order, at, message) => { if (!best || order < (best.order ?? best.s)) best = { s: at, e: at + 1, line: lineOf(at), message, kind: 'specific', order }; },
     after: 0,
   };
-  const byStart = new Map<number, Tok>();
-  for (const t of toks.toks) if (t.t === T.String) byStart.set(t.s, t);
+  const byStart = new Map<number, number>();
+  toks.toks.forEach((t, i) => { if (t.t === T.String) byStart.set(t.s, i); });
   const cursor = tree.cursor();
   for (;;) {
     const name = cursor.name;

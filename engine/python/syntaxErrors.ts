@@ -40,6 +40,8 @@ export function failureAt(toks: Tokens, pos: number, src: string): Failure {
     return { s: prev.s, e: prev.e, line: prev.line, message: `Missing parentheses in call to '${name}'. Did you mean ${name}(...)?`, kind: 'specific', order: tok.s };
   }
   const v = src.slice(tok.s, tok.e);
+  const special = prev ? displayRule(all, i, src) : undefined;
+  if (special) return special;
   const cond = prev && v !== 'else' && v !== ':' ? missingElseStart(all, i - 1, src) : undefined;
   if (cond) return { s: cond.s, e: tok.e, line: cond.line, message: "expected 'else' after 'if' expression", kind: 'specific', order: tok.s };
   const a = tok.level > 0 && startsExpression(tok, src) && prev && endsAtom(prev, src) ? missingCommaStart(all, i - 1, src) : undefined;
@@ -64,6 +66,63 @@ function endsAtom(t: Tok, src: string): boolean {
   if (t.t === T.Number || t.t === T.String) return true;
   if (t.t === T.Name) return !KEYWORDS.has(v) || ATOM_KEYWORDS.has(v);
   return t.t === T.Op && [')', ']', '}', '...'].includes(v);
+}
+
+/** The innermost bracket open at toks[i]: its index, or -1. */
+function openerOf(toks: Tok[], i: number, src: string): number {
+  let depth = 0;
+  for (let j = i - 1; j >= 0; j--) {
+    const w = text(toks[j], src);
+    if (w === ')' || w === ']' || w === '}') depth++;
+    else if (w === '(' || w === '[' || w === '{') { if (depth-- === 0) return j; }
+  }
+  return -1;
+}
+
+/** Offsets of the depth-0 commas and colons between toks[open] and toks[end]. */
+function topLevel(toks: Tok[], open: number, end: number, src: string): { commas: number[]; colons: number[] } {
+  const commas: number[] = [], colons: number[] = [];
+  let depth = 0;
+  for (let j = open + 1; j < end; j++) {
+    const w = text(toks[j], src);
+    if (w === '(' || w === '[' || w === '{') depth++;
+    else if (w === ')' || w === ']' || w === '}') depth--;
+    else if (depth === 0 && w === ',') commas.push(j);
+    else if (depth === 0 && w === ':') colons.push(j);
+  }
+  return { commas, colons };
+}
+
+/**
+ * CPython's second-pass rules around displays and `=`, reported where it reports them: a dict item
+ * without ':' ("':' expected after dictionary key"), `[a, b for …]` (at `a`), `name = value` where an
+ * expression belongs (at the name; CPython parses the value first, so an error in a string there wins).
+ */
+function displayRule(toks: Tok[], i: number, src: string): Failure | undefined {
+  const tok = toks[i], prev = toks[i - 1], v = text(tok, src);
+  const fail = (at: Tok, message: string, order = tok.s): Failure => ({ s: at.s, e: tok.e, line: at.line, message, kind: 'specific', order });
+  if (v === '=' && tok.t === T.Op && prev.t === T.Name && !KEYWORDS.has(text(prev, src))) {
+    // the value CPython parses (a bitwise_or): up to the next ',', ':', '=' or closing bracket at this depth
+    let end = i + 1, depth = 0;
+    for (; end < toks.length; end++) {
+      const w = text(toks[end], src);
+      if (w === '(' || w === '[' || w === '{') depth++;
+      else if (w === ')' || w === ']' || w === '}') { if (depth-- === 0) break; }
+      else if (depth === 0 && (w === ',' || w === ':' || w === '=' || toks[end].t === T.Newline)) break;
+    }
+    return fail(prev, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?", toks[end]?.s ?? tok.e);
+  }
+  const open = openerOf(toks, i, src);
+  if (open < 0) return undefined;
+  const o = text(toks[open], src);
+  const { commas, colons } = topLevel(toks, open, i, src);
+  if (v === 'for' && (o === '[' || o === '{') && commas.length && !colons.length) return fail(toks[open + 1], 'did you forget parentheses around the comprehension target?');
+  if (o === '{' && colons.length && (v === ',' || v === '}')) {
+    const start = commas.length ? commas[commas.length - 1] + 1 : open + 1;
+    if (colons[colons.length - 1] === i - 1) return fail(toks[i - 1], "expression expected after dictionary key and ':'");
+    if (start < i && !colons.some((c) => c > start) && text(toks[start], src) !== '**') return fail(toks[start], "':' expected after dictionary key");
+  }
+  return undefined;
 }
 
 /** Walks back from toks[from] over one expression's tokens; the index of the token it stops at (-1: none). */
