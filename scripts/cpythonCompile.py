@@ -5,6 +5,7 @@ Test-time tool for the parser differential (scripts/parseCorpus.mjs); the produc
 A verdict is {"ok": true} or {"line": N, "kind": "syntax" | "limit" | "nul", "msg": "..."}; it never
 executes the sources (compile() only)."""
 import json
+import re
 import sys
 import warnings
 
@@ -16,7 +17,9 @@ def verdict(src):
     except SyntaxError as e:  # includes IndentationError and TabError
         return {"line": e.lineno or 0, "kind": "syntax", "msg": f"{type(e).__name__}: {e.msg}"}
     except ValueError as e:  # 3.11: "source code string cannot contain null bytes" (no line)
-        return {"line": src[: src.index("\0")].count("\n") + 1 if "\0" in src else 0, "kind": "nul", "msg": str(e)}
+        # the NUL's line, counting \r\n, \r and \n as compile() does
+        line = len(re.split(r"\r\n|\r|\n", src[: src.index("\0")])) if "\0" in src else 0
+        return {"line": line, "kind": "nul", "msg": str(e)}
     except (RecursionError, MemoryError) as e:  # CPython's own depth limits, not the language's
         return {"line": 0, "kind": "limit", "msg": f"{type(e).__name__}: {e}"}
 

@@ -106,7 +106,8 @@ class Checker {
         this.nested(n, blk);
         for (const [i, x] of items.entries()) {
           if (x.name === 'Body') this.bodyOf(x, scope, { ...blk, blocks: blk.blocks + 1 });
-          else if (items[i - 1]?.name === 'as') this.target(x, scope, blk);
+          else if (x.name === '*' && items[i - 1]?.name === 'as') this.comp(x, 'starred assignment target must be in a list or tuple');
+          else if (items[i - 1]?.name === 'as' || (items[i - 1]?.name === '*' && items[i - 2]?.name === 'as')) this.target(x, scope, blk);
           else this.exprIn(x, scope, blk, USE);
         }
         return;

@@ -129,7 +129,11 @@ function forTargets(c: SyntaxNode[], src: string, report: Report): void {
 }
 
 function withTargets(c: SyntaxNode[], src: string, report: Report): void {
-  for (let i = 0; i < c.length; i++) if (c[i].name === 'as' && c[i + 1]) checkTarget(c[i + 1], src, report, 'assign to');
+  for (let i = 0; i < c.length; i++) {
+    if (c[i].name !== 'as') continue;
+    const t = c[i + 1]?.name === '*' ? c[i + 2] : c[i + 1];
+    if (t) checkTarget(t, src, report, 'assign to');
+  }
 }
 
 /** def and lambda parameters: CPython's invalid_parameters / invalid_star_etc / invalid_kwds rules. */
@@ -225,6 +229,10 @@ function tryHandlers(n: SyntaxNode, toks: Tokens, report: Report): void {
 function importCommas(n: SyntaxNode, report: Report): void {
   const c = kids(n);
   if (c[0]?.name !== 'from') return;
+  // `from m import a.b`: the imported names are plain names
+  const names = c.slice(c.findIndex((x) => x.name === 'import') + 1);
+  const dot = names.find((x, i) => x.name === '.' && names[i - 1]?.name === 'VariableName');
+  if (dot) { report(dot.from, 'invalid syntax'); return; }
   const last = c[c.length - 1];
   if (last?.name === ',') report(last.from, 'trailing comma not allowed without surrounding parentheses');
 }
@@ -247,8 +255,10 @@ export function grammarFailure(tree: Tree, src: string, toks: Tokens, lineOf: (p
   while (stack.length) {
     const n = stack.pop()!;
     if ((best && n.from > best.s) || n.from > bound) continue;
-    // a node around one of lezer's error nodes is lezer's recovery, not the user's construct
-    if (!errorIn(n.from, n.to)) visit(n, src, toks, report);
+    // a node around one of lezer's error nodes is lezer's recovery, not the user's construct; a try
+    // statement's handlers are its own children, checked up to the first error
+    if (n.name === 'TryStatement') visit(n, src, toks, (at, message) => { if (!errorIn(n.from, at)) report(at, message); });
+    else if (!errorIn(n.from, n.to)) visit(n, src, toks, report);
     // Python 3.12's `type X = …` and `def f[T]()`: CPython 3.11 stops at the name after `type`, at the `[`
     if (strict && (n.name === 'TypeDefinition' || n.name === 'TypeParamList')) report(n.name === 'TypeDefinition' ? (kids(n)[1] ?? n).from : n.from, 'invalid syntax');
     // NOTE: prevSibling is linear in lezer's flat nodes; collect forward, push in reverse

@@ -56,10 +56,13 @@ export function parsePython(path: string, source: string, options: ParseOptions 
 /** The earliest parser failure (lezer's first error node, the grammar and indentation rules, a parse limit) → CPython's error. */
 function syntaxError(source: string, toks: Tokens, tree: Tree, errorStarts: number[], limit: ParseLimit | undefined, strict: boolean): SyntaxProblem | undefined {
   const lineOf = lineCounter(source);
+  // the indentation rules first: at the same token CPython's failure is the INDENT's
   const fails: Failure[] = [];
+  const indent = indentFailure(toks.toks, source);
+  if (indent) fails.push(indent);
   // inside a string token CPython 3.11's f-string rules decide (stringChecks.ts), not lezer's 3.12 reading
-  const outside = strict ? errorStarts.filter((pos) => !insideString(toks.toks, pos)) : errorStarts;
-  if (outside.length) fails.push(failureAt(toks, Math.min(...outside), source));
+  const firstError = errorStarts.reduce((m, pos) => (pos < m && (!strict || !insideString(toks.toks, pos)) ? pos : m), Infinity);
+  if (firstError < Infinity) fails.push(failureAt(toks, firstError, source));
   const sorted = [...errorStarts].sort((a, b) => a - b);
   const errorIn = (from: number, to: number): boolean => {
     let lo = 0, hi = sorted.length;
@@ -68,7 +71,7 @@ function syntaxError(source: string, toks: Tokens, tree: Tree, errorStarts: numb
   };
   // past a parse limit the tree is not the code's: the checks stop there
   const bound = limit?.pos ?? Infinity;
-  for (const f of [indentFailure(toks.toks, source), grammarFailure(tree, source, toks, lineOf, errorIn, strict, bound), stringFailure(tree, source, toks, lineOf, strict ? fieldError : undefined, bound)]) if (f) fails.push(f);
+  for (const f of [grammarFailure(tree, source, toks, lineOf, errorIn, strict, bound), stringFailure(tree, source, toks, lineOf, strict ? fieldError : undefined, bound)]) if (f) fails.push(f);
   if (limit) {
     fails.push({
       s: limit.pos, e: limit.pos + 1, line: lineOf(limit.pos), kind: 'limit',

@@ -31,6 +31,8 @@ export function tokenAfter(toks: Tok[], pos: number): Tok | undefined {
 export function failureAt(toks: Tokens, pos: number, src: string): Failure {
   const all = toks.toks;
   const tok = tokenAfter(all, pos);
+  // past the last token: the tokenizer stopped there with its own error, which comes first
+  if (!tok && toks.error) return { s: pos, e: pos, line: 0, message: 'invalid syntax', kind: 'generic' };
   if (!tok || tok.t === T.End) return { s: pos, e: pos, line: tok?.line ?? 0, message: 'unexpected end of file', kind: 'eof' };
   if (tok.t === T.Indent) return { s: tok.e, e: tok.e, line: tok.line, message: 'unexpected indent', kind: 'indent' };
   const i = all.indexOf(tok);

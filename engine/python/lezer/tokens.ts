@@ -53,13 +53,20 @@ function countIndent(text: string): number {
   return depth;
 }
 
+/** NOTE: after `\\` + line break the next line is a continuation: its line break ends the statement
+ *  (upstream lezer/python took an empty line there for a blank one and failed on valid code). */
+function afterContinuation(input: InputStream): boolean {
+  const a = input.peek(-1), b = input.peek(-2);
+  return b === backslash || (a === newline && b === carriageReturn && input.peek(-3) === backslash);
+}
+
 export const newlines = new ExternalTokenizer((input, stack) => {
   let prev;
   if (input.next < 0) {
     input.acceptToken(eof);
   } else if ((stack.context as Context).flags & cxBracketed) {
     if (isLineBreak(input.next)) input.acceptToken(newlineBracketed, 1);
-  } else if (((prev = input.peek(-1)) < 0 || isLineBreak(prev)) && stack.canShift(blankLineStart)) {
+  } else if (((prev = input.peek(-1)) < 0 || isLineBreak(prev)) && !afterContinuation(input) && stack.canShift(blankLineStart)) {
     let spaces = 0;
     while (input.next === space || input.next === tab) { input.advance(); spaces++; }
     if (input.next === newline || input.next === carriageReturn || input.next === hash) input.acceptToken(blankLineStart, -spaces);
