@@ -103,6 +103,14 @@ function topLevel(toks: Tok[], open: number, end: number, src: string): { commas
 function displayRule(toks: Tok[], i: number, src: string): Failure | undefined {
   const tok = toks[i], prev = toks[i - 1], v = text(tok, src);
   const fail = (at: Tok, message: string, order = tok.s): Failure => ({ s: at.s, e: tok.e, line: at.line, message, kind: 'specific', order });
+  const open = openerOf(toks, i, src);
+  const o = open >= 0 ? text(toks[open], src) : '';
+  const { commas, colons } = open >= 0 ? topLevel(toks, open, i, src) : { commas: [], colons: [] };
+  // a dict item after complete ones, without its ':' (CPython's invalid_kvpair comes before other rules)
+  const itemStart = commas.length ? commas[commas.length - 1] + 1 : open + 1;
+  if (o === '{' && commas.length && colons.some((c) => c < itemStart) && !colons.some((c) => c >= itemStart) && itemStart < i && text(toks[itemStart], src) !== '**') {
+    return fail(toks[itemStart], "':' expected after dictionary key");
+  }
   if (v === '=' && tok.t === T.Op && prev.t === T.Name && !KEYWORDS.has(text(prev, src))) {
     // the value CPython parses (a bitwise_or): up to the next ',', ':', '=' or closing bracket at this depth
     let end = i + 1, depth = 0;
@@ -114,17 +122,22 @@ function displayRule(toks: Tok[], i: number, src: string): Failure | undefined {
     }
     return fail(prev, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?", toks[end]?.s ?? tok.e);
   }
-  const open = openerOf(toks, i, src);
   if (open < 0) return undefined;
-  const o = text(toks[open], src);
-  const { commas, colons } = topLevel(toks, open, i, src);
-  if (v === 'for' && (o === '[' || o === '{') && commas.length && !colons.length) return fail(toks[open + 1], 'did you forget parentheses around the comprehension target?');
-  if (o === '{' && colons.length && (v === ',' || v === '}')) {
-    const start = commas.length ? commas[commas.length - 1] + 1 : open + 1;
-    if (colons[colons.length - 1] === i - 1) return fail(toks[i - 1], "expression expected after dictionary key and ':'");
-    if (start < i && !colons.some((c) => c > start) && text(toks[start], src) !== '**') return fail(toks[start], "':' expected after dictionary key");
-  }
+  if (v === 'for' && (o === '[' || o === '{') && commas.length && !colons.length && hasIn(toks, i, src)) return fail(toks[open + 1], 'did you forget parentheses around the comprehension target?');
+  if (o === '{' && colons.length && (v === ',' || v === '}') && colons[colons.length - 1] === i - 1) return fail(toks[i - 1], "expression expected after dictionary key and ':'");
   return undefined;
+}
+
+/** A depth-0 `in` follows the `for` at toks[i] inside its brackets (its clause can parse). */
+function hasIn(toks: Tok[], i: number, src: string): boolean {
+  let depth = 0;
+  for (let j = i + 1; j < toks.length; j++) {
+    const w = text(toks[j], src);
+    if (w === '(' || w === '[' || w === '{') depth++;
+    else if (w === ')' || w === ']' || w === '}') { if (depth-- === 0) return false; }
+    else if (depth === 0 && w === 'in' && toks[j].t === T.Name) return true;
+  }
+  return false;
 }
 
 /** Walks back from toks[from] over one expression's tokens; the index of the token it stops at (-1: none). */
@@ -155,8 +168,8 @@ function missingCommaStart(toks: Tok[], from: number, src: string): Tok | undefi
   const i = exprStartBack(toks, from, src);
   const stop = i >= 0 ? toks[i] : undefined, v = stop ? text(stop, src) : '';
   if (stop?.t === T.Op) {
-    if ((v === '(' || v === ',') && inDefParams(toks, v === ',' ? i : i + 1, src)) return undefined;
-    if ((v === '*' || v === '**') && !inCall(toks, i, src)) return undefined;
+    if ((v === '(' || v === ',') && (inDefParams(toks, v === ',' ? i : i + 1, src) || inImportList(toks, v === ',' ? i : i + 1, src))) return undefined;
+    if ((v === '*' || v === '**') && (!inCall(toks, i, src) || inDefParams(toks, i, src))) return undefined;
     if (v === ':' && lambdaAfterElse(toks, i, src)) return undefined;
   } else if (stop) {
     // a conditional's else-branch gets the hint only when it is a single literal (CPython's quirk)
@@ -213,6 +226,12 @@ function inComprehension(toks: Tok[], i: number, src: string): boolean {
     else if (depth === 0 && toks[j].t === T.Name && w === 'for') return true;
   }
   return false;
+}
+
+/** The innermost bracket open at toks[i] is `from m import (`'s. */
+function inImportList(toks: Tok[], i: number, src: string): boolean {
+  const open = openerOf(toks, i, src);
+  return open > 0 && text(toks[open], src) === '(' && text(toks[open - 1], src) === 'import';
 }
 
 /** The innermost bracket open at toks[i] is a `def name(` parameter list. */
