@@ -7,6 +7,8 @@ import { decodeString, numberLiteral, unescapeBraces } from './literals';
 
 const COMPARE_OPS = new Set(['<', '>', '<=', '>=', '==', '!=', 'in', 'not in', 'is', 'is not']);
 
+const COMPOUND = new Set(['FunctionDefinition', 'ClassDefinition', 'DecoratedStatement', 'IfStatement', 'ForStatement', 'WhileStatement', 'TryStatement', 'WithStatement', 'MatchStatement']);
+
 function firstKid(n: SyntaxNode): SyntaxNode | null {
   for (let c = n.firstChild; c; c = c.nextSibling) if (c.name !== 'Comment') return c;
   return null;
@@ -27,6 +29,8 @@ export class Converter {
 
   /** Sorted start offsets of all error nodes (filled before conversion). */
   errorStarts: number[] = [];
+  /** A logical line lezer could not build (past a parse limit): statements overlapping it are dropped. */
+  unread?: { from: number; to: number };
 
   errorIn(from: number, to: number): boolean {
     let lo = 0, hi = this.errorStarts.length;
@@ -46,6 +50,8 @@ export class Converter {
   }
 
   stmtInto(n: SyntaxNode, out: Stmt[]): void {
+    // a statement on the unread line is dropped; a compound one opened above it keeps its other statements
+    if (this.unread && n.from < this.unread.to && n.to > this.unread.from && (n.from >= this.unread.from || !COMPOUND.has(n.name))) return;
     switch (n.name) {
       case 'Comment': this.comments.push({ s: n.from, text: this.text(n) }); return;
       case ':': case 'newline': case ';': case 'indent': case 'dedent': return;

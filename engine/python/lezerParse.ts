@@ -24,10 +24,10 @@ interface ParseInternals { bigReductionCount?: number; stacks?: Array<{ stack?: 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /** One parse to completion or to the budget, through lezer's advance() loop (no reuse, no cache). */
-export function run(source: string, fragments?: readonly TreeFragment[]): LezerResult {
+export function run(source: string, fragments?: readonly TreeFragment[], stepBudget?: number): LezerResult {
   const parse: PartialParse = parser.startParse(source, fragments);
   const inner = parse as unknown as ParseInternals;
-  const maxSteps = STEPS_MIN + STEPS_PER_CHAR * source.length, deadline = now() + DEADLINE_MS;
+  const maxSteps = stepBudget ?? STEPS_MIN + STEPS_PER_CHAR * source.length, deadline = now() + DEADLINE_MS;
   let limit: ParseLimit | undefined;
   for (let step = 1; ; step++) {
     if (typeof inner.bigReductionCount === 'number' && inner.bigReductionCount > LEZER_LEFT_CHAIN) inner.bigReductionCount = LEZER_LEFT_CHAIN;
@@ -49,7 +49,8 @@ export function run(source: string, fragments?: readonly TreeFragment[]): LezerR
 const lastTrees = new Map<string, { text: string; result: LezerResult }>();
 const LAST_TREES_LIMIT = 32;
 
-export function lezerParse(path: string, source: string): LezerResult {
+/** `stepBudget` replaces the default budget (8 steps a character), for tests of the limit. */
+export function lezerParse(path: string, source: string, stepBudget?: number): LezerResult {
   const prev = lastTrees.get(path);
   let result: LezerResult;
   if (prev && prev.text !== source) {
@@ -61,12 +62,12 @@ export function lezerParse(path: string, source: string): LezerResult {
     let suf = 0;
     while (suf < max - pre && a.charCodeAt(a.length - 1 - suf) === b.charCodeAt(b.length - 1 - suf)) suf++;
     const fragments = TreeFragment.applyChanges(TreeFragment.addTree(prev.result.tree), [{ fromA: pre, toA: a.length - suf, fromB: pre, toB: b.length - suf }]);
-    result = run(source, fragments);
+    result = run(source, fragments, stepBudget);
     // NOTE: error recovery may differ from a fresh parse's; a broken file is parsed from scratch so the
     // result never depends on the editing history
-    if (result.limit || hasError(result.tree)) result = run(source);
+    if (result.limit || hasError(result.tree)) result = run(source, undefined, stepBudget);
   } else {
-    result = prev && prev.text === source ? prev.result : run(source);
+    result = prev && prev.text === source ? prev.result : run(source, undefined, stepBudget);
   }
   if (!prev && lastTrees.size >= LAST_TREES_LIMIT) lastTrees.delete(lastTrees.keys().next().value as string);
   lastTrees.set(path, { text: source, result });

@@ -19,27 +19,15 @@ const TREE_DEPTH_LIMIT = 2400;
  * added: `type X = …`, type parameter lists, f-strings nesting their own quotes; '3.11' is CPython
  * 3.11's exactly (what the differential test compares with /usr/bin/python3).
  */
-export interface ParseOptions { python?: '3.11' | '3.12' }
+export interface ParseOptions { python?: '3.11' | '3.12'; /** lezer's step budget (tests of the limit) */ stepBudget?: number }
 
 export function parsePython(path: string, source: string, options: ParseOptions = {}): ParsedFile {
   const strict = options.python === '3.11';
   const toks = tokenize(source);
-  const parsed = lezerParse(path, maskTooDeep(source, toks));
-  const { tree } = parsed;
-  let limit = parsed.limit;
+  const { tree, limit, errorStarts, unread } = readTree(path, source, toks, options.stepBudget);
   const conv = new Converter(source);
-  let depth = 0;
-  tree.iterate({
-    enter: (node) => {
-      if (node.type.isError) conv.errorStarts.push(node.from);
-      // lezer flattens whatever lies deeper than 2,500 levels: such code is not read (and is reported)
-      if (++depth >= TREE_DEPTH_LIMIT && (!limit || node.from < limit.pos)) limit = { pos: node.from, kind: 'nesting' };
-    },
-    leave: () => { depth--; },
-  });
-  // what lies past a parse limit is not read: the statement holding it is dropped like a broken one
-  const errorStarts = [...conv.errorStarts];
-  if (limit) { conv.errorStarts.push(limit.pos); conv.errorStarts.sort((a, b) => a - b); }
+  conv.errorStarts = [...errorStarts];
+  conv.unread = unread;
   const body = conv.block(tree.topNode);
   const primary = syntaxError(source, toks, tree, errorStarts, limit, strict) ?? semanticError(tree, source);
   // one syntax error, where CPython reports it; the converter's own notes only on files without one
@@ -51,6 +39,33 @@ export function parsePython(path: string, source: string, options: ParseOptions 
   problems.sort((a, b) => a.s - b.s);
   conv.comments.sort((a, b) => a.s - b.s);
   return { path, source, body, problems, comments: conv.comments };
+}
+
+/**
+ * lezer's tree of the source, and the first parse limit it hit. A logical line nested past what lezer
+ * builds is blanked (offsets kept) and the file parsed again, so that line alone is lost, not the rest.
+ */
+function readTree(path: string, source: string, toks: Tokens, stepBudget?: number): { tree: Tree; limit?: ParseLimit; errorStarts: number[]; unread?: { from: number; to: number } } {
+  let text = maskTooDeep(source, toks);
+  let first: ParseLimit | undefined, unread: { from: number; to: number } | undefined;
+  for (let attempt = 0; ; attempt++) {
+    const parsed = lezerParse(path, text, stepBudget);
+    let limit = parsed.limit;
+    const errorStarts: number[] = [];
+    let depth = 0;
+    parsed.tree.iterate({
+      enter: (node) => {
+        if (node.type.isError) errorStarts.push(node.from);
+        // lezer flattens whatever lies deeper than 2,500 levels: such code is not read (and is reported)
+        if (++depth >= TREE_DEPTH_LIMIT && (!limit || node.from < limit.pos)) limit = { pos: node.from, kind: 'nesting' };
+      },
+      leave: () => { depth--; },
+    });
+    first ??= limit;
+    if (limit?.kind !== 'nesting' || attempt === 3) return { tree: parsed.tree, limit: first, errorStarts, unread: limit ? logicalLine(toks, limit.pos, source.length) : unread };
+    unread = logicalLine(toks, limit.pos, source.length);
+    text = text.slice(0, unread.from) + text.slice(unread.from, unread.to).replace(/[^\r\n]/g, ' ') + text.slice(unread.to);
+  }
 }
 
 /** The earliest parser failure (lezer's first error node, the grammar and indentation rules, a parse limit) → CPython's error. */
@@ -114,4 +129,15 @@ function maskTooDeep(source: string, toks: Tokens): string {
   }
   while (end < source.length && source[end] !== '\n' && source[end] !== '\r') end++;
   return source.slice(0, start) + source.slice(start, end).replace(/[^\r\n]/g, ' ') + source.slice(end);
+}
+
+/** The logical line (NEWLINE to NEWLINE in CPython's tokens) holding `pos`. */
+function logicalLine(toks: Tokens, pos: number, end: number): { from: number; to: number } {
+  let from = 0, to = end;
+  for (const t of toks.toks) {
+    if (t.t !== T.Newline) continue;
+    if (t.e <= pos) from = t.e;
+    else { to = t.e; break; }
+  }
+  return { from, to };
 }
