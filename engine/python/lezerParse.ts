@@ -16,8 +16,11 @@ const LEZER_LEFT_CHAIN = 300;
 // lezer cuts its parse stack at 8,400 entries (≈2,800 frames); a stack this deep means right-nested
 // code (chained conditional expressions, lambdas, `**`) deeper than the tree lezer can build
 const LEZER_CUT_DEPTH = 8400, DEEP_STACK = LEZER_CUT_DEPTH - 400;
-/** Steps per character and the wall-clock ceiling: a normal parse takes about 1–2 steps per token. */
-const STEPS_PER_CHAR = 8, STEPS_MIN = 20_000, DEADLINE_MS = 800;
+/**
+ * The budget: steps per character (a normal parse takes under one; deterministic) and a wall-clock
+ * ceiling that only a machine stalled for seconds reaches (a loaded machine must not cut a normal file).
+ */
+const STEPS_PER_CHAR = 8, STEPS_MIN = 20_000, DEADLINE_MS = 5_000;
 
 interface ParseInternals { bigReductionCount?: number; stacks?: Array<{ stack?: unknown[]; pos: number }> }
 
@@ -34,7 +37,8 @@ export function run(source: string, fragments?: readonly TreeFragment[], stepBud
     // a stack grows by a few entries per step: every 16th step is close enough to the 400-entry margin
     if ((step & 15) === 0 && !limit) {
       const deep = inner.stacks?.find((st) => (st.stack?.length ?? 0) >= DEEP_STACK);
-      if (deep) limit = { pos: deep.pos, kind: 'nesting' };
+      // the caller blanks that line and parses again: the rest of this parse is not needed
+      if (deep) { limit = { pos: deep.pos, kind: 'nesting' }; parse.stopAt(parse.parsedPos); }
     }
     const tree = parse.advance();
     if (tree) return { tree, limit };

@@ -46,7 +46,10 @@ export function parsePython(path: string, source: string, options: ParseOptions 
  * builds is blanked (offsets kept) and the file parsed again, so that line alone is lost, not the rest.
  */
 function readTree(path: string, source: string, toks: Tokens, stepBudget?: number): { tree: Tree; limit?: ParseLimit; errorStarts: number[]; unread?: { from: number; to: number } } {
-  let text = maskTooDeep(source, toks);
+  // NOTE: lezer takes a whitespace-only last line (no newline after it) for an indent; CPython for a blank
+  // line. lezer parses the text without those trailing blanks (every offset before them is unchanged).
+  // (Checking for the end inside lezer's indentation tokenizer breaks its incremental parsing.)
+  let text = maskTooDeep(source, toks).replace(/(^|[\r\n])[ \t\f]+$/, '$1');
   let first: ParseLimit | undefined, unread: { from: number; to: number } | undefined;
   for (let attempt = 0; ; attempt++) {
     const parsed = lezerParse(path, text, stepBudget);

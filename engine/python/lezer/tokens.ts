@@ -89,9 +89,7 @@ export const indentation = new ExternalTokenizer((input, stack) => {
       input.advance();
       chars++;
     }
-    // NOTE: a whitespace-only last line (no newline before the end) is blank, as in CPython; upstream
-    // lezer/python takes it for an indent and fails on valid files
-    if (depth !== context.indent && input.next !== newline && input.next !== carriageReturn && input.next !== hash && input.next >= 0) {
+    if (depth !== context.indent && input.next !== newline && input.next !== carriageReturn && input.next !== hash) {
       if (depth < context.indent) input.acceptToken(dedent, -chars);
       else input.acceptToken(indent);
     }
