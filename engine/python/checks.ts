@@ -35,6 +35,9 @@ class Scope {
 /** Loop and block context of the compiler, per function. */
 interface Block { loops: number; blocks: number; inFinally: number }
 
+const EXPR_NODES = new Set(['VariableName', 'LambdaExpression', 'ArrayComprehensionExpression', 'SetComprehensionExpression',
+  'DictionaryComprehensionExpression', 'ComprehensionExpression', 'ArgList', 'ParenthesizedExpression', 'yield', 'await', 'NamedExpression']);
+
 const FUTURE = new Set(['nested_scopes', 'generators', 'division', 'absolute_import', 'with_statement', 'print_function',
   'unicode_literals', 'barry_as_FLUFL', 'generator_stop', 'annotations']);
 
@@ -330,14 +333,18 @@ class Checker {
 
   /** An expression subtree: names used (or bound, for `f` ASSIGN), nested scopes, yield/await/walrus rules. */
   exprIn(root: SyntaxNode, scope: Scope, blk: Block, f: number): void {
-    const stack: SyntaxNode[] = [root];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (this.exprNode(n, scope, blk, f === ASSIGN && n === root)) continue;
-      // NOTE: prevSibling is linear in lezer's flat nodes; collect forward, push in reverse
-      const ks: SyntaxNode[] = [];
-      for (let k = n.firstChild; k; k = k.nextSibling) ks.push(k);
-      for (let j = ks.length - 1; j >= 0; j--) stack.push(ks[j]);
+    // a cursor walk: only the nodes exprNode handles become SyntaxNode objects
+    const c = root.cursor();
+    let depth = 0;
+    for (;;) {
+      const handled = EXPR_NODES.has(c.name) && this.exprNode(c.node, scope, blk, f === ASSIGN && depth === 0);
+      if (!handled && c.firstChild()) { depth++; continue; }
+      for (;;) {
+        if (depth === 0) return;
+        if (c.nextSibling()) break;
+        c.parent();
+        depth--;
+      }
     }
   }
 

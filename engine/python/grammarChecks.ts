@@ -251,23 +251,29 @@ export function grammarFailure(tree: Tree, src: string, toks: Tokens, lineOf: (p
   const report: Report = (at, message) => {
     if (!best || at < best.s) best = { s: at, e: at + 1, line: lineOf(at), message, kind: 'specific' };
   };
-  const stack: SyntaxNode[] = [tree.topNode];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if ((best && n.from > best.s) || n.from > bound) continue;
-    // a node around one of lezer's error nodes is lezer's recovery, not the user's construct; a try
-    // statement's handlers are its own children, checked up to the first error
-    if (n.name === 'TryStatement') visit(n, src, toks, (at, message) => { if (!errorIn(n.from, at)) report(at, message); });
-    else if (!errorIn(n.from, n.to)) visit(n, src, toks, report);
-    // Python 3.12's `type X = …` and `def f[T]()`: CPython 3.11 stops at the name after `type`, at the `[`
-    if (strict && (n.name === 'TypeDefinition' || n.name === 'TypeParamList')) report(n.name === 'TypeDefinition' ? (kids(n)[1] ?? n).from : n.from, 'invalid syntax');
-    // NOTE: prevSibling is linear in lezer's flat nodes; collect forward, push in reverse
-    const cs: SyntaxNode[] = [];
-    for (let c = n.firstChild; c; c = c.nextSibling) cs.push(c);
-    for (let j = cs.length - 1; j >= 0; j--) stack.push(cs[j]);
-  }
+  // a cursor walk in document order; only the nodes a rule looks at become SyntaxNode objects
+  tree.iterate({
+    enter: (ref) => {
+      if ((best && ref.from > best.s) || ref.from > bound) return false;
+      const name = ref.name;
+      if (name === 'PropertyName') { if (KEYWORDS.has(src.slice(ref.from, ref.to)) && !errorIn(ref.from, ref.to)) report(ref.from, 'invalid syntax'); return undefined; }
+      if (!CHECKED.has(name)) return undefined;
+      const n = ref.node;
+      // a node around one of lezer's error nodes is lezer's recovery, not the user's construct; a try
+      // statement's handlers are its own children, checked up to the first error
+      if (name === 'TryStatement') visit(n, src, toks, (at, message) => { if (!errorIn(n.from, at)) report(at, message); });
+      else if (!errorIn(n.from, n.to)) visit(n, src, toks, report);
+      // Python 3.12's `type X = …` and `def f[T]()`: CPython 3.11 stops at the name after `type`, at the `[`
+      if (strict && (name === 'TypeDefinition' || name === 'TypeParamList')) report(name === 'TypeDefinition' ? (kids(n)[1] ?? n).from : n.from, 'invalid syntax');
+      return undefined;
+    },
+  });
   return best;
 }
+
+const CHECKED = new Set(['AssignStatement', 'UpdateStatement', 'DeleteStatement', 'ForStatement', 'ArrayComprehensionExpression',
+  'SetComprehensionExpression', 'DictionaryComprehensionExpression', 'ComprehensionExpression', 'ArgList', 'ParenthesizedExpression',
+  'WithStatement', 'ParamList', 'TryStatement', 'ImportStatement', 'NamedExpression', 'TypeDefinition', 'TypeParamList']);
 
 function visit(n: SyntaxNode, src: string, toks: Tokens, report: Report): void {
   switch (n.name) {
@@ -291,7 +297,6 @@ function visit(n: SyntaxNode, src: string, toks: Tokens, report: Report): void {
     case 'TryStatement': tryHandlers(n, toks, report); return;
     case 'ImportStatement': importCommas(n, report); return;
     case 'NamedExpression': namedTarget(n, src, report); return;
-    case 'PropertyName': if (KEYWORDS.has(src.slice(n.from, n.to))) report(n.from, 'invalid syntax'); return;
     default:
   }
 }
