@@ -204,25 +204,17 @@ function lambdaAfterElse(toks: Tok[], i: number, src: string): boolean {
 
 /** The innermost open bracket before toks[i] is a call's `(`. */
 function inCall(toks: Tok[], i: number, src: string): boolean {
-  let depth = 0;
-  for (let j = i - 1; j >= 0; j--) {
-    const w = text(toks[j], src);
-    if (w === ')' || w === ']' || w === '}') depth++;
-    else if (w === '(' || w === '[' || w === '{') {
-      if (depth-- > 0) continue;
-      return w === '(' && j > 0 && endsAtom(toks[j - 1], src);
-    }
-  }
-  return false;
+  const open = openerOf(toks, i, src);
+  return open > 0 && text(toks[open], src) === '(' && endsAtom(toks[open - 1], src);
 }
 
 /** `in` at toks[i] belongs to a `for` clause in the same brackets. */
 function inComprehension(toks: Tok[], i: number, src: string): boolean {
   let depth = 0;
-  for (let j = i - 1; j >= 0; j--) {
+  for (let j = openerOf(toks, i, src) + 1; j < i; j++) {
     const w = text(toks[j], src);
-    if (w === ')' || w === ']' || w === '}') depth++;
-    else if (w === '(' || w === '[' || w === '{') { if (depth-- === 0) return false; }
+    if (w === '(' || w === '[' || w === '{') depth++;
+    else if (w === ')' || w === ']' || w === '}') depth--;
     else if (depth === 0 && toks[j].t === T.Name && w === 'for') return true;
   }
   return false;
@@ -236,16 +228,8 @@ function inImportList(toks: Tok[], i: number, src: string): boolean {
 
 /** The innermost bracket open at toks[i] is a `def name(` parameter list. */
 function inDefParams(toks: Tok[], i: number, src: string): boolean {
-  let depth = 0;
-  for (let j = i - 1; j >= 0; j--) {
-    const w = text(toks[j], src);
-    if (w === ')' || w === ']' || w === '}') depth++;
-    else if (w === '(' || w === '[' || w === '{') {
-      if (depth-- > 0) continue;
-      return w === '(' && j >= 2 && toks[j - 1].t === T.Name && text(toks[j - 2], src) === 'def';
-    }
-  }
-  return false;
+  const open = openerOf(toks, i, src);
+  return open >= 2 && text(toks[open], src) === '(' && toks[open - 1].t === T.Name && text(toks[open - 2], src) === 'def';
 }
 
 function neverClosed(open: Tokens['open']): SyntaxProblem {
