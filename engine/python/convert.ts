@@ -7,6 +7,14 @@ import { decodeString, numberLiteral, unescapeBraces } from './literals';
 
 const COMPARE_OPS = new Set(['<', '>', '<=', '>=', '==', '!=', 'in', 'not in', 'is', 'is not']);
 
+/**
+ * The converter's note on a statement lezer could not read. Shown only when CPython's rules find no
+ * syntax error (parse.ts reports that one instead), so it is LayerLens's limit, not the user's mistake.
+ */
+function unreadable(near: string): string {
+  return `LayerLens cannot read this statement (near '${near.slice(0, 30).trim() || 'end of line'}'), though Python accepts it; it is left out of the analysis`;
+}
+
 const COMPOUND = new Set(['FunctionDefinition', 'ClassDefinition', 'DecoratedStatement', 'IfStatement', 'ForStatement', 'WhileStatement', 'TryStatement', 'WithStatement', 'MatchStatement']);
 
 function firstKid(n: SyntaxNode): SyntaxNode | null {
@@ -56,11 +64,11 @@ export class Converter {
       case 'Comment': this.comments.push({ s: n.from, text: this.text(n) }); return;
       case ':': case 'newline': case ';': case 'indent': case 'dedent': return;
       case 'StatementGroup': for (const c of kids(n)) this.stmtInto(c, out); return;
-      case '⚠': this.problem(n, `syntax error near '${this.text(n).slice(0, 30).trim() || 'end of line'}'`); return;
+      case '⚠': this.problem(n, unreadable(this.text(n))); return;
     }
     const hasError = this.errorIn(n.from, n.to) ? this.firstError(n) : null;
     if (hasError) {
-      this.problem(hasError, `syntax error near '${this.text(hasError).slice(0, 30).trim() || this.text(n).slice(0, 30).trim()}'`);
+      this.problem(hasError, unreadable(this.text(hasError).trim() ? this.text(hasError) : this.text(n)));
       // Compound statements keep their well-formed inner statements; simple ones are dropped.
       if (!['FunctionDefinition', 'ClassDefinition', 'DecoratedStatement', 'IfStatement', 'ForStatement', 'WhileStatement', 'TryStatement', 'WithStatement'].includes(n.name)) return;
     }
