@@ -236,6 +236,8 @@ class Checker {
     const name = this.text(n);
     if (f & ASSIGN && name === '__debug__') this.comp(n, 'cannot assign to __debug__');
     scope.set(name, f);
+    // `super` in a function uses the implicit `__class__` cell (symtable.c)
+    if (name === 'super' && f & USE && scope.frame.kind === 'function') scope.frame.set('__class__', USE);
   }
 
   simple(n: SyntaxNode, c: SyntaxNode[], scope: Scope, blk: Block): void {

@@ -259,9 +259,9 @@ export function grammarFailure(tree: Tree, src: string, toks: Tokens, lineOf: (p
       if (name === 'PropertyName') { if (KEYWORDS.has(src.slice(ref.from, ref.to)) && !errorIn(ref.from, ref.to)) report(ref.from, 'invalid syntax'); return undefined; }
       if (!CHECKED.has(name)) return undefined;
       const n = ref.node;
-      // a node around one of lezer's error nodes is lezer's recovery, not the user's construct; a try
-      // statement's handlers are its own children, checked up to the first error
-      if (name === 'TryStatement') visit(n, src, toks, (at, message) => { if (!errorIn(n.from, at)) report(at, message); });
+      // a node around one of lezer's error nodes is lezer's recovery, not the user's construct; a compound
+      // statement's header (a try's handlers) is its own, checked up to the first error
+      if (HEADER_CHECKED.has(name)) visit(n, src, toks, (at, message) => { if (!errorIn(n.from, at)) report(at, message); });
       else if (!errorIn(n.from, n.to)) visit(n, src, toks, report);
       // Python 3.12's `type X = …` and `def f[T]()`: CPython 3.11 stops at the name after `type`, at the `[`
       if (strict && (name === 'TypeDefinition' || name === 'TypeParamList')) report(name === 'TypeDefinition' ? (kids(n)[1] ?? n).from : n.from, 'invalid syntax');
@@ -270,6 +270,8 @@ export function grammarFailure(tree: Tree, src: string, toks: Tokens, lineOf: (p
   });
   return best;
 }
+
+const HEADER_CHECKED = new Set(['TryStatement', 'ForStatement', 'WithStatement']);
 
 const CHECKED = new Set(['AssignStatement', 'UpdateStatement', 'DeleteStatement', 'ForStatement', 'ArrayComprehensionExpression',
   'SetComprehensionExpression', 'DictionaryComprehensionExpression', 'ComprehensionExpression', 'ArgList', 'ParenthesizedExpression',
