@@ -89,7 +89,7 @@ function syntaxError(source: string, toks: Tokens, tree: Tree, errorStarts: numb
   };
   // past a parse limit the tree is not the code's: the checks stop there
   const bound = limit?.pos ?? Infinity;
-  for (const f of [grammarFailure(tree, source, toks, lineOf, errorIn, strict, bound), stringFailure(tree, source, toks, lineOf, strict ? fieldError : undefined, bound)]) if (f) fails.push(f);
+  for (const f of [grammarFailure(tree, source, toks, lineOf, errorIn, strict, bound), stringFailure(source, toks, lineOf, strict ? fieldError : undefined, bound)]) if (f) fails.push(f);
   if (limit) {
     fails.push({
       s: limit.pos, e: limit.pos + 1, line: lineOf(limit.pos), kind: 'limit',

@@ -1,8 +1,7 @@
-// String literals as CPython 3.11's parser reads them (Parser/string_parser.c): token boundaries from
-// tokenize.ts (3.11 ends an f-string at its quote, where lezer reads 3.12's nesting), escapes, bytes that
-// must be ASCII, the f-string scanner and its replacement fields. Reports the first violation only.
-import type { SyntaxNode, Tree } from '@lezer/common';
-import { tokenAfter, type Failure } from './syntaxErrors';
+// String literals as CPython 3.11's parser reads them (Parser/string_parser.c): its atoms (runs of
+// tokenize.ts's STRING tokens; 3.11 ends an f-string at its quote), escapes, bytes that must be ASCII,
+// the f-string scanner and its replacement fields. Reports the first violation only.
+import type { Failure } from './syntaxErrors';
 import { T, type Tok, type Tokens } from './tokenize';
 
 /** The syntax error of `(expr)` parsed on its own (an f-string field), with its 1-based line. */
@@ -184,56 +183,42 @@ function fstring(tok: Tok, ctx: Ctx): boolean {
   return new FString(body, tok.s + bodyAt, prefix.includes('r'), ctx, tok.s).parse(0);
 }
 
-/** The tokens of one string atom (lezer's String/FormatString/ContinuedString), checked in order. */
-function atom(n: SyntaxNode, byStart: Map<number, number>, toks: Tok[], ctx: Ctx): void {
-  const pieces = n.name === 'ContinuedString' ? childrenOf(n) : [n];
-  // CPython's atom is the run of STRING tokens from the first piece; it reports on the token after it
-  let k = byStart.get(n.from) ?? -1;
-  while (k >= 0 && toks[k + 1]?.t === T.String) k++;
-  const next = k >= 0 ? toks[k + 1] : tokenAfter(toks, n.to);
-  ctx.after = next ? next.s : n.to;
+/** One atom: CPython's run of consecutive STRING tokens toks[from..to], checked in order. */
+function atom(toks: Tok[], from: number, to: number, ctx: Ctx): void {
+  const next = toks[to + 1];
+  ctx.after = next ? next.s : toks[to].e;
   let bytes: boolean | undefined;
-  for (const piece of pieces) {
-    const tok = toks[byStart.get(piece.from) ?? -1];
-    if (!tok) return; // the tokenizer stopped earlier: its error comes first
+  for (let k = from; k <= to; k++) {
+    const tok = toks[k];
     const text = ctx.src.slice(tok.s, tok.e);
-    const isF = /^[a-zA-Z]*[fF]/.test(text) && /^[a-zA-Z]*['"]/.test(text);
+    const isF = /^[a-zA-Z]*[fF]/.test(text);
     if (!isF && !literal(tok, ctx)) return;
     const b = /^[a-zA-Z]*[bB]/.test(text);
-    if (bytes !== undefined && b !== bytes) { ctx.report(n.from, ctx.after, 'cannot mix bytes and nonbytes literals'); return; }
+    if (bytes !== undefined && b !== bytes) { ctx.report(toks[from].s, ctx.after, 'cannot mix bytes and nonbytes literals'); return; }
     bytes = b;
-    if (isF && !ctx.fstrings) continue;
-    if (isF && !fstring(tok, ctx)) return;
-    // lezer reads a 3.12 f-string further than 3.11's token: CPython goes on after the token and fails there
-    if (tok.e !== piece.to) { ctx.report(tok.e, tok.e, 'invalid syntax'); return; }
+    if (isF && ctx.fstrings && !fstring(tok, ctx)) return;
   }
 }
 
-function childrenOf(n: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  for (let c = n.firstChild; c; c = c.nextSibling) if (c.name !== 'Comment') out.push(c);
-  return out;
-}
-
 /**
- * The first string-literal violation in the file, as a parser Failure. Without `sub` (Python 3.12's
- * grammar) f-strings are left to lezer's reading, which is 3.12's; plain literals are checked alike.
+ * The first string-literal violation in the file, as a parser Failure, from CPython's own atoms (runs of
+ * STRING tokens), whatever lezer made of the code around them. Without `sub` (Python 3.12's grammar)
+ * f-strings are left to lezer's reading, which is 3.12's; plain literals are checked alike.
  */
-export function stringFailure(tree: Tree, src: string, toks: Tokens, lineOf: (pos: number) => number, sub?: SubCheck, bound = Infinity): Failure | undefined {
+export function stringFailure(src: string, toks: Tokens, lineOf: (pos: number) => number, sub?: SubCheck, bound = Infinity): Failure | undefined {
   let best: Failure | undefined;
   const ctx: Ctx = {
     src, lineOf, sub: sub ?? (() => undefined), fstrings: !!sub,
     report: (order, at, message) => { if (!best || order < (best.order ?? best.s)) best = { s: at, e: at + 1, line: lineOf(at), message, kind: 'specific', order }; },
     after: 0,
   };
-  const byStart = new Map<number, number>();
-  toks.toks.forEach((t, i) => { if (t.t === T.String) byStart.set(t.s, i); });
-  const cursor = tree.cursor();
-  for (;;) {
-    const name = cursor.name;
-    const isAtom = name === 'ContinuedString' || name === 'String' || name === 'FormatString';
-    if (isAtom && cursor.from <= bound) atom(cursor.node, byStart, toks.toks, ctx);
-    if (!isAtom && cursor.from <= bound && cursor.firstChild()) continue;
-    while (!cursor.nextSibling()) if (!cursor.parent()) return best;
+  const all = toks.toks;
+  for (let i = 0; i < all.length && all[i].s <= bound && !best; i++) {
+    if (all[i].t !== T.String) continue;
+    let j = i;
+    while (all[j + 1]?.t === T.String) j++;
+    atom(all, i, j, ctx);
+    i = j;
   }
+  return best;
 }
