@@ -4,6 +4,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { buildWasm } from './buildWasm.mjs';
+import { buildGrammar } from './buildGrammar.mjs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es2022', legalComments: 'none' };
@@ -48,6 +49,9 @@ function copyWebviewAssets() {
   if (existsSync('webview/inspector.css')) copyFileSync('webview/inspector.css', 'dist/webview/inspector.css');
   for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/codicons/${f}`);
 }
+
+// The Python grammar (engine/python/lezer/python.grammar → parser.ts) before any bundle includes it.
+buildGrammar({ quick: true });
 
 // The WebAssembly kernels (assembly/*.ts → engine/ops/wasm/kernels.generated.js) before any bundle embeds them.
 await buildWasm();

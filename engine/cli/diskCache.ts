@@ -9,7 +9,7 @@ import type { ParsedFile } from '../python/ast';
 import type { ParseCache } from '../interp/interp';
 
 /** Bump when the syntax tree's shape changes. */
-const FORMAT = 'ast-1';
+const FORMAT = 'ast-2'; // ast-2: Python's numeric literals (Num.imag, Num.big), CPython's syntax errors
 
 export class DiskParseCache implements ParseCache {
   private readonly dir: string;

@@ -21,9 +21,12 @@ export function evalExpr(it: Interp, x: Expr, scope: Scope, mod: PyModule): Valu
       return v;
     }
     case 'Num': {
+      if (x.imag) {
+        it.diag('info', 'unsupported', 'complex number literals are not modelled: values from this expression are unknown', mod.path, x.s, x.e);
+        return new Unknown('complex numbers are not modelled', mod.path, x.s, x.e);
+      }
       // an int literal beyond 2^53 carries its exact digits (`big`, from the numeric-literal lexer)
-      const big = (x as { big?: string }).big;
-      if (big !== undefined && !x.float) return normInt(BigInt(big));
+      if (x.big !== undefined && !x.float) return normInt(BigInt(x.big));
       return x.float ? new PyFloat(x.v) : x.v;
     }
     case 'Str': return x.v;

@@ -5,7 +5,9 @@ export interface Span { s: number; e: number }
 
 export type Expr =
   | (Span & { k: 'Name'; id: string })
-  | (Span & { k: 'Num'; v: number; float: boolean })
+  /** A numeric literal. `imag`: a complex literal `2j` (v is its imaginary part). `big`: the exact decimal
+   *  digits of an integer literal above 2^53 − 1, where `v` is only the nearest double. */
+  | (Span & { k: 'Num'; v: number; float: boolean; imag?: true; big?: string })
   | (Span & { k: 'Str'; v: string; bytes: boolean })
   | (Span & { k: 'FStr'; parts: FPart[] })
   | (Span & { k: 'Const'; v: 'None' | 'True' | 'False' | 'Ellipsis' })

@@ -5,7 +5,11 @@ import type { Loc } from '../api';
 export class LineIndex {
   private readonly starts: number[] = [0];
   constructor(readonly path: string, text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    // \r\n, a lone \r and \n each end a line, as VS Code (and Python) count them
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
+    }
   }
 
   position(offset: number): { line: number; col: number } {

@@ -1,658 +1,146 @@
-// Python front end: @lezer/python's error-tolerant tree → our own syntax tree (ast.ts) with source offsets.
-// Syntax errors become SyntaxProblems and the broken statement is skipped; the rest of the file is kept.
-// Must not evaluate anything.
-import { parser } from '@lezer/python';
-import { TreeFragment, type SyntaxNode, type Tree } from '@lezer/common';
-import type { Arg, CompFor, DictItem, Expr, FPart, Handler, ImportName, Param, ParsedFile, Stmt, SyntaxProblem } from './ast';
+// Python front end: source text → our syntax tree (ast.ts) with source offsets, and the syntax error
+// CPython would report (one, at its line). lezer parses (lezerParse.ts), convert.ts builds the tree,
+// tokenize.ts and syntaxErrors.ts find the error. Must not evaluate anything.
+import type { ParsedFile, SyntaxProblem } from './ast';
+import { semanticError } from './checks';
+import { Converter } from './convert';
+import { lezerParse, run, type ParseLimit } from './lezerParse';
+import { stringFailure } from './stringChecks';
+import type { Tree } from '@lezer/common';
+import { grammarFailure } from './grammarChecks';
+import { chooseError, failureAt, indentFailure, lineCounter, tokenAfter, type Failure } from './syntaxErrors';
+import { T, tokenize, type Tok, type Tokens } from './tokenize';
 
-const COMPARE_OPS = new Set(['<', '>', '<=', '>=', '==', '!=', 'in', 'not in', 'is', 'is not']);
+// NOTE: lezer's tree builder flattens nodes below depth 2,500 (@lezer/common CutOff.Depth)
+const TREE_DEPTH_LIMIT = 2400;
 
-function kids(n: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  for (let c = n.firstChild; c; c = c.nextSibling) if (c.name !== 'Comment') out.push(c);
-  return out;
-}
+/**
+ * `python`: whose grammar decides what is a syntax error. '3.12' (the default) also accepts what 3.12
+ * added: `type X = …`, type parameter lists, f-strings nesting their own quotes; '3.11' is CPython
+ * 3.11's exactly (what the differential test compares with /usr/bin/python3).
+ */
+export interface ParseOptions { python?: '3.11' | '3.12'; /** lezer's step budget (tests of the limit) */ stepBudget?: number }
 
-class Converter {
-  problems: SyntaxProblem[] = [];
-  comments: Array<{ s: number; text: string }> = [];
-  constructor(readonly src: string) {}
-
-  text(n: SyntaxNode): string { return this.src.slice(n.from, n.to); }
-
-  /** Sorted start offsets of all error nodes (filled before conversion). */
-  errorStarts: number[] = [];
-
-  errorIn(from: number, to: number): boolean {
-    let lo = 0, hi = this.errorStarts.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.errorStarts[mid] < from) lo = mid + 1; else hi = mid; }
-    return lo < this.errorStarts.length && this.errorStarts[lo] <= to;
-  }
-
-  problem(n: { from: number; to: number }, message: string): void {
-    this.problems.push({ s: n.from, e: Math.max(n.to, n.from + 1), message });
-  }
-
-  // ---------- statements ----------
-  block(n: SyntaxNode): Stmt[] {
-    const out: Stmt[] = [];
-    for (const c of kids(n)) this.stmtInto(c, out);
-    return out;
-  }
-
-  stmtInto(n: SyntaxNode, out: Stmt[]): void {
-    switch (n.name) {
-      case 'Comment': this.comments.push({ s: n.from, text: this.text(n) }); return;
-      case ':': case 'newline': case ';': case 'indent': case 'dedent': return;
-      case 'StatementGroup': for (const c of kids(n)) this.stmtInto(c, out); return;
-      case '⚠': this.problem(n, `syntax error near '${this.text(n).slice(0, 30).trim() || 'end of line'}'`); return;
-    }
-    const hasError = this.errorIn(n.from, n.to) ? this.firstError(n) : null;
-    if (hasError) {
-      this.problem(hasError, `syntax error near '${this.text(hasError).slice(0, 30).trim() || this.text(n).slice(0, 30).trim()}'`);
-      // Compound statements keep their well-formed inner statements; simple ones are dropped.
-      if (!['FunctionDefinition', 'ClassDefinition', 'DecoratedStatement', 'IfStatement', 'ForStatement', 'WhileStatement', 'TryStatement', 'WithStatement'].includes(n.name)) return;
-    }
-    try {
-      const s = this.stmt(n);
-      if (s) out.push(s);
-    } catch (e) {
-      this.problem(n, `cannot read this statement: ${(e as Error).message}`);
-    }
-  }
-
-  /** First error node directly in this statement's own header (not inside nested bodies). */
-  firstError(n: SyntaxNode): SyntaxNode | null {
-    for (const c of kids(n)) {
-      if (c.name === '⚠') return c;
-      if (c.name === 'Body' || c.name === 'Comment') continue;
-      if (c.name.endsWith('Statement') || c.name === 'FunctionDefinition' || c.name === 'ClassDefinition') continue;
-      const inner = this.firstError(c);
-      if (inner) return inner;
-    }
-    return null;
-  }
-
-  body(n: SyntaxNode | undefined): Stmt[] { return n ? this.block(n) : []; }
-
-  stmt(n: SyntaxNode): Stmt | null {
-    const s = n.from, e = n.to;
-    const c = kids(n);
-    switch (n.name) {
-      case 'ExpressionStatement': return { k: 'Expr', value: this.exprList(c), s, e };
-      case 'AssignStatement': return this.assign(n, c);
-      case 'UpdateStatement': {
-        const opIdx = c.findIndex((x) => x.name === 'UpdateOp');
-        const op = this.text(c[opIdx]).slice(0, -1);
-        return { k: 'AugAssign', target: this.exprList(c.slice(0, opIdx)), op, value: this.exprList(c.slice(opIdx + 1)), s, e };
-      }
-      case 'ReturnStatement': {
-        const rest = c.slice(1);
-        return { k: 'Return', value: rest.length ? this.exprList(rest) : undefined, s, e };
-      }
-      case 'PassStatement': return { k: 'Pass', s, e };
-      case 'BreakStatement': return { k: 'Break', s, e };
-      case 'ContinueStatement': return { k: 'Continue', s, e };
-      case 'IfStatement': return this.ifStmt(c, 0, s, e);
-      case 'WhileStatement': {
-        const bodies = c.filter((x) => x.name === 'Body');
-        return { k: 'While', test: this.expr(c[1]), body: this.body(bodies[0]), orelse: this.body(bodies[1]), s, e };
-      }
-      case 'ForStatement': {
-        const inIdx = c.findIndex((x) => x.name === 'in');
-        const bodyIdx = c.findIndex((x) => x.name === 'Body');
-        const bodies = c.filter((x) => x.name === 'Body');
-        const startIdx = c[0].name === 'async' ? 2 : 1;
-        return {
-          k: 'For', target: this.exprList(c.slice(startIdx, inIdx)), iter: this.exprList(c.slice(inIdx + 1, bodyIdx)),
-          body: this.body(bodies[0]), orelse: this.body(bodies[1]), s, e,
-        };
-      }
-      case 'FunctionDefinition': return this.funcDef(n, c, []);
-      case 'ClassDefinition': return this.classDef(n, c, []);
-      case 'DecoratedStatement': {
-        const decorators = c.filter((x) => x.name === 'Decorator').map((d) => this.decorator(d));
-        const def = c.find((x) => x.name === 'FunctionDefinition' || x.name === 'ClassDefinition');
-        if (!def) return null;
-        return def.name === 'FunctionDefinition' ? this.funcDef(def, kids(def), decorators) : this.classDef(def, kids(def), decorators);
-      }
-      case 'ImportStatement': return this.importStmt(c, s, e);
-      case 'TryStatement': return this.tryStmt(c, s, e);
-      case 'WithStatement': {
-        const items: Array<{ ctx: Expr; target?: Expr }> = [];
-        const bodyNode = c.find((x) => x.name === 'Body');
-        const header = c.filter((x) => x.name !== 'with' && x.name !== 'Body' && x.name !== 'async');
-        let cur: { ctx?: Expr; target?: Expr } = {};
-        let afterAs = false;
-        for (const h of header) {
-          if (h.name === ',') { if (cur.ctx) items.push(cur as { ctx: Expr }); cur = {}; afterAs = false; continue; }
-          if (h.name === 'as') { afterAs = true; continue; }
-          if (afterAs) cur.target = this.expr(h); else cur.ctx = this.expr(h);
-        }
-        if (cur.ctx) items.push(cur as { ctx: Expr });
-        return { k: 'With', items, body: this.body(bodyNode), s, e };
-      }
-      case 'AssertStatement': {
-        const exprs = c.filter((x) => x.name !== 'assert' && x.name !== ',');
-        return { k: 'Assert', test: this.expr(exprs[0]), msg: exprs[1] ? this.expr(exprs[1]) : undefined, s, e };
-      }
-      case 'RaiseStatement': {
-        const exprs = c.filter((x) => x.name !== 'raise' && x.name !== 'from');
-        return { k: 'Raise', exc: exprs[0] ? this.expr(exprs[0]) : undefined, s, e };
-      }
-      case 'ScopeStatement': {
-        const kw = this.text(c[0]);
-        return { k: kw === 'global' ? 'Global' : 'Nonlocal', names: c.filter((x) => x.name === 'VariableName').map((x) => this.text(x)), s, e };
-      }
-      case 'DeleteStatement': {
-        const exprs = c.filter((x) => x.name !== 'del' && x.name !== ',');
-        return { k: 'Del', targets: exprs.map((x) => this.expr(x)), s, e };
-      }
-      default:
-        return { k: 'Unsupported', what: n.name.replace(/Statement$/, '').toLowerCase() + ' statement', s, e };
-    }
-  }
-
-  assign(n: SyntaxNode, c: SyntaxNode[]): Stmt {
-    const s = n.from, e = n.to;
-    const typeIdx = c.findIndex((x) => x.name === 'TypeDef');
-    const groups: SyntaxNode[][] = [[]];
-    for (const x of c) {
-      if (x.name === 'AssignOp') groups.push([]);
-      else if (x.name !== 'TypeDef') groups[groups.length - 1].push(x);
-    }
-    if (typeIdx >= 0) {
-      const ann = kids(c[typeIdx]).filter((x) => x.name !== ':');
-      return { k: 'AnnAssign', target: this.exprList(groups[0]), annotation: ann.length ? this.exprList(ann) : undefined, value: groups.length > 1 ? this.exprList(groups[1]) : undefined, s, e };
-    }
-    const value = this.exprList(groups[groups.length - 1]);
-    return { k: 'Assign', targets: groups.slice(0, -1).map((g) => this.exprList(g)), value, s, e };
-  }
-
-  ifStmt(c: SyntaxNode[], start: number, s: number, e: number): Stmt {
-    // c[start] is 'if' or 'elif', then test, then Body
-    const test = this.expr(c[start + 1]);
-    const body = this.body(c[start + 2]);
-    let orelse: Stmt[] = [];
-    const next = c[start + 3];
-    if (next && next.name === 'elif') orelse = [this.ifStmt(c, start + 3, next.from, e)];
-    else if (next && next.name === 'else') orelse = this.body(c[start + 4]);
-    return { k: 'If', test, body, orelse, s, e };
-  }
-
-  funcDef(n: SyntaxNode, c: SyntaxNode[], decorators: Expr[]): Stmt {
-    const nameNode = c.find((x) => x.name === 'VariableName')!;
-    const params = c.find((x) => x.name === 'ParamList');
-    const bodyNode = c.find((x) => x.name === 'Body');
-    return {
-      k: 'FunctionDef', name: this.text(nameNode), nameS: nameNode.from, params: params ? this.params(params) : [],
-      body: this.body(bodyNode), decorators, s: n.from, e: n.to,
-    };
-  }
-
-  classDef(n: SyntaxNode, c: SyntaxNode[], decorators: Expr[]): Stmt {
-    const nameNode = c.find((x) => x.name === 'VariableName')!;
-    const argList = c.find((x) => x.name === 'ArgList');
-    const bodyNode = c.find((x) => x.name === 'Body');
-    return {
-      k: 'ClassDef', name: this.text(nameNode), nameS: nameNode.from, bases: argList ? this.args(argList) : [],
-      body: this.body(bodyNode), decorators, s: n.from, e: n.to,
-    };
-  }
-
-  decorator(d: SyntaxNode): Expr {
-    const c = kids(d).filter((x) => x.name !== 'At');
-    let ex: Expr | null = null;
-    for (let i = 0; i < c.length; i++) {
-      const x = c[i];
-      if (x.name === '.') continue;
-      if (x.name === 'ArgList' && ex) ex = { k: 'Call', fn: ex, args: this.args(x), s: d.from + 1, e: x.to };
-      else if (x.name === 'VariableName' && ex) ex = { k: 'Attr', obj: ex, name: this.text(x), nameS: x.from, s: d.from + 1, e: x.to };
-      else if (!ex) ex = this.expr(x);
-    }
-    return ex ?? { k: 'Error', text: this.text(d), s: d.from, e: d.to };
-  }
-
-  importStmt(c: SyntaxNode[], s: number, e: number): Stmt {
-    if (c[0].name === 'from') {
-      const impIdx = c.findIndex((x) => x.name === 'import');
-      let level = 0;
-      let mod = '';
-      for (const x of c.slice(1, impIdx)) {
-        if (x.name === '.' ) { if (!mod) level++; else mod += '.'; }
-        else if (x.name === 'Ellipsis') level += 3;
-        else mod += this.text(x);
-      }
-      const rest = c.slice(impIdx + 1);
-      if (rest.some((x) => x.name === '*')) return { k: 'ImportFrom', level, module: mod, names: '*', s, e };
-      return { k: 'ImportFrom', level, module: mod, names: this.importNames(rest, false), s, e };
-    }
-    return { k: 'Import', names: this.importNames(c.slice(1), true), s, e };
-  }
-
-  importNames(c: SyntaxNode[], dotted: boolean): ImportName[] {
-    const out: ImportName[] = [];
-    let cur: ImportName | null = null;
-    let afterAs = false;
-    for (const x of c) {
-      if (x.name === ',' ) { if (cur) out.push(cur); cur = null; afterAs = false; continue; }
-      if (x.name === '(' || x.name === ')') continue;
-      if (x.name === 'as') { afterAs = true; continue; }
-      if (x.name === '.' && dotted && cur) { cur.name += '.'; continue; }
-      if (x.name === 'VariableName') {
-        if (afterAs && cur) { cur.asName = this.text(x); cur.e = x.to; }
-        else if (cur && cur.name.endsWith('.')) { cur.name += this.text(x); cur.e = x.to; }
-        else { if (cur) out.push(cur); cur = { name: this.text(x), s: x.from, e: x.to }; }
-      }
-    }
-    if (cur) out.push(cur);
-    return out;
-  }
-
-  tryStmt(c: SyntaxNode[], s: number, e: number): Stmt {
-    const out: Stmt & { k: 'Try' } = { k: 'Try', body: [], handlers: [], orelse: [], finalbody: [], s, e };
-    let i = 0;
-    while (i < c.length) {
-      const x = c[i];
-      if (x.name === 'try') { out.body = this.body(c[i + 1]); i += 2; continue; }
-      if (x.name === 'except') {
-        const h: Handler = { body: [], s: x.from, e: x.to };
-        i++;
-        while (i < c.length && c[i].name !== 'Body') {
-          const y = c[i];
-          if (y.name === 'as') { h.name = this.text(c[i + 1]); i += 2; continue; }
-          if (y.name !== '*') h.type = this.expr(y);
-          i++;
-        }
-        h.body = this.body(c[i]);
-        h.e = c[i]?.to ?? h.e;
-        out.handlers.push(h);
-        i++;
-        continue;
-      }
-      if (x.name === 'else') { out.orelse = this.body(c[i + 1]); i += 2; continue; }
-      if (x.name === 'finally') { out.finalbody = this.body(c[i + 1]); i += 2; continue; }
-      i++;
-    }
-    return out;
-  }
-
-  params(n: SyntaxNode): Param[] {
-    const out: Param[] = [];
-    let kind: Param['kind'] = 'pos';
-    let pending: '*' | '**' | null = null;
-    const c = kids(n);
-    for (let i = 0; i < c.length; i++) {
-      const x = c[i];
-      if (x.name === '*' ) { pending = '*'; kind = 'kwonly'; continue; }
-      if (x.name === '**') { pending = '**'; continue; }
-      if (x.name === 'VariableName') {
-        const p: Param = { name: this.text(x), kind: pending === '*' ? 'varargs' : pending === '**' ? 'varkw' : kind, s: x.from, e: x.to };
-        pending = null;
-        let j = i + 1;
-        if (c[j]?.name === 'TypeDef') j++;
-        if (c[j]?.name === 'AssignOp') { p.default = this.expr(c[j + 1]); p.e = c[j + 1].to; j += 2; }
-        i = j - 1;
-        out.push(p);
-        continue;
-      }
-      if (x.name === ',') { pending = null; continue; }
-    }
-    return out;
-  }
-
-  args(n: SyntaxNode): Arg[] {
-    const c = kids(n).filter((x) => x.name !== '(' && x.name !== ')');
-    if (c.some((x) => x.name === 'for')) {
-      // f(x for x in y): a generator argument
-      return [{ kind: 'pos', value: this.comprehension(c, 'gen', n.from, n.to), s: n.from, e: n.to }];
-    }
-    const out: Arg[] = [];
-    let i = 0;
-    while (i < c.length) {
-      const x = c[i];
-      if (x.name === ',') { i++; continue; }
-      if (x.name === '*' || x.name === '**') {
-        const v = c[i + 1];
-        out.push({ kind: x.name === '*' ? 'star' : 'dstar', value: this.expr(v), s: x.from, e: v.to });
-        i += 2;
-        continue;
-      }
-      if (x.name === 'VariableName' && c[i + 1]?.name === 'AssignOp') {
-        const op = this.text(c[i + 1]);
-        const v = c[i + 2];
-        if (op === ':=') {
-          out.push({ kind: 'pos', value: { k: 'Walrus', target: this.text(x), value: this.expr(v), s: x.from, e: v.to }, s: x.from, e: v.to });
-        } else {
-          out.push({ kind: 'kw', name: this.text(x), value: v ? this.expr(v) : this.err(x), s: x.from, e: v ? v.to : x.to });
-        }
-        i += 3;
-        continue;
-      }
-      out.push({ kind: 'pos', value: this.expr(x), s: x.from, e: x.to });
-      i++;
-    }
-    return out;
-  }
-
-  // ---------- expressions ----------
-  err(n: SyntaxNode): Expr { return { k: 'Error', text: this.text(n), s: n.from, e: n.to }; }
-
-  /** A comma-separated run of expression nodes: a tuple when there is a comma. */
-  exprList(c: SyntaxNode[]): Expr {
-    const items: Expr[] = [];
-    let comma = false;
-    for (let i = 0; i < c.length; i++) {
-      const x = c[i];
-      if (x.name === ',') { comma = true; continue; }
-      if (x.name === '*') { const v = c[++i]; items.push({ k: 'Starred', e1: this.expr(v), s: x.from, e: v.to }); continue; }
-      if (x.name === 'Comment') continue;
-      items.push(this.expr(x));
-    }
-    if (items.length === 1 && !comma) return items[0];
-    const s = c[0]?.from ?? 0, e = c[c.length - 1]?.to ?? 0;
-    return { k: 'Tuple', elts: items, s, e };
-  }
-
-  expr(n: SyntaxNode): Expr {
-    const s = n.from, e = n.to;
-    switch (n.name) {
-      case 'VariableName': return { k: 'Name', id: this.text(n), s, e };
-      case 'Number': return this.number(n);
-      case 'String': return { k: 'Str', v: decodeString(this.text(n)), bytes: /^[rRuU]?[bB]/.test(this.text(n)), s, e };
-      case 'ContinuedString': {
-        const parts = kids(n).map((x) => this.expr(x));
-        if (parts.every((p) => p.k === 'Str')) return { k: 'Str', v: parts.map((p) => (p as { v: string }).v).join(''), bytes: false, s, e };
-        const fp: FPart[] = [];
-        for (const p of parts) { if (p.k === 'Str') fp.push(p.v); else if (p.k === 'FStr') fp.push(...p.parts); }
-        return { k: 'FStr', parts: fp, s, e };
-      }
-      case 'FormatString': return { k: 'FStr', parts: this.fparts(n, true), s, e };
-      case 'Boolean': return { k: 'Const', v: this.text(n) === 'True' ? 'True' : 'False', s, e };
-      case 'None': return { k: 'Const', v: 'None', s, e };
-      case 'Ellipsis': return { k: 'Const', v: 'Ellipsis', s, e };
-      case 'ParenthesizedExpression': {
-        const inner = kids(n).filter((x) => x.name !== '(' && x.name !== ')');
-        if (inner.length === 1) return this.expr(inner[0]);
-        if (inner.some((x) => x.name === 'for')) return this.comprehension(inner, 'gen', s, e);
-        return this.exprList(inner);
-      }
-      case 'MemberExpression': return this.member(n);
-      case 'CallExpression': {
-        const c = kids(n);
-        const argList = c.find((x) => x.name === 'ArgList');
-        return { k: 'Call', fn: this.expr(c[0]), args: argList ? this.args(argList) : [], s, e };
-      }
-      case 'BinaryExpression': return this.binary(n);
-      case 'UnaryExpression': {
-        const c = kids(n);
-        const op = this.text(c[0]);
-        return { k: 'Unary', op, e1: this.expr(c[c.length - 1]), s, e };
-      }
-      case 'ConditionalExpression': {
-        const c = kids(n);
-        const ifIdx = c.findIndex((x) => x.name === 'if');
-        const elseIdx = c.findIndex((x) => x.name === 'else');
-        if (ifIdx < 0 || elseIdx < 0) return this.err(n);
-        return { k: 'IfExp', body: this.expr(c[0]), test: this.expr(c[ifIdx + 1]), orelse: this.expr(c[elseIdx + 1]), s, e };
-      }
-      case 'LambdaExpression': {
-        const c = kids(n);
-        const pl = c.find((x) => x.name === 'ParamList');
-        const colon = c.findIndex((x) => x.name === ':');
-        return { k: 'Lambda', params: pl ? this.params(pl) : [], body: this.expr(c[colon + 1]), s, e };
-      }
-      case 'TupleExpression': {
-        const inner = kids(n).filter((x) => x.name !== '(' && x.name !== ')');
-        const t = this.exprList(inner);
-        if (t.k === 'Tuple') return { ...t, s, e };
-        return { k: 'Tuple', elts: inner.length ? [t] : [], s, e };
-      }
-      case 'ArrayExpression': case 'SetExpression': {
-        const inner = kids(n).filter((x) => !['[', ']', '{', '}'].includes(x.name));
-        const t = inner.length ? this.exprList(inner) : null;
-        const elts = t === null ? [] : t.k === 'Tuple' && inner.some((x) => x.name === ',') ? t.elts : [t];
-        return { k: n.name === 'ArrayExpression' ? 'List' : 'Set', elts, s, e };
-      }
-      case 'DictionaryExpression': return this.dict(n);
-      case 'ArrayComprehensionExpression': return this.comprehension(kids(n).slice(1, -1), 'list', s, e);
-      case 'SetComprehensionExpression': return this.comprehension(kids(n).slice(1, -1), 'set', s, e);
-      case 'ComprehensionExpression': return this.comprehension(kids(n).slice(1, -1), 'gen', s, e);
-      case 'DictionaryComprehensionExpression': return this.comprehension(kids(n).slice(1, -1), 'dict', s, e);
-      default:
-        this.problem(n, n.name === '⚠' ? `syntax error near '${this.text(n).slice(0, 30)}'` : `unsupported expression (${n.name})`);
-        return this.err(n);
-    }
-  }
-
-  number(n: SyntaxNode): Expr {
-    const raw = this.text(n).replace(/_/g, '');
-    const s = n.from, e = n.to;
-    if (/^0[xX]/.test(raw)) return { k: 'Num', v: parseInt(raw.slice(2), 16), float: false, s, e };
-    if (/^0[oO]/.test(raw)) return { k: 'Num', v: parseInt(raw.slice(2), 8), float: false, s, e };
-    if (/^0[bB]/.test(raw)) return { k: 'Num', v: parseInt(raw.slice(2), 2), float: false, s, e };
-    if (/[jJ]$/.test(raw)) { this.problem(n, 'complex numbers are not supported'); return this.err(n); }
-    const float = /[.eE]/.test(raw);
-    return { k: 'Num', v: Number(raw), float, s, e };
-  }
-
-  member(n: SyntaxNode): Expr {
-    const c = kids(n);
-    const obj = this.expr(c[0]);
-    if (c[1]?.name === '.') {
-      const prop = c[2];
-      if (!prop) return this.err(n);
-      return { k: 'Attr', obj, name: this.text(prop), nameS: prop.from, s: n.from, e: n.to };
-    }
-    // subscript: split on top-level commas, each piece a slice when it holds ':'
-    const inner = c.slice(2, c[c.length - 1]?.name === ']' ? -1 : undefined);
-    const pieces: SyntaxNode[][] = [[]];
-    for (const x of inner) { if (x.name === ',') pieces.push([]); else pieces[pieces.length - 1].push(x); }
-    const trailingComma = pieces.length > 1 && pieces[pieces.length - 1].length === 0;
-    if (trailingComma) pieces.pop();
-    const items: Expr[] = pieces.map((p) => this.sliceOrExpr(p));
-    const index: Expr = items.length === 1 && !trailingComma ? items[0]
-      : { k: 'Tuple', elts: items, s: inner[0]?.from ?? n.from, e: inner[inner.length - 1]?.to ?? n.to };
-    return { k: 'Sub', obj, index, s: n.from, e: n.to };
-  }
-
-  sliceOrExpr(p: SyntaxNode[]): Expr {
-    if (!p.some((x) => x.name === ':')) {
-      if (p.length === 2 && p[0].name === '*') return { k: 'Starred', e1: this.expr(p[1]), s: p[0].from, e: p[1].to };
-      return p.length ? this.expr(p[0]) : { k: 'Error', text: '', s: 0, e: 0 };
-    }
-    const parts: Array<Expr | undefined> = [undefined];
-    for (const x of p) { if (x.name === ':') parts.push(undefined); else parts[parts.length - 1] = this.expr(x); }
-    return { k: 'Slice', lo: parts[0], hi: parts[1], step: parts[2], s: p[0].from, e: p[p.length - 1].to };
-  }
-
-  binary(n: SyntaxNode): Expr {
-    const c = kids(n);
-    const l = c[0];
-    const opNodes = c.slice(1, -1);
-    const r = c[c.length - 1];
-    const op = opNodes.map((x) => this.text(x)).join(' ');
-    const s = n.from, e = n.to;
-    if (op === 'and' || op === 'or') return { k: 'Bool', op, l: this.expr(l), r: this.expr(r), s, e };
-    if (COMPARE_OPS.has(op)) {
-      const left = this.expr(l);
-      if (l.name === 'BinaryExpression' && left.k === 'Compare') {
-        return { k: 'Compare', first: left.first, ops: [...left.ops, op], rest: [...left.rest, this.expr(r)], s, e };
-      }
-      return { k: 'Compare', first: left, ops: [op], rest: [this.expr(r)], s, e };
-    }
-    return { k: 'Bin', op, l: this.expr(l), r: this.expr(r), s, e };
-  }
-
-  dict(n: SyntaxNode): Expr {
-    const c = kids(n).filter((x) => x.name !== '{' && x.name !== '}');
-    const items: DictItem[] = [];
-    let i = 0;
-    while (i < c.length) {
-      const x = c[i];
-      if (x.name === ',') { i++; continue; }
-      if (x.name === '**') { items.push({ dstar: this.expr(c[i + 1]) }); i += 2; continue; }
-      const key = this.expr(x);
-      const value = c[i + 2] ? this.expr(c[i + 2]) : this.err(x);
-      items.push({ key, value });
-      i += 3;
-    }
-    return { k: 'Dict', items, s: n.from, e: n.to };
-  }
-
-  comprehension(c: SyntaxNode[], kind: 'list' | 'set' | 'gen' | 'dict', s: number, e: number): Expr {
-    const forIdx = c.findIndex((x) => x.name === 'for');
-    let elt: Expr;
-    let value: Expr | undefined;
-    if (kind === 'dict') {
-      const colon = c.findIndex((x) => x.name === ':');
-      elt = this.expr(c[0]);
-      value = this.expr(c[colon + 1]);
-    } else {
-      elt = this.exprList(c.slice(0, forIdx));
-    }
-    const gens: CompFor[] = [];
-    let i = forIdx;
-    while (i < c.length && c[i].name === 'for') {
-      const inIdx = c.findIndex((x, j) => j > i && x.name === 'in');
-      let j = inIdx + 1;
-      while (j < c.length && c[j].name !== 'for' && c[j].name !== 'if') j++;
-      const gen: CompFor = { target: this.exprList(c.slice(i + 1, inIdx)), iter: this.exprList(c.slice(inIdx + 1, j)), ifs: [] };
-      while (j < c.length && c[j].name === 'if') { gen.ifs.push(this.expr(c[j + 1])); j += 2; }
-      gens.push(gen);
-      i = j;
-    }
-    return { k: 'Comp', kind, elt, value, gens, s, e };
-  }
-
-  fparts(n: SyntaxNode, outer: boolean): FPart[] {
-    const raw = this.text(n);
-    const parts: FPart[] = [];
-    // literal text sits between replacement fields; skip the prefix and quotes of the outer string
-    let pos = n.from;
-    let end = n.to;
-    if (outer) {
-      const m = /^[a-zA-Z]*('''|"""|'|")/.exec(raw);
-      const q = m ? m[1] : '"';
-      pos = n.from + (m ? m[0].length : 0);
-      end = n.to - q.length;
-    } else {
-      pos = n.from + 1; // after ':'
-    }
-    const isRaw = outer && /^[a-zA-Z]*[rR]/.test(raw);
-    for (const x of kids(n)) {
-      if (x.name !== 'FormatReplacement') continue;
-      if (x.from > pos) parts.push(unescapeBraces(this.src.slice(pos, x.from), isRaw));
-      const c = kids(x).filter((y) => y.name !== '{' && y.name !== '}');
-      const exprNode = c.find((y) => y.name !== 'FormatConversion' && y.name !== 'FormatSpec' && y.name !== '=');
-      const conv = c.find((y) => y.name === 'FormatConversion');
-      const spec = c.find((y) => y.name === 'FormatSpec');
-      parts.push({
-        expr: exprNode ? this.expr(exprNode) : this.err(x),
-        conv: conv ? this.text(conv).slice(1) : undefined,
-        spec: spec ? this.fparts(spec, false) : undefined,
-      });
-      pos = x.to;
-    }
-    if (end > pos) parts.push(unescapeBraces(this.src.slice(pos, end), isRaw));
-    return parts;
-  }
-}
-
-function unescapeBraces(s: string, raw: boolean): string {
-  const t = s.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
-  return raw ? t : decodeEscapes(t);
-}
-
-/** Decode a Python string literal's text (prefix, quotes, escapes). */
-export function decodeString(lit: string): string {
-  const m = /^([a-zA-Z]*)('''|"""|'|")/.exec(lit);
-  if (!m) return lit;
-  const prefix = m[1].toLowerCase();
-  const q = m[2];
-  const body = lit.endsWith(q) && lit.length >= m[0].length + q.length ? lit.slice(m[0].length, lit.length - q.length) : lit.slice(m[0].length);
-  return prefix.includes('r') ? body : decodeEscapes(body);
-}
-
-function decodeEscapes(s: string): string {
-  if (!s.includes('\\')) return s;
-  return s.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|N\{[^}]*\}|\n|.)/g, (_, esc: string) => {
-    switch (esc[0]) {
-      case 'n': return '\n';
-      case 't': return '\t';
-      case 'r': return '\r';
-      case '\\': return '\\';
-      case "'": return "'";
-      case '"': return '"';
-      case '\n': return '';
-      case 'a': return '\x07';
-      case 'b': return '\b';
-      case 'f': return '\f';
-      case 'v': return '\v';
-      case 'x': case 'u': case 'U': return String.fromCodePoint(parseInt(esc.slice(1), 16));
-      case 'N': return '?';
-      default:
-        if (/^[0-7]/.test(esc)) return String.fromCharCode(parseInt(esc, 8));
-        return '\\' + esc;
-    }
-  });
-}
-
-/** The last lezer tree per file: an edit reparses only around the changed text (lezer's fragments). */
-const lastTrees = new Map<string, { text: string; tree: Tree }>();
-const LAST_TREES_LIMIT = 32;
-
-function lezerParse(path: string, source: string): Tree {
-  const prev = lastTrees.get(path);
-  let tree: Tree;
-  if (prev && prev.text !== source) {
-    // one changed range: the common prefix and suffix of the old and new text stay
-    const a = prev.text, b = source;
-    let pre = 0;
-    const max = Math.min(a.length, b.length);
-    while (pre < max && a.charCodeAt(pre) === b.charCodeAt(pre)) pre++;
-    let suf = 0;
-    while (suf < max - pre && a.charCodeAt(a.length - 1 - suf) === b.charCodeAt(b.length - 1 - suf)) suf++;
-    const fragments = TreeFragment.applyChanges(TreeFragment.addTree(prev.tree), [{ fromA: pre, toA: a.length - suf, fromB: pre, toB: b.length - suf }]);
-    tree = parser.parse(source, fragments);
-    // NOTE: error recovery may differ from a fresh parse's; a broken file is parsed from scratch so the
-    // result never depends on the editing history
-    if (hasError(tree)) tree = parser.parse(source);
-  } else {
-    tree = prev && prev.text === source ? prev.tree : parser.parse(source);
-  }
-  if (!prev && lastTrees.size >= LAST_TREES_LIMIT) lastTrees.delete(lastTrees.keys().next().value as string);
-  lastTrees.set(path, { text: source, tree });
-  return tree;
-}
-
-function hasError(tree: Tree): boolean {
-  let found = false;
-  tree.iterate({ enter: (n) => { if (found) return false; if (n.type.isError) found = true; return undefined; } });
-  return found;
-}
-
-export function parsePython(path: string, source: string): ParsedFile {
-  const tree = lezerParse(path, source);
+export function parsePython(path: string, source: string, options: ParseOptions = {}): ParsedFile {
+  const strict = options.python === '3.11';
+  const toks = tokenize(source);
+  const { tree, limit, errorStarts, unread } = readTree(path, source, toks, options.stepBudget);
   const conv = new Converter(source);
-  tree.iterate({ enter: (node) => { if (node.type.isError) conv.errorStarts.push(node.from); } });
+  conv.errorStarts = [...errorStarts];
+  conv.unread = unread;
   const body = conv.block(tree.topNode);
-  // lezer recovers from errors silently inside expressions; surface every error node once
-  const seen = new Set(conv.problems.map((p) => p.s));
-  if (conv.errorStarts.length) tree.iterate({
-    enter: (node) => {
-      if (node.type.isError && !seen.has(node.from)) {
-        seen.add(node.from);
-        const near = source.slice(node.from, node.to).slice(0, 30).trim();
-        conv.problems.push({ s: node.from, e: Math.max(node.to, node.from + 1), message: near ? `syntax error near '${near}'` : 'syntax error: incomplete statement' });
-      }
-    },
-  });
+  const primary = syntaxError(source, toks, tree, errorStarts, limit, strict) ?? semanticError(tree, source);
+  // one syntax error, where CPython reports it; the converter's own notes only on files without one
+  const problems = primary ? [primary] : conv.problems;
   // comments (kids() skips them inside expressions): collect them all once
   conv.comments.length = 0;
   const cursor = tree.cursor();
   do { if (cursor.name === 'Comment') conv.comments.push({ s: cursor.from, text: source.slice(cursor.from, cursor.to) }); } while (cursor.next());
-  conv.problems.sort((a, b) => a.s - b.s);
+  problems.sort((a, b) => a.s - b.s);
   conv.comments.sort((a, b) => a.s - b.s);
-  return { path, source, body, problems: conv.problems, comments: conv.comments };
+  return { path, source, body, problems, comments: conv.comments };
+}
+
+/**
+ * lezer's tree of the source, and the first parse limit it hit. A logical line nested past what lezer
+ * builds is blanked (offsets kept) and the file parsed again, so that line alone is lost, not the rest.
+ */
+function readTree(path: string, source: string, toks: Tokens, stepBudget?: number): { tree: Tree; limit?: ParseLimit; errorStarts: number[]; unread?: { from: number; to: number } } {
+  // NOTE: lezer takes a whitespace-only last line (no newline after it) for an indent; CPython for a blank
+  // line. lezer parses the text without those trailing blanks (every offset before them is unchanged).
+  // (Checking for the end inside lezer's indentation tokenizer breaks its incremental parsing.)
+  let text = maskTooDeep(source, toks).replace(/(^|[\r\n])[ \t\f]+$/, '$1');
+  let first: ParseLimit | undefined, unread: { from: number; to: number } | undefined;
+  for (let attempt = 0; ; attempt++) {
+    const parsed = lezerParse(path, text, stepBudget);
+    let limit = parsed.limit;
+    const errorStarts: number[] = [];
+    let depth = 0;
+    parsed.tree.iterate({
+      enter: (node) => {
+        if (node.type.isError) errorStarts.push(node.from);
+        // lezer flattens whatever lies deeper than 2,500 levels: such code is not read (and is reported)
+        if (++depth >= TREE_DEPTH_LIMIT && (!limit || node.from < limit.pos)) limit = { pos: node.from, kind: 'nesting' };
+      },
+      leave: () => { depth--; },
+    });
+    first ??= limit;
+    if (limit?.kind !== 'nesting' || attempt === 3) return { tree: parsed.tree, limit: first, errorStarts, unread: limit ? logicalLine(toks, limit.pos, source.length) : unread };
+    unread = logicalLine(toks, limit.pos, source.length);
+    text = text.slice(0, unread.from) + text.slice(unread.from, unread.to).replace(/[^\r\n]/g, ' ') + text.slice(unread.to);
+  }
+}
+
+/** The earliest parser failure (lezer's first error node, the grammar and indentation rules, a parse limit) → CPython's error. */
+function syntaxError(source: string, toks: Tokens, tree: Tree, errorStarts: number[], limit: ParseLimit | undefined, strict: boolean): SyntaxProblem | undefined {
+  const lineOf = lineCounter(source);
+  // the indentation rules first: at the same token CPython's failure is the INDENT's
+  const fails: Failure[] = [];
+  const indent = indentFailure(toks.toks, source);
+  if (indent) fails.push(indent);
+  // inside a string token CPython 3.11's f-string rules decide (stringChecks.ts), not lezer's 3.12 reading
+  const firstError = errorStarts.reduce((m, pos) => (pos < m && (!strict || !insideString(toks.toks, pos)) ? pos : m), Infinity);
+  if (firstError < Infinity) fails.push(failureAt(toks, firstError, source));
+  const sorted = [...errorStarts].sort((a, b) => a - b);
+  const errorIn = (from: number, to: number): boolean => {
+    let lo = 0, hi = sorted.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid] < from) lo = mid + 1; else hi = mid; }
+    return lo < sorted.length && sorted[lo] <= to;
+  };
+  // past a parse limit the tree is not the code's: the checks stop there
+  const bound = limit?.pos ?? Infinity;
+  for (const f of [grammarFailure(tree, source, toks, lineOf, errorIn, strict, bound), stringFailure(source, toks, lineOf, strict ? fieldError : undefined, bound)]) if (f) fails.push(f);
+  if (limit) {
+    fails.push({
+      s: limit.pos, e: limit.pos + 1, line: lineOf(limit.pos), kind: 'limit',
+      message: limit.kind === 'budget' ? 'the file is too large or complex to parse within the analysis budget; parsing stopped here'
+        : 'code nested too deeply: LayerLens follows about 700 chained conditional expressions, 900 nested lambdas, 1,400 chained ** or 2,300 chained operators',
+    });
+  }
+  const first = fails.reduce<Failure | undefined>((a, f) => (!a || (f.order ?? f.s) < (a.order ?? a.s) ? f : a), undefined);
+  return chooseError(source, toks, first);
+}
+
+/** An f-string field's expression, `(expr)`, checked on its own as CPython compiles it. */
+function fieldError(text: string): { line: number; message: string } | undefined {
+  const { tree } = run(text);
+  const starts: number[] = [];
+  tree.iterate({ enter: (n) => { if (n.type.isError) starts.push(n.from); } });
+  const err = syntaxError(text, tokenize(text), tree, starts, undefined, true);
+  return err && { line: lineCounter(text)(err.s), message: err.message };
+}
+
+function insideString(toks: Tok[], pos: number): boolean {
+  const t = tokenAfter(toks, pos);
+  return !!t && t.t === T.String && t.s < pos && pos < t.e;
+}
+
+/**
+ * The text lezer parses: the source, with the logical line where brackets nest past CPython's 200 levels
+ * blanked (newlines kept, so offsets stay). That line is a syntax error either way; lezer would spend
+ * seconds recovering inside it (50,000 nested brackets).
+ */
+function maskTooDeep(source: string, toks: Tokens): string {
+  if (toks.error?.message !== 'too many nested parentheses') return source;
+  let start = 0;
+  for (let i = toks.toks.length - 1; i >= 0; i--) if (toks.toks[i].t === T.Newline) { start = toks.toks[i].e; break; }
+  let depth = toks.open.length, end = toks.error.s;
+  for (; end < source.length && depth > 0; end++) {
+    const c = source[end];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+  }
+  while (end < source.length && source[end] !== '\n' && source[end] !== '\r') end++;
+  return source.slice(0, start) + source.slice(start, end).replace(/[^\r\n]/g, ' ') + source.slice(end);
+}
+
+/** The logical line (NEWLINE to NEWLINE in CPython's tokens) holding `pos`. */
+function logicalLine(toks: Tokens, pos: number, end: number): { from: number; to: number } {
+  let from = 0, to = end;
+  for (const t of toks.toks) {
+    if (t.t !== T.Newline) continue;
+    if (t.e <= pos) from = t.e;
+    else { to = t.e; break; }
+  }
+  return { from, to };
 }

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePython } from '../../engine/python/parse';
+// @ts-expect-error plain ESM helper without types
+import { generateModelFile } from '../../bench/editorModel.mjs';
 
 const src = readFileSync(join(__dirname, '../fixtures/cases/inception_mini/model.py'), 'utf8');
 const snapshot = (p: ReturnType<typeof parsePython>): string => JSON.stringify([p.body, p.problems, p.comments]);
@@ -22,6 +24,38 @@ describe('incremental parsing', () => {
         default: cur = cur.slice(0, at) + cur.slice(at + 1);
       }
       expect(snapshot(parsePython('/ws/inc.py', cur))).toBe(snapshot(parsePython(`/ws/fresh${i}.py`, cur)));
+    }
+  });
+});
+
+describe('incremental parsing of a 2,000-line file (the editor benchmark model)', () => {
+  const model = generateModelFile().text as string;
+  it('one edit after parsing the file as generated gives the fresh parse (each of 12 sites)', () => {
+    const lines = model.split('\n');
+    const sites = lines.map((l, i) => (/\b\d+\b/.test(l) ? i : -1)).filter((i) => i >= 0);
+    for (let k = 0; k < 12; k++) {
+      const at = sites[Math.floor((sites.length * (2 * k + 1)) / 24)];
+      const edited = [...lines.slice(0, at), lines[at].replace(/\b(\d+)\b/, (d) => String(Number(d) + 8)), ...lines.slice(at + 1)].join('\n');
+      parsePython(`/ws/one${k}.py`, model);
+      const inc = parsePython(`/ws/one${k}.py`, edited), fresh = parsePython(`/ws/onefresh${k}.py`, edited);
+      expect([at, inc.body.length]).toEqual([at, fresh.body.length]);
+      expect(snapshot(inc)).toBe(snapshot(fresh));
+    }
+  });
+
+  it('a series of edits with blank last lines, form feeds and continuations gives the fresh parse', () => {
+    const base = `${model}\n\fx = 1 + \\\n\ny = 2\n`;
+    const sites = base.split('\n').map((l, i) => (/\b\d+\b/.test(l) ? i : -1)).filter((i) => i >= 0);
+    let cur = base;
+    parsePython('/ws/big.py', cur);
+    for (let k = 0; k < 16; k++) {
+      const ls = cur.split('\n');
+      const at = sites[Math.floor((sites.length * (k * 7 + 3)) / 170) % sites.length];
+      ls[at] = k % 3 === 2 ? ls[at].replace(/\b(\d+)\b/, '') : ls[at].replace(/\b(\d+)\b/, (d) => String(Number(d) + 8));
+      cur = ls.join('\n') + (k % 4 === 1 ? '    ' : '');
+      const inc = parsePython('/ws/big.py', cur), fresh = parsePython(`/ws/bigfresh${k}.py`, cur);
+      expect(inc.body.length).toBe(fresh.body.length);
+      expect(snapshot(inc)).toBe(snapshot(fresh));
     }
   });
 });
