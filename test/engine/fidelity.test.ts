@@ -1,6 +1,6 @@
 // Real-world model code (issue 7's constructs, written as public model files write them) against
-// PyTorch's own numbers (test/fixtures/fidelity, made by scripts/gen_expected.py), and the honesty
-// invariant on each: a case that is not yet exact must still say why, never print a silent number.
+// PyTorch's own numbers (test/fixtures/fidelity, made by scripts/gen_expected.py): every case exact,
+// with no error, and honest on the way (every unknown located, totals complete or marked).
 // The expectations come from Debian's torch 1.13, so the analysis models that release (torchVersion '1.13').
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -14,11 +14,6 @@ import { expectHonestReport } from './support/invariants';
 const dir = resolve(__dirname, '../fixtures/fidelity');
 const cases = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as Array<{ name: string; file: string; model: string; input: string[] }>;
 
-/** Cases whose constructs the analysis follows today; every other case must be honest about what it does not. */
-const EXACT = new Set(['clones', 'weight_norm_gan', 'gpt_dataclass', 'cfg_node', 'jit_model',
-  'frozen_config', 're_layers', 'dotdict_config', 'numpy_anchors', 'big_counts',
-  'adv_index', 'mha_functional', 'sdpa_gpt', 'sdpa_gqa', 'parametrize', 'autograd_fn', 'masked_inputs', 'llama_style']);
-
 describe('fidelity: public-style model code equals PyTorch', () => {
   for (const c of cases) {
     it(`${c.name}: ${c.model} @ ${c.input.join(' ')}`, () => {
@@ -27,13 +22,8 @@ describe('fidelity: public-style model code equals PyTorch', () => {
       expectHonestReport(report, c.name);
       const expected = JSON.parse(readFileSync(join(dir, c.name, 'expected_summary.json'), 'utf8'));
       const got = JSON.parse(toContractJson(report));
-      if (EXACT.has(c.name)) {
-        expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-        expect(got).toEqual(expected);
-      } else if (got.totals.macs !== null && report.output !== null && !report.diagnostics.some((d) => d.severity !== 'info')) {
-        // not yet on the exact list: whatever it prints as complete must be right
-        expect(got).toEqual(expected);
-      }
+      expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(got).toEqual(expected);
     });
   }
 });
