@@ -211,6 +211,11 @@ export interface AnalyzeOptions {
   inputDtypes?: Array<InputDtype | undefined>;
   /** Extra roots for absolute imports (the file's own directory and its package roots are always searched). */
   searchPaths?: string[];
+  /**
+   * A Python environment's site-packages (installed packages such as torchvision): searched after
+   * `searchPaths`, read only; failures while importing them are notes, not errors of the user's file.
+   */
+  sitePackages?: string[];
   /** Trace `forward` in training mode (`layerlens run --mode train`); the summary is always eval mode. */
   training?: boolean;
   /**

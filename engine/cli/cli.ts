@@ -159,14 +159,13 @@ function normalize(p: string): string {
   return '/' + out.join('/');
 }
 
-/** --path roots, then the Python environment's site-packages (last, so the user's own modules win, as on sys.path). */
-function importRoots(args: Parsed, io: CliIO): string[] | undefined {
-  const roots = args.paths.map((p) => absolute(io.cwd, p));
-  if (args.python === 'none') return roots;
+/** --path roots, and the Python environment's site-packages (searched last, so the user's own modules win, as on sys.path). */
+function importRoots(args: Parsed, io: CliIO): { searchPaths: string[]; sitePackages: string[] } | undefined {
+  const searchPaths = args.paths.map((p) => absolute(io.cwd, p));
+  if (args.python === 'none') return { searchPaths, sitePackages: [] };
   const env = io.pythonEnv?.(args.python === undefined ? undefined : absolute(io.cwd, args.python));
   if (args.python !== undefined && !env) { io.err(`layerlens: no Python environment found for --python ${args.python}\n`); return undefined; }
-  for (const d of env?.sitePackages ?? []) if (!roots.includes(d)) roots.push(d);
-  return roots;
+  return { searchPaths, sitePackages: (env?.sitePackages ?? []).filter((d) => !searchPaths.includes(d)) };
 }
 
 /** Runs the CLI; returns the exit status (a promise for `run` on a compute pool). */
@@ -182,16 +181,17 @@ export function runCli(argv: string[], io: CliIO): number | Promise<number> {
     }
     throw e;
   }
-  const searchPaths = importRoots(args, io);
-  if (!searchPaths) return 2;
+  const roots = importRoots(args, io);
+  if (!roots) return 2;
+  const { searchPaths, sitePackages } = roots;
   if (args.cmd === 'weights') {
     const { file: w, json, weightsKey: key, modelFile, model } = args;
-    return weightsCommand({ file: w, json, key, modelFile, model, paths: searchPaths }, (p) => absolute(io.cwd, p), io);
+    return weightsCommand({ file: w, json, key, modelFile, model, paths: [...searchPaths, ...sitePackages] }, (p) => absolute(io.cwd, p), io);
   }
   const file = absolute(io.cwd, args.file);
   if (io.host.readFile(file) === undefined) { io.err(`layerlens: cannot read ${args.file}\n`); return 2; }
-  if (args.cmd === 'run') return runCommand(args, file, searchPaths, io);
-  const { report } = runAnalysis({ file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, torchVersion: args.torchVersion });
+  if (args.cmd === 'run') return runCommand(args, file, roots, io);
+  const { report } = runAnalysis({ file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, sitePackages, torchVersion: args.torchVersion });
   const usage = report.diagnostics.find((d) => d.code === 'model.choose' || d.code === 'input.missing');
   if (usage) { io.err(`layerlens: ${usage.message}\n`); return 2; }
   const shown = report.diagnostics.filter((d) => d.severity !== 'info' || d.loc?.file === file);
@@ -201,7 +201,7 @@ export function runCli(argv: string[], io: CliIO): number | Promise<number> {
   return hasErrors(report) || report.output === null ? 1 : 0;
 }
 
-function runCommand(args: Parsed, file: string, searchPaths: string[], io: CliIO): number | Promise<number> {
+function runCommand(args: Parsed, file: string, { searchPaths, sitePackages }: { searchPaths: string[]; sitePackages: string[] }, io: CliIO): number | Promise<number> {
   const bytes = (what: string, p: string | undefined): Uint8Array | undefined | null => {
     if (!p) return undefined;
     const b = io.readBytes(absolute(io.cwd, p));
@@ -212,7 +212,7 @@ function runCommand(args: Parsed, file: string, searchPaths: string[], io: CliIO
   const inputFile = bytes('input file', args.inputFile);
   if (weights === null || inputFile === null) return 2;
   const opts = {
-    file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, mode: args.mode,
+    file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, sitePackages, mode: args.mode,
     weights, weightsName: args.weights, weightsKey: args.weightsKey, inputFile, seed: args.seed, torchVersion: args.torchVersion,
   };
   if (io.pool) {

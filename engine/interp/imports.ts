@@ -67,6 +67,7 @@ export function searchRoots(it: Interp, fromFile: string): string[] {
   while (dir !== '/' && it.opts.host.readFile(`${dir}/__init__.py`) !== undefined) dir = dirname(dir);
   if (!roots.includes(dir)) roots.push(dir);
   for (const p of it.opts.searchPaths) if (!roots.includes(p)) roots.push(p);
+  for (const p of it.opts.libraryRoots ?? []) if (!roots.includes(p)) roots.push(p);
   return roots;
 }
 
@@ -109,7 +110,7 @@ export function execImport(it: Interp, st: Stmt & { k: 'Import' }, scope: Scope,
   for (const n of st.names) {
     const m = importAbsolute(it, n.name, mod.path);
     if (!m) {
-      it.diag('warning', 'import', `cannot resolve module '${n.name}': values from it are unknown`, mod.path, n.s, n.e);
+      it.diag('warning', 'import', `cannot resolve module '${n.name}'${whereSearched(it)}: values from it are unknown`, mod.path, n.s, n.e);
     }
     const val = m ?? new Unknown(`module '${n.name}' not found`, mod.path, n.s, n.e);
     if (n.asName) { scope.vars.set(n.asName, val); continue; }
@@ -122,6 +123,12 @@ export function execImport(it: Interp, st: Stmt & { k: 'Import' }, scope: Scope,
 }
 
 type ImportFrom = Stmt & { k: 'ImportFrom' };
+
+/** Where an absolute import was looked for, for the message when it is not found. */
+function whereSearched(it: Interp): string {
+  const site = it.opts.libraryRoots ?? [];
+  return site.length ? ` (not in the project, its import roots or ${site.join(', ')})` : ' (not in the project or its import roots; no Python environment was searched)';
+}
 
 export function execImportFrom(it: Interp, st: ImportFrom, scope: Scope, mod: PyModule): void {
   const file = mod.path;
@@ -142,8 +149,10 @@ export function execImportFrom(it: Interp, st: ImportFrom, scope: Scope, mod: Py
   const source = (): Value | undefined => { if (!loaded) loaded = { v: importSource(it, st, file) }; return loaded.v; };
   const isNative = st.level === 0 && it.nativeModules.has(st.module);
   for (const n of st.names) {
-    const resolve = (): Value => importedName(it, st, n, source, isNative, file);
-    scope.vars.set(n.asName ?? n.name, isNative ? resolve() : new LazyRef(resolve));
+    // NOTE: `from pkg import sub` inside pkg/__init__.py binds the very name it reads: while that binding
+    // resolves, the package has no such attribute yet, and Python imports the submodule instead.
+    const ref: LazyRef = new LazyRef(() => importedName(it, st, n, source, isNative, file, ref));
+    scope.vars.set(n.asName ?? n.name, isNative ? ref.resolve() : ref);
   }
 }
 
@@ -164,7 +173,7 @@ function importSource(it: Interp, st: ImportFrom, file: string): Value | undefin
 }
 
 /** One name of `from X import name`: a submodule of X, else an attribute of X; failures become Unknown with a diagnostic. */
-function importedName(it: Interp, st: ImportFrom, n: { name: string; s: number; e: number }, source: () => Value | undefined, isNative: boolean, file: string): Value {
+function importedName(it: Interp, st: ImportFrom, n: { name: string; s: number; e: number }, source: () => Value | undefined, isNative: boolean, file: string, self?: LazyRef): Value {
   const what = st.level ? '.'.repeat(st.level) + st.module : st.module;
   // a submodule of a package?
   const subDotted = st.module ? `${st.module}.${n.name}` : n.name;
@@ -180,10 +189,14 @@ function importedName(it: Interp, st: ImportFrom, n: { name: string; s: number; 
       const sub = importAbsolute(it, subDotted, file);
       if (sub) return sub;
     }
-    it.diag(st.level ? 'error' : 'warning', 'import', `cannot resolve module '${what}'${st.level ? '' : ': values from it are unknown'}`, file, st.s, st.e);
+    it.diag(st.level ? 'error' : 'warning', 'import', `cannot resolve module '${what}'${st.level ? '' : `${whereSearched(it)}: values from it are unknown`}`, file, st.s, st.e);
     return new Unknown(`module '${what}' not found`, file, n.s, n.e);
   }
   if (m instanceof Unknown) return m;
+  if (m instanceof PyModule && self && m.scope.vars.get(n.name) === self && st.level === 0) {
+    const sub = importAbsolute(it, subDotted, file);
+    if (sub) return sub;
+  }
   try {
     return it.getAttr(m, n.name, { file, s: n.s, e: n.e });
   } catch (err) {

@@ -51,6 +51,8 @@ export interface InterpOptions {
   maxDepth: number;
   /** Wall-clock limit of one analysis (default 2,000 ms). */
   timeLimitMs?: number;
+  /** Installed packages' folders (site-packages): searched last, and their import-time failures are notes, not errors. */
+  libraryRoots?: string[];
   parseCache?: ParseCache;
 }
 
@@ -90,6 +92,8 @@ export class Interp {
   }
 
   diag(severity: Severity, code: string, message: string, file?: string, s?: number, e?: number, fix?: Diagnostic['fix']): void {
+    // an installed package importing what the analysis does not read (ctypes, a compiled extension) is a note
+    if (code === 'import' && severity !== 'info' && file !== undefined && this.isLibraryFile(file)) severity = 'info';
     const key = `${code}|${message}|${file}|${s}`;
     if (this.diagKeys.has(key)) return;
     this.diagKeys.add(key);
@@ -107,13 +111,13 @@ export class Interp {
   }
 
   /** Turns an exception escaping the interpreter into a diagnostic plus an Unknown naming it. */
-  reportError(err: unknown, file: string, s: number, e: number): Unknown {
+  reportError(err: unknown, file: string, s: number, e: number, severity?: Severity): Unknown {
     if (err instanceof InterpError) {
-      this.diag(err.code === 'budget' ? 'error' : 'warning', err.code, err.message, err.file ?? file, err.s ?? s, err.e ?? e);
+      this.diag(severity ?? (err.code === 'budget' ? 'error' : 'warning'), err.code, err.message, err.file ?? file, err.s ?? s, err.e ?? e);
       return new Unknown(err.message, err.file ?? file, err.s ?? s, err.e ?? e);
     }
     if (err instanceof PyException) {
-      this.diag('error', 'exception', err.message, err.file ?? file, err.s ?? s, err.e ?? e);
+      this.diag(severity ?? 'error', 'exception', err.message, err.file ?? file, err.s ?? s, err.e ?? e);
       return new Unknown(err.message, err.file ?? file, err.s ?? s, err.e ?? e);
     }
     if (err instanceof RangeError) {
@@ -138,6 +142,7 @@ export class Interp {
   // ---------------------------------------------------------------- statements (statements.ts)
   execBlock(body: Stmt[], scope: Scope, mod: PyModule): Flow { return execBlock(this, body, scope, mod); }
   execBlockTolerant(body: Stmt[], scope: Scope, mod: PyModule): void { execBlockTolerant(this, body, scope, mod); }
+  isLibraryFile(path: string): boolean { return (this.opts.libraryRoots ?? []).some((r) => path.startsWith(r.endsWith('/') ? r : `${r}/`)); }
   assign(t: Expr, v: Value, scope: Scope, mod: PyModule): void { assign(this, t, v, scope, mod); }
   makeFunction(name: string, params: Param[], body: Stmt[] | undefined, expr: Expr | undefined, scope: Scope, mod: PyModule, s: number, e: number): PyFunction {
     return makeFunction(this, name, params, body, expr, scope, mod, s, e);

@@ -135,7 +135,9 @@ export function execBlockTolerant(it: Interp, body: Stmt[], scope: Scope, mod: P
       const f = execStmt(it, st, scope, mod);
       if (f !== undefined) break;
     } catch (err) {
-      const u = it.reportError(err, mod.path, st.s, st.e);
+      // NOTE: a failing top-level statement of an installed package (its platform probes: ctypes, os.getcwd)
+      // is no error of the user's; what it leaves unknown still says so where the model uses it.
+      const u = it.reportError(err, mod.path, st.s, st.e, it.isLibraryFile(mod.path) ? 'info' : undefined);
       for (const n of boundNames(st)) scope.vars.set(n, u);
     }
   }
