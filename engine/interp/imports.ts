@@ -95,6 +95,20 @@ export function nativeModule(it: Interp, dotted: string): PyModule | undefined {
 }
 
 /** Package directory for a relative import of `level` dots from `fromFile`. */
+/**
+ * How many dots a relative import in `file` may use: one for the file's own folder, one more for each
+ * enclosing folder that is a package (has an __init__.py) — Python's "beyond top-level package" rule.
+ */
+export function relativeLevels(it: Interp, file: string): number {
+  let dir = dirname(file), levels = 1;
+  while (dir !== '/' && hasInit(it, dir) && hasInit(it, dirname(dir))) { levels++; dir = dirname(dir); }
+  return levels;
+}
+
+function hasInit(it: Interp, dir: string): boolean {
+  return dir !== '/' && (it.files.has(`${dir}/__init__.py`) || it.opts.host.readFile(`${dir}/__init__.py`) !== undefined);
+}
+
 export function relativeBase(fromFile: string, level: number): string {
   let dir = dirname(fromFile);
   for (let i = 1; i < level; i++) dir = dirname(dir);
@@ -133,6 +147,10 @@ function whereSearched(it: Interp): string {
 export function execImportFrom(it: Interp, st: ImportFrom, scope: Scope, mod: PyModule): void {
   const file = mod.path;
   const what = st.level ? '.'.repeat(st.level) + st.module : st.module;
+  if (st.level > relativeLevels(it, file)) {
+    // NOTE: never resolved above the package root: `from .......etc import x` must not reach outside the project
+    throw new PyException('ImportError', `attempted relative import beyond top-level package ('${what}' from ${file.split('/').pop()})`, null, file, st.s, st.e);
+  }
   if (st.names === '*') {
     const m = importSource(it, st, file);
     if (!(m instanceof PyModule)) {

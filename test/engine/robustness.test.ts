@@ -83,6 +83,31 @@ describe('imports', () => {
   });
 });
 
+describe('imports never leave the project', () => {
+  it('a relative import cannot climb above its package root, and nothing above it is read', () => {
+    const asked: string[] = [];
+    const files: Record<string, string> = {
+      '/ws/proj/pkg/__init__.py': '',
+      '/ws/proj/pkg/model.py': 'import torch.nn as nn\nfrom .......tmp.secret.cfg import SECRET\nfrom ..outside import X\nclass Net(nn.Module):\n    def forward(self, x):\n        return x\n',
+      '/tmp/secret/cfg.py': 'SECRET = 1\n',
+      '/ws/proj/outside.py': 'X = 1\n',
+    };
+    const host = { readFile: (p: string) => { asked.push(p); return files[p]; } };
+    const r = analyze({ file: '/ws/proj/pkg/model.py', host, model: 'Net()', input: [[1, 4]] });
+    const errs = r.diagnostics.filter((d) => /beyond top-level package/.test(d.message));
+    expect(errs.map((d) => d.loc?.line)).toEqual([1, 2]);
+    expect(asked.filter((p) => p.startsWith('/tmp') || p === '/ws/proj/outside.py')).toEqual([]);
+  });
+  it('a package two levels deep may import from its top package', () => {
+    const files: Record<string, string> = {
+      '/ws/pkg/__init__.py': '', '/ws/pkg/sub/__init__.py': '', '/ws/pkg/common.py': 'WIDTH = 6\n',
+      '/ws/pkg/sub/model.py': 'import torch.nn as nn\nfrom ..common import WIDTH\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, WIDTH)\n    def forward(self, x):\n        return self.fc(x)\n',
+    };
+    const r = analyze({ file: '/ws/pkg/sub/model.py', host: memoryHost(files), model: 'Net()', input: [[1, 4]] });
+    expect(r.output).toEqual([1, 6]);
+  });
+});
+
 describe('unknown values are explicit, never guessed', () => {
   it('an unknown layer gives unknown rows after it and an information diagnostic', () => {
     const r = run('import torch\nimport torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.a = nn.Linear(4, 4)\n        self.b = nn.Linear(4, 2)\n    def forward(self, x):\n        x = torch.special.expit(self.a(x))\n        return self.b(x)\n');
