@@ -6,7 +6,7 @@ export { gemmBackend, setGemmBackend } from '../engine/ops/wasm/wasmKernels';
 export { conv2d, conv2dBackward } from '../engine/ops/conv2d';
 export { conv2dAsync, conv2dBackwardAsync } from '../engine/ops/pool/conv2dAsync';
 export { parallelGemm } from '../engine/ops/pool/parallelGemm';
-export { createNodePool } from '../engine/ops/node/nodePool';
+export { createNodePool } from '../engine/node/nodePool';
 export { relu, relu_ } from '../engine/ops/relu';
 export { add, add_ } from '../engine/ops/add';
 export { maxPool2d } from '../engine/ops/maxPool2d';

@@ -13,7 +13,7 @@ export { loadStateDict, type StateDictReport } from './io/stateDict';
 export { WeightsError } from './io/weightsError';
 export { writeSafetensors } from './io/safetensors';
 // Numeric speed: which GEMM runs (WebAssembly relaxed SIMD / SIMD128 / JS), and the multi-threaded kernels
-// over a compute pool (Node's pool is engine/ops/node/nodePool.ts, outside this entry: it imports node:*).
+// over a compute pool (Node's pool is engine/node/nodePool.ts, outside this entry: it imports node:*).
 export { gemmBackend, setGemmBackend, releaseWasmMemory, type GemmBackend } from './ops/wasm/wasmKernels';
 export { createBrowserPool, type WebWorkerLike } from './ops/pool/browserPool';
 export type { ComputePool } from './ops/pool/pool';

@@ -1,7 +1,7 @@
 // Typed access to the `layerlens.*` settings: the one place that knows their names, types and defaults.
 // Must not cache: VS Code already does, and callers re-read on onDidChangeConfig.
 import * as vscode from 'vscode';
-import { normalizeShapeSetting } from './shapes';
+import { normalizeShapeSetting } from './analysis/shapes';
 import type { TorchVersionChoice } from '../engine/api';
 
 export type FlopsConvention = 'macs' | 'flops';

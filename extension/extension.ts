@@ -2,18 +2,18 @@
 // panel serializer).
 // Everything registered is pushed onto context.subscriptions; activation failures are shown to the user.
 import * as vscode from 'vscode';
-import { createRunner } from './analysisRunner';
-import { AnalysisService } from './analysisService';
+import { createRunner } from './analysis/runner';
+import { AnalysisService } from './analysis/service';
 import { registerCommands } from './commands';
 import { SUMMARY_SCHEME, SummaryDocumentProvider } from './commands/showSummary';
 import { onDidChangeConfig } from './config';
-import { ModelChoices } from './modelChoices';
+import { ModelChoices } from './analysis/modelChoices';
 import { ModelCodeLensProvider } from './providers/codeLens';
 import { DiagnosticsPublisher, FixCodeActionProvider } from './providers/diagnostics';
 import { LayerHoverProvider } from './providers/hover';
 import { ShapeInlayHintsProvider } from './providers/inlayHints';
 import { InspectorPanel, type PanelDeps } from './panel/inspectorPanel';
-import { ModelStatusBar } from './statusBar';
+import { ModelStatusBar } from './providers/statusBar';
 import type { ToWebview, WebviewStatus } from '../webview/protocol';
 
 /** What activate() returns: read-only views the integration tests use. */

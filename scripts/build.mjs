@@ -13,14 +13,14 @@ const builds = [
   { ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
   { ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/web/extension.js', platform: 'browser', format: 'cjs', external: ['vscode', 'node:worker_threads'], define: { 'process.env.NODE_ENV': '"production"' } },
   // The extension's analysis worker (worker_threads): the engine off the extension host's thread.
-  { ...common, entryPoints: ['extension/analysisWorker.ts'], outfile: 'dist/analysisWorker.js', platform: 'node', format: 'cjs' },
-  { ...common, entryPoints: ['engine/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['extension/analysis/worker.ts'], outfile: 'dist/analysisWorker.js', platform: 'node', format: 'cjs' },
+  { ...common, entryPoints: ['engine/node/cliMain.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   // the engine as a library, for the in-process (warm) benchmark
   { ...common, entryPoints: ['engine/index.ts'], outfile: 'out/bench/engine.js', platform: 'node', format: 'cjs', sourcemap: false },
   // the compute pool's worker (worker_threads), beside the bundles that create a Node pool
-  { ...common, entryPoints: ['engine/ops/node/opsWorker.ts'], outfile: 'dist/opsWorker.js', platform: 'node', format: 'cjs' },
-  { ...common, entryPoints: ['engine/ops/node/opsWorker.ts'], outfile: 'out/bench/opsWorker.js', platform: 'node', format: 'cjs', sourcemap: false },
-  { ...common, entryPoints: ['engine/ops/node/nodePool.ts'], outfile: 'out/bench/nodePool.js', platform: 'node', format: 'cjs', sourcemap: false },
+  { ...common, entryPoints: ['engine/node/opsWorker.ts'], outfile: 'dist/opsWorker.js', platform: 'node', format: 'cjs' },
+  { ...common, entryPoints: ['engine/node/opsWorker.ts'], outfile: 'out/bench/opsWorker.js', platform: 'node', format: 'cjs', sourcemap: false },
+  { ...common, entryPoints: ['engine/node/nodePool.ts'], outfile: 'out/bench/nodePool.js', platform: 'node', format: 'cjs', sourcemap: false },
   // the kernels, pool and parallel ops for `npm run bench` (bench/ops.mjs)
   { ...common, entryPoints: ['bench/opsEntry.ts'], outfile: 'out/bench/ops.js', platform: 'node', format: 'cjs', sourcemap: false },
   // the Inspector's Chromium harness (test/browser), for bench/inspector.mjs

@@ -1,5 +1,6 @@
 // The command table: every `layerlens.*` command id and its handler, registered in one place.
 // Handlers accept optional arguments (used by menus, CodeLens and tests) and fall back to asking the user.
+import { CommandId } from './commandIds';
 import * as vscode from 'vscode';
 import { InspectorPanel, type PanelDeps } from '../panel/inspectorPanel';
 import { openInspector } from './openInspector';
@@ -15,27 +16,27 @@ export function registerCommands(deps: PanelDeps): vscode.Disposable[] {
     return panel ? panel.copy(format) : copySummary(service, summaries, format, uri, expr);
   };
   const table: Record<string, (...args: any[]) => unknown> = {
-    'layerlens.openInspector': (uri?: vscode.Uri, expr?: string, view?: string) => openInspector(deps, uri instanceof vscode.Uri ? uri : undefined, expr, view),
-    'layerlens.showSummary': (uri?: vscode.Uri, expr?: string) => openInspector(deps, uri instanceof vscode.Uri ? uri : undefined, expr, 'summary'),
-    'layerlens.showSummaryText': (uri?: vscode.Uri, expr?: string) => showSummary(service, uri, expr),
-    'layerlens.setInputShape': (shape?: string | number[] | number[][], uri?: vscode.Uri, expr?: string) =>
+    [CommandId.openInspector]: (uri?: vscode.Uri, expr?: string, view?: string) => openInspector(deps, uri instanceof vscode.Uri ? uri : undefined, expr, view),
+    [CommandId.showSummary]: (uri?: vscode.Uri, expr?: string) => openInspector(deps, uri instanceof vscode.Uri ? uri : undefined, expr, 'summary'),
+    [CommandId.showSummaryText]: (uri?: vscode.Uri, expr?: string) => showSummary(service, uri, expr),
+    [CommandId.setInputShape]: (shape?: string | number[] | number[][], uri?: vscode.Uri, expr?: string) =>
       setInputShape(service, shape instanceof vscode.Uri ? undefined : shape, shape instanceof vscode.Uri ? shape : uri, expr),
-    'layerlens.selectModel': (expr?: string | vscode.Uri, uri?: vscode.Uri) =>
+    [CommandId.selectModel]: (expr?: string | vscode.Uri, uri?: vscode.Uri) =>
       selectModel(service, typeof expr === 'string' ? expr : undefined, expr instanceof vscode.Uri ? expr : uri),
-    'layerlens.copySummaryAsMarkdown': (uri?: vscode.Uri, expr?: string) => copy('markdown', uri, expr),
-    'layerlens.copySummaryAsCsv': (uri?: vscode.Uri, expr?: string) => copy('csv', uri, expr),
-    'layerlens.copySummaryAsJson': (uri?: vscode.Uri, expr?: string) => copy('json', uri, expr),
-    'layerlens.statusMenu': () => statusMenu(),
+    [CommandId.copySummaryAsMarkdown]: (uri?: vscode.Uri, expr?: string) => copy('markdown', uri, expr),
+    [CommandId.copySummaryAsCsv]: (uri?: vscode.Uri, expr?: string) => copy('csv', uri, expr),
+    [CommandId.copySummaryAsJson]: (uri?: vscode.Uri, expr?: string) => copy('json', uri, expr),
+    [CommandId.statusMenu]: () => statusMenu(),
   };
   return Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }
 
 async function statusMenu(): Promise<void> {
   const items = [
-    { label: '$(symbol-class) Select Model…', command: 'layerlens.selectModel' },
-    { label: '$(symbol-array) Set Input Shape…', command: 'layerlens.setInputShape' },
-    { label: '$(inspect) Open Inspector', command: 'layerlens.openInspector' },
-    { label: '$(table) Show Model Summary as Text', command: 'layerlens.showSummaryText' },
+    { label: '$(symbol-class) Select Model…', command: CommandId.selectModel },
+    { label: '$(symbol-array) Set Input Shape…', command: CommandId.setInputShape },
+    { label: '$(inspect) Open Inspector', command: CommandId.openInspector },
+    { label: '$(table) Show Model Summary as Text', command: CommandId.showSummaryText },
   ];
   const pick = await vscode.window.showQuickPick(items, { title: 'LayerLens' });
   if (pick) await vscode.commands.executeCommand(pick.command);

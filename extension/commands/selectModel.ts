@@ -1,7 +1,7 @@
 // *LayerLens: Select Model*: which model of the file the hovers, hints and summary describe — one the file
 // defines, or any expression (`ResNet(BasicBlock, [2, 2, 2, 2])`). Remembered per file in workspace state.
 import * as vscode from 'vscode';
-import type { AnalysisService } from '../analysisService';
+import type { AnalysisService } from '../analysis/service';
 import { targetDocument } from './target';
 
 interface ModelItem extends vscode.QuickPickItem {

@@ -1,8 +1,8 @@
 // *LayerLens: Set Input Shape*: asks for the input shape(s) of the active model and remembers it per file
 // and model in workspace state. A shape written in the file (comment or example tensor) still wins.
 import * as vscode from 'vscode';
-import type { AnalysisService } from '../analysisService';
-import { formatShapes, normalizeShapeSetting, parseShapes } from '../shapes';
+import type { AnalysisService } from '../analysis/service';
+import { formatShapes, normalizeShapeSetting, parseShapes } from '../analysis/shapes';
 import { resolveTarget } from './target';
 
 export async function setInputShape(

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import * as engine from '../../engine';
 import type { Report } from '../../engine';
-import type { Analysis, AnalysisService } from '../analysisService';
+import type { Analysis, AnalysisService } from '../analysis/service';
 import { resolveTarget } from './target';
 
 export const SUMMARY_SCHEME = 'layerlens-summary';

@@ -1,7 +1,7 @@
 // Which document and model a command acts on: the arguments if given, else the active Python editor
 // (or the source of the active summary editor) and its active model.
 import * as vscode from 'vscode';
-import { AnalysisService } from '../analysisService';
+import { AnalysisService } from '../analysis/service';
 
 export interface Target {
   doc: vscode.TextDocument;

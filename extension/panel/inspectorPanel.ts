@@ -3,9 +3,9 @@
 // cursor moves; it reveals lines the webview asks for. It does no tensor work: the webview's worker does.
 import * as vscode from 'vscode';
 import { PROTOCOL_VERSION, assertNever, describeBad, parseFromWebview, type FileEntry, type FromWebview, type ModelInfo, type ToWebview, type WebviewStatus } from '../../webview/protocol';
-import type { AnalysisService } from '../analysisService';
+import type { AnalysisService } from '../analysis/service';
 import { copySummary, type CopyFormat, type SummaryDocumentProvider } from '../commands/showSummary';
-import { enginePath } from '../workspaceHost';
+import { enginePath } from '../analysis/workspaceHost';
 import { inspectorHtml, makeNonce } from './inspectorHtml';
 
 export interface PanelDeps { extensionUri: vscode.Uri; service: AnalysisService; summaries: SummaryDocumentProvider }

@@ -3,9 +3,9 @@
 // Fixes. Also what makes analysis start when a file is opened or shown.
 import * as vscode from 'vscode';
 import type { Diagnostic, Fix } from '../../engine';
-import { type Analysis, AnalysisService } from '../analysisService';
+import { type Analysis, AnalysisService } from '../analysis/service';
 import { readConfig } from '../config';
-import { enginePath } from '../workspaceHost';
+import { enginePath } from '../analysis/workspaceHost';
 
 const SOURCE = 'LayerLens';
 

@@ -1,9 +1,9 @@
 // Hover on a layer's construction or call: what hoverContent.ts writes for the rows at the position.
 // Must stay cheap: uses the cached analysis (AnalysisService) and never analyses other files itself.
 import * as vscode from 'vscode';
-import type { AnalysisService } from '../analysisService';
+import type { AnalysisService } from '../analysis/service';
 import { readConfig } from '../config';
-import { enginePath } from '../workspaceHost';
+import { enginePath } from '../analysis/workspaceHost';
 import { hoverMarkdown } from './hoverContent';
 import { rowsAt } from './rowLookup';
 

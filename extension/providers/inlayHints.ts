@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { fmtShape } from '../../engine';
 import type { Row } from '../../engine';
-import type { AnalysisService } from '../analysisService';
+import type { AnalysisService } from '../analysis/service';
 import { readConfig } from '../config';
 
 export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {

@@ -3,8 +3,8 @@
 // Reads analyses only; never starts an analysis of another file.
 import * as vscode from 'vscode';
 import type { Row } from '../../engine';
-import type { Analysis, AnalysisService } from '../analysisService';
-import { enginePath } from '../workspaceHost';
+import type { Analysis, AnalysisService } from '../analysis/service';
+import { enginePath } from '../analysis/workspaceHost';
 
 export interface RowHit {
   analysis: Analysis;

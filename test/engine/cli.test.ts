@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../../engine/cli/cli';
 import { diskHost } from './support/nodeHost';
-import { createNodePool } from '../../engine/ops/node/nodePool';
+import { createNodePool } from '../../engine/node/nodePool';
 import type { ComputePool } from '../../engine/ops/pool/pool';
 import { POOL_WORKER } from './ops/globalSetup';
 // @ts-expect-error plain ESM helper without types

@@ -7,9 +7,9 @@ import type * as code from 'vscode';
 vi.mock('vscode', () => import('./support/fakeVscode'));
 
 import * as vscode from './support/fakeVscode';
-import { createRunner } from '../../extension/analysisRunner';
-import { AnalysisService } from '../../extension/analysisService';
-import { ModelChoices } from '../../extension/modelChoices';
+import { createRunner } from '../../extension/analysis/runner';
+import { AnalysisService } from '../../extension/analysis/service';
+import { ModelChoices } from '../../extension/analysis/modelChoices';
 
 const SRC = `import torch
 import torch.nn as nn

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Row } from '../../engine';
 import { activationNote, batchNormNotes, layerFormulas } from '../../extension/providers/formulas';
 import { hoverMarkdown } from '../../extension/providers/hoverContent';
-import { formatShapes, parseShapes } from '../../extension/shapes';
+import { formatShapes, parseShapes } from '../../extension/analysis/shapes';
 
 function row(p: Partial<Row> & Pick<Row, 'type' | 'inputs' | 'output'>): Row {
   return { name: 'layer', params: 0, trainableParams: 0, paramShapes: [], macs: 0, flops: 0, outputBytes: null, config: {}, callIndex: 0, ...p };

@@ -1,7 +1,7 @@
 // LineMap: where lines of analysed text are in a later version, and which edits cannot change the model
 // (comments and blank lines only). Pure: documents are arrays of lines.
 import { describe, expect, it } from 'vitest';
-import { LineMap } from '../../extension/lineMap';
+import { LineMap } from '../../extension/analysis/lineMap';
 
 const doc = (lines: string[]) => ({ lineCount: lines.length, lineAt: (i: number) => ({ text: lines[i] }) });
 

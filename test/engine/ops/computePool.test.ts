@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { conv2d, conv2dBackward, type Conv2dAttrs } from '../../../engine/ops/conv2d';
 import { gemm } from '../../../engine/ops/gemm';
-import { createNodePool } from '../../../engine/ops/node/nodePool';
+import { createNodePool } from '../../../engine/node/nodePool';
 import { conv2dAsync, conv2dBackwardAsync } from '../../../engine/ops/pool/conv2dAsync';
 import { parallelGemm, splitRange } from '../../../engine/ops/pool/parallelGemm';
 import type { ComputePool } from '../../../engine/ops/pool/pool';

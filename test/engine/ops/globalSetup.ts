@@ -8,5 +8,5 @@ export const POOL_WORKER = fileURLToPath(new URL('../../../out/test/opsWorker.js
 
 export default async function setup(): Promise<void> {
   await buildWasm();
-  await build({ entryPoints: ['engine/ops/node/opsWorker.ts'], outfile: POOL_WORKER, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
+  await build({ entryPoints: ['engine/node/opsWorker.ts'], outfile: POOL_WORKER, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
 }

@@ -2,8 +2,8 @@
 // The only engine file that touches node:* modules; the bundle for the extension never includes it.
 import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createNodePool } from '../ops/node/nodePool';
-import { runCli } from './cli';
+import { createNodePool } from './nodePool';
+import { runCli } from '../cli/cli';
 import { setParseCache } from '../analysis/analyze';
 import { DiskParseCache } from './diskCache';
 import { findPythonEnv, type EnvFs } from '../env/pythonEnv';

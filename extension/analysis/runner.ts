@@ -1,11 +1,11 @@
 // Where analyses and discovery run: a worker thread in the Node extension host (desktop, remote,
 // code-server), inline in the browser extension host (vscode.dev), or inline when the worker cannot start.
 // Requests are answered in order; a worker that crashes or hangs is replaced, never waited on forever.
-import * as engine from '../engine';
+import * as engine from '../../engine';
 import {
   type AnalyzeRequest, type AnalyzeResponse, type DiscoverRequest, type DiscoverResponse, handleRequest, type WorkerRequest,
   type WorkerResponse,
-} from './analysisProtocol';
+} from './protocol';
 
 type Body<R extends WorkerRequest> = Omit<R, 'id' | 'type'>;
 

@@ -1,9 +1,10 @@
 // Status bar item for the active Python editor: the active model and its input shape; clicking it opens a
 // menu to change them (Select Model / Set Input Shape / Summary).
+import { CommandId } from '../commands/commandIds';
 import * as vscode from 'vscode';
-import { AnalysisService } from './analysisService';
-import { readConfig } from './config';
-import { lensTitle } from './providers/codeLens';
+import { AnalysisService } from '../analysis/service';
+import { readConfig } from '../config';
+import { lensTitle } from './codeLens';
 
 export class ModelStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('layerlens.model', vscode.StatusBarAlignment.Right, 100);
@@ -11,7 +12,7 @@ export class ModelStatusBar implements vscode.Disposable {
 
   constructor(private readonly service: AnalysisService) {
     this.item.name = 'LayerLens model';
-    this.item.command = 'layerlens.statusMenu';
+    this.item.command = CommandId.statusMenu;
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
       service.onDidChange(() => this.update()),

@@ -1,6 +1,6 @@
 // Messages between the extension host and the analysis worker: one request, one response, matched by id.
 // Plain JSON-able data only (reports and discoveries are plain data by design, see engine/api.ts).
-import type { AnalyzeOptions, DiscoveryResult, Report } from '../engine';
+import type { AnalyzeOptions, DiscoveryResult, Report } from '../../engine';
 
 /** Analyse one model: the engine's options, with the texts it may read instead of a SourceHost. */
 export interface AnalyzeRequest {

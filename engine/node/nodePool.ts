@@ -5,8 +5,8 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { PortPool, type ComputePool, type WorkerPort } from '../pool/pool';
-import type { TaskReply } from '../pool/tasks';
+import { PortPool, type ComputePool, type WorkerPort } from '../ops/pool/pool';
+import type { TaskReply } from '../ops/pool/tasks';
 
 export interface NodePoolOptions {
   /** Threads including the caller (default: every core). 1 makes a pool without workers. */

@@ -3,10 +3,10 @@
 // loading imported workspace files (Report.missingFiles) and re-running when they change. Presentation
 // lives in providers/. Nothing here parses or analyses on the host's thread: it only maps results.
 import * as vscode from 'vscode';
-import * as engine from '../engine';
-import type { DiscoveryResult, Loc, ModelCandidate, Report } from '../engine';
-import type { AnalysisRunner } from './analysisRunner';
-import { readConfig } from './config';
+import * as engine from '../../engine';
+import type { DiscoveryResult, Loc, ModelCandidate, Report } from '../../engine';
+import type { AnalysisRunner } from './runner';
+import { readConfig } from '../config';
 import { LineMap } from './lineMap';
 import { ModelChoices } from './modelChoices';
 import { enginePath, WorkspaceHost } from './workspaceHost';

@@ -1,7 +1,7 @@
 // worker_threads entry of the compute pool (bundled as dist/opsWorker.js): runs kernel tasks on this
 // thread's own WebAssembly instance. Only the message plumbing lives here; tasks are pool/tasks.ts.
 import { parentPort } from 'node:worker_threads';
-import { serveTasks, type TaskRequest } from '../pool/tasks';
+import { serveTasks, type TaskRequest } from '../ops/pool/tasks';
 
 const port = parentPort;
 if (port) {
