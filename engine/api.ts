@@ -117,6 +117,46 @@ export interface ModuleNode {
   isLeaf: boolean;
   params: number;
   defLoc?: Loc;
+  /** The helper calls the module was constructed through (`conv3x3(...)`, `make_layers(cfg)`), innermost first. */
+  builtVia?: Loc[];
+}
+
+/**
+ * One call of a module that has children (a container, a custom block, a built-in such as
+ * MultiheadAttention): what the editor's hover of `self.features(x)` shows. Its leaf calls are
+ * `Report.rows[rowStart, rowEnd)`.
+ */
+export interface BlockCall {
+  name: string;
+  type: string;
+  inputs: Shape[];
+  output: Shape | null;
+  outputs?: Shape[];
+  callLoc?: Loc;
+  callIndex: number;
+  rowStart: number;
+  rowEnd: number;
+  /** Parameter elements of the module and its children (tied weights once). */
+  params: number;
+  /** Its rows' MACs plus the functional MACs during the call; null when one is unknown. */
+  macs: number | null;
+  flops: number | null;
+}
+
+/** One functional op or tensor method called in a `forward` outside leaf modules (`F.relu(...)`, `x.view(...)`). */
+export interface OpCall {
+  /** The op as the runtime names it (`relu`, `Tensor.view`). */
+  op: string;
+  loc: Loc;
+  /** Shapes of its tensor arguments (the tensor itself first for a method). */
+  inputs: Shape[];
+  output: Shape;
+  outputs?: Shape[];
+  /** MACs counted for it (0 for reshapes and element-wise ops); null when unknown. */
+  macs: number | null;
+  flops: number | null;
+  /** Qualified name of the module whose forward made the call ('' for the model's own). */
+  module: string;
 }
 
 export interface ModelCandidate {
@@ -146,6 +186,12 @@ export interface Report {
   /** Files that were read during the analysis (to refresh when one changes). */
   filesRead: string[];
   timings: { parseMs: number; analysisMs: number };
+  /** Calls of modules with children, in the order they finished (editor hovers and hints). */
+  blocks?: BlockCall[];
+  /** Functional ops and tensor methods called in forward outside leaf modules. */
+  ops?: OpCall[];
+  /** The model's forward parameters after self (what Set Input Shape checks a shape against). */
+  forwardArgs?: { names: string[]; required: number };
   /** The traced forward as a data-flow graph; only when `AnalyzeOptions.dataflow` was set (the Inspector's graph). */
   dataflow?: Dataflow;
 }
@@ -228,6 +274,8 @@ export interface AnalyzeOptions {
   stepBudget?: number;
   /** Build the model and stop: no input shape needed, no forward trace (its state_dict is all that is wanted). */
   buildOnly?: boolean;
+  /** Record `Report.blocks`, `Report.ops` and `ModuleNode.builtVia` for the editor (default true). */
+  callSites?: boolean;
   /** Also build `Report.dataflow` (costs a little; editor analyses leave it off). */
   dataflow?: boolean;
 }
@@ -235,4 +283,6 @@ export interface AnalyzeOptions {
 export interface DiscoveryResult {
   candidates: ModelCandidate[];
   diagnostics: Diagnostic[];
+  /** Where the file's first syntax error is: its candidates and inputs may be missing past it. */
+  syntaxError?: Loc;
 }

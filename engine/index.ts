@@ -22,6 +22,12 @@ export { conv2dAsync, conv2dBackwardAsync } from './ops/pool/conv2dAsync';
 import type { DiscoveryResult } from './api';
 import { discover } from './analysis/discovery';
 import { parsedFile } from './analysis/analyze';
+import { LineIndex } from './python/lineIndex';
 
 /** Models and input shapes a Python file defines (syntactic; runs nothing; shares the analysis's parse cache). */
-export function findModels(file: string, source: string): DiscoveryResult { return discover(file, source, parsedFile(file, source)); }
+export function findModels(file: string, source: string): DiscoveryResult {
+  const parsed = parsedFile(file, source);
+  const found = discover(file, source, parsed);
+  const first = parsed.problems[0];
+  return first ? { ...found, syntaxError: new LineIndex(file, source).loc(first.s, first.e) } : found;
+}

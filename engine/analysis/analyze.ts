@@ -17,6 +17,7 @@ import { getRf, setRf } from '../torch/tensorOps';
 import { discover, pickModel } from './discovery';
 import { shapeDiagnostic } from './shapeDiagnostics';
 import { DataflowRecorder } from './dataflow';
+import { CallSites } from './callSites';
 
 let parseCache: ParseCache = new MemoryParseCache();
 
@@ -70,6 +71,8 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
     report.timings = { parseMs: round2(it.parseMs), analysisMs: round2(now() - t0 - it.parseMs) };
     return result;
   };
+  // the editor's hovers of blocks, ops and helper calls (the CLI's summary needs none of it)
+  const sites = opts.callSites === false ? undefined : new CallSites(it, rt);
   const modName = moduleNameOf(opts.file);
   const mod = it.execFile(opts.file, modName);
   if (!mod) {
@@ -183,7 +186,17 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
     name, type: m.cls.name, depth: name ? name.split('.').length : 0, isLeaf: dentries(m.mod!.modules).every(([, c]) => !(c instanceof PyInstance)),
     params: dentries(m.mod!.params).reduce((s, [, p]) => s + (p instanceof TensorV ? numel(p.shape) ?? 0 : 0), 0),
     defLoc: ctxLoc(it, m.mod!.defCtx),
+    ...(sites?.builtVia(m) ? { builtVia: sites.builtVia(m) } : {}),
   } satisfies ModuleNode));
+  if (sites) {
+    report.blocks = sites.blockCalls(report.rows);
+    report.ops = sites.opCalls();
+  }
+  const fwd = model.cls.lookup('forward');
+  if (fwd instanceof PyFunction) {
+    const ps = fwd.code.params.filter((p) => p.kind === 'pos').slice(1);
+    report.forwardArgs = { names: ps.map((p) => p.name), required: ps.filter((p) => !p.default).length };
+  }
   if (!first && !incomplete.length) incomplete.push(`the model's output is unknown${out instanceof Unknown ? `: ${out.reason}` : ''}`);
   report.totals = totals(rt, params, rt.namedBuffers(model, named), report.rows, incomplete);
   const rounded = roundedCounts(report.totals);

@@ -220,17 +220,18 @@ export function attr(rt: TorchRuntime, t: TensorV, name: string, ctx: CallCtx): 
   }
   const m = rt.it.nativeModule('torch');
   const method = TENSOR_METHODS.get(name);
-  if (method) return new Builtin(`Tensor.${name}`, (args, kw, c) => method(rt, t, args, kw, c));
+  // NOTE: `self` names the tensor for the editor's hover of `x.view(...)` (engine/analysis/callSites.ts).
+  if (method) return Object.assign(new Builtin(`Tensor.${name}`, (args, kw, c) => method(rt, t, args, kw, c)), { self: t });
   const fnv = m ? m.scope.vars.get(name) : undefined;
-  if (fnv instanceof Builtin) return new Builtin(`Tensor.${name}`, (args, kw, c) => rt.it.call(fnv, [t, ...args], kw, c));
+  if (fnv instanceof Builtin) return Object.assign(new Builtin(`Tensor.${name}`, (args, kw, c) => rt.it.call(fnv, [t, ...args], kw, c)), { self: t });
   if (name.endsWith('_') && !name.startsWith('_')) {
     const base = name.slice(0, -1);
     const f = TENSOR_METHODS.get(base) ?? (m?.scope.vars.get(base) as Builtin | undefined);
-    if (f) return new Builtin(`Tensor.${name}`, (args, kw, c) => {
+    if (f) return Object.assign(new Builtin(`Tensor.${name}`, (args, kw, c) => {
       const r = f instanceof Builtin ? rt.it.call(f, [t, ...args], kw, c) : (f as Method)(rt, t, args, kw, c);
       inPlace(t, r);
       return r instanceof TensorV ? r : t;
-    });
+    }), { self: t });
   }
   return undefined as unknown as Value;
 }
