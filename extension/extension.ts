@@ -18,7 +18,9 @@ import type { ToWebview, WebviewStatus } from '../webview/protocol';
 
 /** What activate() returns: read-only views the integration tests use. */
 export interface LayerLensApi {
-  statusBar(): { visible: boolean; text: string; tooltip: string };
+  statusBar(): { visible: boolean; text: string; tooltip: string; accessibilityLabel: string };
+  /** The lines the LayerLens output channel was given (one per analysis). */
+  logLines(): string[];
   /** Where analyses run: a worker thread, or inline where none can start (browser). */
   analysisThread(): 'worker' | 'inline';
   /** The open Inspector panels and what each webview last reported it shows. */
@@ -35,7 +37,11 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
   try {
     const worker = vscode.Uri.joinPath(context.extensionUri, 'dist', 'analysisWorker.js');
     const runner = createRunner(worker.scheme === 'file' ? worker.fsPath : undefined);
-    const service = new AnalysisService(new ModelChoices(context.workspaceState), runner);
+    // One line per analysis (file, model, input, time, files read, diagnostics): what a bug report needs.
+    const channel = vscode.window.createOutputChannel('LayerLens', { log: true });
+    const logLines: string[] = [];
+    const log = { info: (m: string) => { channel.info(m); logLines.push(m); if (logLines.length > 200) logLines.shift(); } };
+    const service = new AnalysisService(new ModelChoices(context.workspaceState), runner, log);
     const summaries = new SummaryDocumentProvider(service);
     const inlay = new ShapeInlayHintsProvider(service);
     const lenses = new ModelCodeLensProvider(service);
@@ -43,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
     const statusBar = new ModelStatusBar(service);
     const panels: PanelDeps = { extensionUri: context.extensionUri, service, summaries };
     context.subscriptions.push(
-      service, summaries, inlay, lenses, diagnostics, statusBar,
+      channel, service, summaries, inlay, lenses, diagnostics, statusBar,
       vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, summaries),
       vscode.languages.registerHoverProvider(PYTHON, new LayerHoverProvider(service)),
       vscode.languages.registerInlayHintsProvider(PYTHON, inlay),
@@ -57,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
     );
     return {
       statusBar: () => statusBar.state,
+      logLines: () => [...logLines],
       analysisThread: () => runner.kind,
       inspectors: () => InspectorPanel.all().map((p) => ({ uri: p.uri.toString(), expr: p.expr, visible: p.panel.visible, active: p.panel.active, status: p.lastStatus })),
       inspectorPost: (uri, expr, msg) => { const p = InspectorPanel.all().find((x) => x.uri.toString() === uri && x.expr === expr); p?.post(msg); return !!p; },

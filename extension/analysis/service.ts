@@ -13,6 +13,16 @@ import { enginePath, WorkspaceHost } from './workspaceHost';
 
 export type InputSource = 'comment' | 'example' | 'user' | 'setting';
 
+/** Where an input shape comes from, in words (status bar, summary, Set Input Shape). */
+export function inputSourceLabel(s: InputSource): { short: string; long: string } {
+  switch (s) {
+    case 'comment': return { short: 'comment', long: 'from the `# layerlens: input=` comment in the file' };
+    case 'example': return { short: 'example', long: "from the example tensor passed to the model in the file" };
+    case 'user': return { short: 'your choice', long: 'your choice (LayerLens: Set Input Shape; an empty shape there resets it)' };
+    case 'setting': return { short: 'default', long: 'the default (setting layerlens.defaultInputShape): the file gives none' };
+  }
+}
+
 /** One finished analysis of one model of one document version. */
 export interface Analysis {
   uri: vscode.Uri;
@@ -45,12 +55,30 @@ interface DocState {
   runs: Map<string, Promise<Analysis>>;
   /** The latest finished discovery (any version): what the model choice uses until this version's arrives. */
   known?: Discovered;
+  /**
+   * The latest finished discovery of a version without syntax errors: while a line is half typed, the
+   * model and its input come from here (an unclosed bracket hides everything below it from discovery).
+   */
+  stable?: Discovered;
   /** The latest finished analysis per model expression and input (any version; shared by all versions). */
   finished: Map<string, Analysis>;
   /** The latest finished analysis of the active model (any version). */
   latest?: Analysis;
-  /** The latest analysis of the active model that produced rows (kept while a file is half typed). */
+  /** The latest analysis of the active model without a syntax error (kept while a file is half typed). */
   lastGood?: Analysis;
+  /** The latest analysis without a syntax error, per model expression (CodeLens of every model). */
+  good: Map<string, Analysis>;
+}
+
+/** What to show for an analysis: itself, or the last good one while the file has a syntax error. */
+export interface Shown {
+  analysis: Analysis;
+  /** Set when `analysis` is an earlier version's: why (the syntax error) and where. */
+  stale?: { message: string; line: number };
+}
+
+export interface AnalysisLog {
+  info(message: string): void;
 }
 
 const MAX_LOAD_ROUNDS = 8;
@@ -73,7 +101,7 @@ export class AnalysisService implements vscode.Disposable {
   /** Fires after a document's active analysis was (re)computed or its inputs changed. */
   readonly onDidChange = this.changed.event;
 
-  constructor(readonly choices: ModelChoices, private readonly runner: AnalysisRunner) {
+  constructor(readonly choices: ModelChoices, private readonly runner: AnalysisRunner, private readonly log?: AnalysisLog) {
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
@@ -115,21 +143,39 @@ export class AnalysisService implements vscode.Disposable {
     if (known && map?.onlyCommentsChanged()) {
       const result = moveDiscovery(known.result, map, enginePath(doc.uri));
       s.known = { version, result, lines: source.split(/\r?\n/) };
+      if (!result.syntaxError) s.stable = s.known;
       return (s.discovery = Promise.resolve(result));
     }
     s.discovery = this.runner.discover({ file: enginePath(doc.uri), source }).then((res) => {
       if (!res.ok) this.reportEngineError(res.error);
       const result = res.ok ? res.discovery : NO_MODELS;
       const cur = this.docs.get(key);
-      if (cur && (!cur.known || cur.known.version <= version)) cur.known = { version, result, lines: source.split(/\r?\n/) };
+      if (cur && (!cur.known || cur.known.version <= version)) {
+        cur.known = { version, result, lines: source.split(/\r?\n/) };
+        if (!result.syntaxError) cur.stable = cur.known;
+      }
       return result;
     });
     return s.discovery;
   }
 
-  /** The latest discovery that has finished (of this or an earlier version): for synchronous callers. */
+  /**
+   * The latest discovery that has finished (of this or an earlier version): for synchronous callers.
+   * While the file has a syntax error, the last one without (the model and input do not change source).
+   */
   knownDiscovery(doc: vscode.TextDocument): DiscoveryResult {
-    return this.docs.get(doc.uri.toString())?.known?.result ?? NO_MODELS;
+    const s = this.docs.get(doc.uri.toString());
+    return (s && this.choiceOf(s)?.result) ?? NO_MODELS;
+  }
+
+  /** The discovery the model choice and input come from: this one, or the last without a syntax error. */
+  private choiceOf(s: DocState): Discovered | undefined {
+    return s.known?.result.syntaxError && s.stable ? s.stable : s.known;
+  }
+
+  private chosen(doc: vscode.TextDocument, disc: DiscoveryResult): DiscoveryResult {
+    const st = disc.syntaxError ? this.docs.get(doc.uri.toString())?.stable : undefined;
+    return st ? st.result : disc;
   }
 
   /** True once a discovery of some version of `doc` has finished. */
@@ -142,10 +188,16 @@ export class AnalysisService implements vscode.Disposable {
    * mapped onto unchanged lines; otherwise this version's.
    */
   async models(doc: vscode.TextDocument): Promise<Array<{ candidate: ModelCandidate; range: vscode.Range }>> {
-    const known = this.docs.get(doc.uri.toString())?.known;
+    let known = this.docs.get(doc.uri.toString())?.known;
     if (!known || !this.isPending(doc)) {
       const result = await this.discovery(doc);
-      return result.candidates.map((c) => ({ candidate: c, range: new vscode.Range(c.loc.line, c.loc.col, c.loc.endLine, c.loc.endCol) }));
+      const s = this.docs.get(doc.uri.toString());
+      if (!result.syntaxError || !s?.stable) {
+        return result.candidates.map((c) => ({ candidate: c, range: new vscode.Range(c.loc.line, c.loc.col, c.loc.endLine, c.loc.endCol) }));
+      }
+      known = s.stable; // half typed: the models of the last version that parsed, on their current lines
+    } else {
+      known = this.docs.get(doc.uri.toString())?.stable ?? known;
     }
     const map = this.lineMapOf(known.lines, doc);
     return known.result.candidates.flatMap((c) => {
@@ -159,7 +211,7 @@ export class AnalysisService implements vscode.Disposable {
     return this.activeExprIn(doc, this.knownDiscovery(doc));
   }
 
-  /** The input shape for `expr` in `doc`, in the documented order: comment/example, user choice, setting. */
+  /** The input shape for `expr` in `doc`, in the documented order: the user's choice, comment/example, setting. */
   resolveInput(doc: vscode.TextDocument, expr: string): { input: number[][]; source: InputSource } {
     return this.resolveInputIn(doc, expr, this.knownDiscovery(doc));
   }
@@ -178,15 +230,25 @@ export class AnalysisService implements vscode.Disposable {
     if (this.isPending(doc) && s.lastGood) return s.lastGood;
     // Until this version's discovery arrives, the model the last one named is analysed (it rarely changes;
     // when it does, refresh() analyses the new one).
-    const disc = s.known?.result ?? (await this.discovery(doc));
+    const disc = this.choiceOf(s)?.result ?? this.chosen(doc, await this.discovery(doc));
     const expr = this.activeExprIn(doc, disc);
     if (!expr) return undefined;
     // A block class picked only because nothing else is there (`ConvBlock(cin=…, cout=…)`) cannot be built;
     // its instances are shown from the files that import it, and its CodeLens offers Select Model.
     if (!this.runnable(doc, expr, disc)) return undefined;
     const a = await this.analysisIn(doc, expr, disc);
-    const cur = this.state(doc);
-    return a.report && a.report.rows.length === 0 && cur.lastGood && hasSyntaxError(a.report) ? cur.lastGood : a;
+    return this.shown(doc, a).analysis;
+  }
+
+  /**
+   * What the providers show for `a`: while the file has a syntax error, the last analysis of the same model
+   * without one (its numbers marked stale; its locations map onto the unchanged lines).
+   */
+  shown(doc: vscode.TextDocument, a: Analysis): Shown {
+    const syntax = a.report?.diagnostics.find((d) => d.code === 'syntax');
+    const good = syntax ? this.docs.get(doc.uri.toString())?.good.get(a.expr) : undefined;
+    if (!syntax || !good || good === a) return { analysis: a };
+    return { analysis: good, stale: { message: syntax.message, line: (syntax.loc?.line ?? 0) + 1 } };
   }
 
   /** The latest finished analysis of the active model, without starting one (status bar). */
@@ -196,9 +258,10 @@ export class AnalysisService implements vscode.Disposable {
 
   /** Analysis of any model expression of this document version (CodeLens of each candidate, summaries). */
   analysis(doc: vscode.TextDocument, expr: string): Promise<Analysis> {
-    const known = this.docs.get(doc.uri.toString())?.known;
+    const s = this.docs.get(doc.uri.toString());
+    const known = s && this.choiceOf(s);
     if (known) return this.analysisIn(doc, expr, known.result);
-    return this.discovery(doc).then((disc) => this.analysisIn(doc, expr, disc));
+    return this.discovery(doc).then((disc) => this.analysisIn(doc, expr, this.chosen(doc, disc)));
   }
 
   private analysisIn(doc: vscode.TextDocument, expr: string, disc: DiscoveryResult): Promise<Analysis> {
@@ -221,9 +284,12 @@ export class AnalysisService implements vscode.Disposable {
           finished.set(key, a);
           if (finished.size > MAX_FINISHED) finished.delete(finished.keys().next().value!);
         }
-        if (this.docs.get(doc.uri.toString()) !== s || expr !== this.activeExpr(doc)) return;
+        if (this.docs.get(doc.uri.toString()) !== s) return;
+        const good = a.report !== undefined && !hasSyntaxError(a.report);
+        if (good) s.good.set(expr, a);
+        if (expr !== this.activeExpr(doc)) return;
         s.latest = a;
-        if (a.report && (a.report.rows.length > 0 || !hasSyntaxError(a.report))) s.lastGood = a;
+        if (good) s.lastGood = a;
         this.changed.fire(doc.uri);
       });
     }
@@ -243,7 +309,7 @@ export class AnalysisService implements vscode.Disposable {
   /** Drops cached results of `uri` (model choice or input changed) and tells the providers. */
   invalidate(uri: vscode.Uri): void {
     const s = this.docs.get(uri.toString());
-    if (s) clearResults(s);
+    if (s) { clearResults(s); s.good.clear(); }
     this.changed.fire(uri);
   }
 
@@ -251,6 +317,7 @@ export class AnalysisService implements vscode.Disposable {
   invalidateAll(): void {
     for (const [k, s] of this.docs) {
       clearResults(s);
+      s.good.clear();
       this.changed.fire(vscode.Uri.parse(k));
     }
   }
@@ -293,11 +360,12 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   private resolveInputIn(doc: vscode.TextDocument, expr: string, disc: DiscoveryResult): { input: number[][]; source: InputSource } {
+    // An explicit choice wins over the file's own shape (Set Input Shape with an empty text resets it).
+    const user = this.choices.input(doc.uri, expr);
+    if (user) return { input: user, source: 'user' };
     const cand = disc.candidates.find((c) => c.expr === expr);
     const fileInput = cand?.input ?? disc.candidates.find((c) => c.input && c.inputSource === 'comment')?.input;
     if (fileInput) return { input: fileInput, source: (cand?.input ? cand.inputSource : 'comment') ?? 'comment' };
-    const user = this.choices.input(doc.uri, expr);
-    if (user) return { input: user, source: 'user' };
     return { input: readConfig(doc.uri).defaultInputShape, source: 'setting' };
   }
 
@@ -311,7 +379,7 @@ export class AnalysisService implements vscode.Disposable {
     const key = doc.uri.toString();
     let s = this.docs.get(key);
     if (!s || s.version !== doc.version) {
-      s = { version: doc.version, runs: new Map(), known: s?.known, finished: s?.finished ?? new Map(), latest: s?.latest, lastGood: s?.lastGood };
+      s = { version: doc.version, runs: new Map(), known: s?.known, stable: s?.stable, finished: s?.finished ?? new Map(), latest: s?.latest, lastGood: s?.lastGood, good: s?.good ?? new Map() };
       this.docs.set(key, s);
     }
     return s;
@@ -344,7 +412,10 @@ export class AnalysisService implements vscode.Disposable {
       const toLoad = [...new Set([...r.missingFiles, ...res.misses])].filter((p) => this.host.isUnknown(p));
       if (toLoad.length === 0 || (await this.host.load(toLoad, doc.uri)) === 0) break;
     }
-    return { uri: doc.uri, version, expr, candidate, input, inputSource, report, error, sources, ms: performance.now() - t0 };
+    const ms = performance.now() - t0;
+    this.log?.info(`${file} · model ${expr} · input ${input.map((d) => `[${d.join(', ')}]`).join(', ')} (${inputSource}) · ${ms.toFixed(0)} ms`
+      + (report ? ` · ${report.filesRead.length} files read · ${report.diagnostics.length} diagnostics${report.totals.incomplete ? ' · totals incomplete' : ''}` : ` · failed: ${error ?? 'unknown error'}`));
+    return { uri: doc.uri, version, expr, candidate, input, inputSource, report, error, sources, ms };
   }
 
   private onEdit(doc: vscode.TextDocument): void {
@@ -376,10 +447,11 @@ export class AnalysisService implements vscode.Disposable {
    */
   private async refresh(doc: vscode.TextDocument): Promise<void> {
     const { version } = doc;
-    const before = this.docs.get(doc.uri.toString())?.known;
+    const cur = this.docs.get(doc.uri.toString());
+    const before = cur && this.choiceOf(cur);
     const predicted = before && this.activeExpr(doc);
     if (before && predicted && this.runnable(doc, predicted, before.result)) void this.analysisIn(doc, predicted, before.result);
-    const disc = await this.discovery(doc);
+    const disc = this.chosen(doc, await this.discovery(doc));
     if (doc.isClosed || doc.version !== version) return;
     const expr = this.activeExprIn(doc, disc);
     if (expr && this.runnable(doc, expr, disc)) {

@@ -1,36 +1,50 @@
 // *LayerLens: Set Input Shape*: asks for the input shape(s) of the active model and remembers it per file
-// and model in workspace state. A shape written in the file (comment or example tensor) still wins.
+// and model in workspace state. An explicit choice wins over the file's comment or example tensor; an empty
+// shape resets it. While the user types, the shape is checked against the model's forward and first layer.
 import * as vscode from 'vscode';
-import type { AnalysisService } from '../analysis/service';
+import { type AnalysisService, inputSourceLabel } from '../analysis/service';
+import { checkInputShapes } from '../analysis/inputCheck';
 import { formatShapes, normalizeShapeSetting, parseShapes } from '../analysis/shapes';
 import { resolveTarget } from './target';
 
+/** `shape`: the shape(s) to use, or '' / null to reset to the file's shape (or the default). */
 export async function setInputShape(
-  service: AnalysisService, shape?: string | number[] | number[][], uri?: vscode.Uri, expr?: string,
+  service: AnalysisService, shape?: string | number[] | number[][] | null, uri?: vscode.Uri, expr?: string,
 ): Promise<number[][] | undefined> {
   const target = await resolveTarget(service, uri, expr);
   if (!target) return undefined;
   const { doc } = target;
   const current = service.resolveInput(doc, target.expr);
+  if (shape === null || (typeof shape === 'string' && shape.trim() === '')) return reset(service, doc, target.expr);
   let shapes = shape === undefined ? undefined : normalizeShapeSetting(shape);
   if (shape !== undefined && !shapes) throw new Error(`LayerLens: not an input shape: ${JSON.stringify(shape)}`);
   if (!shapes) {
+    const a = service.latest(doc.uri);
+    const report = a?.expr === target.expr ? a.report : undefined;
     const text = await vscode.window.showInputBox({
       title: `LayerLens: input shape of ${target.expr}`,
-      prompt: 'Dimensions separated by commas, e.g. 1, 3, 224, 224. Several inputs: (1, 3, 32, 32), (1, 10)',
+      prompt: `Now ${formatShapes(current.input)}, ${inputSourceLabel(current.source).long}. Dimensions separated by commas, e.g. 1, 3, 224, 224; several inputs: (1, 3, 32, 32), (1, 10). Empty: use the file's shape.`,
       value: formatShapes(current.input),
-      validateInput: (t) => (parseShapes(t) ? undefined : 'Positive integers separated by commas, e.g. 1, 3, 224, 224'),
+      validateInput: (t) => {
+        if (t.trim() === '') return undefined;
+        const parsed = parseShapes(t);
+        if (!parsed) return 'Positive integers separated by commas, e.g. 1, 3, 224, 224';
+        const problem = checkInputShapes(parsed, report);
+        return problem ? { message: problem, severity: vscode.InputBoxValidationSeverity.Warning } : undefined;
+      },
     });
     if (text === undefined) return undefined;
+    if (text.trim() === '') return reset(service, doc, target.expr);
     shapes = parseShapes(text);
     if (!shapes) return undefined;
   }
   await service.choices.setInput(doc.uri, target.expr, shapes);
-  if (current.source === 'comment' || current.source === 'example') {
-    void vscode.window.showInformationMessage(
-      `LayerLens: ${doc.uri.path.split('/').pop()} gives the input of ${target.expr} itself (${current.source === 'comment' ? '`# layerlens: input=` comment' : 'example tensor'}); that shape is used while it is there.`,
-    );
-  }
   service.invalidate(doc.uri);
   return shapes;
+}
+
+async function reset(service: AnalysisService, doc: vscode.TextDocument, expr: string): Promise<undefined> {
+  await service.choices.setInput(doc.uri, expr, undefined);
+  service.invalidate(doc.uri);
+  return undefined;
 }

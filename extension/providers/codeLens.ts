@@ -1,10 +1,12 @@
 // CodeLens above each model the file defines: `11.69 M params · 1.81 GMACs · out [1, 1000]` and *Inspect*.
-// Each lens is resolved lazily (only visible ones are analysed), from AnalysisService's cache.
+// Each lens is resolved lazily (only visible ones are analysed), from AnalysisService's cache. One lens per
+// model (the class, not again above `model = Net()`); while a line is half typed the last good numbers
+// stay, marked stale; an incomplete total reads `≥ … (incomplete)` with the reasons in the tooltip.
 import { CommandId } from '../commands/commandIds';
 import * as vscode from 'vscode';
 import { fmtShape, fmtSI } from '../../engine';
 import type { ModelCandidate, Report } from '../../engine';
-import { type Analysis, type AnalysisService, needsArguments } from '../analysis/service';
+import { type Analysis, type AnalysisService, needsArguments, type Shown } from '../analysis/service';
 import { type FlopsConvention, readConfig } from '../config';
 
 class ModelLens extends vscode.CodeLens {
@@ -32,7 +34,7 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider<vscode.Cod
     const models = await this.service.models(doc);
     if (token?.isCancellationRequested) return [];
     const lenses: vscode.CodeLens[] = [];
-    for (const { candidate: c, range: at } of models) {
+    for (const { candidate: c, range: at } of onePerModel(models)) {
       const line = Math.min(at.start.line, doc.lineCount - 1);
       const range = new vscode.Range(line, 0, line, 0);
       lenses.push(new ModelLens(range, doc, c));
@@ -48,12 +50,37 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider<vscode.Cod
       return lens;
     }
     const a = await this.service.analysis(lens.doc, lens.candidate.expr);
-    lens.command = lensCommand(a, readConfig(lens.doc.uri).flopsConvention);
+    lens.command = lensCommand(this.service.shown(lens.doc, a), readConfig(lens.doc.uri).flopsConvention);
     return lens;
   }
 }
 
-function lensCommand(a: Analysis, convention: FlopsConvention): vscode.Command {
+/** The models to put a lens above: an assignment `model = Net()` of a class the file defines is that class. */
+export function onePerModel<T extends { candidate: ModelCandidate }>(models: T[]): T[] {
+  const exprs = new Set(models.filter((m) => m.candidate.kind !== 'assignment').map((m) => m.candidate.expr.replace(/\s+/g, '')));
+  const seen = new Set<string>();
+  return models.filter((m) => {
+    const e = m.candidate.expr.replace(/\s+/g, '');
+    if (m.candidate.kind === 'assignment' && exprs.has(e)) return false;
+    if (seen.has(`${m.candidate.kind}|${e}`)) return false;
+    seen.add(`${m.candidate.kind}|${e}`);
+    return true;
+  });
+}
+
+/** The tooltip's account of an incomplete total: each reason on its own line. */
+export function incompleteText(r: Report): string {
+  const why = r.totals.incomplete;
+  return why?.length ? `Incomplete total — the count is a lower bound because:\n${why.map((w) => `- ${w}`).join('\n')}` : '';
+}
+
+/** `· stale (syntax error, line 17)` after the numbers of the last version that parsed. */
+export function staleSuffix(shown: Shown): string {
+  return shown.stale ? ` · stale (syntax error, line ${shown.stale.line})` : '';
+}
+
+function lensCommand(shown: Shown, convention: FlopsConvention): vscode.Command {
+  const a = shown.analysis;
   const args = [a.uri, a.expr];
   const r = a.report;
   if (!r) return { title: `LayerLens: analysis failed${a.error ? ` (${a.error})` : ''}`, command: CommandId.selectModel, arguments: [undefined, a.uri] };
@@ -61,8 +88,9 @@ function lensCommand(a: Analysis, convention: FlopsConvention): vscode.Command {
   if (r.rows.length === 0 && problem) {
     return { title: `LayerLens: ${truncate(problem.message, 90)}`, command: CommandId.selectModel, arguments: [undefined, a.uri], tooltip: 'Choose the model expression to analyse' };
   }
-  const why = r.totals.incomplete ? `\n\nIncomplete total — ${r.totals.incomplete.join('; ')}` : '';
-  return { title: lensTitle(r, convention), command: CommandId.showSummary, arguments: args, tooltip: `${a.expr} with input ${a.input.map(fmtShape).join(', ')}: the summary in the Inspector${why}` };
+  const why = r.totals.incomplete ? `\n\n${incompleteText(r)}` : '';
+  const stale = shown.stale ? `\n\nThe numbers of the last version that parsed: line ${shown.stale.line} has a syntax error (${shown.stale.message}).` : '';
+  return { title: `${lensTitle(r, convention)}${staleSuffix(shown)}`, command: CommandId.showSummary, arguments: args, tooltip: `${a.expr} with input ${a.input.map(fmtShape).join(', ')}: the summary in the Inspector${stale}${why}` };
 }
 
 /** `11.69 M params · 1.81 GMACs · out [1, 1000]`; an incomplete total reads `≥ 44.83 MMACs (incomplete)`. */

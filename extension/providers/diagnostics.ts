@@ -1,6 +1,8 @@
 // Publishes the engine's diagnostics (shape mismatches at the exact argument, unknown constructs, syntax
 // and import problems) for the active model of each open Python file, and offers their fixes as Quick
-// Fixes. Also what makes analysis start when a file is opened or shown.
+// Fixes. Also what makes analysis start when a file is opened or shown. Only where the user can act: in
+// open files, one syntax error per file, each construct once, and no notes inside imported files that
+// change no number. While a line is half typed the last good analysis's diagnostics stay on unchanged lines.
 import * as vscode from 'vscode';
 import type { Diagnostic, Fix } from '../../engine';
 import { type Analysis, AnalysisService } from '../analysis/service';
@@ -24,9 +26,9 @@ export class DiagnosticsPublisher implements vscode.Disposable {
   constructor(private readonly service: AnalysisService) {
     this.disposables.push(
       service.onDidChange((uri) => this.publish(uri)),
-      vscode.workspace.onDidOpenTextDocument((d) => this.touch(d)),
+      vscode.workspace.onDidOpenTextDocument((d) => { this.touch(d); this.show(d.uri); }),
       vscode.window.onDidChangeVisibleTextEditors((eds) => eds.forEach((e) => this.touch(e.document))),
-      vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
+      vscode.workspace.onDidCloseTextDocument((d) => { this.clear(d.uri); this.collection.delete(d.uri); }),
     );
     vscode.window.visibleTextEditors.forEach((e) => this.touch(e.document));
   }
@@ -35,10 +37,19 @@ export class DiagnosticsPublisher implements vscode.Disposable {
     this.disposables.forEach((d) => d.dispose());
   }
 
-  /** Published diagnostics (with their fixes) on `uri`. */
+  /** Published diagnostics (with their fixes) on `uri`: each construct once, whichever models report it. */
   publishedOn(uri: vscode.Uri): Published[] {
     const out: Published[] = [];
-    for (const targets of this.byOwner.values()) out.push(...(targets.get(uri.toString()) ?? []));
+    const seen = new Set<string>();
+    for (const targets of this.byOwner.values()) {
+      for (const p of targets.get(uri.toString()) ?? []) {
+        const r = p.diagnostic.range;
+        const k = `${p.diagnostic.code}|${p.diagnostic.message}|${r.start.line}:${r.start.character}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        out.push(p);
+      }
+    }
     return out;
   }
 
@@ -48,28 +59,31 @@ export class DiagnosticsPublisher implements vscode.Disposable {
   }
 
   private publish(uri: vscode.Uri): void {
-    const a = this.service.latest(uri);
+    const latest = this.service.latest(uri);
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (!doc || !a || !readConfig(uri).diagnosticsEnabled) {
+    if (!doc || !latest || !readConfig(uri).diagnosticsEnabled) {
       this.setOwner(uri, new Map());
       return;
     }
-    const all: Diagnostic[] = dedupe([...this.service.knownDiscovery(doc).diagnostics, ...(a.report?.diagnostics ?? [])]);
+    // Half typed: the syntax error of this version, and the last good analysis's problems on unchanged lines.
+    const { analysis: a, stale } = this.service.shown(doc, latest);
+    const syntax = stale ? firstSyntaxErrors(latest.report?.diagnostics ?? []) : [];
+    const all = relevant(dedupe([...this.service.knownDiscovery(doc).diagnostics, ...(a.report?.diagnostics ?? [])]), a, enginePath(uri));
     // A problem without a place in the code belongs to the model as a whole: show it on its name.
     const modelRange = this.service.mapLoc(a, a.candidate?.loc, doc) ?? new vscode.Range(0, 0, 0, 0);
     const targets = new Map<string, Published[]>();
-    for (const d of all) {
+    for (const [d, from] of [...syntax.map((x) => [x, latest] as const), ...all.map((x) => [x, a] as const)]) {
       const file = d.loc?.file ?? enginePath(uri);
       const own = file === enginePath(uri);
       const target = own ? uri : uri.with({ path: file });
       // In this file the analysis may be of an earlier version (comments edited since): its lines, moved.
-      const range = !d.loc ? modelRange : own ? this.service.mapLoc(a, d.loc, doc) : new vscode.Range(d.loc.line, d.loc.col, d.loc.endLine, d.loc.endCol);
+      const range = !d.loc ? modelRange : own ? this.service.mapLoc(from, d.loc, doc) : new vscode.Range(d.loc.line, d.loc.col, d.loc.endLine, d.loc.endCol);
       if (!range) continue;
       const vd = new vscode.Diagnostic(range, d.message, severity(d.severity));
       vd.source = SOURCE;
       vd.code = d.code;
       const list = targets.get(target.toString()) ?? [];
-      list.push({ diagnostic: vd, fix: d.fix, analysis: a });
+      list.push({ diagnostic: vd, fix: d.fix, analysis: from });
       targets.set(target.toString(), list);
     }
     this.setOwner(uri, targets);
@@ -83,10 +97,14 @@ export class DiagnosticsPublisher implements vscode.Disposable {
     const before = this.byOwner.get(owner.toString());
     this.byOwner.set(owner.toString(), targets);
     const affected = new Set([...(before?.keys() ?? []), ...targets.keys()]);
-    for (const t of affected) {
-      const uri = vscode.Uri.parse(t);
-      this.collection.set(uri, this.publishedOn(uri).map((p) => p.diagnostic));
-    }
+    for (const t of affected) this.show(vscode.Uri.parse(t));
+  }
+
+  /** Puts what the models report on `uri` into the collection: only while `uri` is open in the editor. */
+  private show(uri: vscode.Uri): void {
+    const open = vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+    if (open) this.collection.set(uri, this.publishedOn(uri).map((p) => p.diagnostic));
+    else this.collection.delete(uri);
   }
 }
 
@@ -96,6 +114,31 @@ function severity(s: Diagnostic['severity']): vscode.DiagnosticSeverity {
     case 'warning': return vscode.DiagnosticSeverity.Warning;
     case 'info': return vscode.DiagnosticSeverity.Information;
   }
+}
+
+/** One syntax error per file (Python reports the first and stops; the rest follow from it). */
+export function firstSyntaxErrors(ds: readonly Diagnostic[]): Diagnostic[] {
+  const files = new Set<string>();
+  return ds.filter((d) => {
+    if (d.code !== 'syntax') return false;
+    const f = d.loc?.file ?? '';
+    if (files.has(f)) return false;
+    files.add(f);
+    return true;
+  });
+}
+
+/**
+ * The diagnostics worth showing: one syntax error per file, and no note inside another file (an imported
+ * library's `_log_api_usage_once`) when the analysis is complete anyway (the note changed no number).
+ */
+export function relevant(ds: Diagnostic[], a: Pick<Analysis, 'report'>, ownFile: string): Diagnostic[] {
+  const complete = !!a.report && !a.report.totals.incomplete && a.report.output !== null;
+  const syntax = new Set(firstSyntaxErrors(ds));
+  return ds.filter((d) => {
+    if (d.code === 'syntax') return syntax.has(d);
+    return !(complete && d.severity === 'info' && d.loc !== undefined && d.loc.file !== ownFile);
+  });
 }
 
 function dedupe(ds: Diagnostic[]): Diagnostic[] {

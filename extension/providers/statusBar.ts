@@ -1,10 +1,11 @@
-// Status bar item for the active Python editor: the active model and its input shape; clicking it opens a
-// menu to change them (Select Model / Set Input Shape / Summary).
+// Status bar item for the active Python editor: the active model, its input shape and where the shape comes
+// from; the tooltip has the totals (honest: `≥ … (incomplete)` with the reasons, stale while half typed).
+// Clicking it opens a menu to change them (Select Model / Set Input Shape / Summary).
 import { CommandId } from '../commands/commandIds';
 import * as vscode from 'vscode';
-import { AnalysisService } from '../analysis/service';
+import { AnalysisService, inputSourceLabel } from '../analysis/service';
 import { readConfig } from '../config';
-import { lensTitle } from './codeLens';
+import { incompleteText, lensTitle, staleSuffix } from './codeLens';
 
 export class ModelStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('layerlens.model', vscode.StatusBarAlignment.Right, 100);
@@ -25,9 +26,9 @@ export class ModelStatusBar implements vscode.Disposable {
   }
 
   /** What the item shows now (the integration tests read it through the extension's exports). */
-  get state(): { visible: boolean; text: string; tooltip: string } {
+  get state(): { visible: boolean; text: string; tooltip: string; accessibilityLabel: string } {
     const t = this.item.tooltip;
-    return { visible: this.visible, text: this.item.text, tooltip: typeof t === 'string' ? t : t?.value ?? '' };
+    return { visible: this.visible, text: this.item.text, tooltip: typeof t === 'string' ? t : t?.value ?? '', accessibilityLabel: this.item.accessibilityInformation?.label ?? '' };
   }
 
   private visible = false;
@@ -48,12 +49,22 @@ export class ModelStatusBar implements vscode.Disposable {
     if (!expr) {
       this.item.text = '$(layers) LayerLens: no model';
       this.item.tooltip = 'No nn.Module model found in this file. Click to enter a model expression.';
+      this.item.accessibilityInformation = { label: 'LayerLens: no model found in this file. Activate to enter a model expression.' };
     } else {
       const { input, source } = this.service.resolveInput(doc, expr);
-      this.item.text = `$(layers) ${expr} · ${input.map((s) => s.join('×')).join(', ')}`;
+      const label = inputSourceLabel(source);
+      const dims = input.map((s) => s.join('×')).join(', ');
+      this.item.text = `$(layers) ${expr} · ${dims} (${label.short})`;
       const latest = this.service.latest(doc.uri);
-      const totals = latest?.report && latest.expr === expr ? `\n\n${lensTitle(latest.report, readConfig(doc.uri).flopsConvention)}` : '';
-      this.item.tooltip = new vscode.MarkdownString(`**LayerLens** — model \`${expr}\`, input ${input.map((s) => `\`[${s.join(', ')}]\``).join(', ')} (${source})${totals}\n\nClick to change the model or the input shape.`);
+      const shown = latest?.report && latest.expr === expr ? this.service.shown(doc, latest) : undefined;
+      const r = shown?.analysis.report;
+      const summary = r ? `${lensTitle(r, readConfig(doc.uri).flopsConvention)}${staleSuffix(shown!)}` : '';
+      const why = r?.totals.incomplete ? `\n\n${incompleteText(r)}` : '';
+      this.item.tooltip = new vscode.MarkdownString(`**LayerLens** — model \`${expr}\`, input ${input.map((s) => `\`[${s.join(', ')}]\``).join(', ')}, ${label.long}${summary ? `\n\n${summary}` : ''}${why}\n\nClick to change the model or the input shape.`);
+      // Screen readers read this instead of the text: plain words, no icon syntax or symbols.
+      this.item.accessibilityInformation = {
+        label: `LayerLens model ${expr}, input ${input.map((s) => s.join(' by ')).join(' and ')}, ${label.short}${summary ? `. ${summary.replace(/·/g, ',').replace(/≥/g, 'at least').replace(/\[|\]/g, '')}` : ''}. Activate to change the model or the input shape.`,
+      };
     }
     this.item.show();
     this.visible = true;

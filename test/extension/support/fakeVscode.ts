@@ -165,6 +165,7 @@ export class CodeAction {
   constructor(readonly title: string, readonly kind?: CodeActionKind) {}
 }
 export enum StatusBarAlignment { Left = 1, Right = 2 }
+export enum InputBoxValidationSeverity { Info = 1, Warning = 2, Error = 3 }
 export enum ViewColumn { Active = -1, Beside = -2, One = 1 }
 
 // ---------- namespaces ----------
@@ -239,7 +240,11 @@ export const window = {
   onDidChangeActiveTextEditor: onDidChangeActiveTextEditorE.event,
   onDidChangeVisibleTextEditors: onDidChangeVisibleTextEditorsE.event,
   createStatusBarItem() {
-    return { text: '', tooltip: undefined as unknown, name: '', command: '', show() {}, hide() {}, dispose() {} };
+    return { text: '', tooltip: undefined as unknown, name: '', command: '', accessibilityInformation: undefined as { label: string } | undefined, show() {}, hide() {}, dispose() {} };
+  },
+  createOutputChannel(name: string) {
+    const lines: string[] = [];
+    return { name, lines, info: (m: string) => void lines.push(m), appendLine: (m: string) => void lines.push(m), show() {}, dispose() {} };
   },
   showErrorMessage: async (m: string) => { shownErrors.push(m); return undefined; },
   showWarningMessage: async () => undefined,
