@@ -12,6 +12,8 @@ export interface LayerLensConfig {
   /** Which count the CodeLens, status bar and hover headline show. */
   flopsConvention: FlopsConvention;
   inlayHintsEnabled: boolean;
+  /** Also hint after norms, activations and dropout (they return their input's shape). */
+  inlayHintsShapePreserving: boolean;
   codeLensEnabled: boolean;
   diagnosticsEnabled: boolean;
   /** How many instances of a reused layer the hover lists before "…and k more". */
@@ -30,6 +32,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): LayerLensConfig {
     defaultInputShape: normalizeShapeSetting(c.get<unknown>('defaultInputShape')) ?? DEFAULT_INPUT,
     flopsConvention: c.get<string>('flopsConvention') === 'flops' ? 'flops' : 'macs',
     inlayHintsEnabled: c.get<boolean>('inlayHints.enabled', true),
+    inlayHintsShapePreserving: c.get<boolean>('inlayHints.shapePreserving', false),
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
     diagnosticsEnabled: c.get<boolean>('diagnostics.enabled', true),
     maxInstancesInHover: clampInt(c.get<number>('maxInstancesInHover', 5), 1, 100),

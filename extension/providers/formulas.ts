@@ -6,6 +6,14 @@ import { ACTIVATIONS, convOutputSize, convTransposeOutputSize, fmtInt, poolOutpu
 import type { ConfigValue, Row, Shape } from '../../engine';
 
 const SPATIAL_NAMES: Record<number, string[]> = { 1: ['L'], 2: ['H', 'W'], 3: ['D', 'H', 'W'] };
+/** Kernel factor names per spatial dim (`K_h·K_w`). */
+const KERNEL_NAMES: Record<number, string[]> = { 1: ['K'], 2: ['K_h', 'K_w'], 3: ['K_d', 'K_h', 'K_w'] };
+
+/** `name = factors = values = total`: each factor labelled, then the user's numbers (`MACs = N·C_out·… = 8·32·… = …`). */
+function labelled(name: string, factors: string[], values: Array<number | string>, total: number, extra?: [string, number]): string {
+  const tail = extra ? [` + ${extra[0]}`, ` + ${extra[1]}`] : ['', ''];
+  return `${name} = ${factors.join('·')}${tail[0]} = ${values.join('·')}${tail[1]} = ${fmtInt(total)}`;
+}
 
 /** Formula lines for a row (output size per spatial dim, MACs, params); empty when none applies. */
 export function layerFormulas(row: Row): string[] {
@@ -68,11 +76,6 @@ function padText([before, after]: [number, number]): string {
   return before === after ? `2·${before}` : `(${before} + ${after})`;
 }
 
-/** `N · ` when the batch is not 1 (the article writes the per-sample count). */
-function batchPrefix(n: number): string {
-  return n === 1 ? '' : `${n} · `;
-}
-
 // ---------- layers ----------
 
 function convFormulas(row: Row, nd: number): string[] {
@@ -97,13 +100,12 @@ function convFormulas(row: Row, nd: number): string[] {
   }
   const macs = inp.n * cout * prod(outSpatial) * (inp.c / groups) * prod(kernel);
   if (row.macs !== null && macs === row.macs) {
-    lines.push(`MACs = ${batchPrefix(inp.n)}${[cout, ...outSpatial].join(' · ')} · (${inp.c}/${groups}) · ${kernel.join(' · ')} = ${fmtInt(macs)}`);
+    lines.push(labelled('MACs', ['N', 'C_out', ...names.map((n) => `${n}_out`), '(C_in/groups)', ...KERNEL_NAMES[nd]], [inp.n, cout, ...outSpatial, `(${inp.c}/${groups})`, ...kernel], macs));
   }
   const hasBias = row.paramShapes.some((p) => p.name === 'bias');
-  const perGroupIn = groups === 1 ? String(inp.c) : `(${inp.c}/${groups})`;
   const params = cout * (inp.c / groups) * prod(kernel) + (hasBias ? cout : 0);
   if (params === row.params) {
-    lines.push(`params = ${[cout, perGroupIn, ...kernel].join('·')}${hasBias ? ` + ${cout}` : ''} = ${fmtInt(params)}`);
+    lines.push(labelled('params', ['C_out', '(C_in/groups)', ...KERNEL_NAMES[nd]], [cout, `(${inp.c}/${groups})`, ...kernel], params, hasBias ? ['C_out', cout] : undefined));
   }
   return lines;
 }
@@ -130,13 +132,12 @@ function convTransposeFormulas(row: Row, nd: number): string[] {
   }
   const macs = inp.n * inp.c * prod(inp.spatial) * (cout / groups) * prod(kernel);
   if (row.macs !== null && macs === row.macs) {
-    lines.push(`MACs = ${batchPrefix(inp.n)}${[inp.c, ...inp.spatial].join(' · ')} · (${cout}/${groups}) · ${kernel.join(' · ')} = ${fmtInt(macs)}`);
+    lines.push(labelled('MACs', ['N', 'C_in', ...names.map((n) => `${n}_in`), '(C_out/groups)', ...KERNEL_NAMES[nd]], [inp.n, inp.c, ...inp.spatial, `(${cout}/${groups})`, ...kernel], macs));
   }
   const hasBias = row.paramShapes.some((p) => p.name === 'bias');
-  const perGroupOut = groups === 1 ? String(cout) : `(${cout}/${groups})`;
   const params = inp.c * (cout / groups) * prod(kernel) + (hasBias ? cout : 0);
   if (params === row.params) {
-    lines.push(`params = ${[inp.c, perGroupOut, ...kernel].join('·')}${hasBias ? ` + ${cout}` : ''} = ${fmtInt(params)}`);
+    lines.push(labelled('params', ['C_in', '(C_out/groups)', ...KERNEL_NAMES[nd]], [inp.c, `(${cout}/${groups})`, ...kernel], params, hasBias ? ['C_out', cout] : undefined));
   }
   return lines;
 }
@@ -176,11 +177,12 @@ function linearFormulas(row: Row): string[] {
   const lines: string[] = [];
   const macs = rows * inF * outF;
   if (row.macs !== null && macs === row.macs) {
-    lines.push(`MACs = ${rows === 1 ? '' : `${rows} · `}${inF} · ${outF} = ${fmtInt(macs)}`);
+    // N: every dim before the features (batch, sequence, …)
+    lines.push(labelled('MACs', ['N', 'in_features', 'out_features'], [rows, inF, outF], macs));
   }
   const hasBias = row.paramShapes.some((p) => p.name === 'bias');
   const params = outF * inF + (hasBias ? outF : 0);
-  if (params === row.params) lines.push(`params = ${outF}·${inF}${hasBias ? ` + ${outF}` : ''} = ${fmtInt(params)}`);
+  if (params === row.params) lines.push(labelled('params', ['out_features', 'in_features'], [outF, inF], params, hasBias ? ['out_features', outF] : undefined));
   return lines;
 }
 
@@ -200,7 +202,8 @@ export function batchNormNotes(row: Row): string[] {
   const affine = cfg(row, 'affine') !== false;
   const track = cfg(row, 'track_running_stats') !== false;
   const lines = [
-    `normalizes each of C = ${c} channels over ${names.join('·')} = ${rest.join('·')} = ${fmtInt(perChannel)} values`,
+    // one factor (BatchNorm1d over [N, C]): `over N = 32 values`, not `N = 32 = 32`
+    rest.length === 1 ? `normalizes each of C = ${c} channels over N = ${fmtInt(perChannel)} values` : `normalizes each of C = ${c} channels over ${names.join('·')} = ${rest.join('·')} = ${fmtInt(perChannel)} values`,
     affine ? `params = 2·${c} = ${fmtInt(2 * c)} (γ = weight [${c}], β = bias [${c}])` : 'params = 0 (affine=False)',
   ];
   if (track) {
@@ -211,6 +214,17 @@ export function batchNormNotes(row: Row): string[] {
     lines.push(`y = (x − mean) / √(var + ε)${affine ? ' · γ + β' : ''} with batch statistics in train and eval,  ε = ${eps}`);
   }
   return lines;
+}
+
+// ---------- dropout ----------
+
+/** What a Dropout row does with its p (identity in the eval-mode trace the numbers come from). */
+export function dropoutNotes(row: Row): string[] {
+  if (!/^(Alpha|FeatureAlpha)?Dropout(\d?d)?$/.test(row.type)) return [];
+  const p = num(cfg(row, 'p')) ?? 0.5;
+  const what = /\dd$/.test(row.type) ? 'each whole channel' : 'each element';
+  const scale = p < 1 ? ` and the rest scaled by 1/(1 − p) = ${+(1 / (1 - p)).toFixed(4)}` : '';
+  return [`p = ${p}: in training ${what} is zeroed with probability ${p}${row.type.includes('Alpha') ? ' (kept self-normalizing)' : scale}`, 'in eval (what these numbers are): the identity'];
 }
 
 // ---------- activations ----------

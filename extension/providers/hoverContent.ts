@@ -1,16 +1,19 @@
-// Markdown of a layer hover: type, shapes, params, MACs/FLOPs, memory, receptive field, the formulas with
-// the user's numbers, BatchNorm and activation notes, and the list of instances of a reused layer.
-// Pure (no vscode import): takes rows, returns markdown text.
-import { fmtBytes, fmtInt, fmtShape } from '../../engine';
-import type { Row } from '../../engine';
+// Markdown of the hovers: a layer (type, shapes, params, MACs/FLOPs, memory, receptive field, the formulas
+// with the user's numbers, BatchNorm, Dropout and activation notes, the instances of a reused layer), a block
+// call (aggregate over its children), a functional op or tensor method (shapes, MACs, a reshape's
+// arithmetic), the layers a helper call builds, and the model. Pure (no vscode import): data in, markdown out.
+import { fmtBytes, fmtInt, fmtShape, fmtSI } from '../../engine';
+import type { BlockCall, OpCall, Report, Row, Shape } from '../../engine';
 import type { FlopsConvention } from '../config';
-import { activationNote, batchNormNotes, layerFormulas } from './formulas';
+import { activationNote, batchNormNotes, dropoutNotes, layerFormulas } from './formulas';
 
 export interface HoverOptions {
   flopsConvention: FlopsConvention;
   maxInstances: number;
   /** The model the rows come from, e.g. `TinyResNet()` (shown when it is another file's model). */
   modelLabel?: string;
+  /** Show the layer kind's caution (the hover shows it on the first layer of a kind only; default true). */
+  caution?: boolean;
 }
 
 /** Hover markdown for the rows at one source location (one or more modules, one or more calls each). */
@@ -46,8 +49,10 @@ function rowDetails(row: Row, opts: HoverOptions): string {
   if (formulas.length > 0) out.push(codeBlock(formulas));
   const bn = batchNormNotes(row);
   if (bn.length > 0) out.push(codeBlock(bn));
+  const drop = dropoutNotes(row);
+  if (drop.length > 0) out.push(codeBlock(drop));
   const act = activationNote(row.type);
-  if (act) out.push(codeBlock([act.f, act.df].filter((l) => l.length > 0)), ...(act.caution ? [`⚠ ${act.caution}`] : []));
+  if (act) out.push(codeBlock([act.f, act.df].filter((l) => l.length > 0)), ...(act.caution && opts.caution !== false ? [`⚠ ${act.caution}`] : []));
   return out.join('\n\n');
 }
 
@@ -69,9 +74,126 @@ function instanceList(rows: Row[], instances: boolean, max: number): string {
   const head = instances
     ? `**${new Set(rows.map((r) => r.name)).size} instances** (${rows.length} calls):`
     : `**called ${rows.length} times**:`;
-  const shown = rows.slice(0, max).map((r) => `- \`${r.name}\` \`${r.inputs.map(fmtShape).join(', ')}\` → \`${fmtShape(r.output)}\``);
-  const more = rows.length > max ? [`- …and ${rows.length - max} more`] : [];
-  return [head, ...shown, ...more].join('\n');
+  return [head, table(['instance', 'input', 'output'], rows.map((r) => [`\`${r.name}\``, r.inputs.map(fmtShape).join(', '), fmtShape(r.output)]), max)].join('\n\n');
+}
+
+/** A compact markdown table of at most `max` rows, then "…and k more". */
+function table(head: string[], body: string[][], max: number): string {
+  const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  const lines = [line(head), `|${head.map(() => '---').join('|')}|`, ...body.slice(0, max).map(line)];
+  if (body.length > max) lines.push('', `…and ${body.length - max} more`);
+  return lines.join('\n');
+}
+
+function count(n: number | null, convention: FlopsConvention, flops: number | null): string {
+  const macs = `MACs ${n === null ? 'unknown' : fmtInt(n)}`;
+  const fl = `FLOPs ${flops === null ? 'unknown' : fmtInt(flops)}`;
+  return convention === 'flops' ? `**${fl}** · ${macs}` : `**${macs}** · ${fl}`;
+}
+
+const shapes = (ss: readonly Shape[]): string => (ss.length ? ss.map((x) => `\`${fmtShape(x)}\``).join(', ') : '—');
+
+/** One place where blocks are called: `self.features(x)`, `self.shortcut(x)` (also leaf calls made there). */
+export function blockHoverMarkdown(blocks: BlockCall[], leaves: Row[], report: Report, opts: HoverOptions): string {
+  const calls = [...blocks.map((b) => ({ ...b, rows: report.rows.slice(b.rowStart, b.rowEnd) })),
+    ...leaves.map((r) => ({ name: r.name, type: r.type, inputs: r.inputs, output: r.output, params: r.params, macs: r.macs, flops: r.flops, rows: [r] }))];
+  const first = calls[0];
+  const parts = [`**${first.type}** \`${first.name}\`${opts.modelLabel ? ` in \`${opts.modelLabel}\`` : ''} — LayerLens`];
+  const lines = [`input ${shapes(first.inputs)} → output \`${fmtShape(first.output)}\``,
+    `params **${fmtInt(first.params)}** (over its children) · ${count(first.macs, opts.flopsConvention, first.flops)}`,
+    `expands to ${first.rows.length} row${first.rows.length === 1 ? '' : 's'}: ${kinds(first.rows)}`];
+  parts.push(lines.join('  \n'));
+  if (calls.length === 1) {
+    parts.push(table(['row', 'type', 'output', 'MACs'], first.rows.map((r) => [`\`${r.name}\``, r.type, fmtShape(r.output), r.macs === null ? '?' : fmtInt(r.macs)]), opts.maxInstances * 2));
+  } else {
+    const head = new Set(calls.map((c) => c.name)).size > 1 ? `**${calls.length} calls** here, one per instance:` : `**called ${calls.length} times**:`;
+    parts.push(head, table(['instance', 'input', 'output', 'params', 'MACs'], calls.map((c) => [`\`${c.name}\``, c.inputs.map(fmtShape).join(', '), fmtShape(c.output), fmtInt(c.params), c.macs === null ? '?' : fmtInt(c.macs)]), opts.maxInstances));
+  }
+  return parts.join('\n\n');
+}
+
+/** `Conv2d ×2, BatchNorm2d ×2, ReLU` */
+function kinds(rows: Row[]): string {
+  const by = new Map<string, number>();
+  for (const r of rows) by.set(r.type, (by.get(r.type) ?? 0) + 1);
+  return [...by].map(([t, n]) => (n > 1 ? `${t} ×${n}` : t)).join(', ') || 'none';
+}
+
+const RESHAPES = /(^|\.)(view|reshape|flatten|unflatten|squeeze|unsqueeze|view_as|reshape_as)$/;
+
+/** A functional op or tensor method: `torch.flatten` (the callee as written), its shapes and MACs. */
+export function opHoverMarkdown(ops: OpCall[], callee: string, opts: HoverOptions): string {
+  const first = ops[0];
+  const parts = [`**${callee || first.op}** — LayerLens`];
+  const lines = [`input ${shapes(first.inputs)} → output \`${fmtShape(first.output)}\``];
+  const arith = RESHAPES.test(first.op) && first.inputs[0] ? reshapeArithmetic(first.inputs[0], first.output) : undefined;
+  if (arith) lines.push(`\`${fmtShape(first.inputs[0])} → ${fmtShape(first.output)}\` ${arith}`);
+  if (first.macs !== 0) lines.push(count(first.macs, opts.flopsConvention, first.flops));
+  else if (!arith) lines.push('no multiply-accumulates');
+  if (first.module) lines.push(`in \`${first.module}\`.forward`);
+  parts.push(lines.join('  \n'));
+  if (ops.length > 1) {
+    parts.push(`**called ${ops.length} times**:`, table(['in', 'input', 'output'], ops.map((o) => [`\`${o.module || '(model)'}\``, o.inputs.map(fmtShape).join(', '), fmtShape(o.output)]), opts.maxInstances));
+  }
+  return parts.join('\n\n');
+}
+
+/**
+ * The arithmetic of a reshape: which input dims merge into (or split from) which output dims,
+ * `= 64·8·8` for `[8, 64, 8, 8] → [8, 4096]`. Undefined when a dim is unknown or nothing merges.
+ */
+export function reshapeArithmetic(input: Shape, output: Shape): string | undefined {
+  if (input.some((d) => d === null) || output.some((d) => d === null)) return undefined;
+  const a = input as number[], b = output as number[];
+  const groups: string[] = [];
+  let i = 0, j = 0;
+  while (i < a.length || j < b.length) {
+    const ga: number[] = [], gb: number[] = [];
+    let pa = 1, pb = 1;
+    if (i < a.length) { ga.push(a[i]); pa = a[i++]; }
+    if (j < b.length) { gb.push(b[j]); pb = b[j++]; }
+    while (pa !== pb) {
+      if (pa < pb && i < a.length) { ga.push(a[i]); pa *= a[i++]; }
+      else if (pb < pa && j < b.length) { gb.push(b[j]); pb *= b[j++]; }
+      else return undefined;
+    }
+    if (ga.length > 1 && gb.length === 1) groups.push(`${gb[0]} = ${ga.join('·')}`);
+    else if (gb.length > 1 && ga.length === 1) groups.push(`${ga[0]} = ${gb.join('·')}`);
+    else if (ga.length > 1 && gb.length > 1) groups.push(`${ga.join('·')} = ${gb.join('·')}`);
+  }
+  return groups.length ? `(${groups.join(', ')})` : undefined;
+}
+
+/** A helper call that builds layers (`conv3x3(...)`, `make_layers(cfg)`): every layer built there. */
+export function builtHoverMarkdown(rows: Row[], blocks: BlockCall[], callee: string, opts: HoverOptions): string {
+  const modules = new Set(rows.map((r) => r.name));
+  const types = new Set(rows.map((r) => r.type));
+  if (blocks.length === 0 && types.size === 1) {
+    // one kind of layer (`conv3x3(...)` builds a Conv2d): the layer's own hover, every instance listed
+    return hoverMarkdown(rows, opts);
+  }
+  const outer = blocks.filter((b) => !blocks.some((o) => o !== b && b.name.startsWith(`${o.name}.`)));
+  const byName = new Map<string, Row>();
+  for (const r of rows) if (!byName.has(r.name)) byName.set(r.name, r);
+  const params = [...byName.values()].reduce((s, r) => s + r.params, 0);
+  const parts = [`**${callee}** builds ${outer.length ? outer.map((b) => `${b.type} \`${b.name}\``).filter((x, k, xs) => xs.indexOf(x) === k).join(', ') : `${modules.size} layers`} — LayerLens`];
+  parts.push(`${modules.size} layer${modules.size === 1 ? '' : 's'} (${kinds([...byName.values()])}) · params **${fmtInt(params)}**`);
+  parts.push(table(['layer', 'type', 'input', 'output'], rows.map((r) => [`\`${r.name}\``, r.type, r.inputs.map(fmtShape).join(', '), fmtShape(r.output)]), opts.maxInstances * 2));
+  return parts.join('\n\n');
+}
+
+/** The model: its class name or `model = Net()`. */
+export function modelHoverMarkdown(expr: string, input: number[][], inputWhere: string, report: Report, opts: HoverOptions & { stale?: string }): string {
+  const t = report.totals;
+  const cost = (exact: number | null, bound: number, unit: string) => (exact === null ? `≥ ${fmtInt(bound)} ${unit} (incomplete)` : `${fmtInt(exact)} ${unit} (${fmtSI(exact)}${unit})`);
+  const lines = [`input ${input.map((s) => `\`${fmtShape(s)}\``).join(', ')} (${inputWhere}) → output \`${fmtShape(report.output)}\``,
+    `params **${fmtInt(t.params)}**${t.params !== t.trainableParams ? ` (${fmtInt(t.trainableParams)} trainable)` : ''} · ${fmtBytes(t.paramBytes)}`,
+    opts.flopsConvention === 'flops' ? `**${cost(t.flops, t.flopsLowerBound, 'FLOPs')}** · ${cost(t.macs, t.macsLowerBound, 'MACs')}` : `**${cost(t.macs, t.macsLowerBound, 'MACs')}** · ${cost(t.flops, t.flopsLowerBound, 'FLOPs')}`,
+    `${report.rows.length} layer calls${t.activationBytes !== null ? ` · activations ${fmtBytes(t.activationBytes)}` : ''}`];
+  const parts = [`**${expr}** — model — LayerLens`, lines.join('  \n')];
+  if (t.incomplete?.length) parts.push(`⚠ incomplete total:\n${t.incomplete.map((w) => `- ${w}`).join('\n')}`);
+  if (opts.stale) parts.push(`⚠ ${opts.stale}`);
+  return parts.join('\n\n');
 }
 
 function codeBlock(lines: string[]): string {

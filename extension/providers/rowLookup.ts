@@ -1,22 +1,40 @@
-// Finds the report rows a position in a document refers to: a layer's construction (`nn.Conv2d(...)`,
-// an item of `nn.Sequential(...)`) or its call in `forward`. Shared by the hover and the code actions.
-// Reads analyses only; never starts an analysis of another file.
+// Finds what a position in a document refers to: a layer's construction (`nn.Conv2d(...)`, an item of
+// `nn.Sequential(...)`, a helper call that builds layers such as `conv3x3(...)`), its call in `forward`,
+// the call of a block with children (`self.features(x)`), a functional op or tensor method
+// (`F.relu(...)`, `x.view(...)`), or the model itself (its class name, `model = Net()`).
+// The innermost call around the word wins, so a hover is about that word, never its argument.
+// Shared by the hover and the inlay hints. Reads analyses only; never starts an analysis of another file.
 import * as vscode from 'vscode';
-import type { Row } from '../../engine';
+import type { BlockCall, ModelCandidate, OpCall, Report, Row } from '../../engine';
 import type { Analysis, AnalysisService } from '../analysis/service';
 import { enginePath } from '../analysis/workspaceHost';
 
+export type HitKind = 'block' | 'row' | 'built' | 'op';
+
 export interface RowHit {
   analysis: Analysis;
+  kind: HitKind;
+  /** Leaf rows: the layer's calls (kind 'row'), or every leaf layer built through a helper call ('built'). */
   rows: Row[];
+  /** Calls of modules with children at this place (kind 'block'; also the blocks built by a helper call). */
+  blocks: BlockCall[];
+  ops: OpCall[];
   range: vscode.Range;
   via: 'def' | 'call';
 }
 
+export interface ModelHit {
+  candidate: ModelCandidate;
+  range: vscode.Range;
+}
+
 interface Placed {
-  row: Row;
+  kind: HitKind;
   range: vscode.Range;
   via: 'def' | 'call';
+  row?: Row;
+  block?: BlockCall;
+  op?: OpCall;
 }
 
 /** Rows at `pos`: from this document's own model, else from models in other files that import it. */
@@ -30,21 +48,55 @@ export async function rowsAt(service: AnalysisService, doc: vscode.TextDocument,
   return undefined;
 }
 
+/** The model a position names: a class the file defines (its name) or an assignment `model = Net()`. */
+export function modelAt(service: AnalysisService, doc: vscode.TextDocument, pos: vscode.Position): ModelHit | undefined {
+  for (const c of service.knownDiscovery(doc).candidates) {
+    if (c.loc.file !== enginePath(doc.uri)) continue;
+    const line = service.isPending(doc) ? undefined : c.loc.line;
+    if (line === undefined || line !== pos.line) continue;
+    const range = new vscode.Range(c.loc.line, c.loc.col, c.loc.endLine, c.loc.endCol);
+    // `model = Net()`: the name and the call; `class Net(...)`: the name
+    const text = doc.lineAt(line).text;
+    const wide = c.kind === 'assignment' ? new vscode.Range(line, c.loc.col, line, Math.max(c.loc.endCol, text.trimEnd().length)) : range;
+    if (wide.contains(pos)) return { candidate: c, range: wide };
+  }
+  return undefined;
+}
+
+const PRIORITY: Record<HitKind, number> = { block: 0, row: 1, built: 2, op: 3 };
+
 function hitIn(service: AnalysisService, a: Analysis, doc: vscode.TextDocument, pos: vscode.Position): RowHit | undefined {
   const onLine = placedOn(service, a, doc).get(pos.line);
   if (!onLine) return undefined;
   // Innermost range containing the position (nested calls: `self.pool(self.relu(self.conv1(x)))`).
-  let best = onLine.filter((p) => p.range.contains(pos)).sort((x, y) => span(x.range) - span(y.range))[0];
+  let best = onLine.filter((p) => p.range.contains(pos)).sort((x, y) => span(x.range) - span(y.range) || PRIORITY[x.kind] - PRIORITY[y.kind])[0];
   if (!best) {
-    // `self.conv1 = nn.Conv2d(...)`: the left-hand side is on the line, outside the call's range.
-    best = onLine.filter((p) => p.range.start.line === pos.line).sort((x, y) => distance(x.range, pos) - distance(y.range, pos))[0];
+    // `self.conv1 = nn.Conv2d(...)`: the assignment's target, on the left of the construction.
+    const text = doc.lineAt(pos.line).text;
+    best = onLine
+      .filter((p) => p.via === 'def' && p.range.start.line === pos.line && pos.isBefore(p.range.start) && /^[\w.\s[\]]*=\s*$/.test(text.slice(pos.character, p.range.start.character).replace(/^\w*/, '')))
+      .sort((x, y) => distance(x.range, pos) - distance(y.range, pos) || PRIORITY[x.kind] - PRIORITY[y.kind])[0];
   }
   if (!best) return undefined;
-  const rows = onLine.filter((p) => p.range.isEqual(best.range)).map((p) => p.row);
-  return { analysis: a, rows: [...new Set(rows)], range: best.range, via: best.via };
+  const here = onLine.filter((p) => p.range.isEqual(best.range));
+  const kind = here.map((p) => p.kind).sort((x, y) => PRIORITY[x] - PRIORITY[y])[0];
+  const report = a.report!;
+  const blocks = uniq(here.flatMap((p) => (p.block ? [p.block] : [])));
+  let rows = uniq(here.filter((p) => p.row && (p.kind === kind || kind === 'built')).map((p) => p.row!));
+  if (kind === 'block') {
+    // Leaf calls at the same place that no block there contains (`self.shortcut(x)` where one instance's
+    // shortcut is an empty Sequential) are calls of this place too; the blocks' own children are not.
+    rows = rows.filter((r) => !blocks.some((b) => inBlock(report, b, r)));
+  }
+  return { analysis: a, kind, rows, blocks, ops: uniq(here.flatMap((p) => (p.op ? [p.op] : []))), range: best.range, via: best.via };
 }
 
-/** Every row's construction and call ranges in `doc`, by each line they cover: built once per version. */
+function inBlock(report: Report, b: BlockCall, r: Row): boolean {
+  const i = report.rows.indexOf(r);
+  return i >= b.rowStart && i < b.rowEnd;
+}
+
+/** Every row's, block's and op's ranges in `doc`, by each line they cover: built once per version. */
 const placedCache = new WeakMap<Analysis, { uri: string; version: number; byLine: Map<number, Placed[]> }>();
 
 function placedOn(service: AnalysisService, a: Analysis, doc: vscode.TextDocument): Map<number, Placed[]> {
@@ -58,14 +110,40 @@ function placedOn(service: AnalysisService, a: Analysis, doc: vscode.TextDocumen
       else byLine.set(l, [p]);
     }
   };
-  for (const row of a.report?.rows ?? []) {
+  const report = a.report;
+  const mods = new Map((report?.modules ?? []).map((m) => [m.name, m]));
+  for (const row of report?.rows ?? []) {
     const def = service.mapLoc(a, row.defLoc, doc);
-    if (def) add({ row, range: def, via: 'def' });
+    if (def) add({ kind: 'row', row, range: def, via: 'def' });
     const call = service.mapLoc(a, row.callLoc, doc);
-    if (call) add({ row, range: call, via: 'call' });
+    if (call) add({ kind: 'row', row, range: call, via: 'call' });
+    for (const via of mods.get(row.name)?.builtVia ?? []) {
+      const r = service.mapLoc(a, via, doc);
+      if (r) add({ kind: 'built', row, range: r, via: 'def' });
+    }
+  }
+  for (const block of report?.blocks ?? []) {
+    if (!block.name) continue; // the model itself: its hover is on the class name
+    const call = service.mapLoc(a, block.callLoc, doc);
+    if (call) add({ kind: 'block', block, range: call, via: 'call' });
+    const m = mods.get(block.name);
+    const def = service.mapLoc(a, m?.defLoc, doc);
+    if (def) add({ kind: 'block', block, range: def, via: 'def' });
+    for (const via of m?.builtVia ?? []) {
+      const r = service.mapLoc(a, via, doc);
+      if (r) add({ kind: 'built', block, range: r, via: 'def' });
+    }
+  }
+  for (const op of report?.ops ?? []) {
+    const r = service.mapLoc(a, op.loc, doc);
+    if (r) add({ kind: 'op', op, range: r, via: 'call' });
   }
   placedCache.set(a, { uri: doc.uri.toString(), version: doc.version, byLine });
   return byLine;
+}
+
+function uniq<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
 }
 
 function span(r: vscode.Range): number {

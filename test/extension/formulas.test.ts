@@ -2,7 +2,7 @@
 // no analysis): each line must agree with the row or be left out.
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../engine';
-import { activationNote, batchNormNotes, layerFormulas } from '../../extension/providers/formulas';
+import { activationNote, batchNormNotes, dropoutNotes, layerFormulas } from '../../extension/providers/formulas';
 import { hoverMarkdown } from '../../extension/providers/hoverContent';
 import { formatShapes, parseShapes } from '../../extension/analysis/shapes';
 
@@ -21,8 +21,8 @@ describe('layerFormulas', () => {
     expect(layerFormulas(conv1)).toEqual([
       'H_out = ⌊(224 + 2·3 − 1·(7 − 1) − 1) / 2⌋ + 1 = 112',
       'W_out = ⌊(224 + 2·3 − 1·(7 − 1) − 1) / 2⌋ + 1 = 112',
-      'MACs = 64 · 112 · 112 · (3/1) · 7 · 7 = 118,013,952',
-      'params = 64·3·7·7 + 64 = 9,472',
+      'MACs = N·C_out·H_out·W_out·(C_in/groups)·K_h·K_w = 1·64·112·112·(3/1)·7·7 = 118,013,952',
+      'params = C_out·(C_in/groups)·K_h·K_w + C_out = 64·(3/1)·7·7 + 64 = 9,472',
     ]);
   });
 
@@ -35,8 +35,8 @@ describe('layerFormulas', () => {
     expect(layerFormulas(r)).toEqual([
       'H_out = ⌊(15 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1 = 8',
       'W_out = ⌊(15 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1 = 8',
-      'MACs = 2 · 64 · 8 · 8 · (32/4) · 3 · 3 = 589,824',
-      'params = 64·(32/4)·3·3 = 4,608',
+      'MACs = N·C_out·H_out·W_out·(C_in/groups)·K_h·K_w = 2·64·8·8·(32/4)·3·3 = 589,824',
+      'params = C_out·(C_in/groups)·K_h·K_w = 64·(32/4)·3·3 = 4,608',
     ]);
   });
 
@@ -57,8 +57,8 @@ describe('layerFormulas', () => {
     expect(layerFormulas(r)).toEqual([
       'H_out = (7 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 14',
       'W_out = (7 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 14',
-      'MACs = 16 · 7 · 7 · (8/1) · 3 · 3 = 56,448',
-      'params = 16·8·3·3 + 8 = 1,160',
+      'MACs = N·C_in·H_in·W_in·(C_out/groups)·K_h·K_w = 1·16·7·7·(8/1)·3·3 = 56,448',
+      'params = C_in·(C_out/groups)·K_h·K_w + C_out = 16·(8/1)·3·3 + 8 = 1,160',
     ]);
   });
 
@@ -70,7 +70,7 @@ describe('layerFormulas', () => {
   it('linear on [2, 400] → [2, 10]', () => {
     const r = row({ type: 'Linear', inputs: [[2, 400]], output: [2, 10], params: 4010, macs: 8000, config: { in_features: 400, out_features: 10 },
       paramShapes: [{ name: 'weight', shape: [10, 400], numel: 4000, trainable: true, shared: false }, { name: 'bias', shape: [10], numel: 10, trainable: true, shared: false }] });
-    expect(layerFormulas(r)).toEqual(['MACs = 2 · 400 · 10 = 8,000', 'params = 10·400 + 10 = 4,010']);
+    expect(layerFormulas(r)).toEqual(['MACs = N·in_features·out_features = 2·400·10 = 8,000', 'params = out_features·in_features + out_features = 10·400 + 10 = 4,010']);
   });
 });
 
@@ -80,6 +80,18 @@ describe('notes', () => {
     const notes = batchNormNotes(r);
     expect(notes[0]).toBe('normalizes each of C = 64 channels over N·H·W = 8·56·56 = 25,088 values');
     expect(notes[1]).toBe('params = 2·64 = 128 (γ = weight [64], β = bias [64])');
+  });
+
+  it('batchnorm1d over [32, 100]: one factor, no "N = 32 = 32"', () => {
+    const r = row({ type: 'BatchNorm1d', inputs: [[32, 100]], output: [32, 100], params: 200, config: { num_features: 100 } });
+    expect(batchNormNotes(r)[0]).toBe('normalizes each of C = 100 channels over N = 32 values');
+  });
+
+  it('dropout shows its p and what eval does', () => {
+    const notes = dropoutNotes(row({ type: 'Dropout', inputs: [[8, 10]], output: [8, 10], config: { p: 0.25 } }));
+    expect(notes).toEqual(['p = 0.25: in training each element is zeroed with probability 0.25 and the rest scaled by 1/(1 − p) = 1.3333', 'in eval (what these numbers are): the identity']);
+    expect(dropoutNotes(row({ type: 'Dropout2d', inputs: [[8, 4, 5, 5]], output: [8, 4, 5, 5], config: { p: 0.5 } }))[0]).toContain('each whole channel');
+    expect(hoverMarkdown([row({ name: 'drop', type: 'Dropout', inputs: [[8, 10]], output: [8, 10], config: { p: 0.25 } })], { flopsConvention: 'macs', maxInstances: 5 })).toContain('p = 0.25');
   });
 
   it('activations come from the engine catalogue, softmax from here', () => {
@@ -97,9 +109,16 @@ describe('hoverMarkdown', () => {
     const rows = [0, 1, 2, 3].map((i) => ({ ...conv1, name: `layer${i}.conv1` }));
     const md = hoverMarkdown(rows, { flopsConvention: 'macs', maxInstances: 2 });
     expect(md).toContain('**4 instances** (4 calls):');
-    expect(md).toContain('- `layer1.conv1` `[1, 3, 224, 224]` → `[1, 64, 112, 112]`');
+    expect(md).toContain('| instance | input | output |');
+    expect(md).toContain('| `layer1.conv1` | [1, 3, 224, 224] | [1, 64, 112, 112] |');
     expect(md).not.toContain('layer2.conv1');
-    expect(md).toContain('- …and 2 more');
+    expect(md).toContain('…and 2 more');
+  });
+
+  it("a kind's caution once: shown when asked, left out otherwise", () => {
+    const relu = row({ name: 'relu2', type: 'ReLU', inputs: [[1, 8]], output: [1, 8] });
+    expect(hoverMarkdown([relu], { flopsConvention: 'macs', maxInstances: 5 })).toMatch(/⚠ .*dead ReLU/);
+    expect(hoverMarkdown([relu], { flopsConvention: 'macs', maxInstances: 5, caution: false })).not.toContain('⚠');
   });
 
   it('puts the chosen count first', () => {
