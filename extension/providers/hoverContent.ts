@@ -95,8 +95,10 @@ const shapes = (ss: readonly Shape[]): string => (ss.length ? ss.map((x) => `\`$
 
 /** One place where blocks are called: `self.features(x)`, `self.shortcut(x)` (also leaf calls made there). */
 export function blockHoverMarkdown(blocks: BlockCall[], leaves: Row[], report: Report, opts: HoverOptions): string {
-  const calls = [...blocks.map((b) => ({ ...b, rows: report.rows.slice(b.rowStart, b.rowEnd) })),
-    ...leaves.map((r) => ({ name: r.name, type: r.type, inputs: r.inputs, output: r.output, params: r.params, macs: r.macs, flops: r.flops, rows: [r] }))];
+  // in the order the calls ran: a block starts before the first row it makes
+  const calls = [...blocks.map((b) => ({ ...b, rows: report.rows.slice(b.rowStart, b.rowEnd), order: b.rowStart - 0.5 })),
+    ...leaves.map((r) => ({ name: r.name, type: r.type, inputs: r.inputs, output: r.output, params: r.params, macs: r.macs, flops: r.flops, rows: [r], order: report.rows.indexOf(r) }))]
+    .sort((x, y) => x.order - y.order);
   const first = calls[0];
   const parts = [`**${first.type}** \`${first.name}\`${opts.modelLabel ? ` in \`${opts.modelLabel}\`` : ''} — LayerLens`];
   const lines = [`input ${shapes(first.inputs)} → output \`${fmtShape(first.output)}\``,

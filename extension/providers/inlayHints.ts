@@ -16,6 +16,8 @@ export interface HintCall {
   kind: string;
   inputs: Shape[];
   output: Shape | null;
+  /** When it ran (a row's index; a block just before its first row): the calls of a place in order. */
+  order: number;
 }
 
 interface Slot {
@@ -46,9 +48,10 @@ export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
     if (!a?.report || token.isCancellationRequested) return [];
     const maxLen = vscode.workspace.getConfiguration('editor.inlayHints', doc.uri).get<number>('maximumLength', 43);
     const slots = outermost(this.slots(a, doc));
+    // A statement whose every call keeps the shape (`x = self.bn1(x)`, `F.relu(out)`) gets no hint by default.
     return slots
-      .filter((s) => range.contains(s.range.end) && (cfg.inlayHintsShapePreserving || !s.calls.every(preservesShape)))
-      .map((s) => hint(s.range.end, s.calls, maxLen));
+      .filter(({ slot, chain }) => range.contains(slot.range.end) && (cfg.inlayHintsShapePreserving || !chain.every((c) => c.calls.every(preservesShape))))
+      .map(({ slot }) => hint(slot.range.end, slot.calls, maxLen));
   }
 
   private slots(a: Analysis, doc: vscode.TextDocument): Slot[] {
@@ -63,33 +66,43 @@ export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
       at.set(key, slot);
     };
     const locKey = (l: { line: number; col: number; endLine: number; endCol: number } | undefined) => (l ? `${l.line}:${l.col}:${l.endLine}:${l.endCol}` : '');
-    // Leaf calls a block makes with its own call's place (a Sequential's items) belong to the block's hint.
+    // Leaf calls and blocks a block makes with its own call's place (a Sequential's items) belong to its hint.
     const byBlock = new Set<number>();
-    for (const b of r.blocks ?? []) {
-      if (!b.name) continue;
+    const blocks = (r.blocks ?? []).filter((b) => b.name);
+    const inner = new Set(blocks.filter((b) => blocks.some((o) => b.name.startsWith(`${o.name}.`) && locKey(o.callLoc) === locKey(b.callLoc))));
+    for (const b of blocks) {
       const k = locKey(b.callLoc);
       for (let i = b.rowStart; i < b.rowEnd; i++) if (locKey(r.rows[i].callLoc) === k) byBlock.add(i);
-      const parent = b.name.includes('.') ? b.name.slice(0, b.name.lastIndexOf('.')) : '';
-      const call = { label: b.name, kind: b.type, inputs: b.inputs, output: b.output };
+      if (inner.has(b) && types.get(parentOf(b.name)) !== 'Sequential') continue;
+      const parent = parentOf(b.name);
+      const call = { label: b.name, kind: b.type, inputs: b.inputs, output: b.output, order: b.rowStart - 0.5 };
       if (types.get(parent) === 'Sequential') put(this.service.mapLoc(a, r.modules.find((m) => m.name === b.name)?.defLoc, doc), call, true);
-      else put(this.service.mapLoc(a, b.callLoc, doc), call);
+      else if (!inner.has(b)) put(this.service.mapLoc(a, b.callLoc, doc), call);
     }
     r.rows.forEach((row, i) => {
       const parent = row.name.includes('.') ? row.name.slice(0, row.name.lastIndexOf('.')) : '';
-      const call = { label: row.name, kind: row.type, inputs: row.inputs, output: row.output };
+      const call = { label: row.name, kind: row.type, inputs: row.inputs, output: row.output, order: i };
       // Items of a Sequential are called by torch, not by the user's code: the hint goes after the item.
       if (types.get(parent) === 'Sequential' && row.name !== parent) put(this.service.mapLoc(a, row.defLoc, doc), call, true);
       else if (!byBlock.has(i)) put(this.service.mapLoc(a, row.callLoc, doc), call);
     });
-    for (const op of r.ops ?? []) put(this.service.mapLoc(a, op.loc, doc), { label: op.module || '(model)', kind: op.op, inputs: op.inputs, output: op.output });
+    (r.ops ?? []).forEach((op, i) => put(this.service.mapLoc(a, op.loc, doc), { label: op.module || '(model)', kind: op.op, inputs: op.inputs, output: op.output, order: i }));
+    for (const s of at.values()) s.calls.sort((x, y) => x.order - y.order);
     return [...at.values()];
   }
 }
 
-/** Drops every call slot inside another one: one hint per statement, at its outermost call. */
-function outermost(slots: Slot[]): Slot[] {
+function parentOf(name: string): string {
+  return name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : '';
+}
+
+/** Drops every call slot inside another one: one hint per statement, at its outermost call (with the calls it holds). */
+function outermost(slots: Slot[]): Array<{ slot: Slot; chain: Slot[] }> {
   const calls = slots.filter((s) => !s.item);
-  return slots.filter((s) => s.item || !calls.some((o) => o !== s && o.range.contains(s.range) && !o.range.isEqual(s.range)));
+  const inside = (s: Slot, o: Slot) => o !== s && o.range.contains(s.range) && !o.range.isEqual(s.range);
+  return slots
+    .filter((s) => s.item || !calls.some((o) => inside(s, o)))
+    .map((slot) => ({ slot, chain: slot.item ? [slot] : [slot, ...calls.filter((s) => inside(s, slot))] }));
 }
 
 const PRESERVING_OPS = new Set(['relu', 'relu_', 'relu6', 'gelu', 'silu', 'sigmoid', 'tanh', 'elu', 'selu', 'celu', 'leaky_relu', 'hardswish', 'hardsigmoid', 'hardtanh', 'mish', 'softplus', 'softsign', 'prelu', 'dropout', 'dropout1d', 'dropout2d', 'dropout3d', 'alpha_dropout', 'softmax', 'log_softmax', 'layer_norm', 'batch_norm', 'group_norm', 'instance_norm', 'local_response_norm', 'normalize', 'rms_norm', 'contiguous', 'clone', 'detach', 'float', 'to']);

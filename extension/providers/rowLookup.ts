@@ -81,8 +81,10 @@ function hitIn(service: AnalysisService, a: Analysis, doc: vscode.TextDocument, 
   const here = onLine.filter((p) => p.range.isEqual(best.range));
   const kind = here.map((p) => p.kind).sort((x, y) => PRIORITY[x] - PRIORITY[y])[0];
   const report = a.report!;
-  const blocks = uniq(here.flatMap((p) => (p.block ? [p.block] : [])));
-  let rows = uniq(here.filter((p) => p.row && (p.kind === kind || kind === 'built')).map((p) => p.row!));
+  // A container's children called by torch with the container's own call place are not calls of this place.
+  const all = uniq(here.flatMap((p) => (p.block ? [p.block] : [])));
+  const blocks = all.filter((b) => !all.some((o) => b.name.startsWith(`${o.name}.`)));
+  let rows = uniq(here.filter((p) => p.row && (p.kind === kind || kind === 'built' || (kind === 'block' && p.kind === 'row'))).map((p) => p.row!));
   if (kind === 'block') {
     // Leaf calls at the same place that no block there contains (`self.shortcut(x)` where one instance's
     // shortcut is an empty Sequential) are calls of this place too; the blocks' own children are not.
