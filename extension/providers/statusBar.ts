@@ -63,7 +63,7 @@ export class ModelStatusBar implements vscode.Disposable {
       this.item.tooltip = new vscode.MarkdownString(`**LayerLens** — model \`${expr}\`, input ${input.map((s) => `\`[${s.join(', ')}]\``).join(', ')}, ${label.long}${summary ? `\n\n${summary}` : ''}${why}\n\nClick to change the model or the input shape.`);
       // Screen readers read this instead of the text: plain words, no icon syntax or symbols.
       this.item.accessibilityInformation = {
-        label: `LayerLens model ${expr}, input ${input.map((s) => s.join(' by ')).join(' and ')}, ${label.short}${summary ? `. ${summary.replace(/·/g, ',').replace(/≥/g, 'at least').replace(/\[|\]/g, '')}` : ''}. Activate to change the model or the input shape.`,
+        label: `LayerLens model ${expr}, input ${input.map((s) => s.join(' by ')).join(' and ')}, ${label.short}${summary ? `. ${summary.replace(/ · /g, ', ').replace(/≥/g, 'at least').replace(/\[|\]/g, '')}` : ''}. Activate to change the model or the input shape.`,
       };
     }
     this.item.show();
