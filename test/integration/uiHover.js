@@ -11,8 +11,8 @@ const FILE = 'simple_cnn.py';
 const EXPECT = [
   /Conv2d/,
   /H_out = ⌊\(224 \+ 2·3 − 1·\(7 − 1\) − 1\) \/ 2⌋ \+ 1 = 112/,
-  /MACs = 64 · 112 · 112 · \(3\/1\) · 7 · 7 = 118,013,952/,
-  /params = 64·3·7·7 \+ 64 = 9,472/,
+  /MACs = N·C_out·H_out·W_out·\(C_in\/groups\)·K_h·K_w = 1·64·112·112·\(3\/1\)·7·7 = 118,013,952/,
+  /params = C_out·\(C_in\/groups\)·K_h·K_w \+ C_out = 64·\(3\/1\)·7·7 \+ 64 = 9,472/,
 ];
 
 /** 1-based line and column of the caret: inside `Conv2d` of `nn.Conv2d(3, 64, ...)`. */

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 export const EXT_ID = 'layerlens.layerlens';
 
 export interface LayerLensApi {
-  statusBar(): { visible: boolean; text: string; tooltip: string };
+  statusBar(): { visible: boolean; text: string; tooltip: string; accessibilityLabel: string };
+  logLines(): string[];
   analysisThread(): 'worker' | 'inline';
 }
 

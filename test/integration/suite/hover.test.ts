@@ -18,8 +18,8 @@ suite('hover', () => {
     assert.match(text, /\*\*MACs 118,013,952\*\*/);
     assert.ok(text.includes('H_out = ⌊(224 + 2·3 − 1·(7 − 1) − 1) / 2⌋ + 1 = 112'), 'H_out formula');
     assert.ok(text.includes('W_out = ⌊(224 + 2·3 − 1·(7 − 1) − 1) / 2⌋ + 1 = 112'), 'W_out formula');
-    assert.ok(text.includes('MACs = 64 · 112 · 112 · (3/1) · 7 · 7 = 118,013,952'), 'MACs formula');
-    assert.ok(text.includes('params = 64·3·7·7 + 64 = 9,472'), 'params formula');
+    assert.ok(text.includes('MACs = N·C_out·H_out·W_out·(C_in/groups)·K_h·K_w = 1·64·112·112·(3/1)·7·7 = 118,013,952'), 'MACs formula');
+    assert.ok(text.includes('params = C_out·(C_in/groups)·K_h·K_w + C_out = 64·(3/1)·7·7 + 64 = 9,472'), 'params formula');
     assert.match(text, /output memory 3\.06 MiB/);
   });
 
@@ -62,8 +62,8 @@ suite('hover', () => {
     const text = await hoverText(doc, positionOf(doc, 'nn.Conv2d(in_planes, planes, 3', 4));
     console.log('BLOCK HOVER:', JSON.stringify(text));
     assert.match(text, /\*\*6 instances\*\*/);
-    assert.ok(text.includes('`layer1.0.conv1` `[2, 16, 32, 32]` → `[2, 16, 32, 32]`'), 'first instance');
-    assert.ok(text.includes('`layer2.0.conv1` `[2, 16, 32, 32]` → `[2, 32, 16, 16]`'), 'strided instance');
+    assert.ok(text.includes('| `layer1.0.conv1` | [2, 16, 32, 32] | [2, 16, 32, 32] |'), 'first instance');
+    assert.ok(text.includes('| `layer2.0.conv1` | [2, 16, 32, 32] | [2, 32, 16, 16] |'), 'strided instance');
     assert.ok(text.includes('…and 1 more'), 'more');
     assert.ok(!text.includes('layer3.1.conv1'), 'sixth instance folded');
   });

@@ -33,8 +33,8 @@ suite('multi-file import', () => {
     assert.match(text, /\*\*Conv2d\*\*/);
     assert.match(text, /TwoBlocks\(\)/);
     assert.match(text, /\*\*2 instances\*\*/);
-    assert.ok(text.includes('`b1.conv` `[1, 3, 32, 32]` → `[1, 8, 32, 32]`'));
-    assert.ok(text.includes('`b2.conv` `[1, 8, 32, 32]` → `[1, 12, 32, 32]`'));
+    assert.ok(text.includes('| `b1.conv` | [1, 3, 32, 32] | [1, 8, 32, 32] |'));
+    assert.ok(text.includes('| `b2.conv` | [1, 8, 32, 32] | [1, 12, 32, 32] |'));
   });
 
   test('editing the imported file refreshes the importer', async () => {
