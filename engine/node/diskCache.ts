@@ -54,7 +54,7 @@ export class DiskParseCache implements ParseCache {
       const file = join(this.dir!, key + '.json');
       const raw = readRegularFile(file);
       if (raw === undefined) return undefined;
-      const payload = this.verify(raw, key);
+      const payload = typeof raw === 'string' ? this.verify(raw, key) : undefined;
       if (payload === undefined) { tryUnlink(file); return undefined; }
       const data = JSON.parse(payload) as unknown;
       if (!isParsedShape(data)) { tryUnlink(file); return undefined; }
