@@ -31,6 +31,8 @@ export interface ProbeRequest {
 }
 
 export type WorkerRequest = AnalyzeRequest | DiscoverRequest | ProbeRequest;
+/** A request before the runner numbers it. */
+export type UnsentRequest = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
 
 /** Why the analysis died while answering a request: out of memory, past the watchdog's time, or a crash. */
 export type FatalKind = 'memory' | 'time' | 'crash';

@@ -6,7 +6,7 @@
 import * as engine from '../../engine';
 import {
   type AnalyzeRequest, type AnalyzeResponse, type DiscoverRequest, type DiscoverResponse, type FatalKind, handleRequest,
-  type WorkerRequest, type WorkerResponse,
+  type UnsentRequest, type WorkerRequest, type WorkerResponse,
 } from './protocol';
 
 type Body<R extends WorkerRequest> = Omit<R, 'id' | 'type'>;
@@ -108,7 +108,7 @@ class IsolatedRunner implements AnalysisRunner {
   }
 
   /** For tests: any request type the worker knows (its probes included). */
-  request(body: Omit<WorkerRequest, 'id'>): Promise<WorkerResponse> {
+  request(body: UnsentRequest): Promise<WorkerResponse> {
     const req = { ...body, id: this.next++ } as WorkerRequest;
     if (this.disposed) return Promise.resolve(failure(req, 'LayerLens is shutting down'));
     return new Promise((resolve) => {

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { createRunner, type RunnerOptions } from '../../extension/analysis/runner';
-import type { AnalyzeResponse, WorkerRequest, WorkerResponse } from '../../extension/analysis/protocol';
+import type { AnalyzeResponse, UnsentRequest, WorkerResponse } from '../../extension/analysis/protocol';
 
 const SCRIPT = fileURLToPath(new URL('../../out/test/analysisWorker.js', import.meta.url));
 
@@ -25,7 +25,7 @@ beforeAll(async () => {
   await build({ entryPoints: ['extension/analysis/worker.ts'], outfile: SCRIPT, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
 });
 
-type Runner = ReturnType<typeof createRunner> & { request(b: Omit<WorkerRequest, 'id'>): Promise<WorkerResponse>; deaths: number };
+type Runner = ReturnType<typeof createRunner> & { request(b: UnsentRequest): Promise<WorkerResponse>; deaths: number };
 
 function runner(isolation: 'process' | 'thread', o: RunnerOptions = {}): Runner {
   return createRunner(SCRIPT, { isolation, env: { LAYERLENS_ANALYSIS_PROBES: '1' }, ...o }) as Runner;
