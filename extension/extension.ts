@@ -21,8 +21,10 @@ export interface LayerLensApi {
   statusBar(): { visible: boolean; text: string; tooltip: string; accessibilityLabel: string };
   /** The lines the LayerLens output channel was given (one per analysis). */
   logLines(): string[];
-  /** Where analyses run: a worker thread, or inline where none can start (browser). */
+  /** Where analyses run: isolated from the host (worker), or inline where nothing can start (browser). */
   analysisThread(): 'worker' | 'inline';
+  /** How the analysis is isolated (a child process on desktop), and its process id while one runs. */
+  analysisIsolation(): { kind: 'process' | 'thread' | 'inline'; pid?: number };
   /** The open Inspector panels and what each webview last reported it shows. */
   inspectors(): Array<{ uri: string; expr: string; visible: boolean; active: boolean; status?: WebviewStatus }>;
   /** Sends a panel's webview a message as a user action would (select a row, show a view, run). */
@@ -65,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
       statusBar: () => statusBar.state,
       logLines: () => [...logLines],
       analysisThread: () => runner.kind,
+      analysisIsolation: () => ({ kind: runner.isolation ?? 'inline', pid: runner.pid }),
       inspectors: () => InspectorPanel.all().map((p) => ({ uri: p.uri.toString(), expr: p.expr, visible: p.panel.visible, active: p.panel.active, status: p.lastStatus })),
       inspectorPost: (uri, expr, msg) => { const p = InspectorPanel.all().find((x) => x.uri.toString() === uri && x.expr === expr); p?.post(msg); return !!p; },
       inspectorChanged: () => new Promise<void>((ok) => { const d = InspectorPanel.onDidChange(() => { d.dispose(); ok(); }); }),

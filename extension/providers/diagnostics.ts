@@ -68,7 +68,7 @@ export class DiagnosticsPublisher implements vscode.Disposable {
     // Half typed: the syntax error of this version, and the last good analysis's problems on unchanged lines.
     const { analysis: a, stale } = this.service.shown(doc, latest);
     const syntax = stale ? firstSyntaxErrors(latest.report?.diagnostics ?? []) : [];
-    const all = relevant(dedupe([...this.service.knownDiscovery(doc).diagnostics, ...(a.report?.diagnostics ?? [])]), a, enginePath(uri));
+    const all = relevant(dedupe([...this.service.knownDiscovery(doc).diagnostics, ...(a.report?.diagnostics ?? []), ...(a.fatal ? [a.fatal] : [])]), a, enginePath(uri));
     // A problem without a place in the code belongs to the model as a whole: show it on its name.
     const modelRange = this.service.mapLoc(a, a.candidate?.loc, doc) ?? new vscode.Range(0, 0, 0, 0);
     const targets = new Map<string, Published[]>();
