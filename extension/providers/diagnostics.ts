@@ -58,10 +58,20 @@ export class DiagnosticsPublisher implements vscode.Disposable {
     if (AnalysisService.isPython(doc)) void this.service.active(doc);
   }
 
-  private publish(uri: vscode.Uri): void {
+  private publish(uri: vscode.Uri, cascade = true): void {
     const latest = this.service.latest(uri);
+    // the files this model reads may have published a guess of their own before it was known they are imported
+    if (cascade) {
+      for (const p of latest?.report?.filesRead ?? []) {
+        const other = vscode.workspace.textDocuments.find((d) => d.uri.toString() !== uri.toString() && enginePath(d.uri) === p && this.byOwner.has(d.uri.toString()));
+        if (other) this.publish(other.uri, false);
+      }
+    }
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (!doc || !latest || !readConfig(uri).diagnosticsEnabled) {
+    // A file another model imports, analysed on its own only with the default input (no example, no
+    // choice): that guess is not the user's model; the importer's analysis reports on this file.
+    const guessed = latest?.inputSource === 'setting' && this.service.importers(enginePath(uri)).length > 0;
+    if (!doc || !latest || guessed || !readConfig(uri).diagnosticsEnabled) {
       this.setOwner(uri, new Map());
       return;
     }

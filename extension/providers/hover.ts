@@ -49,11 +49,26 @@ function markdownFor(hit: RowHit, callee: string, opts: HoverOptions): string {
   }
 }
 
-/** The callee as written (`F.relu`, `x.view`, `conv3x3`): the call's text up to its first bracket. */
+/** The callee as written (`F.relu`, `x.view`, `conv3x3`): the call's text before its argument list. */
 function calleeText(doc: vscode.TextDocument, range: vscode.Range): string {
-  const text = doc.getText(new vscode.Range(range.start, range.start.line === range.end.line ? range.end : doc.lineAt(range.start.line).range.end));
-  const i = text.indexOf('(');
-  return (i >= 0 ? text.slice(0, i) : text).trim();
+  return calleeOf(doc.getText(range));
+}
+
+/** `torch.flatten(x, 2)` → `torch.flatten`; a chained call `f(x).transpose(1, 2)` → `.transpose`. */
+export function calleeOf(call: string): string {
+  const text = call.trimEnd();
+  if (!text.endsWith(')')) return text.trim();
+  let depth = 0;
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text[i];
+    if (c === ')' || c === ']') depth++;
+    else if (c === '(' || c === '[') depth--;
+    if (depth === 0) {
+      const callee = text.slice(0, i).trim();
+      return /[)\]]/.test(callee) ? callee.slice(callee.lastIndexOf('.')) : callee;
+    }
+  }
+  return text.trim();
 }
 
 function hover(text: string, range: vscode.Range): vscode.Hover {

@@ -40,8 +40,10 @@ interface Placed {
 /** Rows at `pos`: from this document's own model, else from models in other files that import it. */
 export async function rowsAt(service: AnalysisService, doc: vscode.TextDocument, pos: vscode.Position): Promise<RowHit | undefined> {
   const own = await service.active(doc);
-  const analyses = own ? [own] : [];
-  for (const a of analyses.concat(service.importers(enginePath(doc.uri)))) {
+  const importers = service.importers(enginePath(doc.uri));
+  // A file analysed on its own only with the default input is described by the models that import it.
+  const analyses = !own ? importers : own.inputSource === 'setting' && importers.length ? [...importers, own] : [own, ...importers];
+  for (const a of analyses) {
     const hit = hitIn(service, a, doc, pos);
     if (hit) return hit;
   }

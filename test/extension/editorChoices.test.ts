@@ -1,6 +1,8 @@
 // Set Input Shape's checks (forward's inputs, the first layer), the input-shape precedence (an explicit
 // choice wins over the file's example tensor and can be reset), the status bar's source and plain-text
 // accessibility label, honest totals, one CodeLens per model, and which diagnostics are worth showing.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type * as code from 'vscode';
 
@@ -15,7 +17,10 @@ import { ModelChoices } from '../../extension/analysis/modelChoices';
 import { checkInputShapes } from '../../extension/analysis/inputCheck';
 import { ModelStatusBar } from '../../extension/providers/statusBar';
 import { incompleteText, lensTitle, onePerModel } from '../../extension/providers/codeLens';
-import { firstSyntaxErrors, relevant } from '../../extension/providers/diagnostics';
+import { DiagnosticsPublisher, firstSyntaxErrors, relevant } from '../../extension/providers/diagnostics';
+import { calleeOf, LayerHoverProvider } from '../../extension/providers/hover';
+
+import { reshapeArithmetic } from '../../extension/providers/hoverContent';
 
 const CNN = `import torch
 import torch.nn as nn
@@ -126,5 +131,48 @@ describe('diagnostics where the user can act (issue 10 items 1, 6)', () => {
     const warn = d('warning', 'import', '/ws/torchvision/utils.py', 2);
     expect(relevant([note, own, warn], complete, '/ws/m.py')).toEqual([own, warn]);
     expect(relevant([note, own, warn], incomplete, '/ws/m.py')).toEqual([note, own, warn]);
+  });
+});
+
+describe('hover wording helpers (issue 10 items 2, 8)', () => {
+  it('the callee as written, a chained method by its own name', () => {
+    expect(calleeOf('torch.flatten(x, 2)')).toBe('torch.flatten');
+    expect(calleeOf('torch.flatten(x, 2).transpose(1, 2)')).toBe('.transpose');
+    expect(calleeOf('x.view(x.size(0), -1)')).toBe('x.view');
+    expect(calleeOf('conv3x3(in_planes, planes,\n        stride)')).toBe('conv3x3');
+  });
+
+  it("a reshape's arithmetic: merged and split dims", () => {
+    expect(reshapeArithmetic([8, 64, 8, 8], [8, 4096])).toBe('(4096 = 64·8·8)');
+    expect(reshapeArithmetic([8, 6144], [8, 256, 24])).toBe('(6144 = 256·24)');
+    expect(reshapeArithmetic([2, 3, 4], [6, 4])).toBe('(6 = 2·3)');
+    expect(reshapeArithmetic([8, 10], [8, 10])).toBeUndefined();
+    expect(reshapeArithmetic([8, null, 4], [8, 16])).toBeUndefined();
+    expect(reshapeArithmetic([8, 6, 4], [8, 4, 6])).toBe('(6·4 = 4·6)');
+  });
+});
+
+describe('an imported file opened in the editor (issue 10 item 6)', () => {
+  it('is described by its importer, not by a guess with the default input', async () => {
+    vscode.settings.set('layerlens.debounceMs', 0);
+    const W = join(__dirname, '..', 'integration', 'workspace');
+    vscode.workspace.workspaceFolders = [{ uri: vscode.Uri.file('/wsn'), name: 'wsn', index: 0 }];
+    vscode.putFile('/wsn/netlib/noisy.py', readFileSync(join(W, 'netlib/noisy.py'), 'utf8'));
+    vscode.putFile('/wsn/netlib/__init__.py', '');
+    const service = new AnalysisService(new ModelChoices(vscode.memento() as never), createRunner(undefined));
+    const diags = new DiagnosticsPublisher(service);
+    const main = vscode.openDocument(vscode.Uri.file('/wsn/noisy_import.py'), readFileSync(join(W, 'noisy_import.py'), 'utf8')) as unknown as code.TextDocument;
+    await service.active(main);
+    const lib = vscode.openDocument(vscode.Uri.file('/wsn/netlib/noisy.py'), readFileSync(join(W, 'netlib/noisy.py'), 'utf8')) as unknown as code.TextDocument;
+    await service.active(lib);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(service.latest(lib.uri)?.inputSource).toBe('setting'); // Head() alone would get 1×3×224×224
+    expect(diags.publishedOn(lib.uri).map((p) => p.diagnostic.message)).toEqual([]);
+    expect(diags.publishedOn(main.uri).map((p) => p.diagnostic.message)).toEqual([]);
+    const hover = await new LayerHoverProvider(service).provideHover(lib, lib.positionAt(lib.getText().indexOf('nn.Linear(16') + 4), vscode.CancellationTokenNone as never);
+    expect((hover?.contents as unknown as { value: string }).value).toContain('input `[2, 16]` → output `[2, 4]`');
+    vscode.workspace.workspaceFolders = undefined;
+    diags.dispose();
+    service.dispose();
   });
 });

@@ -131,8 +131,9 @@ suite('issue 10: typing a half line and back', () => {
 });
 
 suite('issue 10: diagnostics only where the user can act', () => {
+  let api: LayerLensApi;
   suiteSetup(async () => {
-    await activateExtension();
+    api = await activateExtension();
   });
   suiteTeardown(closeAllEditors);
 
@@ -141,6 +142,8 @@ suite('issue 10: diagnostics only where the user can act', () => {
     const line = positionOf(doc, 'class Wrapper').line;
     await waitFor(async () => (await modelLensTitle(doc, line))?.endsWith('out [2, 4]'), 20000, 'the model is analysed');
     const lib = workspaceUri('netlib/noisy.py');
+    console.log('OPEN DOCUMENTS:', JSON.stringify(vscode.workspace.textDocuments.map((d) => d.uri.path.split('/').pop())));
+    console.log('ANALYSES:', JSON.stringify(api.logLines().slice(-6)));
     assert.deepStrictEqual(errorsOf(lib).map((d) => d.message), []);
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(lib), { preview: false, viewColumn: vscode.ViewColumn.Beside });
     await new Promise((r) => setTimeout(r, 500));
