@@ -274,7 +274,7 @@ export interface AnalyzeOptions {
   stepBudget?: number;
   /** Build the model and stop: no input shape needed, no forward trace (its state_dict is all that is wanted). */
   buildOnly?: boolean;
-  /** Record `Report.blocks`, `Report.ops` and `ModuleNode.builtVia` for the editor (default true). */
+  /** Record `Report.blocks`, `Report.ops` and `ModuleNode.builtVia` for the editor's hovers and hints (default off). */
   callSites?: boolean;
   /** Also build `Report.dataflow` (costs a little; editor analyses leave it off). */
   dataflow?: boolean;

@@ -72,7 +72,7 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
     return result;
   };
   // the editor's hovers of blocks, ops and helper calls (the CLI's summary needs none of it)
-  const sites = opts.callSites === false ? undefined : new CallSites(it, rt);
+  const sites = opts.callSites ? new CallSites(it, rt) : undefined;
   const modName = moduleNameOf(opts.file);
   const mod = it.execFile(opts.file, modName);
   if (!mod) {

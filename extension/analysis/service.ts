@@ -328,6 +328,15 @@ export class AnalysisService implements vscode.Disposable {
    * Maps a location of analysed text onto the document's current text: kept when the line is unchanged,
    * shifted when lines were inserted/removed above it, dropped otherwise (never a hint on the wrong line).
    */
+  /** The line of `a`'s analysed text that `line` of the document is now; undefined when that line changed. */
+  analysedLine(a: Analysis, doc: vscode.TextDocument, line: number): number | undefined {
+    const lines = a.sources.get(enginePath(doc.uri));
+    if (!lines) return doc.version === a.version && enginePath(a.uri) === enginePath(doc.uri) ? line : undefined;
+    const map = this.lineMapOf(lines, doc);
+    for (const c of map.delta === 0 ? [line] : [line, line - map.delta]) if (c >= 0 && c < lines.length && map.line(c) === line) return c;
+    return undefined;
+  }
+
   mapLoc(a: Analysis, loc: Loc | undefined, doc: vscode.TextDocument): vscode.Range | undefined {
     if (!loc || loc.file !== enginePath(doc.uri)) return undefined;
     const lines = a.sources.get(loc.file);
@@ -400,7 +409,7 @@ export class AnalysisService implements vscode.Disposable {
     for (let round = 0; round < MAX_LOAD_ROUNDS; round++) {
       version = doc.version;
       const files = this.host.snapshot();
-      const res = await this.runner.run({ opts: { file, model: expr, input, searchPaths: folders, torchVersion: readConfig(doc.uri).torchVersion }, files });
+      const res = await this.runner.run({ opts: { file, model: expr, input, searchPaths: folders, torchVersion: readConfig(doc.uri).torchVersion, callSites: true }, files });
       if (!res.ok) {
         error = res.error.split('\n')[0];
         report = undefined;

@@ -6,8 +6,9 @@
 // typing, last good) analysis; never blocks on typing.
 import * as vscode from 'vscode';
 import { ACTIVATIONS, fmtShape } from '../../engine';
-import type { Shape } from '../../engine';
+import type { Loc, Report, Shape } from '../../engine';
 import type { Analysis, AnalysisService } from '../analysis/service';
+import { enginePath } from '../analysis/workspaceHost';
 import { readConfig } from '../config';
 
 /** One call at a place in the code: a leaf row, a block call or an op. */
@@ -21,7 +22,7 @@ export interface HintCall {
 }
 
 interface Slot {
-  range: vscode.Range;
+  loc: Loc;
   calls: HintCall[];
   /** Item of a Sequential (placed after its construction): not part of a statement's call chain. */
   item: boolean;
@@ -47,62 +48,94 @@ export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
     const a = await this.service.active(doc);
     if (!a?.report || token.isCancellationRequested) return [];
     const maxLen = vscode.workspace.getConfiguration('editor.inlayHints', doc.uri).get<number>('maximumLength', 43);
-    const slots = outermost(this.slots(a, doc));
-    // A statement whose every call keeps the shape (`x = self.bn1(x)`, `F.relu(out)`) gets no hint by default.
-    return slots
-      .filter(({ slot, chain }) => range.contains(slot.range.end) && (cfg.inlayHintsShapePreserving || !chain.every((c) => c.calls.every(preservesShape))))
-      .map(({ slot }) => hint(slot.range.end, slot.calls, maxLen));
-  }
-
-  private slots(a: Analysis, doc: vscode.TextDocument): Slot[] {
-    const r = a.report!;
-    const types = new Map(r.modules.map((m) => [m.name, m.type]));
-    const at = new Map<string, Slot>();
-    const put = (range: vscode.Range | undefined, call: HintCall, item = false) => {
-      if (!range) return;
-      const key = `${range.start.line}:${range.start.character}:${range.end.line}:${range.end.character}`;
-      const slot = at.get(key) ?? { range, calls: [], item };
-      slot.calls.push(call);
-      at.set(key, slot);
-    };
-    const locKey = (l: { line: number; col: number; endLine: number; endCol: number } | undefined) => (l ? `${l.line}:${l.col}:${l.endLine}:${l.endCol}` : '');
-    // Leaf calls and blocks a block makes with its own call's place (a Sequential's items) belong to its hint.
-    const byBlock = new Set<number>();
-    const blocks = (r.blocks ?? []).filter((b) => b.name);
-    const inner = new Set(blocks.filter((b) => blocks.some((o) => b.name.startsWith(`${o.name}.`) && locKey(o.callLoc) === locKey(b.callLoc))));
-    for (const b of blocks) {
-      const k = locKey(b.callLoc);
-      for (let i = b.rowStart; i < b.rowEnd; i++) if (locKey(r.rows[i].callLoc) === k) byBlock.add(i);
-      if (inner.has(b) && types.get(parentOf(b.name)) !== 'Sequential') continue;
-      const parent = parentOf(b.name);
-      const call = { label: b.name, kind: b.type, inputs: b.inputs, output: b.output, order: b.rowStart - 0.5 };
-      if (types.get(parent) === 'Sequential') put(this.service.mapLoc(a, r.modules.find((m) => m.name === b.name)?.defLoc, doc), call, true);
-      else if (!inner.has(b)) put(this.service.mapLoc(a, b.callLoc, doc), call);
+    const out: vscode.InlayHint[] = [];
+    // Slots are found once per analysis, in its own lines; only those near the visible lines are mapped.
+    const { slots, delta } = { slots: slotsOf(a, enginePath(doc.uri)), delta: Math.abs(doc.lineCount - (a.sources.get(enginePath(doc.uri))?.length ?? doc.lineCount)) };
+    for (const { slot, chain } of slots) {
+      if (slot.loc.endLine < range.start.line - delta || slot.loc.endLine > range.end.line + delta) continue;
+      // A statement whose every call keeps the shape (`x = self.bn1(x)`, `F.relu(out)`) gets no hint by default.
+      if (!cfg.inlayHintsShapePreserving && chain.every((c) => c.calls.every(preservesShape))) continue;
+      const r = this.service.mapLoc(a, slot.loc, doc);
+      if (r && range.contains(r.end)) out.push(hint(r.end, slot.calls, maxLen));
     }
-    r.rows.forEach((row, i) => {
-      const parent = row.name.includes('.') ? row.name.slice(0, row.name.lastIndexOf('.')) : '';
-      const call = { label: row.name, kind: row.type, inputs: row.inputs, output: row.output, order: i };
-      // Items of a Sequential are called by torch, not by the user's code: the hint goes after the item.
-      if (types.get(parent) === 'Sequential' && row.name !== parent) put(this.service.mapLoc(a, row.defLoc, doc), call, true);
-      else if (!byBlock.has(i)) put(this.service.mapLoc(a, row.callLoc, doc), call);
-    });
-    (r.ops ?? []).forEach((op, i) => put(this.service.mapLoc(a, op.loc, doc), { label: op.module || '(model)', kind: op.op, inputs: op.inputs, output: op.output, order: i }));
-    for (const s of at.values()) s.calls.sort((x, y) => x.order - y.order);
-    return [...at.values()];
+    return out;
   }
+}
+
+const slotCache = new WeakMap<Analysis, { file: string; slots: Array<{ slot: Slot; chain: Slot[] }> }>();
+
+function slotsOf(a: Analysis, file: string): Array<{ slot: Slot; chain: Slot[] }> {
+  const c = slotCache.get(a);
+  if (c && c.file === file) return c.slots;
+  const slots = outermost(collect(a.report!, file));
+  slotCache.set(a, { file, slots });
+  return slots;
+}
+
+function collect(r: Report, file: string): Slot[] {
+  const types = new Map(r.modules.map((m) => [m.name, m.type]));
+  const at = new Map<string, Slot>();
+  const put = (loc: Loc | undefined, call: HintCall, item = false) => {
+    if (!loc || loc.file !== file) return;
+    const key = locKey(loc);
+    const slot = at.get(key) ?? { loc, calls: [], item };
+    slot.calls.push(call);
+    at.set(key, slot);
+  };
+  // Leaf calls and blocks a block makes with its own call's place (a Sequential's items) belong to its hint.
+  const byBlock = new Set<number>();
+  const blocks = (r.blocks ?? []).filter((b) => b.name);
+  const inner = new Set(blocks.filter((b) => blocks.some((o) => b.name.startsWith(`${o.name}.`) && locKey(o.callLoc) === locKey(b.callLoc))));
+  const defs = new Map(r.modules.map((m) => [m.name, m.defLoc]));
+  for (const b of blocks) {
+    const k = locKey(b.callLoc);
+    for (let i = b.rowStart; i < b.rowEnd; i++) if (locKey(r.rows[i].callLoc) === k) byBlock.add(i);
+    const call = { label: b.name, kind: b.type, inputs: b.inputs, output: b.output, order: b.rowStart - 0.5 };
+    if (types.get(parentOf(b.name)) === 'Sequential') put(defs.get(b.name), call, true);
+    else if (!inner.has(b)) put(b.callLoc, call);
+  }
+  r.rows.forEach((row, i) => {
+    const call = { label: row.name, kind: row.type, inputs: row.inputs, output: row.output, order: i };
+    // Items of a Sequential are called by torch, not by the user's code: the hint goes after the item.
+    if (types.get(parentOf(row.name)) === 'Sequential') put(row.defLoc, call, true);
+    else if (!byBlock.has(i)) put(row.callLoc, call);
+  });
+  (r.ops ?? []).forEach((op, i) => put(op.loc, { label: op.module || '(model)', kind: op.op, inputs: op.inputs, output: op.output, order: i }));
+  for (const s of at.values()) s.calls.sort((x, y) => x.order - y.order);
+  return [...at.values()];
+}
+
+function locKey(l: Loc | undefined): string {
+  return l ? `${l.line}:${l.col}:${l.endLine}:${l.endCol}` : '';
 }
 
 function parentOf(name: string): string {
   return name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : '';
 }
 
+function before(l: number, c: number, l2: number, c2: number): boolean {
+  return l < l2 || (l === l2 && c <= c2);
+}
+
+/** `o` holds `s` and is larger: `s` is nested in the call `o`. */
+function inside(s: Slot, o: Slot): boolean {
+  if (o === s) return false;
+  const a = s.loc, b = o.loc;
+  const contains = before(b.line, b.col, a.line, a.col) && before(a.endLine, a.endCol, b.endLine, b.endCol);
+  return contains && locKey(a) !== locKey(b);
+}
+
 /** Drops every call slot inside another one: one hint per statement, at its outermost call (with the calls it holds). */
 function outermost(slots: Slot[]): Array<{ slot: Slot; chain: Slot[] }> {
-  const calls = slots.filter((s) => !s.item);
-  const inside = (s: Slot, o: Slot) => o !== s && o.range.contains(s.range) && !o.range.isEqual(s.range);
+  // a call that holds another covers the other's first line: compare only slots that share a line
+  const byLine = new Map<number, Slot[]>();
+  for (const s of slots) {
+    if (s.item) continue;
+    for (let l = s.loc.line; l <= s.loc.endLine; l++) byLine.set(l, [...(byLine.get(l) ?? []), s]);
+  }
   return slots
-    .filter((s) => s.item || !calls.some((o) => inside(s, o)))
-    .map((slot) => ({ slot, chain: slot.item ? [slot] : [slot, ...calls.filter((s) => inside(s, slot))] }));
+    .filter((s) => s.item || !(byLine.get(s.loc.line) ?? []).some((o) => inside(s, o)))
+    .map((slot) => ({ slot, chain: slot.item ? [slot] : [slot, ...new Set((byLine.get(slot.loc.line) ?? []).filter((s) => inside(s, slot)))] }));
 }
 
 const PRESERVING_OPS = new Set(['relu', 'relu_', 'relu6', 'gelu', 'silu', 'sigmoid', 'tanh', 'elu', 'selu', 'celu', 'leaky_relu', 'hardswish', 'hardsigmoid', 'hardtanh', 'mish', 'softplus', 'softsign', 'prelu', 'dropout', 'dropout1d', 'dropout2d', 'dropout3d', 'alpha_dropout', 'softmax', 'log_softmax', 'layer_norm', 'batch_norm', 'group_norm', 'instance_norm', 'local_response_norm', 'normalize', 'rms_norm', 'contiguous', 'clone', 'detach', 'float', 'to']);

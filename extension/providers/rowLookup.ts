@@ -5,7 +5,7 @@
 // The innermost call around the word wins, so a hover is about that word, never its argument.
 // Shared by the hover and the inlay hints. Reads analyses only; never starts an analysis of another file.
 import * as vscode from 'vscode';
-import type { BlockCall, ModelCandidate, OpCall, Report, Row } from '../../engine';
+import type { BlockCall, Loc, ModelCandidate, OpCall, Report, Row } from '../../engine';
 import type { Analysis, AnalysisService } from '../analysis/service';
 import { enginePath } from '../analysis/workspaceHost';
 
@@ -68,8 +68,11 @@ export function modelAt(service: AnalysisService, doc: vscode.TextDocument, pos:
 const PRIORITY: Record<HitKind, number> = { block: 0, row: 1, built: 2, op: 3 };
 
 function hitIn(service: AnalysisService, a: Analysis, doc: vscode.TextDocument, pos: vscode.Position): RowHit | undefined {
-  const onLine = placedOn(service, a, doc).get(pos.line);
-  if (!onLine) return undefined;
+  // Placements are indexed once per analysis by analysed line; only the hovered line's are mapped.
+  const old = service.analysedLine(a, doc, pos.line);
+  const raw = old === undefined ? undefined : placedIn(a).get(`${enginePath(doc.uri)}:${old}`);
+  if (!raw) return undefined;
+  const onLine = raw.flatMap((p) => { const range = service.mapLoc(a, p.loc, doc); return range ? [{ ...p, range }] : []; });
   // Innermost range containing the position (nested calls: `self.pool(self.relu(self.conv1(x)))`).
   let best = onLine.filter((p) => p.range.contains(pos)).sort((x, y) => span(x.range) - span(y.range) || PRIORITY[x.kind] - PRIORITY[y.kind])[0];
   if (!best) {
@@ -100,49 +103,42 @@ function inBlock(report: Report, b: BlockCall, r: Row): boolean {
   return i >= b.rowStart && i < b.rowEnd;
 }
 
-/** Every row's, block's and op's ranges in `doc`, by each line they cover: built once per version. */
-const placedCache = new WeakMap<Analysis, { uri: string; version: number; byLine: Map<number, Placed[]> }>();
+interface RawPlaced extends Omit<Placed, 'range'> {
+  loc: Loc;
+}
 
-function placedOn(service: AnalysisService, a: Analysis, doc: vscode.TextDocument): Map<number, Placed[]> {
+/** Every row's, block's and op's locations, by `file:line` of each analysed line they cover: built once per analysis. */
+const placedCache = new WeakMap<Analysis, Map<string, RawPlaced[]>>();
+
+function placedIn(a: Analysis): Map<string, RawPlaced[]> {
   const cached = placedCache.get(a);
-  if (cached && cached.uri === doc.uri.toString() && cached.version === doc.version) return cached.byLine;
-  const byLine = new Map<number, Placed[]>();
-  const add = (p: Placed) => {
-    for (let l = p.range.start.line; l <= p.range.end.line; l++) {
-      const list = byLine.get(l);
-      if (list) list.push(p);
-      else byLine.set(l, [p]);
+  if (cached) return cached;
+  const byLine = new Map<string, RawPlaced[]>();
+  const add = (p: Omit<RawPlaced, 'loc'>, loc: Loc | undefined) => {
+    if (!loc) return;
+    for (let l = loc.line; l <= loc.endLine; l++) {
+      const key = `${loc.file}:${l}`;
+      const list = byLine.get(key);
+      if (list) list.push({ ...p, loc });
+      else byLine.set(key, [{ ...p, loc }]);
     }
   };
   const report = a.report;
   const mods = new Map((report?.modules ?? []).map((m) => [m.name, m]));
   for (const row of report?.rows ?? []) {
-    const def = service.mapLoc(a, row.defLoc, doc);
-    if (def) add({ kind: 'row', row, range: def, via: 'def' });
-    const call = service.mapLoc(a, row.callLoc, doc);
-    if (call) add({ kind: 'row', row, range: call, via: 'call' });
-    for (const via of mods.get(row.name)?.builtVia ?? []) {
-      const r = service.mapLoc(a, via, doc);
-      if (r) add({ kind: 'built', row, range: r, via: 'def' });
-    }
+    add({ kind: 'row', row, via: 'def' }, row.defLoc);
+    add({ kind: 'row', row, via: 'call' }, row.callLoc);
+    for (const via of mods.get(row.name)?.builtVia ?? []) add({ kind: 'built', row, via: 'def' }, via);
   }
   for (const block of report?.blocks ?? []) {
     if (!block.name) continue; // the model itself: its hover is on the class name
-    const call = service.mapLoc(a, block.callLoc, doc);
-    if (call) add({ kind: 'block', block, range: call, via: 'call' });
+    add({ kind: 'block', block, via: 'call' }, block.callLoc);
     const m = mods.get(block.name);
-    const def = service.mapLoc(a, m?.defLoc, doc);
-    if (def) add({ kind: 'block', block, range: def, via: 'def' });
-    for (const via of m?.builtVia ?? []) {
-      const r = service.mapLoc(a, via, doc);
-      if (r) add({ kind: 'built', block, range: r, via: 'def' });
-    }
+    add({ kind: 'block', block, via: 'def' }, m?.defLoc);
+    for (const via of m?.builtVia ?? []) add({ kind: 'built', block, via: 'def' }, via);
   }
-  for (const op of report?.ops ?? []) {
-    const r = service.mapLoc(a, op.loc, doc);
-    if (r) add({ kind: 'op', op, range: r, via: 'call' });
-  }
-  placedCache.set(a, { uri: doc.uri.toString(), version: doc.version, byLine });
+  for (const op of report?.ops ?? []) add({ kind: 'op', op, via: 'call' }, op.loc);
+  placedCache.set(a, byLine);
   return byLine;
 }
 

@@ -165,6 +165,8 @@ export class CodeAction {
   constructor(readonly title: string, readonly kind?: CodeActionKind) {}
 }
 export enum StatusBarAlignment { Left = 1, Right = 2 }
+export enum FileType { Unknown = 0, File = 1, Directory = 2, SymbolicLink = 64 }
+export enum TextEditorRevealType { Default = 0, InCenter = 1, InCenterIfOutsideViewport = 2, AtTop = 3 }
 export enum InputBoxValidationSeverity { Info = 1, Warning = 2, Error = 3 }
 export enum ViewColumn { Active = -1, Beside = -2, One = 1 }
 
@@ -253,6 +255,7 @@ export const window = {
   showInputBox: async () => undefined,
   showTextDocument: async (d: TextDocument) => ({ document: d }),
   setStatusBarMessage: () => new Disposable(),
+  registerWebviewPanelSerializer: () => new Disposable(),
 };
 
 export const commands = {
