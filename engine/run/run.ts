@@ -29,6 +29,8 @@ export interface RunOptions extends AnalyzeOptions {
   seed?: number;
   /** Keep every row's output and gradient tensors in `RunReport.tensors` (the Inspector shows them). */
   keepTensors?: boolean;
+  /** Passes run again after the first (same state and seed, results discarded) for warm timings; default 0. */
+  repeat?: number;
 }
 
 export interface Stats { mean: number; std: number; min: number; max: number }
@@ -44,7 +46,8 @@ export interface RunReport extends Omit<Report, 'rows'> {
   mode: Mode;
   rows: RunRow[];
   outputStats: Stats | null;
-  timings: Report['timings'] & { forwardMs: number; backwardMs: number };
+  /** forwardMs/backwardMs: the first pass; warm*: the median of the `repeat` passes after it (absent without). */
+  timings: Report['timings'] & { forwardMs: number; backwardMs: number; warmForwardMs?: number; warmBackwardMs?: number; warmPasses?: number };
   /** Per row (same order): the call's output and d(loss)/d(output), when `keepTensors` was set. */
   tensors?: Array<{ output: NdArray; grad: NdArray | null }>;
 }
@@ -72,6 +75,8 @@ function toNd(t: SafeTensor): NdArray { return { shape: [...t.shape], data: t.da
 interface Prepared {
   out: RunReport;
   exec: Executor;
+  /** A fresh executor over the same state, seed and pool (a repeated pass). */
+  fresh: () => Executor;
   analysis: ReturnType<typeof runAnalysis>;
   outputT?: TensorV;
   rowOutputs: TensorV[];
@@ -129,7 +134,8 @@ function prepare(opts: RunOptions, pool?: ComputePool): Prepared | RunReport {
   });
   const outputT = firstTensor(analysis.outputValue ?? null);
   const rowOutputs = rt.records.map((r) => tensorsOf(r.output)[0]).filter((t): t is TensorV => !!t);
-  return { out, exec: new Executor(opts.mode, state, opts.seed ?? 0, pool), analysis, outputT, rowOutputs };
+  const fresh = (): Executor => new Executor(opts.mode, state, opts.seed ?? 0, pool);
+  return { out, exec: fresh(), fresh, analysis, outputT, rowOutputs };
 }
 
 /** The model's state_dict as load_state_dict sees it: parameters and persistent buffers by key. */
@@ -184,7 +190,34 @@ function runPrepared(p: Prepared, opts: RunOptions): RunReport {
   let grads: Map<unknown, NdArray>;
   try { grads = backward(...backwardArgs(p)); } catch (e) { return fail(p.out, e); }
   p.out.timings.backwardMs = round2(now() - t1);
-  return finish(p, opts, grads);
+  const out = finish(p, opts, grads);
+  p.exec.nodes.clear(); // the first pass's graph is reported: free it before the repeats
+  const warm: Array<[number, number]> = [];
+  for (let i = 0; i < (opts.repeat ?? 0); i++) {
+    // NOTE: the executor never writes its state (BatchNorm updates go to buffersAfter), so a fresh one
+    // over the same state and seed repeats the first pass exactly; only its timings are kept.
+    const q = { ...p, exec: p.fresh() };
+    const s0 = now();
+    try { q.exec.run(roots(q)); } catch (e) { return fail(out, e); }
+    const s1 = now();
+    try { backward(...backwardArgs(q)); } catch (e) { return fail(out, e); }
+    warm.push([s1 - s0, now() - s1]);
+  }
+  setWarm(out, warm);
+  return out;
+}
+
+/** The medians of the repeated passes beside the first pass's timings. */
+function setWarm(out: RunReport, warm: Array<[number, number]>): void {
+  if (!warm.length) return;
+  out.timings.warmForwardMs = round2(median(warm.map((w) => w[0])));
+  out.timings.warmBackwardMs = round2(median(warm.map((w) => w[1])));
+  out.timings.warmPasses = warm.length;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 const roots = (p: Prepared): TensorV[] => [...p.rowOutputs, ...(p.outputT ? [p.outputT] : [])];
@@ -220,7 +253,19 @@ export async function runModelAsync(opts: RunOptions, pool: ComputePool, minMacs
   let grads: Map<unknown, NdArray>;
   try { grads = await backwardAsync(...backwardArgs(p)); } catch (e) { return fail(p.out, e); }
   p.out.timings.backwardMs = round2(now() - t1);
-  return finish(p, opts, grads);
+  const out = finish(p, opts, grads);
+  p.exec.nodes.clear();
+  const warm: Array<[number, number]> = [];
+  for (let i = 0; i < (opts.repeat ?? 0); i++) {
+    const q = { ...p, exec: p.fresh() };
+    const s0 = now();
+    try { await q.exec.runAsync(roots(q)); } catch (e) { return fail(out, e); }
+    const s1 = now();
+    try { await backwardAsync(...backwardArgs(q)); } catch (e) { return fail(out, e); }
+    warm.push([s1 - s0, now() - s1]);
+  }
+  setWarm(out, warm);
+  return out;
 }
 
 function round2(x: number): number { return Math.round(x * 100) / 100; }
@@ -246,9 +291,14 @@ export function runJson(r: RunReport): string {
     `  "layers": [\n${layers.join(',\n')}\n  ],`,
     `  "totals": ${totalsJson(r.totals)},`,
     `  "outputStats": ${st(r.outputStats)},`,
-    `  "timings": {"parseMs": ${r.timings.parseMs}, "analysisMs": ${r.timings.analysisMs}, "forwardMs": ${r.timings.forwardMs}, "backwardMs": ${r.timings.backwardMs}}`,
+    `  "timings": {"parseMs": ${r.timings.parseMs}, "analysisMs": ${r.timings.analysisMs}, "forwardMs": ${r.timings.forwardMs}, "backwardMs": ${r.timings.backwardMs}${warmJson(r)}}`,
     '}',
   ].join('\n');
+}
+
+function warmJson(r: RunReport): string {
+  const t = r.timings;
+  return t.warmPasses ? `, "warmForwardMs": ${t.warmForwardMs}, "warmBackwardMs": ${t.warmBackwardMs}, "warmPasses": ${t.warmPasses}` : '';
 }
 
 export type { Value, PyInstance };
