@@ -7,7 +7,9 @@ import { buildWasm } from './buildWasm.mjs';
 import { buildGrammar } from './buildGrammar.mjs';
 
 const watch = process.argv.includes('--watch');
-const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es2022', legalComments: 'none' };
+// NOTE: fflate's Node build requires worker_threads when loaded (for its async API, which we never use):
+// a cold `layerlens summary` would pay that module's start-up; its browser build is the same inflate code.
+const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es2022', legalComments: 'none', alias: { fflate: 'fflate/browser' } };
 
 const builds = [
   { ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
