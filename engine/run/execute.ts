@@ -7,8 +7,7 @@ import { ops } from '../ops/registry';
 import { batchNormBuffersAfter } from '../ops/batchNorm';
 import { broadcastTo, sumToShape, type NdArray } from '../ops/tensor';
 import { leaf, node, type GradNode } from '../autograd/graph';
-import { conv2dAsync } from '../ops/pool/conv2dAsync';
-import { conv2dBackward } from '../ops/conv2d';
+import { conv2dAsync, conv2dBackwardAsync } from '../ops/pool/conv2dAsync';
 import type { ComputePool } from '../ops/pool/pool';
 import type { Conv2dAttrs } from '../ops/conv2d';
 import { UNARY, binaryNode, constNode, mapNode, reduceNode, whereNode, type Operand } from './generic';
@@ -51,8 +50,8 @@ export class Executor {
     const a = convAttrs('conv2d', attrs) as Conv2dAttrs;
     const pool = this.pool!;
     const out = await conv2dAsync(args, a, pool);
-    // NOTE: backward stays on this thread: measured on ResNet-18, splitting it costs more in copies than it saves
-    return node('conv2d', out, [x, w, b], (g) => { const r = conv2dBackward(g, args, a); return [r.input, r.weight, r.bias]; });
+    // conv2dBackwardAsync decides per layer whether splitting pays (it runs conv2dBackward here when not)
+    return node('conv2d', out, [x, w, b], async (g) => { const r = await conv2dBackwardAsync(g, args, a, pool); return [r.input, r.weight, r.bias]; });
   }
 
   /** Evaluates `roots` and everything they depend on, in the order the forward pass created them. */
