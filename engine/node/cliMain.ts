@@ -31,7 +31,7 @@ if (!process.env.LAYERLENS_NO_CACHE) setParseCache(new DiskParseCache());
 
 const result = runCli(process.argv.slice(2), {
   // NOTE: required on demand: node:worker_threads costs a cold `summary` several ms to load, and only `run` needs it
-  pool: () => (require('./nodePool') as typeof import('./nodePool')).createNodePool({ script: join(__dirname, 'opsWorker.js') }),
+  pool: () => (require('./nodePool') as typeof import('./nodePool')).createNodePool({ script: join(__dirname, 'opsWorker.js'), prestart: true }),
   host, cwd: process.cwd(),
   pythonEnv: (python) => findPythonEnv({ python, pathEnv: process.env.PATH ?? '', env: process.env, cwd: process.cwd() }, envFs),
   readBytes: (path) => { try { return readFileSync(path); } catch { return undefined; } }, // a Buffer is a Uint8Array: no copy

@@ -134,8 +134,22 @@ function prepare(opts: RunOptions, pool?: ComputePool): Prepared | RunReport {
   });
   const outputT = firstTensor(analysis.outputValue ?? null);
   const rowOutputs = rt.records.map((r) => tensorsOf(r.output)[0]).filter((t): t is TensorV => !!t);
+  if (pool?.shared && typeof SharedArrayBuffer === 'function') shareParameters(state);
   const fresh = (): Executor => new Executor(opts.mode, state, opts.seed ?? 0, pool);
   return { out, exec: fresh(), fresh, analysis, outputT, rowOutputs };
+}
+
+/**
+ * Moves the parameters into SharedArrayBuffers, once: the pool's workers then read conv weights in place
+ * instead of getting a copy of every weight on every call, forward and backward (44 MB per pass on ResNet-18).
+ */
+function shareParameters(state: Map<TensorV, NdArray>): void {
+  for (const [t, v] of state) {
+    if (!t.isParam || v.data.buffer instanceof SharedArrayBuffer) continue;
+    const data = new Float32Array(new SharedArrayBuffer(v.data.byteLength));
+    data.set(v.data);
+    state.set(t, { shape: v.shape, data });
+  }
 }
 
 /** The model's state_dict as load_state_dict sees it: parameters and persistent buffers by key. */
@@ -252,10 +266,12 @@ function backwardArgs(p: Prepared, sink?: NormSink): [GradNode, NdArray, Keep] {
 }
 
 /**
- * Forward MACs below which the pool's workers are not worth starting: measured here, starting two workers
- * (bundle load, WebAssembly compile) costs ~250 ms, and splitting saves ~25 % of the forward's conv time.
+ * Forward MACs below which a run stays on the calling thread. A worker's start (bundle load, WebAssembly
+ * compile, ~250 ms of the other core) overlaps the analysis when the host prestarts the pool, as the CLI
+ * does, so what remains is the per-call cost of splitting (messages, copies), which a 1 GMAC model
+ * (ResNet-18 is 1.8) outweighs: its convolutions, forward and backward, run on both cores.
  */
-export const POOL_MIN_MACS = 20e9;
+export const POOL_MIN_MACS = 1e9;
 
 /** runModel with 2-d convolutions split over the threads of a compute pool (both cores) when the model is big enough. */
 export async function runModelAsync(opts: RunOptions, pool: ComputePool, minMacs = POOL_MIN_MACS): Promise<RunReport> {

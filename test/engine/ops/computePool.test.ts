@@ -34,7 +34,8 @@ function counting(p: ComputePool): ComputePool & { tasks: number } {
 }
 
 const pools: Array<[string, ComputePool & { tasks: number }]> = [
-  ['shared memory', counting(createNodePool({ threads: 2, script: POOL_WORKER }))],
+  // prestarted, as the CLI starts it (the workers boot while the caller works)
+  ['shared memory', counting(createNodePool({ threads: 2, script: POOL_WORKER, prestart: true }))],
   ['copies', counting(createNodePool({ threads: 2, script: POOL_WORKER, shared: false }))],
 ];
 afterAll(() => { for (const [, p] of pools) p.dispose(); setGemmBackend('auto'); });
