@@ -7,7 +7,7 @@ import os from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { convModel, normals, resnet18Model } from './models.mjs';
+import { convModel, normals, resnet18Model, runOnKernels as runModel, sharedParams } from './models.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -31,38 +31,6 @@ function peer(name, threads, model, runs) {
   const line = r.stdout.trim().split('\n').pop();
   if (r.status !== 0 || !line) return { error: (r.stderr || 'no output').trim().split('\n').slice(-3).join(' ') };
   return JSON.parse(line);
-}
-
-/** Runs a bench model (bench/models.mjs) on LayerLens' kernels; convs on the pool's threads when given one. */
-async function runModel(ops, model, input, pool) {
-  const t = new Map([[model.input, { shape: model.inputShape, data: input }]]);
-  for (const n of model.nodes) {
-    let y;
-    if (n.op === 'conv') {
-      const args = { input: t.get(n.input), weight: { shape: n.wShape, data: n.w }, bias: { shape: [n.wShape[0]], data: n.b } };
-      const attrs = { stride: n.stride, padding: n.pad };
-      y = pool ? await ops.conv2dAsync(args, attrs, pool) : ops.conv2d(args, attrs);
-      if (n.relu) y = ops.relu_({ input: y }); // nn.ReLU(inplace=True), as torchvision builds it
-    } else if (n.op === 'maxpool') {
-      y = ops.maxPool2d({ input: t.get(n.input) }, { kernel_size: n.k, stride: n.stride, padding: n.pad });
-    } else if (n.op === 'add') {
-      y = ops.add_({ input: t.get(n.inputs[0]), other: t.get(n.inputs[1]) }); // out += identity
-      if (n.relu) y = ops.relu_({ input: y });
-    } else if (n.op === 'gap') {
-      const p = ops.adaptiveAvgPool2d({ input: t.get(n.input) }, { output_size: 1 });
-      y = { shape: [p.shape[0], p.shape[1]], data: p.data };
-    } else if (n.op === 'fc') {
-      y = ops.linear({ input: t.get(n.input), weight: { shape: n.wShape, data: n.w }, bias: { shape: [n.wShape[0]], data: n.b } });
-    }
-    t.set(n.output, y);
-  }
-  return t.get(model.output).data;
-}
-
-/** The model with its parameters in SharedArrayBuffers: workers read them in place (as ORT's live in its heap). */
-function sharedParams(model) {
-  const share = (a) => { const s = new Float32Array(new SharedArrayBuffer(a.byteLength)); s.set(a); return s; };
-  return { ...model, nodes: model.nodes.map((n) => (n.w ? { ...n, w: share(n.w), b: share(n.b) } : n)) };
 }
 
 function gemmGflops(ops, M, N, K, runs = 20) {
