@@ -11,6 +11,7 @@ import {
 import { hashKey, pyRepr, pyStr } from './ops';
 import { delAttr } from './attributes';
 import { aliasOrigin } from './stdlib/native';
+import { charge, checkSize, pushAll } from './budget';
 
 const BREAK = 1, CONTINUE = 2;
 /** How a block ended: normally (undefined), by break/continue, or by return with its value. */
@@ -163,6 +164,7 @@ export function execClass(it: Interp, st: Stmt & { k: 'ClassDef' }, scope: Scope
   body.vars.set('__qualname__', st.name);
   const flow = execBlock(it, st.body, body, mod);
   void flow;
+  charge(bases.reduce((n, b) => n + b.mro.length, 1)); // the MRO this class holds
   let cls = new PyClass(st.name, bases, mod.name);
   cls.file = file; cls.s = st.s; cls.e = st.e;
   const metaclass = kw.get('metaclass');
@@ -231,7 +233,12 @@ export function augAssign(it: Interp, st: Stmt & { k: 'AugAssign' }, scope: Scop
   const cur = it.eval(st.target, scope, mod);
   const rhs = it.eval(st.value, scope, mod);
   let v: Value;
-  if (cur instanceof PyList && st.op === '+') { cur.items.push(...it.iterate(rhs, ctx)); v = cur; }
+  if (cur instanceof PyList && st.op === '+') {
+    const add = it.iterate(rhs, ctx);
+    try { checkSize('list', cur.items.length + add.length); } catch (err) { if (err instanceof InterpError) { err.s = st.s; err.e = st.e; } throw err; }
+    pushAll(cur.items, add);
+    v = cur;
+  }
   else if (cur instanceof PyDict && st.op === '|' && rhs instanceof PyDict) { for (const [k, e] of rhs.map) cur.map.set(k, e); v = cur; }
   else if (it.ext.isTensor(cur)) v = it.ext.tensorBinop(st.op + '=', cur, rhs, ctx);
   else v = it.binop(st.op, cur, rhs, ctx);

@@ -120,6 +120,8 @@ export class PyClass {
 }
 
 function computeMro(cls: PyClass): PyClass[] {
+  // single inheritance (nearly every class): the base's MRO after the class, in linear time
+  if (cls.bases.length === 1) return [cls, ...cls.bases[0].mro];
   // C3 linearisation
   const seqs = [...cls.bases.map((b) => [...b.mro]), [...cls.bases]];
   const out: PyClass[] = [cls];
@@ -157,8 +159,13 @@ export class Super { constructor(readonly cls: PyClass, readonly self: Value) {}
 
 /** A value the analysis cannot know. `reason` names the construct; `s`/`e`/`file` where it arose. */
 export class Unknown {
-  constructor(readonly reason: string, readonly file?: string, readonly s?: number, readonly e?: number) {}
+  readonly reason: string;
+  constructor(reason: string, readonly file?: string, readonly s?: number, readonly e?: number) {
+    // NOTE: reasons quote the reasons they come from; capped, a chain of 5,000 classes stays linear
+    this.reason = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason;
+  }
 }
+const MAX_REASON = 240;
 
 /** A name bound by `from X import Y` whose module is loaded on first use. */
 export class LazyRef {
@@ -201,6 +208,6 @@ export class PyException extends Error {
 /** The interpreter met something it does not support; becomes a diagnostic, never a crash. */
 export class InterpError extends Error {
   constructor(message: string, readonly file?: string, public s?: number, public e?: number, readonly code = 'unsupported') {
-    super(message);
+    super(message.length > 2 * MAX_REASON ? `${message.slice(0, 2 * MAX_REASON - 1)}…` : message);
   }
 }
