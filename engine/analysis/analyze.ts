@@ -292,7 +292,7 @@ function where(loc: Loc | undefined): string {
 
 /** Counts past 2^53 are doubles, exact only to about one part in 10^16: say so rather than print them as exact. */
 function roundedCounts(t: Totals): string | undefined {
-  const big = ([['params', t.params], ['MACs', t.macs ?? t.macsLowerBound], ['FLOPs', t.flops ?? t.flopsLowerBound], ['activation bytes', t.activationBytes ?? 0]] as Array<[string, number]>)
+  const big = ([['params', t.params], ['MACs', t.macs ?? t.macsLowerBound], ['FLOPs', t.flops ?? t.flopsLowerBound], ['activation bytes', t.activationBytes ?? 0], ['parameter bytes', t.paramBytes], ['buffer bytes', t.bufferBytes]] as Array<[string, number]>)
     .filter(([, v]) => v > Number.MAX_SAFE_INTEGER).map(([n]) => n);
   return big.length ? `${big.join(', ')} exceed 2^53 (9.0e15): these totals are rounded to double precision (relative error below 1e-15), not exact` : undefined;
 }

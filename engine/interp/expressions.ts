@@ -172,7 +172,7 @@ export function evalArgs(it: Interp, args: Arg[], scope: Scope, mod: PyModule): 
 }
 
 export function evalCall(it: Interp, x: Expr & { k: 'Call' }, scope: Scope, mod: PyModule): Value {
-  const ctx: CallCtx = { file: mod.path, s: x.s, e: x.e };
+  const ctx: CallCtx = { file: mod.path, s: x.s, e: x.e, argNodes: x.args };
   // zero-argument super(): the class owning the running function and its first argument
   if (x.fn.k === 'Name' && x.fn.id === 'super' && x.args.length === 0 && (scope.lookup('super') ?? it.builtins.vars.get('super')) === it.types.get('super')) {
     const owner = scope.lookup('__class_owner__');

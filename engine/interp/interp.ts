@@ -140,6 +140,7 @@ export class Interp {
       return new Unknown(msg, file, s, e);
     }
     const msg = err instanceof Error ? err.message : String(err);
+    (globalThis as { LAYERLENS_DEBUG?: (e: unknown) => void }).LAYERLENS_DEBUG?.(err); // the fuzzer's reproducer prints the stack
     this.diag('error', 'internal', `LayerLens could not analyse this statement: ${msg}`, file, s, e);
     return new Unknown(msg, file, s, e);
   }

@@ -2,7 +2,7 @@
 // beyond (intMath.ts keeps that canonical), bool a JS boolean, str a JS string,
 // None is null; everything else is one of the classes below. `Unknown` is the explicit "cannot know"
 // value that propagates through every operation; nothing here guesses.
-import type { Expr, Param, Stmt } from '../python/ast';
+import type { Arg, Expr, Param, Stmt } from '../python/ast';
 import type { Scope } from './scope';
 import type { TensorV } from '../torch/tensor';
 import type { ModuleState } from '../torch/runtime';
@@ -72,6 +72,8 @@ export interface CallCtx {
   s?: number;
   e?: number;
   file?: string;
+  /** The call's arguments as written (so a diagnostic can point at one argument). */
+  argNodes?: Arg[];
 }
 
 export type NativeFn = (args: Value[], kwargs: Map<string, Value>, ctx: CallCtx) => Value;
@@ -175,7 +177,8 @@ export class LazyRef {
 export function isUnknown(v: Value): v is Unknown { return v instanceof Unknown; }
 
 export function typeName(v: Value): string {
-  if (v === null) return 'NoneType';
+  // NOTE: a native function reading an argument that was not passed gets undefined: named as None, never a crash
+  if (v === null || v === undefined) return 'NoneType';
   switch (typeof v) {
     case 'boolean': return 'bool';
     case 'number': case 'bigint': return 'int';

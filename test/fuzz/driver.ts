@@ -150,3 +150,14 @@ export function writeFailures(sum: FuzzSummary, dir = join(ROOT, 'out/fuzz/analy
 export function summaryLine(s: FuzzSummary): string {
   return `${s.inputs} inputs: ${s.deaths} process deaths, ${s.uncaught} uncaught exceptions, ${s.slow} over ${LIMITS.cpuMs} ms, ${s.memory} over 1 GB, ${s.invariant} invariant violations (slowest ${s.maxCpuMs.toFixed(0)} ms CPU; ${(s.wallMs / 1000).toFixed(0)} s)`;
 }
+
+/** The input a failure's id names (`<source>#<seed> ops`), rebuilt from the corpus: for reproducing one. */
+export function inputForId(id: string, sources = loadSources()): FuzzInput | undefined {
+  const path = PATHOLOGICAL.find((p) => p.id === id);
+  if (path) return path;
+  const m = /^(.*)#(\d+)/.exec(id);
+  const src = m && sources.find((s) => s.id === m[1]);
+  if (!m || !src) return undefined;
+  const t = mutateModel(src.text, Number(m[2]));
+  return { id, file: src.file, text: t.text, model: src.model, input: src.input };
+}
