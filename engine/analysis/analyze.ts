@@ -225,11 +225,13 @@ export function ctxLoc(it: Interp, ctx: CallCtx | undefined): Loc | undefined {
   return ctx ? it.locOf(ctx.file, ctx.s, ctx.e) : undefined;
 }
 
-function configValue(v: Value): ConfigValue | undefined {
+function configValue(v: Value, depth = 0): ConfigValue | undefined {
   if (v === null || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
-  if (v instanceof PyFloat) return v.v;
-  if (v instanceof PyTuple || v instanceof PyList) {
-    const xs = v.items.map(configValue);
+  // NOTE: JSON has no NaN or Infinity: such a float is shown as Python writes it
+  if (v instanceof PyFloat) return Number.isFinite(v.v) ? v.v : pyStr(v);
+  // a configuration is a few small tuples: a deeply nested or huge list is not shown (and never overflows the stack)
+  if ((v instanceof PyTuple || v instanceof PyList) && depth < 4 && v.items.length <= 64) {
+    const xs = v.items.map((x) => configValue(x, depth + 1));
     return xs.every((x) => x !== undefined) ? (xs as ConfigValue[]) : undefined;
   }
   return undefined;

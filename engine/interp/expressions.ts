@@ -137,7 +137,7 @@ export function fstring(it: Interp, parts: Array<string | { expr: Expr; conv?: s
     const spec = p.spec ? pyStr(fstring(it, p.spec as never, scope, mod)) : '';
     const conv = p.conv === 'r' ? pyRepr(v) : p.conv === 's' ? pyStr(v) : v;
     const piece = formatValue(it, conv, spec);
-    checkSize('str', out.length + piece.length);
+    checkSize('str', out.length + piece.length, 0); // a rope concatenation: nothing copied
     out += piece;
   }
   return out;

@@ -84,7 +84,7 @@ export class Interp {
 
   constructor(readonly opts: InterpOptions) {
     this.deadline = now() + (opts.timeLimitMs ?? 2000);
-    resetBudget(() => this.checkClock());
+    resetBudget(() => this.checkClock(), () => this.cur);
   }
 
   // ---------------------------------------------------------------- diagnostics and budget

@@ -95,7 +95,8 @@ export function arith(op: string, a: Value, b: Value): Value | undefined {
     throw typeErr(op, a, b);
   }
   if (typeof a === 'string') {
-    if (op === '+' && typeof b === 'string') { checkSize('str', a.length + b.length); return a + b; }
+    // NOTE: JS concatenates strings as ropes: the size is checked, no copy is charged
+    if (op === '+' && typeof b === 'string') { checkSize('str', a.length + b.length, 0); return a + b; }
     if (op === '*' && isIntLike(b)) return a.repeat(repeatCount(b, a.length, 'str'));
     if (op === '%') return percentFormat(a, b);
   }

@@ -11,7 +11,7 @@ import {
 import { hashKey, pyRepr, pyStr } from './ops';
 import { delAttr } from './attributes';
 import { aliasOrigin } from './stdlib/native';
-import { charge, checkSize, pushAll } from './budget';
+import { charge, checkSize, pushAll, resetStatementWork } from './budget';
 
 const BREAK = 1, CONTINUE = 2;
 /** How a block ended: normally (undefined), by break/continue, or by return with its value. */
@@ -139,6 +139,7 @@ export function execBlockTolerant(it: Interp, body: Stmt[], scope: Scope, mod: P
       // NOTE: a failing top-level statement of an installed package (its platform probes: ctypes, os.getcwd)
       // is no error of the user's; what it leaves unknown still says so where the model uses it.
       const u = it.reportError(err, mod.path, st.s, st.e, it.isLibraryFile(mod.path) ? 'info' : undefined);
+      resetStatementWork();
       for (const n of boundNames(st)) scope.vars.set(n, u);
     }
   }

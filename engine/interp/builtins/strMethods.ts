@@ -43,7 +43,7 @@ export function installStrMethods(it: Interp): void {
       let k = 0;
       if (old === '') k = t.length + 1;
       else for (let i = t.indexOf(old); i >= 0; i = t.indexOf(old, i + old.length)) k++;
-      checkSize('str', t.length + k * (by.length - old.length));
+      checkSize('str', t.length + k * (by.length - old.length), t.length + 16 * k); // the split's parts cost more than characters
       return t.split(old).join(by);
     },
     lower: (s) => Str(s).toLowerCase(),

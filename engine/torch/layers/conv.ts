@@ -27,7 +27,6 @@ function convSpec(nd: number): LayerSpec {
       const padding = m.a.get('padding')!;
       const stride = ntuple(m.a.get('stride')!, nd, 'stride'), dilation = ntuple(m.a.get('dilation')!, nd, 'dilation');
       const pads = typeof padding === 'string' ? undefined : ntuple(padding, nd, 'padding');
-      reportConvGeometry(m.rt.it, nd, { kernel: k, stride, padding: pads, dilation, transposed: false }, m.sig, m.ctx);
       m.set('in_channels', cin); m.set('out_channels', cout);
       m.set('kernel_size', new PyTuple(k));
       m.set('stride', new PyTuple(stride));
@@ -39,6 +38,7 @@ function convSpec(nd: number): LayerSpec {
       m.set('padding_mode', m.a.get('padding_mode')!);
       m.param('weight', [cout, cin / groups, ...k]);
       m.param('bias', [cout], toBool(m.a.get('bias')!));
+      reportConvGeometry(m.rt.it, nd, { kernel: k, stride, padding: pads, dilation, transposed: false }, m.sig, m.ctx);
     },
     forward(m) {
       return conv(m.rt, toTensor(m.a.get('input')!, 'input'), toTensor(m.get('weight'), 'weight'), m.get('bias'), {
@@ -62,7 +62,6 @@ function convTransposeSpec(nd: number): LayerSpec {
       const k = ntuple(m.a.get('kernel_size')!, nd, 'kernel_size');
       const stride = ntuple(m.a.get('stride')!, nd, 'stride'), padding = ntuple(m.a.get('padding')!, nd, 'padding');
       const outputPadding = ntuple(m.a.get('output_padding')!, nd, 'output_padding'), dilation = ntuple(m.a.get('dilation')!, nd, 'dilation');
-      reportConvGeometry(m.rt.it, nd, { kernel: k, stride, padding, dilation, outputPadding, transposed: true }, m.sig, m.ctx);
       m.set('in_channels', cin); m.set('out_channels', cout);
       m.set('kernel_size', new PyTuple(k));
       m.set('stride', new PyTuple(stride));
@@ -74,6 +73,7 @@ function convTransposeSpec(nd: number): LayerSpec {
       m.set('padding_mode', m.a.get('padding_mode')!);
       m.param('weight', [cin, cout / groups, ...k]);
       m.param('bias', [cout], toBool(m.a.get('bias')!));
+      reportConvGeometry(m.rt.it, nd, { kernel: k, stride, padding, dilation, outputPadding, transposed: true }, m.sig, m.ctx);
     },
     forward(m) {
       return convTranspose(m.rt, toTensor(m.a.get('input')!, 'input'), toTensor(m.get('weight'), 'weight'), m.get('bias'), {

@@ -1,6 +1,6 @@
 // Normalisation layers: BatchNorm1d/2d/3d, LayerNorm, RMSNorm, GroupNorm, InstanceNorm1d/2d/3d, LocalResponseNorm.
 // Parameters γ (weight) and β (bias); BatchNorm's running_mean/running_var/num_batches_tracked are buffers.
-import { PyFloat, PyTuple } from '../../interp/values';
+import { PyException, PyFloat, PyTuple } from '../../interp/values';
 import { batchNorm, fail, groupNorm, layerNorm, normLike, num, rmsNorm } from '../functional';
 import { intList, toBool, toInt, toTensor } from '../sig';
 import { shapeStr } from '../tensor';
@@ -89,7 +89,8 @@ export const normSpecs: LayerSpec[] = [
     config: ['num_groups', 'num_channels', 'eps', 'affine'],
     init(m) {
       const g = toInt(m.a.get('num_groups')!, 'num_groups'), c = toInt(m.a.get('num_channels')!, 'num_channels');
-      if (c % g !== 0) fail({}, `num_channels (${c}) must be divisible by num_groups (${g})`);
+      if (g === 0) throw new PyException('ZeroDivisionError', 'integer modulo by zero');
+      if (c % g !== 0) throw new PyException('ValueError', 'num_channels must be divisible by num_groups');
       const affine = toBool(m.a.get('affine')!);
       m.set('num_groups', g); m.set('num_channels', c); m.set('eps', m.a.get('eps')!); m.set('affine', affine);
       m.param('weight', [c], affine); m.param('bias', [c], affine);

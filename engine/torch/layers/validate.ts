@@ -41,7 +41,7 @@ function notAnInt(name: string, v: Value): PyException {
 function checkInt(name: string, v: Value): PyException | InterpError | undefined {
   if (typeof v === 'number' || typeof v === 'boolean' || v instanceof Unknown) return undefined;
   if (typeof v === 'bigint') {
-    if (v >= 2n ** 63n || v < -(2n ** 63n)) return new PyException('RuntimeError', 'Overflow when unpacking long');
+    if (v >= 2n ** 63n || v < -(2n ** 63n)) return new PyException('TypeError', `empty(): argument 'size' must be tuple of SymInts, but found element of type int (${name}=${v}, beyond int64)`);
     return new InterpError(`${name} ${v} is beyond 2^53, which the analysis holds exactly`, undefined, undefined, undefined, 'budget');
   }
   return notAnInt(name, v);
@@ -162,6 +162,36 @@ export function reportConvGeometry(it: Interp, nd: number, g: ConvGeometryArgs, 
   const msg = convGeometryError(nd, g);
   if (!msg) return;
   const name = /output.padding/.test(msg) ? 'output_padding' : /^expected stride|stride is/.test(msg) ? 'stride' : /^expected padding|negative padding/.test(msg) ? 'padding' : /dilation/.test(msg) ? 'dilation' : 'kernel_size';
+  diagAt(it, msg, ctx, sig, name);
+}
+
+/** Ints of a pooling argument as the pooling functions read them (an int or a tuple, expanded to nd); undefined when not all ints. */
+function windowInts(v: Value | undefined, nd: number): number[] | undefined {
+  const xs = v instanceof PyTuple || v instanceof PyList ? v.items : [v];
+  if (!xs.every((x) => typeof x === 'number')) return undefined;
+  const ns = xs as number[];
+  return ns.length === 1 ? Array(nd).fill(ns[0]) : ns;
+}
+
+function diagAt(it: Interp, msg: string, ctx: CallCtx, sig: string, name: string): void {
   const loc = argLoc(ctx, sig, name) ?? (ctx.s !== undefined ? { s: ctx.s, e: ctx.e ?? ctx.s } : undefined);
   it.diag('error', 'torch.args', `RuntimeError: ${msg} (PyTorch raises this when the layer is called)`, ctx.file, loc?.s, loc?.e);
+}
+
+/** At construction of MaxPool/AvgPool: the window PyTorch refuses when the layer is called, at its argument. */
+export function reportPoolGeometry(it: Interp, nd: number, a: Map<string, Value>, sig: string, ctx: CallCtx): void {
+  const k = windowInts(a.get('kernel_size'), nd);
+  const s = a.get('stride') === null ? k : windowInts(a.get('stride'), nd);
+  const p = windowInts(a.get('padding'), nd), d = a.has('dilation') ? windowInts(a.get('dilation'), nd) : Array(nd).fill(1);
+  if (!k || !s || !p || !d) return;
+  const msg = poolGeometryError(k, s, p, d);
+  if (!msg) return;
+  const name = /^stride should not/.test(msg) ? (a.get('stride') === null ? 'kernel_size' : 'stride') : /^pad/.test(msg) ? 'padding' : /^kernel/.test(msg) ? 'kernel_size' : /^stride/.test(msg) ? 'stride' : 'dilation';
+  diagAt(it, msg, ctx, sig, name);
+}
+
+/** At construction of an adaptive pool: a negative output size, at its argument. */
+export function reportAdaptiveSize(it: Interp, kind: string, nd: number, a: Map<string, Value>, sig: string, ctx: CallCtx): void {
+  const xs = windowInts(a.get('output_size'), nd);
+  if (xs?.some((x) => x < 0)) diagAt(it, `adaptive_${kind}_pool${nd}d: elements of output_size must be greater than or equal to 0 but received {${xs.join(', ')}}`, ctx, sig, 'output_size');
 }
