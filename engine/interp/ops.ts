@@ -90,6 +90,8 @@ export function arith(op: string, a: Value, b: Value): Value | undefined {
       case '**':
         if (x === 0 && y < 0) throw new PyException('ZeroDivisionError', '0.0 cannot be raised to a negative power');
         if (x < 0 && !Number.isInteger(y)) throw new InterpError('a negative number to a fractional power is a complex number, which the analysis does not model');
+        // Python's float power overflows with an error, not to inf
+        if (!Number.isFinite(x ** y) && Number.isFinite(x) && Number.isFinite(y)) throw new PyException('OverflowError', "(34, 'Numerical result out of range')");
         return mkFloat(x ** y);
     }
     throw typeErr(op, a, b);

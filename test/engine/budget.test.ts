@@ -105,6 +105,21 @@ describe('crashes the fuzzer found (each was an uncaught exception or a wrong nu
       expect(r.output).toEqual([2, 2]);
     }
   });
+  it("2.0 ** 10**8 is Python's OverflowError, never inf", () => {
+    const r = run(`${HEAD}a = 2.0 ** 10**8${TAIL}`);
+    expect(r.diagnostics.map((d) => [d.loc?.line, d.message])).toEqual([[3, "OverflowError: (34, 'Numerical result out of range')"]]);
+  });
+  it('a 100,000-deep list as a layer attribute and as a configuration value', () => {
+    const r = run(`${HEAD}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        a = 3\n        for i in range(100000):\n            a = [a]\n        self.cfg = a\n        self.p = nn.MaxPool2d(2)\n        self.p.kernel_size = a\n        self.fc = nn.Linear(4, 2)\n\n    def forward(self, x):\n        return self.fc(x)\n`);
+    expect(r.output).toEqual([2, 2]);
+    expect(violations(r)).toEqual([]);
+    expectHonestReport(r);
+  });
+  it('self.f() of a Sequential subclass called without its argument is a TypeError at the call', () => {
+    const r = run(`${HEAD}class Blk(nn.Sequential):\n    def f(self, x):\n        return x\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.b = Blk(nn.Linear(4, 4))\n        self.fc = nn.Linear(4, 2)\n\n    def forward(self, x):\n        y = self.b.f()\n        return self.fc(self.b(x))\n`);
+    expect(r.diagnostics[0]).toMatchObject({ message: "TypeError: Blk.f() missing 1 required positional argument: 'x'", loc: { line: 14 } });
+    expectHonestReport(r);
+  });
   it("int('7', -1) is Python's ValueError", () => {
     const r = run(`${HEAD}a = int('7', -1)${TAIL}`);
     expect(r.diagnostics.map((d) => d.message)).toEqual(['ValueError: int() base must be >= 2 and <= 36, or 0']);
