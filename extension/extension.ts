@@ -8,6 +8,7 @@ import { registerCommands } from './commands';
 import { SUMMARY_SCHEME, SummaryDocumentProvider } from './commands/showSummary';
 import { onDidChangeConfig } from './config';
 import { ModelChoices } from './analysis/modelChoices';
+import { PythonEnvironments } from './analysis/pythonEnvironment';
 import { ModelCodeLensProvider } from './providers/codeLens';
 import { DiagnosticsPublisher, FixCodeActionProvider } from './providers/diagnostics';
 import { LayerHoverProvider } from './providers/hover';
@@ -43,7 +44,8 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
     const channel = vscode.window.createOutputChannel('LayerLens', { log: true });
     const logLines: string[] = [];
     const log = { info: (m: string) => { channel.info(m); logLines.push(m); if (logLines.length > 200) logLines.shift(); } };
-    const service = new AnalysisService(new ModelChoices(context.workspaceState), runner, log);
+    const environments = new PythonEnvironments();
+    const service = new AnalysisService(new ModelChoices(context.workspaceState), runner, environments, log);
     const summaries = new SummaryDocumentProvider(service);
     const inlay = new ShapeInlayHintsProvider(service);
     const lenses = new ModelCodeLensProvider(service);
@@ -51,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
     const statusBar = new ModelStatusBar(service);
     const panels: PanelDeps = { extensionUri: context.extensionUri, service, summaries };
     context.subscriptions.push(
-      channel, service, summaries, inlay, lenses, diagnostics, statusBar,
+      channel, environments, service, summaries, inlay, lenses, diagnostics, statusBar,
       vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, summaries),
       vscode.languages.registerHoverProvider(PYTHON, new LayerHoverProvider(service)),
       vscode.languages.registerInlayHintsProvider(PYTHON, inlay),

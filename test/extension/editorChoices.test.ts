@@ -1,7 +1,7 @@
 // Set Input Shape's checks (forward's inputs, the first layer), the input-shape precedence (an explicit
 // choice wins over the file's example tensor and can be reset), the status bar's source and plain-text
 // accessibility label, honest totals, one CodeLens per model, and which diagnostics are worth showing.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type * as code from 'vscode';
@@ -155,15 +155,16 @@ describe('hover wording helpers (issue 10 items 2, 8)', () => {
 describe('an imported file opened in the editor (issue 10 item 6)', () => {
   it('is described by its importer, not by a guess with the default input', async () => {
     vscode.settings.set('layerlens.debounceMs', 0);
-    const W = join(__dirname, '..', 'integration', 'workspace');
-    vscode.workspace.workspaceFolders = [{ uri: vscode.Uri.file('/wsn'), name: 'wsn', index: 0 }];
-    vscode.putFile('/wsn/netlib/noisy.py', readFileSync(join(W, 'netlib/noisy.py'), 'utf8'));
-    vscode.putFile('/wsn/netlib/__init__.py', '');
+    const W = realpathSync(join(__dirname, '..', 'integration', 'workspace'));
+    // the integration workspace itself: imports are read only where real paths stay inside the workspace
+    vscode.workspace.workspaceFolders = [{ uri: vscode.Uri.file(W), name: 'workspace', index: 0 }];
+    vscode.putFile(`${W}/netlib/noisy.py`, readFileSync(join(W, 'netlib/noisy.py'), 'utf8'));
+    vscode.putFile(`${W}/netlib/__init__.py`, '');
     const service = new AnalysisService(new ModelChoices(vscode.memento() as never), createRunner(undefined));
     const diags = new DiagnosticsPublisher(service);
-    const main = vscode.openDocument(vscode.Uri.file('/wsn/noisy_import.py'), readFileSync(join(W, 'noisy_import.py'), 'utf8')) as unknown as code.TextDocument;
+    const main = vscode.openDocument(vscode.Uri.file(`${W}/noisy_import.py`), readFileSync(join(W, 'noisy_import.py'), 'utf8')) as unknown as code.TextDocument;
     await service.active(main);
-    const lib = vscode.openDocument(vscode.Uri.file('/wsn/netlib/noisy.py'), readFileSync(join(W, 'netlib/noisy.py'), 'utf8')) as unknown as code.TextDocument;
+    const lib = vscode.openDocument(vscode.Uri.file(`${W}/netlib/noisy.py`), readFileSync(join(W, 'netlib/noisy.py'), 'utf8')) as unknown as code.TextDocument;
     await service.active(lib);
     await new Promise((r) => setTimeout(r, 20));
     expect(service.latest(lib.uri)?.inputSource).toBe('setting'); // Head() alone would get 1×3×224×224

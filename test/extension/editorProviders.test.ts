@@ -28,7 +28,7 @@ const shape = (s: number[]) => `[${s.join(', ')}]`;
 
 function setup(text = SRC) {
   const log: string[] = [];
-  const service = new AnalysisService(new ModelChoices(vscode.memento() as never), createRunner(undefined), { info: (m) => void log.push(m) });
+  const service = new AnalysisService(new ModelChoices(vscode.memento() as never), createRunner(undefined), undefined, { info: (m) => void log.push(m) });
   const doc = vscode.openDocument(vscode.Uri.file(`/ws/editor_${Math.random().toString(36).slice(2)}.py`), text) as unknown as code.TextDocument;
   const hover = new LayerHoverProvider(service);
   const inlay = new ShapeInlayHintsProvider(service);
