@@ -6,7 +6,7 @@ import { CommandId } from '../commands/commandIds';
 import * as vscode from 'vscode';
 import { fmtShape, fmtSI } from '../../engine';
 import type { ModelCandidate, Report } from '../../engine';
-import { type Analysis, type AnalysisService, needsArguments, type Shown } from '../analysis/service';
+import { type AnalysisService, needsArguments, type Shown } from '../analysis/service';
 import { type FlopsConvention, readConfig } from '../config';
 
 class ModelLens extends vscode.CodeLens {
