@@ -177,3 +177,37 @@ describe('an imported file opened in the editor (issue 10 item 6)', () => {
     service.dispose();
   });
 });
+
+describe('a layer built through a variable holding its class (issue 10 item 3)', () => {
+  it('`self.bn1 = norm_layer(planes)` hovers as the BatchNorm2d built there', async () => {
+    vscode.settings.set('layerlens.debounceMs', 0);
+    const src = `import torch
+import torch.nn as nn
+
+
+class Block(nn.Module):
+    def __init__(self, planes=8, norm_layer=None):
+        super().__init__()
+        if norm_layer is None:
+            norm_layer = nn.BatchNorm2d
+        self.conv = nn.Conv2d(3, planes, 3, padding=1, bias=False)
+        self.bn1 = norm_layer(planes)
+
+    def forward(self, x):
+        return self.bn1(self.conv(x))
+
+
+model = Block()
+y = model(torch.randn(2, 3, 16, 16))
+`;
+    const service = new AnalysisService(new ModelChoices(vscode.memento() as never), createRunner(undefined));
+    const doc = vscode.openDocument(vscode.Uri.file('/ws/norm_layer.py'), src) as unknown as code.TextDocument;
+    await service.active(doc);
+    const hover = await new LayerHoverProvider(service).provideHover(doc, doc.positionAt(src.indexOf('norm_layer(planes)') + 3), vscode.CancellationTokenNone as never);
+    const md = (hover?.contents as unknown as { value: string }).value;
+    expect(md).toMatch(/^\*\*BatchNorm2d\*\* `bn1`/);
+    expect(md).toContain('input `[2, 8, 16, 16]` → output `[2, 8, 16, 16]`');
+    expect(md).toContain('params = 2·8 = 16');
+    service.dispose();
+  });
+});
