@@ -138,7 +138,7 @@ function isPrivateDir(p: string): boolean {
  * Creates `dir` (…/layerlens/FORMAT) one level at a time: never `mkdir -p`, which loops on /proc paths.
  * The base folder must already be a folder; the two levels we own must be private.
  */
-function ensurePrivateDir(dir: string): boolean {
+export function ensurePrivateDir(dir: string): boolean {
   const own = [join(dir, '..'), dir];
   const base = join(dir, '..', '..');
   try {
@@ -158,7 +158,7 @@ function ensurePrivateDir(dir: string): boolean {
 }
 
 /** The per-user key: 32 random bytes in `dir/key`, created exclusively; a key file that is not ours is refused. */
-function loadSecret(dir: string): Buffer | undefined {
+export function loadSecret(dir: string): Buffer | undefined {
   const file = join(dir, 'key');
   const existing = readRegularFile(file, 'buffer');
   if (existing instanceof Buffer) return existing.length === 32 ? existing : undefined;
@@ -176,7 +176,7 @@ function loadSecret(dir: string): Buffer | undefined {
  * The contents of a regular file we own, or undefined. Opened without following links and without
  * blocking (a FIFO planted under the entry's name must not hang us), size-checked before reading.
  */
-function readRegularFile(file: string, as?: 'buffer'): string | Buffer | undefined {
+export function readRegularFile(file: string, as?: 'buffer'): string | Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -205,7 +205,7 @@ function readRegularFile(file: string, as?: 'buffer'): string | Buffer | undefin
  * Writes `name` in `dir` atomically: a temporary file with an unpredictable name, created exclusively
  * (O_EXCL, no link followed), then renamed over the target. `noReplace`: keep an existing target.
  */
-function writeAtomic(dir: string, name: string, data: string | Buffer, noReplace = false): void {
+export function writeAtomic(dir: string, name: string, data: string | Buffer, noReplace = false): void {
   const tmp = join(dir, `.${name}.${randomBytes(12).toString('hex')}.tmp`);
   const fd = openSync(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, 0o600);
   try {
