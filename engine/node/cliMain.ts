@@ -34,6 +34,8 @@ const result = runCli(process.argv.slice(2), {
   // NOTE: required on demand: node:worker_threads costs a cold `summary` several ms to load, and only `run` needs it
   pool: () => (require('./nodePool') as typeof import('./nodePool')).createNodePool({ script: join(__dirname, 'opsWorker.js'), prestart: true }),
   host, cwd: process.cwd(), totalMemory: totalmem(),
+  realpath: (p) => { try { return realpathSync(p); } catch { return undefined; } },
+  isFile: (p) => stat(p)?.isFile() ?? false,
   pythonEnv: (python) => findPythonEnv({ python, pathEnv: process.env.PATH ?? '', env: process.env, cwd: process.cwd() }, envFs),
   readBytes: (path) => { try { return readFileSync(path); } catch { return undefined; } }, // a Buffer is a Uint8Array: no copy
   out: (s) => process.stdout.write(s),

@@ -79,6 +79,17 @@ describe('CLI code cache', () => {
     expect(entries()).not.toEqual(before);
   });
 
+  it('an unusable cache folder (XDG_CACHE_HOME=/proc/self, a file) means no cache, not a hang (issue 9.8)', () => {
+    const file = join(dir, 'plain-file');
+    writeFileSync(file, 'x');
+    for (const home of ['/proc/self', file]) {
+      const r = spawnSync(process.execPath, [join(dir, 'cli.js'), 'summary', 'x.py'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, XDG_CACHE_HOME: home } });
+      expect(r.signal).toBeNull();
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(expected('b'));
+    }
+  });
+
   it('LAYERLENS_NO_CACHE=1 neither reads nor writes it', () => {
     const other = join(dir, 'cache2');
     const r = spawnSync(process.execPath, [join(dir, 'cli.js'), 'summary', 'x.py'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: other, LAYERLENS_NO_CACHE: '1' } });
