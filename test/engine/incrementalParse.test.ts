@@ -1,6 +1,5 @@
-// Reparsing after an edit reuses the previous lezer tree, or only the edited top-level statements are
-// parsed; the syntax tree must be exactly what a fresh
-// parse gives, for valid edits and for edits that break the file.
+// Reparsing after an edit reuses the previous lezer tree, or parses only the edited top-level statements;
+// the syntax tree must be exactly what a fresh parse gives, for valid edits and for edits that break the file.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
