@@ -39,8 +39,9 @@ export class EditSession {
     if (kind < 0.35) {
       const nums = [...cur.matchAll(/\b\d+\b/g)];
       const m = nums.length ? pick(nums) : undefined;
-      noisy = r() < 0.15;
-      next = m ? cur.slice(0, m.index) + (noisy ? '' : String(Number(m[0]) + 1 + Math.floor(r() * 16))) + cur.slice(m.index! + m[0].length) : cur;
+      // a changed channel count breaks the model as often as a syntax error does: undone like one
+      noisy = true;
+      next = m ? cur.slice(0, m.index) + (r() < 0.15 ? '' : String(Number(m[0]) + 1 + Math.floor(r() * 16))) + cur.slice(m.index! + m[0].length) : cur;
     } else if (kind < 0.5) {
       // a line (of the file's own, so usually valid where it lands) duplicated or deleted, or a good line
       const s = cur.lastIndexOf('\n', at - 1) + 1, e = lineEnd(at);
