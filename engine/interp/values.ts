@@ -120,7 +120,8 @@ export class PyClass {
 }
 
 function computeMro(cls: PyClass): PyClass[] {
-  // C3 linearisation
+  // C3 linearisation; with one base (most classes) it is the class, then its base's MRO
+  if (cls.bases.length <= 1) return cls.bases.length ? [cls, ...cls.bases[0].mro] : [cls];
   const seqs = [...cls.bases.map((b) => [...b.mro]), [...cls.bases]];
   const out: PyClass[] = [cls];
   for (;;) {

@@ -50,9 +50,14 @@ const LAST_GOOD_LIMIT = 32;
 
 interface Whole { file: ParsedFile; /** the top-level statements, when the file has no problems */ segs?: Seg[]; steps: number }
 
-function parseWhole(path: string, source: string, strict: boolean, stepBudget: number | undefined, reuseTree: boolean): Whole {
+function parseWhole(path: string, source: string, strict: boolean, stepBudget: number | undefined, reuseTree: boolean): Whole;
+function parseWhole(path: string, source: string, strict: boolean, stepBudget: number | undefined, reuseTree: boolean, region: true): Whole | undefined;
+/** `region`: a part of a file parsed on its own, where any problem means parsing the whole file: stops at the first. */
+function parseWhole(path: string, source: string, strict: boolean, stepBudget: number | undefined, reuseTree: boolean, region = false): Whole | undefined {
   const toks = tokenize(source);
+  if (region && (toks.error || toks.open.length)) return undefined;
   const { tree, limit, errorStarts, unread, steps } = readTree(path, source, toks, stepBudget, reuseTree);
+  if (region && (limit || errorStarts.length)) return undefined;
   const conv = new Converter(source);
   conv.errorStarts = [...errorStarts];
   conv.unread = unread;
@@ -109,10 +114,10 @@ function reparseEdit(path: string, base: GoodParse, source: string): Whole | und
   // the region must end a line (the next statement starts a line at column 0, as before the edit)
   if (j < segs.length && !isNewline(text.charCodeAt(text.length - 1))) return undefined;
   if (text.charCodeAt(0) === 0xfeff) return undefined;
-  const part = parseWhole(path, text, base.strict, undefined, false);
+  const part = parseWhole(path, text, base.strict, undefined, false, true);
   // NOTE: a normal parse takes under one lezer step per character; a region far above that is parsed
   // within the whole file, where the budget applies to the file
-  if (!part.segs || part.steps > 4 * text.length + 200) return undefined;
+  if (!part?.segs || part.steps > 4 * text.length + 200) return undefined;
   const old = base.parsed;
   const firstA = i >= 0 ? segs[i].first : 0, lastA = j < segs.length ? segs[j].first : old.body.length;
   const body = old.body.slice(0, firstA);
