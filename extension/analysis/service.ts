@@ -4,14 +4,22 @@
 // lives in providers/. Nothing here parses or analyses on the host's thread: it only maps results.
 import * as vscode from 'vscode';
 import * as engine from '../../engine';
-import type { DiscoveryResult, Loc, ModelCandidate, Report } from '../../engine';
+import type { Diagnostic, DiscoveryResult, Loc, ModelCandidate, Report } from '../../engine';
 import type { AnalysisRunner } from './runner';
-import { readConfig } from '../config';
+import { readConfig, resolveImportRoots } from '../config';
 import { LineMap } from './lineMap';
 import { ModelChoices } from './modelChoices';
 import { enginePath, WorkspaceHost } from './workspaceHost';
 
 export type InputSource = 'comment' | 'example' | 'user' | 'setting';
+
+/** Where installed packages are read from (the selected Python environment's site-packages). */
+export interface SitePackagesSource {
+  /** Engine paths of the site-packages for this document. */
+  sitePackages(uri: vscode.Uri): Promise<string[]>;
+  /** Fires when the selected interpreter changed. */
+  readonly onDidChange: vscode.Event<void>;
+}
 
 /** One finished analysis of one model of one document version. */
 export interface Analysis {
@@ -25,6 +33,8 @@ export interface Analysis {
   report?: Report;
   /** Set when the engine threw (a bug on our side, shown once, never a crash of the host). */
   error?: string;
+  /** Set when the analysis died on this file (out of memory, too long, crashed): the diagnostic that says so. */
+  fatal?: Diagnostic;
   /** The text of every file the engine read, split in lines, to map locations onto later versions. */
   sources: Map<string, string[]>;
   ms: number;
@@ -73,7 +83,8 @@ export class AnalysisService implements vscode.Disposable {
   /** Fires after a document's active analysis was (re)computed or its inputs changed. */
   readonly onDidChange = this.changed.event;
 
-  constructor(readonly choices: ModelChoices, private readonly runner: AnalysisRunner) {
+  constructor(readonly choices: ModelChoices, private readonly runner: AnalysisRunner, private readonly environments?: SitePackagesSource) {
+    if (environments) this.disposables.push(environments.onDidChange(() => this.invalidateAll()));
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
@@ -118,8 +129,8 @@ export class AnalysisService implements vscode.Disposable {
       return (s.discovery = Promise.resolve(result));
     }
     s.discovery = this.runner.discover({ file: enginePath(doc.uri), source }).then((res) => {
-      if (!res.ok) this.reportEngineError(res.error);
-      const result = res.ok ? res.discovery : NO_MODELS;
+      if (!res.ok && !res.fatal) this.reportEngineError(res.error);
+      const result = res.ok ? res.discovery : res.fatal ? { candidates: [], diagnostics: [fatalDiagnostic(res.fatal, res.error)] } : NO_MODELS;
       const cur = this.docs.get(key);
       if (cur && (!cur.known || cur.known.version <= version)) cur.known = { version, result, lines: source.split(/\r?\n/) };
       return result;
@@ -320,20 +331,29 @@ export class AnalysisService implements vscode.Disposable {
   private async run(doc: vscode.TextDocument, expr: string, input: number[][], inputSource: InputSource, disc: DiscoveryResult): Promise<Analysis> {
     const file = enginePath(doc.uri);
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === doc.uri.scheme).map((f) => enginePath(f.uri));
+    const config = readConfig(doc.uri);
+    // Nothing outside the workspace, the file's package, the Python environment and the configured roots is read.
+    const importRoots = resolveImportRoots(config.importRoots, doc.uri);
+    const sitePackages = (await this.environments?.sitePackages(doc.uri).catch(() => [])) ?? [];
+    const scope = await this.host.scopeFor(doc.uri, [...importRoots, ...sitePackages]);
+    const searchPaths = [...folders, ...importRoots.filter((r) => !folders.includes(r))];
     const candidate = disc.candidates.find((c) => c.expr === expr);
     const t0 = performance.now();
     let report: Report | undefined;
     let error: string | undefined;
+    let fatal: Diagnostic | undefined;
     let sources = new Map<string, string[]>();
     let version = doc.version;
     for (let round = 0; round < MAX_LOAD_ROUNDS; round++) {
       version = doc.version;
-      const files = this.host.snapshot();
-      const res = await this.runner.run({ opts: { file, model: expr, input, searchPaths: folders, torchVersion: readConfig(doc.uri).torchVersion }, files });
+      const files = await this.host.snapshot(scope, file);
+      const res = await this.runner.run({ opts: { file, model: expr, input, searchPaths, sitePackages, torchVersion: config.torchVersion }, files });
       if (!res.ok) {
         error = res.error.split('\n')[0];
         report = undefined;
-        this.reportEngineError(res.error);
+        // a death of the analysis on this file is said on the file; anything else is a bug to report
+        if (res.fatal) fatal = fatalDiagnostic(res.fatal, res.error);
+        else this.reportEngineError(res.error);
         break;
       }
       const r = res.report;
@@ -342,9 +362,9 @@ export class AnalysisService implements vscode.Disposable {
       sources = new Map([...new Set([file, ...r.filesRead])].filter((p) => files[p] !== undefined).map((p) => [p, files[p].split(/\r?\n/)]));
       // What the engine lists as missing, and what it asked for and did not get (the same, normally).
       const toLoad = [...new Set([...r.missingFiles, ...res.misses])].filter((p) => this.host.isUnknown(p));
-      if (toLoad.length === 0 || (await this.host.load(toLoad, doc.uri)) === 0) break;
+      if (toLoad.length === 0 || (await this.host.load(toLoad, doc.uri, scope)) === 0) break;
     }
-    return { uri: doc.uri, version, expr, candidate, input, inputSource, report, error, sources, ms: performance.now() - t0 };
+    return { uri: doc.uri, version, expr, candidate, input, inputSource, report, error, fatal, sources, ms: performance.now() - t0 };
   }
 
   private onEdit(doc: vscode.TextDocument): void {
@@ -421,6 +441,12 @@ export class AnalysisService implements vscode.Disposable {
 /** A class whose __init__ has required parameters (discovery writes them as `X(a=…)`). */
 export function needsArguments(c: ModelCandidate): boolean {
   return (c as { needsArgs?: boolean }).needsArgs === true || c.expr.includes('…');
+}
+
+/** The diagnostic on a file whose analysis died (no location: it is shown on the model, else the first line). */
+function fatalDiagnostic(kind: 'memory' | 'time' | 'crash', error: string): Diagnostic {
+  if (kind === 'crash') console.error('[LayerLens] the analysis process died:', error);
+  return { severity: 'warning', code: `analysis.${kind}`, message: error.split('\n')[0] };
 }
 
 function clearResults(s: DocState): void {
