@@ -70,7 +70,7 @@ export class DiagnosticsPublisher implements vscode.Disposable {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     // A file another model imports, analysed on its own only with the default input (no example, no
     // choice): that guess is not the user's model; the importer's analysis reports on this file.
-    const guessed = latest?.inputSource === 'setting' && this.service.importers(enginePath(uri)).length > 0;
+    const guessed = latest?.inputSource === 'setting' && !latest.fatal && this.service.importers(enginePath(uri)).length > 0;
     if (!doc || !latest || guessed || !readConfig(uri).diagnosticsEnabled) {
       this.setOwner(uri, new Map());
       return;
