@@ -2,18 +2,17 @@
 // Also a web-extension host bundle (browser, CJS), and copies the webview's CSS and the codicon font into
 // dist/webview (the panel's only resource root). `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { buildWasm } from './buildWasm.mjs';
 import { buildGrammar } from './buildGrammar.mjs';
+import { copyWebviewAssets, shippedBundles } from './bundles.mjs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es2022', legalComments: 'none' };
 
 const builds = [
-  { ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
-  { ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/web/extension.js', platform: 'browser', format: 'cjs', external: ['vscode', 'node:worker_threads'], define: { 'process.env.NODE_ENV': '"production"' } },
-  // The extension's analysis worker (worker_threads): the engine off the extension host's thread.
-  { ...common, entryPoints: ['extension/analysis/worker.ts'], outfile: 'dist/analysisWorker.js', platform: 'node', format: 'cjs' },
+  // what the extension ships (scripts/bundles.mjs; `npm run package` builds the same minified)
+  ...shippedBundles('dist', common),
   { ...common, entryPoints: ['engine/node/cliMain.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   // the engine as a library, for the in-process (warm) benchmark
   { ...common, entryPoints: ['engine/index.ts'], outfile: 'out/bench/engine.js', platform: 'node', format: 'cjs', sourcemap: false },
@@ -28,26 +27,11 @@ const builds = [
   // the compute pool's Web Worker, for the webview worker / browser extension host to start
   { ...common, entryPoints: ['engine/ops/pool/browserWorker.ts'], outfile: 'dist/webview/opsWorker.js', platform: 'browser', format: 'iife' },
 ].filter((b) => b.entryPoints.every((e) => existsSync(e)));
-if (existsSync('webview/main.ts')) {
-  builds.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife' });
-  // the graph's layout worker (dagre off the webview's main thread)
-  builds.push({ ...common, entryPoints: ['webview/app/layoutWorker.ts'], outfile: 'dist/webview/layoutWorker.js', platform: 'browser', format: 'iife' });
-}
-if (existsSync('webview/worker.ts')) {
-  builds.push({ ...common, entryPoints: ['webview/worker.ts'], outfile: 'dist/webview/worker.js', platform: 'browser', format: 'iife' });
-}
 // Integration suite (mocha, runs inside VS Code's extension host): index.ts + every *.test.ts, one CJS file each.
 const suiteDir = 'test/integration/suite';
 if (existsSync(suiteDir)) {
   const suiteEntries = readdirSync(suiteDir).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => `${suiteDir}/${f}`);
   builds.push({ ...common, entryPoints: suiteEntries, outdir: 'out/test/integration/suite', platform: 'node', format: 'cjs', external: ['vscode', 'mocha', 'glob'] });
-}
-
-/** The webview's static files: its stylesheet and @vscode/codicons' CSS and font (the CSS names the font relatively). */
-function copyWebviewAssets() {
-  mkdirSync('dist/webview/codicons', { recursive: true });
-  if (existsSync('webview/inspector.css')) copyFileSync('webview/inspector.css', 'dist/webview/inspector.css');
-  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/codicons/${f}`);
 }
 
 // The Python grammar (engine/python/lezer/python.grammar → parser.ts) before any bundle includes it.
@@ -61,4 +45,4 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
 }
-copyWebviewAssets();
+copyWebviewAssets('dist');
