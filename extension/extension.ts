@@ -3,6 +3,8 @@
 // Everything registered is pushed onto context.subscriptions; activation failures are shown to the user.
 import * as vscode from 'vscode';
 import { createRunner } from './analysis/runner';
+import { canStartWebWorker, WebAnalysisWorker } from './analysis/webWorkerHost';
+import { readExtensionFile } from './commands/openExample';
 import { AnalysisService } from './analysis/service';
 import { registerCommands } from './commands';
 import { SUMMARY_SCHEME, SummaryDocumentProvider } from './commands/showSummary';
@@ -19,8 +21,8 @@ import type { ToWebview, WebviewStatus } from '../webview/protocol';
 /** What activate() returns: read-only views the integration tests use. */
 export interface LayerLensApi {
   statusBar(): { visible: boolean; text: string; tooltip: string };
-  /** Where analyses run: a worker thread, or inline where none can start (browser). */
-  analysisThread(): 'worker' | 'inline';
+  /** Where analyses run: a worker thread (Node host), a Web Worker (browser host), or inline where neither starts. */
+  analysisThread(): 'worker' | 'web-worker' | 'inline';
   /** The open Inspector panels and what each webview last reported it shows. */
   inspectors(): Array<{ uri: string; expr: string; visible: boolean; active: boolean; status?: WebviewStatus }>;
   /** Sends a panel's webview a message as a user action would (select a row, show a view, run). */
@@ -34,7 +36,9 @@ const PYTHON: vscode.DocumentSelector = { language: 'python' };
 export function activate(context: vscode.ExtensionContext): LayerLensApi | undefined {
   try {
     const worker = vscode.Uri.joinPath(context.extensionUri, 'dist', 'analysisWorker.js');
-    const runner = createRunner(worker.scheme === 'file' ? worker.fsPath : undefined);
+    const webWorker = vscode.Uri.joinPath(context.extensionUri, 'dist', 'web', 'analysisWorker.js');
+    const runner = createRunner(worker.scheme === 'file' ? worker.fsPath : undefined,
+      canStartWebWorker() ? () => new WebAnalysisWorker(webWorker, readExtensionFile) : undefined);
     const service = new AnalysisService(new ModelChoices(context.workspaceState), runner);
     const summaries = new SummaryDocumentProvider(service);
     const inlay = new ShapeInlayHintsProvider(service);
@@ -49,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
       vscode.languages.registerInlayHintsProvider(PYTHON, inlay),
       vscode.languages.registerCodeLensProvider(PYTHON, lenses),
       vscode.languages.registerCodeActionsProvider(PYTHON, new FixCodeActionProvider(service, diagnostics), FixCodeActionProvider.metadata),
-      ...registerCommands(panels),
+      ...registerCommands(panels, context.globalStorageUri),
       vscode.window.registerWebviewPanelSerializer(InspectorPanel.viewType, { deserializeWebviewPanel: (panel, state) => InspectorPanel.revive(panel, panels, state) }),
       { dispose: () => InspectorPanel.disposeAll() },
       service.onDidChange(() => { inlay.refresh(); lenses.refresh(); }),

@@ -20,7 +20,7 @@ const vsixPath = resolve(outArg > 0 ? process.argv[outArg + 1] : `${pkg.name}-${
 const stage = join(root, 'out/vsix');
 
 /** What the package holds besides the bundles (each must also be allow-listed in .vscodeignore). */
-const files = ['package.json', '.vscodeignore', 'README.md', 'README.zh-cn.md', 'CHANGELOG.md', 'LICENSE', 'media', 'l10n', 'docs',
+const files = ['package.json', '.vscodeignore', 'README.md', 'README.zh-cn.md', 'CHANGELOG.md', 'LICENSE', 'media', 'l10n', 'docs', 'examples/digits',
   ...readdirSync('.').filter((f) => /^package\.nls(\.[\w-]+)?\.json$/.test(f))];
 
 buildGrammar({ quick: true });

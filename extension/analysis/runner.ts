@@ -1,5 +1,6 @@
 // Where analyses and discovery run: a worker thread in the Node extension host (desktop, remote,
-// code-server), inline in the browser extension host (vscode.dev), or inline when the worker cannot start.
+// code-server), a Web Worker in the browser extension host (vscode.dev; webWorkerHost.ts), or inline only
+// where neither can start.
 // Requests are answered in order; a worker that crashes or hangs is replaced, never waited on forever.
 import * as engine from '../../engine';
 import {
@@ -10,7 +11,7 @@ import {
 type Body<R extends WorkerRequest> = Omit<R, 'id' | 'type'>;
 
 export interface AnalysisRunner {
-  readonly kind: 'worker' | 'inline';
+  readonly kind: 'worker' | 'web-worker' | 'inline';
   run(req: Body<AnalyzeRequest>): Promise<AnalyzeResponse>;
   discover(req: Body<DiscoverRequest>): Promise<DiscoverResponse>;
   dispose(): void;
@@ -30,7 +31,7 @@ class InlineRunner implements AnalysisRunner {
   dispose(): void {}
 }
 
-interface NodeWorker {
+export interface NodeWorker {
   postMessage(m: unknown): void;
   on(ev: 'message', f: (m: WorkerResponse) => void): void;
   on(ev: 'error', f: (e: Error) => void): void;
@@ -40,12 +41,11 @@ interface NodeWorker {
 }
 
 class WorkerRunner implements AnalysisRunner {
-  readonly kind = 'worker';
   private worker: NodeWorker | undefined;
   private next = 1;
   private readonly pending = new Map<number, { type: WorkerRequest['type']; resolve: (r: WorkerResponse) => void; timer: ReturnType<typeof setTimeout> }>();
 
-  constructor(private readonly script: string, private readonly WorkerCtor: new (path: string) => NodeWorker) {}
+  constructor(private readonly script: string, private readonly WorkerCtor: new (path: string) => NodeWorker, readonly kind: 'worker' | 'web-worker' = 'worker') {}
 
   run(req: Body<AnalyzeRequest>): Promise<AnalyzeResponse> {
     return this.request({ ...req, type: 'analyze' }) as Promise<AnalyzeResponse>;
@@ -99,8 +99,11 @@ class WorkerRunner implements AnalysisRunner {
   }
 }
 
-/** `workerScript`: absolute file path of dist/analysisWorker.js (undefined where there is no file system). */
-export function createRunner(workerScript: string | undefined): AnalysisRunner {
+/**
+ * `workerScript`: absolute file path of dist/analysisWorker.js (undefined where there is no file system).
+ * `webWorker`: in the browser extension host, starts a Web Worker (webWorkerHost.ts) that the runner drives.
+ */
+export function createRunner(workerScript: string | undefined, webWorker?: () => NodeWorker): AnalysisRunner {
   const isNode = typeof process !== 'undefined' && !!process.versions?.node;
   if (isNode && workerScript && process.env.LAYERLENS_INLINE_ANALYSIS !== '1') {
     try {
@@ -111,6 +114,11 @@ export function createRunner(workerScript: string | undefined): AnalysisRunner {
     } catch {
       // fall through to inline
     }
+  }
+  if (!isNode && webWorker) {
+    // WorkerRunner constructs its worker with `new`: a plain function returning the object does for that
+    const WebCtor = function () { return webWorker(); } as unknown as new (path: string) => NodeWorker;
+    return new WorkerRunner('', WebCtor, 'web-worker');
   }
   return new InlineRunner();
 }

@@ -76,8 +76,11 @@ function workbenchUrl(port, payload) {
   return `http://${host}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
-/** 1. The mocha suite, reported through the workbench's codeAutomationLog/codeAutomationExit hooks. */
-async function runSuite(browser, port) {
+/**
+ * 1. The mocha suite, reported through the workbench's codeAutomationLog/codeAutomationExit hooks: the Node
+ * extension host's (out/test/integration/suite), or another extension and suite (the web host's, below).
+ */
+async function runSuite(browser, port, devPath = extDev, testsPath = extTests) {
   const context = await browser.newContext();
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${port}` }).catch(() => {});
   const page = await context.newPage();
@@ -92,12 +95,33 @@ async function runSuite(browser, port) {
   if (verbose) page.on('console', (m) => console.log(`[browser ${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => console.log('[pageerror]', e.message));
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
-  await page.goto(workbenchUrl(port, [['extensionDevelopmentPath', remote(extDev)], ['extensionTestsPath', remote(extTests)], ['skipWelcome', 'true']]));
+  await page.goto(workbenchUrl(port, [['extensionDevelopmentPath', remote(devPath)], ['extensionTestsPath', remote(testsPath)], ['skipWelcome', 'true']]));
   const code = await Promise.race([done, new Promise((r) => setTimeout(() => { console.error(`suite timeout after ${timeoutMs} ms`); r(2); }, timeoutMs))]);
   await context.close().catch(() => {});
   if (!counts) counts = { passed: 0, failed: 1 };
   if (code !== 0 && counts.failed === 0) counts.failed = 1; // crashed after reporting
   return counts;
+}
+
+/**
+ * 5. The browser entry in VS Code's web worker extension host (vscode.dev's): a copy of the extension without
+ * `main` (code-server then runs it there) holding the browser bundles, and test/integration/web's suite
+ * bundled for that host inside it (a test file inside the extension runs in the extension's host).
+ */
+async function runWebHost(browser, port, tmp) {
+  const ext = path.join(tmp, 'web-extension');
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  delete pkg.main;
+  fs.mkdirSync(ext, { recursive: true });
+  fs.writeFileSync(path.join(ext, 'package.json'), JSON.stringify(pkg, null, 2));
+  const copies = ['dist/web', 'dist/webview', 'l10n', 'media', 'examples/digits', ...fs.readdirSync(root).filter((f) => /^package\.nls.*\.json$/.test(f))];
+  for (const f of copies) if (fs.existsSync(path.join(root, f))) fs.cpSync(path.join(root, f), path.join(ext, f), { recursive: true });
+  const suite = path.join(ext, 'out/webSuite.js');
+  await require('esbuild').build({
+    entryPoints: [path.join(root, 'test/integration/web/index.ts')], outfile: suite, bundle: true, platform: 'browser', format: 'cjs',
+    external: ['vscode'], alias: { assert: path.join(root, 'test/integration/web/assertShim.ts') }, logLevel: 'warning', target: 'es2022',
+  });
+  return runSuite(browser, port, ext, suite);
 }
 
 /** 4. The .vsix the marketplace would get installs into VS Code (offline). */
@@ -132,7 +156,7 @@ function runVsixCheck(tmp, env) {
   if (!fs.existsSync(extTests) || !fs.existsSync(path.join(root, 'dist/extension.js'))) {
     spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
   }
-  const only = (process.env.LAYERLENS_ONLY || 'suite,ui,inspector,vsix').split(',');
+  const only = (process.env.LAYERLENS_ONLY || 'suite,ui,inspector,webhost,vsix').split(',');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'layerlens-it-'));
   let passed = 0; let failed = 0;
   let cs; let browser;
@@ -154,6 +178,11 @@ function runVsixCheck(tmp, env) {
       const ok = await runUiInspector(browser, { port: cs.port, workbenchUrl: (payload) => workbenchUrl(cs.port, payload), extDev });
       console.log(`ui inspector (open, reload, restore): ${ok ? 'passed' : 'FAILED'} (${Date.now() - t0} ms)`);
       if (ok) passed++; else failed++;
+    }
+    if (only.includes('webhost')) {
+      const r = await runWebHost(browser, cs.port, tmp);
+      console.log(`web extension host suite: ${r.passed} passed, ${r.failed} failed (${Date.now() - t0} ms)`);
+      passed += r.passed; failed += r.failed;
     }
     if (only.includes('vsix')) {
       const ok = runVsixCheck(tmp, cs.env);

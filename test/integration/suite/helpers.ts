@@ -7,7 +7,7 @@ export const EXT_ID = 'layerlens.layerlens';
 
 export interface LayerLensApi {
   statusBar(): { visible: boolean; text: string; tooltip: string };
-  analysisThread(): 'worker' | 'inline';
+  analysisThread(): 'worker' | 'web-worker' | 'inline';
 }
 
 export async function activateExtension(): Promise<LayerLensApi> {
