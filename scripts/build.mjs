@@ -1,8 +1,10 @@
 // Builds the three bundles: extension host (Node, CJS), webview (browser), CLI (Node, CJS with shebang).
 // Also a web-extension host bundle (browser, CJS), and copies the webview's CSS and the codicon font into
-// dist/webview (the panel's only resource root). `--watch` rebuilds on change.
+// dist/webview (the panel's only resource root). `--watch` rebuilds on change. `--cli` (npm pack's prepack)
+// builds only the CLI and its compute-pool worker, minified and without source maps, each file replaced at once
+// (written beside and renamed: a test running dist/cli.js meanwhile never reads half a file).
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { buildWasm } from './buildWasm.mjs';
 import { buildGrammar } from './buildGrammar.mjs';
 import { copyWebviewAssets, shippedBundles } from './bundles.mjs';
@@ -39,6 +41,20 @@ buildGrammar({ quick: true });
 
 // The WebAssembly kernels (assembly/*.ts → engine/ops/wasm/kernels.generated.js) before any bundle embeds them.
 await buildWasm();
+
+if (process.argv.includes('--cli')) {
+  const cli = { bundle: true, minify: true, sourcemap: false, logLevel: 'warning', target: 'es2022', legalComments: 'none', platform: 'node', format: 'cjs', write: false };
+  const outs = await Promise.all([
+    esbuild.build({ ...cli, entryPoints: ['engine/node/cliMain.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+    esbuild.build({ ...cli, entryPoints: ['engine/node/opsWorker.ts'], outfile: 'dist/opsWorker.js' }),
+  ]);
+  for (const f of outs.flatMap((o) => o.outputFiles)) {
+    writeFileSync(`${f.path}.tmp`, f.contents, { mode: 0o755 });
+    renameSync(`${f.path}.tmp`, f.path);
+    rmSync(`${f.path}.map`, { force: true });
+  }
+  process.exit(0);
+}
 
 if (watch) {
   for (const b of builds) { const ctx = await esbuild.context(b); await ctx.watch(); }
