@@ -67,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
       inspectorChanged: () => new Promise<void>((ok) => { const d = InspectorPanel.onDidChange(() => { d.dispose(); ok(); }); }),
     };
   } catch (e) {
-    void vscode.window.showErrorMessage(`LayerLens failed to start: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('LayerLens failed to start: {0}', e instanceof Error ? e.message : String(e)));
     return undefined;
   }
 }

@@ -36,10 +36,10 @@ export function registerCommands(deps: PanelDeps, globalStorageUri: vscode.Uri):
 
 async function statusMenu(): Promise<void> {
   const items = [
-    { label: '$(symbol-class) Select Model…', command: CommandId.selectModel },
-    { label: '$(symbol-array) Set Input Shape…', command: CommandId.setInputShape },
-    { label: '$(inspect) Open Inspector', command: CommandId.openInspector },
-    { label: '$(table) Show Model Summary as Text', command: CommandId.showSummaryText },
+    { label: `$(symbol-class) ${vscode.l10n.t('Select Model…')}`, command: CommandId.selectModel },
+    { label: `$(symbol-array) ${vscode.l10n.t('Set Input Shape…')}`, command: CommandId.setInputShape },
+    { label: `$(inspect) ${vscode.l10n.t('Open Inspector')}`, command: CommandId.openInspector },
+    { label: `$(table) ${vscode.l10n.t('Show Model Summary as Text')}`, command: CommandId.showSummaryText },
   ];
   const pick = await vscode.window.showQuickPick(items, { title: 'LayerLens' });
   if (pick) await vscode.commands.executeCommand(pick.command);
