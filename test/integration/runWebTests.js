@@ -3,8 +3,10 @@
 //   1. the mocha suite (out/test/integration/suite) in VS Code's Node extension host,
 //   2. the UI check (test/integration/uiHover.js): hover shown with the keyboard, read from the DOM,
 //   3. the Inspector UI check (test/integration/uiInspector.js): open from the palette, restore after a reload,
-//   4. the packaging check: `vsce package` + `code-server --install-extension` of the .vsix.
-// Prints `N passed, N failed` (all three together) as its last line. Adapted from
+//   4. the browser entry's suite (test/integration/web) in the web worker extension host,
+//   5. the installed build (test/integration/uiInstalled.js): `npm run package`'s .vsix installed into a clean
+//      code-server of its own, the example opened and used through the UI.
+// Prints `N passed, N failed` (all together) as its last line. Adapted from
 // shared/recipes/vscode-integration/scripts/run-web-tests.js; install code-server with `.ci/run`.
 'use strict';
 const { spawn, spawnSync } = require('child_process');
@@ -16,6 +18,7 @@ const http = require('http');
 const { chromium } = require('playwright-core');
 const { runUiHover } = require('./uiHover');
 const { runUiInspector } = require('./uiInspector');
+const { runUiInstalled } = require('./uiInstalled');
 
 const root = path.resolve(__dirname, '..', '..');
 const CS_VERSION = '4.100.3';
@@ -45,11 +48,16 @@ function waitHttp(url, ms) {
   });
 }
 
-/** Starts code-server on a free loopback port with throw-away user data; resolves once /healthz answers. */
-async function startCodeServer(tmp) {
+/**
+ * Starts code-server on a free loopback port with throw-away user data; resolves once /healthz answers.
+ * `opts`: another instance's folders (the installed-.vsix check), folder to open, extra arguments (`--locale`).
+ */
+async function startCodeServer(tmp, opts = {}) {
   const port = await freePort();
-  fs.mkdirSync(path.join(tmp, 'user-data', 'User'), { recursive: true });
-  fs.writeFileSync(path.join(tmp, 'user-data', 'User', 'settings.json'), JSON.stringify({
+  const userData = opts.userDataDir || path.join(tmp, 'user-data');
+  const state = path.join(userData, '..', `cs-${port}`);
+  fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
     'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'extensions.ignoreRecommendations': true,
     'workbench.enableExperiments': false, 'telemetry.telemetryLevel': 'off', 'update.mode': 'none',
     'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false,
@@ -57,13 +65,13 @@ async function startCodeServer(tmp) {
   }));
   const env = {
     ...process.env, EXTENSIONS_GALLERY: process.env.EXTENSIONS_GALLERY || '{}',
-    XDG_CONFIG_HOME: path.join(tmp, 'config'), XDG_DATA_HOME: path.join(tmp, 'data'), XDG_CACHE_HOME: path.join(tmp, 'cache'),
+    XDG_CONFIG_HOME: path.join(state, 'config'), XDG_DATA_HOME: path.join(state, 'data'), XDG_CACHE_HOME: path.join(state, 'cache'),
   };
   delete env.VSCODE_IPC_HOOK_CLI;
   const args = [codeServerBin, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    '--user-data-dir', path.join(tmp, 'user-data'), '--extensions-dir', path.join(tmp, 'extensions'),
-    '--config', path.join(tmp, 'config.yaml'), '--log', process.env.CS_LOG || 'info', workspace];
+    '--user-data-dir', userData, '--extensions-dir', opts.extensionsDir || path.join(tmp, 'extensions'),
+    '--config', path.join(state, 'config.yaml'), '--log', process.env.CS_LOG || 'info', ...(opts.args || []), opts.folder || workspace];
   const server = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout.on('data', (d) => verbose && process.stdout.write('[server] ' + d));
   server.stderr.on('data', (d) => process.stderr.write('[server] ' + d));
@@ -124,28 +132,6 @@ async function runWebHost(browser, port, tmp) {
   return runSuite(browser, port, ext, suite);
 }
 
-/** 4. The .vsix the marketplace would get installs into VS Code (offline). */
-function runVsixCheck(tmp, env) {
-  const vsix = path.join(tmp, 'layerlens.vsix');
-  // the README's screenshots are relative links: vsce makes them absolute against the repository
-  const repo = String(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).repository?.url ?? '').replace(/\.git$/, '');
-  const vsce = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce', { paths: [root] }), 'package', '--no-dependencies', '-o', vsix, '--baseContentUrl', `${repo}/blob/HEAD`, '--baseImagesUrl', `${repo}/raw/HEAD`],
-    { cwd: root, encoding: 'utf8' });
-  if (vsce.status !== 0) { console.log('vsce package failed:\n' + vsce.stdout + vsce.stderr); return false; }
-  const extDir = path.join(tmp, 'vsix-extensions');
-  const cs = (args) => spawnSync(process.execPath, [codeServerBin, '--extensions-dir', extDir, '--user-data-dir', path.join(tmp, 'vsix-user'), ...args],
-    { env, encoding: 'utf8', timeout: 120000 });
-  const inst = cs(['--install-extension', vsix]);
-  const list = cs(['--list-extensions', '--show-versions']);
-  const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
-  const ok = inst.status === 0 && list.stdout.includes(`layerlens.layerlens@${version}`);
-  const files = fs.existsSync(extDir) ? fs.readdirSync(extDir).filter((d) => d.startsWith('layerlens.')) : [];
-  const installed = files.length > 0 && fs.existsSync(path.join(extDir, files[0], 'dist', 'extension.js'));
-  if (!ok || !installed) console.log('install-extension failed:\n' + inst.stdout + inst.stderr + list.stdout + list.stderr);
-  else console.log(`vsix: ${(fs.statSync(vsix).size / 1024).toFixed(0)} KiB, installed as ${files[0]}`);
-  return ok && installed;
-}
-
 (async () => {
   const t0 = Date.now();
   if (!fs.existsSync(codeServerBin)) {
@@ -156,7 +142,7 @@ function runVsixCheck(tmp, env) {
   if (!fs.existsSync(extTests) || !fs.existsSync(path.join(root, 'dist/extension.js'))) {
     spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
   }
-  const only = (process.env.LAYERLENS_ONLY || 'suite,ui,inspector,webhost,vsix').split(',');
+  const only = (process.env.LAYERLENS_ONLY || 'suite,ui,inspector,webhost,installed').split(',');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'layerlens-it-'));
   let passed = 0; let failed = 0;
   let cs; let browser;
@@ -184,9 +170,9 @@ function runVsixCheck(tmp, env) {
       console.log(`web extension host suite: ${r.passed} passed, ${r.failed} failed (${Date.now() - t0} ms)`);
       passed += r.passed; failed += r.failed;
     }
-    if (only.includes('vsix')) {
-      const ok = runVsixCheck(tmp, cs.env);
-      console.log(`vsix install: ${ok ? 'passed' : 'FAILED'} (${Date.now() - t0} ms)`);
+    if (only.includes('installed')) {
+      const ok = await runUiInstalled(browser, { codeServerBin, root, tmp, env: cs.env, startServer: (o) => startCodeServer(tmp, o) });
+      console.log(`installed .vsix (package, install, activation, hover, CodeLens, summary, Inspector): ${ok ? 'passed' : 'FAILED'} (${Date.now() - t0} ms)`);
       if (ok) passed++; else failed++;
     }
   } catch (e) {
