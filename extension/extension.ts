@@ -21,8 +21,10 @@ import type { ToWebview, WebviewStatus } from '../webview/protocol';
 /** What activate() returns: read-only views the integration tests use. */
 export interface LayerLensApi {
   statusBar(): { visible: boolean; text: string; tooltip: string };
-  /** Where analyses run: a worker thread (Node host), a Web Worker (browser host), or inline where neither starts. */
-  analysisThread(): 'worker' | 'web-worker' | 'inline';
+  /** Where analyses run: isolated from the host (worker), or inline where nothing can start (browser). */
+  analysisThread(): 'worker' | 'inline';
+  /** How the analysis is isolated (a child process on desktop, a Web Worker in the browser), and its process id while one runs. */
+  analysisIsolation(): { kind: 'process' | 'thread' | 'web-worker' | 'inline'; pid?: number };
   /** The open Inspector panels and what each webview last reported it shows. */
   inspectors(): Array<{ uri: string; expr: string; visible: boolean; active: boolean; status?: WebviewStatus }>;
   /** Sends a panel's webview a message as a user action would (select a row, show a view, run). */
@@ -38,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
     const worker = vscode.Uri.joinPath(context.extensionUri, 'dist', 'analysisWorker.js');
     const webWorker = vscode.Uri.joinPath(context.extensionUri, 'dist', 'web', 'analysisWorker.js');
     const runner = createRunner(worker.scheme === 'file' ? worker.fsPath : undefined,
-      canStartWebWorker() ? () => new WebAnalysisWorker(webWorker, readExtensionFile) : undefined);
+      { webWorker: canStartWebWorker() ? () => new WebAnalysisWorker(webWorker, readExtensionFile) : undefined });
     const service = new AnalysisService(new ModelChoices(context.workspaceState), runner);
     const summaries = new SummaryDocumentProvider(service);
     const inlay = new ShapeInlayHintsProvider(service);
@@ -62,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
     return {
       statusBar: () => statusBar.state,
       analysisThread: () => runner.kind,
+      analysisIsolation: () => ({ kind: runner.isolation ?? 'inline', pid: runner.pid }),
       inspectors: () => InspectorPanel.all().map((p) => ({ uri: p.uri.toString(), expr: p.expr, visible: p.panel.visible, active: p.panel.active, status: p.lastStatus })),
       inspectorPost: (uri, expr, msg) => { const p = InspectorPanel.all().find((x) => x.uri.toString() === uri && x.expr === expr); p?.post(msg); return !!p; },
       inspectorChanged: () => new Promise<void>((ok) => { const d = InspectorPanel.onDidChange(() => { d.dispose(); ok(); }); }),

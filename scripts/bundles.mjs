@@ -7,11 +7,11 @@ import { join } from 'node:path';
 /** esbuild options of every shipped bundle, written under `out` (a folder that plays dist/). */
 export function shippedBundles(out, common) {
   const b = [
-    // extension host (Node, CJS) and its analysis worker (worker_threads)
+    // extension host (Node, CJS) and its isolated analysis (a child process, else worker_threads)
     { ...common, entryPoints: ['extension/extension.ts'], outfile: join(out, 'extension.js'), platform: 'node', format: 'cjs', external: ['vscode'] },
     { ...common, entryPoints: ['extension/analysis/worker.ts'], outfile: join(out, 'analysisWorker.js'), platform: 'node', format: 'cjs' },
     // web extension host (browser, CJS) and its analysis Web Worker
-    { ...common, entryPoints: ['extension/extension.ts'], outfile: join(out, 'web/extension.js'), platform: 'browser', format: 'cjs', external: ['vscode', 'node:worker_threads'], define: { 'process.env.NODE_ENV': '"production"' } },
+    { ...common, entryPoints: ['extension/extension.ts'], outfile: join(out, 'web/extension.js'), platform: 'browser', format: 'cjs', external: ['vscode', 'node:worker_threads', 'node:child_process', 'node:fs'], define: { 'process.env.NODE_ENV': '"production"' } },
     { ...common, entryPoints: ['extension/analysis/webWorker.ts'], outfile: join(out, 'web/analysisWorker.js'), platform: 'browser', format: 'iife' },
     // the Inspector webview, its engine worker and the graph's layout worker
     { ...common, entryPoints: ['webview/main.ts'], outfile: join(out, 'webview/main.js'), platform: 'browser', format: 'iife' },

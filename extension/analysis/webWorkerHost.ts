@@ -1,9 +1,11 @@
-// The browser extension host's analysis thread: a Web Worker started from dist/web/analysisWorker.js's text
-// through a blob: URL (the extension's files are not on the host's origin, and vscode.dev serves them over
-// HTTPS, code-server through its remote file system), wrapped in the small Node-worker interface runner.ts
-// drives. Messages posted before the script has loaded wait for it; a failure to start is an 'error' event.
+// The browser extension host's analysis: a Web Worker started from dist/web/analysisWorker.js's text through
+// a blob: URL (the extension's files are not on the host's origin: vscode.dev serves them over HTTPS,
+// code-server through its remote file system), as one of runner.ts's Channels (its watchdog, restart and
+// queue apply unchanged). Messages sent before the script has loaded wait for it; a failure to load or
+// start is a death, which the runner answers like any other.
 import type * as vscode from 'vscode';
-import type { WorkerRequest, WorkerResponse } from './protocol';
+import type { Channel } from './runner';
+import type { WorkerResponse } from './protocol';
 
 // Only the DOM worker API used here (the extension's tsconfig has no DOM library).
 interface DomWorker {
@@ -17,6 +19,7 @@ interface WorkerGlobals {
   Blob: new (parts: Uint8Array[], opts: { type: string }) => unknown;
   URL: { createObjectURL(b: unknown): string; revokeObjectURL(u: string): void };
 }
+type Death = Parameters<Parameters<Channel['onDeath']>[0]>[0];
 
 /** True where a Web Worker can be started (the browser extension host is itself a worker that may nest one). */
 export function canStartWebWorker(): boolean {
@@ -24,52 +27,54 @@ export function canStartWebWorker(): boolean {
   return typeof g.Worker === 'function' && typeof g.Blob === 'function' && typeof g.URL?.createObjectURL === 'function';
 }
 
-type Listener = { message: (m: WorkerResponse) => void; error: (e: Error) => void; exit: (code: number) => void };
+/** The worker script's text, read once per host (every restart after a death reuses it). */
+const scripts = new Map<string, Promise<Uint8Array>>();
 
-/** A Web Worker that looks like a worker_threads Worker to WorkerRunner. */
-export class WebAnalysisWorker {
+export class WebAnalysisWorker implements Channel {
   private worker?: DomWorker;
   private queue: unknown[] | undefined = [];
-  private terminated = false;
-  private readonly on_: { [K in keyof Listener]: Listener[K][] } = { message: [], error: [], exit: [] };
+  private dead = false;
+  private readonly messageFns: Array<(m: WorkerResponse) => void> = [];
+  private readonly deathFns: Array<(d: Death) => void> = [];
 
   constructor(script: vscode.Uri, read: (uri: vscode.Uri) => Promise<Uint8Array>) {
-    void read(script).then((bytes) => this.start(bytes), (e) => this.emit('error', new Error(`cannot load ${script.path.split('/').pop()}: ${e instanceof Error ? e.message : String(e)}`)));
+    const key = script.toString();
+    let text = scripts.get(key);
+    if (!text) { text = read(script); scripts.set(key, text); text.catch(() => scripts.delete(key)); }
+    text.then((bytes) => this.start(bytes), (e) => this.die(`cannot load ${script.path.split('/').pop()}: ${e instanceof Error ? e.message : String(e)}`));
   }
 
-  postMessage(m: WorkerRequest): void {
+  send(m: unknown): void {
+    if (this.dead) throw new Error('the analysis worker is gone');
     if (this.queue) this.queue.push(m);
-    else this.worker?.postMessage(m);
+    else this.worker!.postMessage(m);
   }
 
-  on<K extends keyof Listener>(ev: K, f: Listener[K]): void {
-    (this.on_[ev] as Listener[K][]).push(f);
-  }
+  onMessage(f: (m: WorkerResponse) => void): void { this.messageFns.push(f); }
 
-  async terminate(): Promise<number> {
-    this.terminated = true;
+  onDeath(f: (d: Death) => void): void { this.deathFns.push(f); }
+
+  kill(): void {
+    this.dead = true;
     this.worker?.terminate();
     this.worker = undefined;
     this.queue = undefined;
-    return 0;
   }
 
-  /** Nothing holds a browser host open: a no-op, as worker_threads' unref is for the Node host. */
-  unref(): void {}
-
   private start(bytes: Uint8Array): void {
-    if (this.terminated) return;
+    if (this.dead) return;
     const g = globalThis as unknown as WorkerGlobals;
     const url = g.URL.createObjectURL(new g.Blob([bytes], { type: 'text/javascript' }));
     let w: DomWorker;
     try {
       w = new g.Worker!(url);
     } catch (e) {
-      this.emit('error', e instanceof Error ? e : new Error(String(e)));
+      this.die(e instanceof Error ? e.message : String(e));
       return;
     }
     this.worker = w;
-    w.onerror = (e) => { e.preventDefault?.(); this.emit('error', new Error(e.message ?? 'the analysis worker failed')); };
+    // an uncaught error or a failed load ends the worker for us: the runner restarts a fresh one
+    w.onerror = (e) => { e.preventDefault?.(); this.die(e.message ?? 'the analysis worker failed'); };
     w.onmessage = (e) => {
       const m = e.data as WorkerResponse | { type: 'ready' };
       if (m.type === 'ready') {
@@ -79,11 +84,15 @@ export class WebAnalysisWorker {
         for (const x of q) w.postMessage(x);
         return;
       }
-      this.emit('message', m);
+      for (const f of this.messageFns) f(m);
     };
   }
 
-  private emit<K extends keyof Listener>(ev: K, arg: Parameters<Listener[K]>[0]): void {
-    for (const f of this.on_[ev]) (f as (a: typeof arg) => void)(arg);
+  private die(why: string): void {
+    if (this.dead) return;
+    this.kill();
+    // NOTE: a Web Worker that runs out of memory reports an error like any other; the runner calls it a crash
+    const d: Death = { code: null, signal: null, stderr: why, outOfMemory: /out of memory/i.test(why) };
+    for (const f of this.deathFns) f(d);
   }
 }

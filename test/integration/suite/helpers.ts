@@ -7,7 +7,7 @@ export const EXT_ID = 'layerlens.layerlens';
 
 export interface LayerLensApi {
   statusBar(): { visible: boolean; text: string; tooltip: string };
-  analysisThread(): 'worker' | 'web-worker' | 'inline';
+  analysisThread(): 'worker' | 'inline';
 }
 
 export async function activateExtension(): Promise<LayerLensApi> {

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { closeAllEditors, codeLensTitles, EXT_ID, hoverText, openWorkspaceFile, positionOf, waitFor } from '../suite/helpers';
 
 interface WebApi {
-  analysisThread(): string;
+  analysisIsolation(): { kind: string };
   inspectors(): Array<{ expr: string; status?: { rows: number; error: string | null; rendered: string[] } }>;
 }
 
@@ -24,7 +24,7 @@ suite('web extension host', () => {
     api = await ext!.activate();
     // the first hover, asked for at once: the first analysis (and the worker's start) is still running
     const text = await hoverText(doc, positionOf(doc, 'nn.Conv2d(3, 64', 4));
-    assert.strictEqual(api.analysisThread(), 'web-worker');
+    assert.strictEqual(api.analysisIsolation().kind, 'web-worker');
     console.log('FIRST WEB HOVER:', JSON.stringify(text.slice(0, 300)));
     assert.match(text, /\*\*Conv2d\*\* `conv1`/);
     assert.ok(text.includes('H_out = ⌊(224 + 2·3 − 1·(7 − 1) − 1) / 2⌋ + 1 = 112'), 'H_out formula');
