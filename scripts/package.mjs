@@ -20,8 +20,16 @@ const vsixPath = resolve(outArg > 0 ? process.argv[outArg + 1] : `${pkg.name}-${
 const stage = join(root, 'out/vsix');
 
 /** What the package holds besides the bundles (each must also be allow-listed in .vscodeignore). */
-const files = ['package.json', '.vscodeignore', 'README.md', 'README.zh-cn.md', 'CHANGELOG.md', 'LICENSE', 'media', 'l10n', 'docs', 'examples/digits',
-  ...readdirSync('.').filter((f) => /^package\.nls(\.[\w-]+)?\.json$/.test(f))];
+const files = ['package.json', '.vscodeignore', 'README.md', 'README.zh-cn.md', 'CHANGELOG.md', 'LICENSE', 'media', 'l10n', 'examples/digits',
+  ...readdirSync('.').filter((f) => /^package\.nls(\.[\w-]+)?\.json$/.test(f)), ...shownImages()];
+
+/** The repository's images the READMEs embed and the walkthrough shows: only those ship (docs/ has more). */
+function shownImages() {
+  const md = ['README.md', 'README.zh-cn.md'].filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8')).join('\n');
+  const embedded = [...md.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)|<img [^>]*src="([^"]+)"/g)].map((m) => m[1] ?? m[2]);
+  const walkthrough = (pkg.contributes?.walkthroughs ?? []).flatMap((w) => w.steps.map((s) => s.media?.image));
+  return [...new Set([...embedded, ...walkthrough])].filter((p) => p && !/^[a-z]+:/.test(p) && existsSync(p));
+}
 
 buildGrammar({ quick: true });
 await buildWasm();
@@ -30,7 +38,7 @@ mkdirSync(stage, { recursive: true });
 const common = { bundle: true, minify: true, sourcemap: false, logLevel: 'warning', target: 'es2022', legalComments: 'none' };
 await Promise.all(shippedBundles(join(stage, 'dist'), common).map((b) => esbuild.build(b)));
 copyWebviewAssets(join(stage, 'dist'));
-for (const f of files) if (existsSync(f)) cpSync(f, join(stage, f), { recursive: true, filter: (src) => !src.includes('/docs/') || statSync(src).isDirectory() || src.endsWith('.png') });
+for (const f of files) if (existsSync(f)) cpSync(f, join(stage, f), { recursive: true });
 
 // No repository exists yet: relative links (the README's screenshots) stay relative, so VS Code's extension
 // page shows them from the installed package; the Marketplace's web page needs absolute URLs, which vsce
