@@ -35,7 +35,7 @@ buildGrammar({ quick: true });
 await buildWasm();
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
-const common = { bundle: true, minify: true, sourcemap: false, logLevel: 'warning', target: 'es2022', legalComments: 'none' };
+const common = { bundle: true, minify: true, sourcemap: false, logLevel: 'warning', target: 'es2022', legalComments: 'none', alias: { fflate: 'fflate/browser' } };
 await Promise.all(shippedBundles(join(stage, 'dist'), common).map((b) => esbuild.build(b)));
 copyWebviewAssets(join(stage, 'dist'));
 for (const f of files) if (existsSync(f)) cpSync(f, join(stage, f), { recursive: true });

@@ -3,7 +3,6 @@
 import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { totalmem } from 'node:os';
-import { createNodePool } from './nodePool';
 import { runCli } from '../cli/cli';
 import { setParseCache } from '../analysis/analyze';
 import { DiskParseCache } from './diskCache';
@@ -32,7 +31,8 @@ const host = {
 if (!process.env.LAYERLENS_NO_CACHE) setParseCache(new DiskParseCache());
 
 const result = runCli(process.argv.slice(2), {
-  pool: () => createNodePool({ script: join(__dirname, 'opsWorker.js') }),
+  // NOTE: required on demand: node:worker_threads costs a cold `summary` several ms to load, and only `run` needs it
+  pool: () => (require('./nodePool') as typeof import('./nodePool')).createNodePool({ script: join(__dirname, 'opsWorker.js'), prestart: true }),
   host, cwd: process.cwd(), totalMemory: totalmem(),
   pythonEnv: (python) => findPythonEnv({ python, pathEnv: process.env.PATH ?? '', env: process.env, cwd: process.cwd() }, envFs),
   readBytes: (path) => { try { return readFileSync(path); } catch { return undefined; } }, // a Buffer is a Uint8Array: no copy

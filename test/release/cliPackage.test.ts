@@ -15,7 +15,7 @@ let packed: { filename: string; files: Array<{ path: string }> };
 
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'layerlens-npm-'));
-  // prepack builds dist/cli.js and dist/opsWorker.js (minified, replaced atomically)
+  // prepack builds dist/cli.js, cliMain.js and opsWorker.js (minified, replaced atomically)
   packed = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp], root))[0];
 }, 180_000);
 
@@ -23,7 +23,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('npm pack', () => {
   it('holds the CLI and nothing of the extension', () => {
-    expect(packed.files.map((f) => f.path).sort()).toEqual(['LICENSE', 'README.md', 'dist/cli.js', 'dist/opsWorker.js', 'package.json']);
+    expect(packed.files.map((f) => f.path).sort()).toEqual(['LICENSE', 'README.md', 'dist/cli.js', 'dist/cliMain.js', 'dist/opsWorker.js', 'package.json']);
   });
 
   it('installs offline and `npx layerlens summary` runs from the installed package', () => {
