@@ -1,5 +1,5 @@
 // The CLI ships through npm: `npm pack` gives a package holding only the CLI bundle and its worker (plus the
-// package.json, README and LICENSE npm always adds), and once that tarball is installed, `npx layerlens`
+// package.json, READMEs and LICENSE npm always adds), and once that tarball is installed, `npx layerlens`
 // runs it — here on the trained example, against PyTorch's parameter count for it.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,7 +23,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('npm pack', () => {
   it('holds the CLI and nothing of the extension', () => {
-    expect(packed.files.map((f) => f.path).sort()).toEqual(['LICENSE', 'README.md', 'dist/cli.js', 'dist/cliMain.js', 'dist/opsWorker.js', 'package.json']);
+    expect(packed.files.map((f) => f.path).sort()).toEqual(['LICENSE', 'README.md', 'README.zh-cn.md', 'dist/cli.js', 'dist/cliMain.js', 'dist/opsWorker.js', 'package.json']);
   });
 
   it('installs offline and `npx layerlens summary` runs from the installed package', () => {
