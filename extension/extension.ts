@@ -2,6 +2,7 @@
 // panel serializer).
 // Everything registered is pushed onto context.subscriptions; activation failures are shown to the user.
 import * as vscode from 'vscode';
+import { configureL10n } from './l10n';
 import { createRunner } from './analysis/runner';
 import { canStartWebWorker, WebAnalysisWorker } from './analysis/webWorkerHost';
 import { readExtensionFile } from './commands/openExample';
@@ -37,6 +38,7 @@ const PYTHON: vscode.DocumentSelector = { language: 'python' };
 
 export function activate(context: vscode.ExtensionContext): LayerLensApi | undefined {
   try {
+    configureL10n(vscode.l10n.bundle);
     const worker = vscode.Uri.joinPath(context.extensionUri, 'dist', 'analysisWorker.js');
     const webWorker = vscode.Uri.joinPath(context.extensionUri, 'dist', 'web', 'analysisWorker.js');
     const runner = createRunner(worker.scheme === 'file' ? worker.fsPath : undefined,

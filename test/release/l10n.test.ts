@@ -1,9 +1,11 @@
 // Localization keys: every contributed string of package.json is a %key% of package.nls.json, and every
 // translation file has exactly the English file's keys (no missing, no stale) with the same {0} placeholders;
-// every vscode.l10n.t / l10n.t string of the sources is in each runtime bundle (l10n/bundle.l10n.<lang>.json).
+// every vscode.l10n.t / l10n.t string of the sources (and the activation cautions of the layer catalogue,
+// which hovers translate) is in each runtime bundle (l10n/bundle.l10n.<lang>.json).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ACTIVATIONS } from '../../engine';
 
 const root = resolve(__dirname, '../..');
 const json = (p: string) => JSON.parse(readFileSync(join(root, p), 'utf8'));
@@ -24,6 +26,8 @@ function runtimeKeys(): Set<string> {
       keys.add(JSON.parse(m[1][0] === '"' ? m[1] : `"${m[1].slice(1, -1).replace(/\\'/g, "'").replace(/\\`/g, '`').replace(/"/g, '\\"')}"`));
     }
   }
+  // the layer catalogue's activation cautions, shown in hovers through l10n.t(note) (providers/formulas.ts)
+  for (const a of ACTIVATIONS) if (a.note) keys.add(a.note);
   return keys;
 }
 
