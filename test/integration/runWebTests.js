@@ -4,7 +4,8 @@
 //   2. the UI check (test/integration/uiHover.js): hover shown with the keyboard, read from the DOM,
 //   3. the Inspector UI check (test/integration/uiInspector.js): open from the palette, restore after a reload,
 //   4. the browser entry's suite (test/integration/web) in the web worker extension host,
-//   5. the installed build (test/integration/uiInstalled.js): `npm run package`'s .vsix installed into a clean
+//   5. VS Code in Chinese (test/integration/zh, a code-server with `--locale zh-cn`),
+//   6. the installed build (test/integration/uiInstalled.js): `npm run package`'s .vsix installed into a clean
 //      code-server of its own, the example opened and used through the UI.
 // Prints `N passed, N failed` (all together) as its last line. Adapted from
 // shared/recipes/vscode-integration/scripts/run-web-tests.js; install code-server with `.ci/run`.
@@ -112,7 +113,38 @@ async function runSuite(browser, port, devPath = extDev, testsPath = extTests) {
 }
 
 /**
- * 5. The browser entry in VS Code's web worker extension host (vscode.dev's): a copy of the extension without
+ * 5. VS Code in Chinese: a second code-server with `--locale zh-cn` runs test/integration/zh (a hover read in
+ * Chinese, the contributed titles) in the Node extension host.
+ */
+async function runZh(browser, tmp) {
+  const out = path.join(root, 'out/test/integration/zh');
+  fs.rmSync(out, { recursive: true, force: true });
+  // VS Code takes --locale only for a display language a language pack provides: the server reads them from
+  // user-data/languagepacks.json (which it writes when a window lists the installed packs). The fixture in
+  // test/integration/zh/langpack declares zh-cn with no translations of VS Code itself; the extensions' own
+  // bundles (l10n/bundle.l10n.zh-cn.json, package.nls.zh-cn.json) are what is tested.
+  const dirs = { userDataDir: path.join(tmp, 'zh', 'user-data'), extensionsDir: path.join(tmp, 'zh', 'extensions') };
+  fs.mkdirSync(dirs.userDataDir, { recursive: true });
+  const fixture = path.join(root, 'test/integration/zh/langpack');
+  const { publisher, name, version } = JSON.parse(fs.readFileSync(path.join(fixture, 'package.json'), 'utf8'));
+  fs.writeFileSync(path.join(dirs.userDataDir, 'languagepacks.json'), JSON.stringify({
+    'zh-cn': { hash: `${name}-${version}`, label: '中文(简体)', extensions: [{ extensionIdentifier: { id: `${publisher}.${name}` }, version }],
+      translations: { vscode: path.join(fixture, 'translations/main.i18n.json') } },
+  }));
+  await require('esbuild').build({
+    entryPoints: [path.join(root, 'test/integration/suite/index.ts'), path.join(root, 'test/integration/zh/zhHover.test.ts')],
+    outdir: out, entryNames: '[name]', bundle: true, platform: 'node', format: 'cjs', external: ['vscode', 'mocha', 'glob'], logLevel: 'warning', target: 'es2022',
+  });
+  const cs = await startCodeServer(tmp, { ...dirs, args: ['--locale', 'zh-cn'] });
+  try {
+    return await runSuite(browser, cs.port, extDev, path.join(out, 'index.js'));
+  } finally {
+    if (cs.server.exitCode === null) cs.server.kill('SIGTERM');
+  }
+}
+
+/**
+ * 4. The browser entry in VS Code's web worker extension host (vscode.dev's): a copy of the extension without
  * `main` (code-server then runs it there) holding the browser bundles, and test/integration/web's suite
  * bundled for that host inside it (a test file inside the extension runs in the extension's host).
  */
@@ -142,7 +174,7 @@ async function runWebHost(browser, port, tmp) {
   if (!fs.existsSync(extTests) || !fs.existsSync(path.join(root, 'dist/extension.js'))) {
     spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
   }
-  const only = (process.env.LAYERLENS_ONLY || 'suite,ui,inspector,webhost,installed').split(',');
+  const only = (process.env.LAYERLENS_ONLY || 'suite,ui,inspector,webhost,zh,installed').split(',');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'layerlens-it-'));
   let passed = 0; let failed = 0;
   let cs; let browser;
@@ -168,6 +200,11 @@ async function runWebHost(browser, port, tmp) {
     if (only.includes('webhost')) {
       const r = await runWebHost(browser, cs.port, tmp);
       console.log(`web extension host suite: ${r.passed} passed, ${r.failed} failed (${Date.now() - t0} ms)`);
+      passed += r.passed; failed += r.failed;
+    }
+    if (only.includes('zh')) {
+      const r = await runZh(browser, tmp);
+      console.log(`zh-cn suite: ${r.passed} passed, ${r.failed} failed (${Date.now() - t0} ms)`);
       passed += r.passed; failed += r.failed;
     }
     if (only.includes('installed')) {
