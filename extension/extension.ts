@@ -11,6 +11,7 @@ import { registerCommands } from './commands';
 import { SUMMARY_SCHEME, SummaryDocumentProvider } from './commands/showSummary';
 import { onDidChangeConfig } from './config';
 import { ModelChoices } from './analysis/modelChoices';
+import { PythonEnvironments } from './analysis/pythonEnvironment';
 import { ModelCodeLensProvider } from './providers/codeLens';
 import { DiagnosticsPublisher, FixCodeActionProvider } from './providers/diagnostics';
 import { LayerHoverProvider } from './providers/hover';
@@ -43,7 +44,8 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
     const webWorker = vscode.Uri.joinPath(context.extensionUri, 'dist', 'web', 'analysisWorker.js');
     const runner = createRunner(worker.scheme === 'file' ? worker.fsPath : undefined,
       { webWorker: canStartWebWorker() ? () => new WebAnalysisWorker(webWorker, readExtensionFile) : undefined });
-    const service = new AnalysisService(new ModelChoices(context.workspaceState), runner);
+    const environments = new PythonEnvironments();
+    const service = new AnalysisService(new ModelChoices(context.workspaceState), runner, environments);
     const summaries = new SummaryDocumentProvider(service);
     const inlay = new ShapeInlayHintsProvider(service);
     const lenses = new ModelCodeLensProvider(service);
@@ -51,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
     const statusBar = new ModelStatusBar(service);
     const panels: PanelDeps = { extensionUri: context.extensionUri, service, summaries };
     context.subscriptions.push(
-      service, summaries, inlay, lenses, diagnostics, statusBar,
+      environments, service, summaries, inlay, lenses, diagnostics, statusBar,
       vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, summaries),
       vscode.languages.registerHoverProvider(PYTHON, new LayerHoverProvider(service)),
       vscode.languages.registerInlayHintsProvider(PYTHON, inlay),

@@ -6,10 +6,11 @@ import { handleRequest, type WorkerRequest, type WorkerResponse } from './protoc
 
 // Only what this file uses of a worker's global scope (the extension's tsconfig has no DOM library).
 interface WorkerScope {
-  postMessage(msg: WorkerResponse | { type: 'ready' }): void;
+  postMessage(msg: WorkerResponse): void;
   onmessage: ((e: { data: WorkerRequest }) => void) | null;
 }
 declare const self: WorkerScope;
 
 self.onmessage = (e) => self.postMessage(handleRequest({ analyze, findModels }, e.data));
-self.postMessage({ type: 'ready' });
+// the engine is loaded: the runner's watchdog counts from here (see runner.ts)
+self.postMessage({ type: 'ready', id: 0, ok: true });

@@ -76,13 +76,13 @@ export class WebAnalysisWorker implements Channel {
     // an uncaught error or a failed load ends the worker for us: the runner restarts a fresh one
     w.onerror = (e) => { e.preventDefault?.(); this.die(e.message ?? 'the analysis worker failed'); };
     w.onmessage = (e) => {
-      const m = e.data as WorkerResponse | { type: 'ready' };
+      const m = e.data as WorkerResponse;
       if (m.type === 'ready') {
+        // the script has loaded: what was sent meanwhile goes now; the runner hears 'ready' too (its watchdog)
         g.URL.revokeObjectURL(url);
         const q = this.queue ?? [];
         this.queue = undefined;
         for (const x of q) w.postMessage(x);
-        return;
       }
       for (const f of this.messageFns) f(m);
     };
