@@ -1,5 +1,5 @@
-// Node entry of the `layerlens` CLI (dist/cli.js): binds the pure CLI to the process and the disk.
-// The only engine file that touches node:* modules; the bundle for the extension never includes it.
+// Node entry of the `layerlens` CLI (dist/cliMain.js, which dist/cli.js loads through a V8 code cache: cliLoader.ts):
+// binds the pure CLI to the process and the disk. The bundle for the extension never includes it.
 import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { totalmem } from 'node:os';
