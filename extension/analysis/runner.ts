@@ -95,7 +95,10 @@ class IsolatedRunner implements AnalysisRunner {
   /** How many times the analysis died (tests and the output channel). */
   deaths = 0;
 
-  /** Consecutive deaths without a single answer: three mean this kind of isolation does not work here. */
+  /**
+   * Consecutive deaths before the analysis was even ready: three mean this kind of isolation does not work
+   * here (the next is tried). Deaths on a request never count: a hostile file must not downgrade isolation.
+   */
   private streak = 0;
 
   constructor(private readonly spawns: Array<{ kind: 'process' | 'thread' | 'web-worker'; spawn: Spawn }>, private readonly o: Required<Omit<RunnerOptions, 'env' | 'isolation' | 'webWorker'>>) {}
@@ -154,7 +157,7 @@ class IsolatedRunner implements AnalysisRunner {
     }
     ch.onMessage((res) => {
       if (this.ch !== ch) return;
-      if (res.type === 'ready') { this.ready = true; clearTimeout(this.startTimer); this.arm(); } else this.answered(res);
+      if (res.type === 'ready') { this.ready = true; this.streak = 0; clearTimeout(this.startTimer); this.arm(); } else this.answered(res);
     });
     ch.onDeath((d) => { if (this.ch === ch) this.died(d); });
     this.ch = ch;
@@ -170,7 +173,6 @@ class IsolatedRunner implements AnalysisRunner {
     const i = this.queue.findIndex((p) => p.req.id === res.id);
     if (i < 0) return;
     const [p] = this.queue.splice(i, 1);
-    this.streak = 0;
     if (this.watch?.id === res.id) this.disarm();
     p.resolve(res);
     this.arm();
@@ -204,13 +206,13 @@ class IsolatedRunner implements AnalysisRunner {
 
   private died(d: Death): void {
     this.ch = undefined;
+    if (!this.ready && ++this.streak >= 3 && this.spawns.length > 1) { this.spawns.shift(); this.streak = 0; }
     this.afterDeath(d.outOfMemory || OOM_TEXT.test(d.stderr) ? 'memory' : 'crash', d);
   }
 
   /** Answers the request that was running (or sends it once more after a plain crash) and restarts the rest. */
   private afterDeath(kind: FatalKind, d?: Death): void {
     this.deaths++;
-    if (kind === 'crash' && ++this.streak >= 3 && this.spawns.length > 1) { this.spawns.shift(); this.streak = 0; }
     this.disarm();
     const [head, ...rest] = this.queue;
     this.queue = [];
