@@ -22,13 +22,13 @@ export async function setInputShape(
     const a = service.latest(doc.uri);
     const report = a?.expr === target.expr ? a.report : undefined;
     const text = await vscode.window.showInputBox({
-      title: `LayerLens: input shape of ${target.expr}`,
+      title: vscode.l10n.t('LayerLens: input shape of {0}', target.expr),
       prompt: `Now ${formatShapes(current.input)}, ${inputSourceLabel(current.source).long}. Dimensions separated by commas, e.g. 1, 3, 224, 224; several inputs: (1, 3, 32, 32), (1, 10). Empty: use the file's shape.`,
       value: formatShapes(current.input),
       validateInput: (t) => {
         if (t.trim() === '') return undefined;
         const parsed = parseShapes(t);
-        if (!parsed) return 'Positive integers separated by commas, e.g. 1, 3, 224, 224';
+        if (!parsed) return vscode.l10n.t('Positive integers separated by commas, e.g. 1, 3, 224, 224');
         const problem = checkInputShapes(parsed, report);
         return problem ? { message: problem, severity: vscode.InputBoxValidationSeverity.Warning } : undefined;
       },

@@ -177,7 +177,7 @@ function hint(pos: vscode.Position, calls: HintCall[], maxLen: number): vscode.I
   h.paddingLeft = true;
   const lines = calls.slice(0, 12).map((c) => `- \`${c.label}\` (${c.kind}) ${c.inputs.map(fmtShape).join(', ')} → \`${fmtShape(c.output)}\``);
   if (calls.length > 12) lines.push(`- …and ${calls.length - 12} more`);
-  const head = calls.length > 1 ? `LayerLens: output shape of each of the ${calls.length} calls made here` : 'LayerLens output shape';
+  const head = calls.length > 1 ? `LayerLens: output shape of each of the ${calls.length} calls made here` : vscode.l10n.t('LayerLens output shape');
   h.tooltip = new vscode.MarkdownString([head, ...lines].join('\n'));
   return h;
 }

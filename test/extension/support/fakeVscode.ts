@@ -276,6 +276,11 @@ export const commands = {
   registerCommand: () => new Disposable(),
   executeCommand: async () => undefined,
 };
+/** vscode.l10n in English: the message with its {0}… arguments filled in, no bundle. */
+export const l10n = {
+  bundle: undefined as Record<string, string> | undefined,
+  t: (message: string, ...args: unknown[]): string => message.replace(/\{(\d+)\}/g, (m, i) => (Number(i) < args.length ? String(args[Number(i)]) : m)),
+};
 export const env = { clipboard: { writeText: async () => undefined } };
 
 // ---------- harness controls (not part of the vscode API) ----------
