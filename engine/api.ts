@@ -73,6 +73,10 @@ export interface Row {
   /** Bytes of the output tensor(s) (float32 unless the dtype says otherwise). */
   outputBytes: number | null;
   receptiveField?: ReceptiveField;
+  /** The window geometry the engine resolved for this call (convolution and pooling layers). */
+  geometry?: LayerGeometry;
+  /** The factors of this call's MACs and parameter count (conv, transposed conv, linear); present only when they multiply to `macs`. */
+  cost?: CostTerms;
   /** The module's constructor arguments as the interpreter resolved them (for hovers and formulas). */
   config: Record<string, ConfigValue>;
   /** Where the module object was constructed (`nn.Conv2d(...)` call expression). */
@@ -83,6 +87,52 @@ export interface Row {
   callIndex: number;
   /** Free-text notes when a value is unknown, e.g. which construct stopped the analysis. */
   unknownReason?: string;
+}
+
+/**
+ * The window geometry of one convolution or pooling call as the engine resolved it: 'same'/'valid'
+ * padding as pairs, stride defaults applied, and the terms of the output-size rule per spatial dim.
+ */
+export interface LayerGeometry {
+  op: 'conv' | 'conv_transpose' | 'max_pool' | 'avg_pool';
+  kernel: number[];
+  stride: number[];
+  /** Padding before and after, per spatial dim. */
+  padding: Array<[number, number]>;
+  dilation: number[];
+  groups: number;
+  /** Transposed convolution only. */
+  outputPadding?: number[];
+  /** Pooling only: the rule rounds up (⌈⌉) instead of down. */
+  ceilMode?: boolean;
+  /** Pooling with ceil_mode: per dim, whether a last window that would start in the right padding was dropped. */
+  droppedLastWindow?: boolean[];
+  /** Spatial input and output sizes (null where unknown). */
+  inputSize: Dim[];
+  outputSize: Dim[];
+}
+
+/** One factor of a cost product; `num`/`den` when it is a per-group quotient such as C_in/groups. */
+export interface CostFactor {
+  /** What the factor counts: 'N' (batch or rows), 'C_out', 'H_out', 'C_in/groups', 'K_h', 'in_features', … */
+  name: string;
+  value: number;
+  num?: number;
+  den?: number;
+}
+
+/** The factors of a call's cost: MACs = Π macs, params = Π weight + bias. */
+export interface CostTerms {
+  macs: CostFactor[];
+  weight: CostFactor[];
+  /** Bias elements (0 when there is no bias). */
+  bias: number;
+}
+
+/** What a layer call resolved, beside its shapes: geometry and cost factors. */
+export interface LayerTerms {
+  geometry?: LayerGeometry;
+  cost?: CostTerms;
 }
 
 export type ConfigValue = number | boolean | string | null | ConfigValue[];

@@ -4,7 +4,6 @@ export * from './api';
 export { analyze, runAnalysis } from './analysis/analyze';
 export { discover as findModelsIn, pickModel, parseInputSpec } from './analysis/discovery';
 export { formatTable, toContractJson, toMarkdown, toCsv, fmtInt, fmtShape, fmtSI, fmtBytes, fmtTotal, incompleteNote } from './analysis/format';
-export { convOutputSize, convTransposeOutputSize, poolOutputSize, samePadding } from './ops/convShape';
 export { ACTIVATIONS } from './torch/layers/activation';
 export { runModel, runModelAsync, runJson, type RunOptions, type RunReport, type RunRow, type Stats } from './run/run';
 // Weights files: safetensors and PyTorch checkpoints (.pth/.pt/.bin) detected by content, read without Python.

@@ -14,6 +14,7 @@ import { installTorch } from '../torch/namespaces/registry';
 import { DEFAULT_TORCH_VERSION } from '../torch/version';
 import { TensorV, DTYPE_BYTES, numel } from '../torch/tensor';
 import { getRf, setRf } from '../torch/tensorOps';
+import { costMacs } from '../torch/terms';
 import { discover, pickModel } from './discovery';
 import { shapeDiagnostic } from './shapeDiagnostics';
 import { DataflowRecorder } from './dataflow';
@@ -272,6 +273,11 @@ function toRow(it: Interp, rt: TorchRuntime, r: CallRecord, ownerOf: Map<TensorV
     callIndex: r.callIndex,
   };
   if (outs.length > 1) row.outputs = outs.map((t) => [...t.shape]);
+  // A layer whose forward is one windowed or matmul-type op carries that op's terms (user subclasses that
+  // add work keep their own MACs, so the cost factors are attached only when they multiply to them).
+  const terms = spec && r.terms.length === 1 ? r.terms[0] : undefined;
+  if (terms?.geometry) row.geometry = terms.geometry;
+  if (terms?.cost && out && r.macs !== null && costMacs(terms.cost) === r.macs) row.cost = terms.cost;
   if (rf && out && out.shape.length >= 3 && spec && (spec.kind === 'conv' || spec.kind === 'pool' || spec.kind === 'norm' || spec.kind === 'activation' || spec.kind === 'dropout')) {
     row.receptiveField = { size: [...rf.size], stride: [...rf.jump] };
   }

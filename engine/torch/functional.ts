@@ -1,13 +1,14 @@
 // The functional ops behind torch.*, F.* and nn layers: each owns its shape rule, its checks (the messages
-// PyTorch would raise) and its MACs/FLOPs. Layers call these, so a rule exists once. Geometry comes from
-// engine/ops/convShape.ts.
+// PyTorch would raise), its MACs/FLOPs and the terms rows carry (geometry, cost factors: terms.ts).
+// Layers call these, so a rule exists once. Geometry comes from engine/ops/convShape.ts.
 import type { TorchRuntime } from './runtime';
 import { PyException, PyList, PyTuple, Unknown, type CallCtx, type Value } from '../interp/values';
-import { convNdSpatial, convTransposeOutputSize, poolOutputSize, samePadding } from '../ops/convShape';
+import { convNdSpatial, convTransposeOutputSize, poolLastWindowDropped, poolOutputSize, resolveConvPadding } from '../ops/convShape';
+import { costMacs, costTerms, factor, ratio, spatialNames } from './terms';
 import { TensorV, catShape, numel, shapeError, shapeStr, type DType } from './tensor';
 import { derive, getRf, located, mapData, setRf, type RF } from './tensorOps';
 import { intList, toInt, toInts } from './sig';
-import type { Dim, Shape } from '../api';
+import type { Dim, LayerGeometry, Shape } from '../api';
 
 export interface ConvArgs {
   stride: Value; padding: Value; dilation: Value; groups: number;
@@ -23,7 +24,7 @@ function spatialRfIn(x: TensorV, nd: number): RF {
   return getRf(x) ?? { size: Array(nd).fill(1), jump: Array(nd).fill(1) };
 }
 
-/** Convolution N-d. Returns the output; reports MACs = numel(out)·(Cin/groups)·prod(k). */
+/** Convolution N-d. Returns the output; reports MACs = N·C_out·Π out·(C_in/groups)·Π k (its cost terms). */
 export function conv(rt: TorchRuntime, x: TensorV, w: TensorV, b: Value, a: ConvArgs, nd: number, ctx: CallCtx): TensorV {
   const batched = x.shape.length === nd + 2;
   if (!batched && x.shape.length !== nd + 1) {
@@ -39,14 +40,14 @@ export function conv(rt: TorchRuntime, x: TensorV, w: TensorV, b: Value, a: Conv
   }
   const stride = toInts(a.stride, nd, 'stride');
   const dilation = toInts(a.dilation, nd, 'dilation');
+  if (typeof a.padding === 'string' && a.padding !== 'same' && a.padding !== 'valid') fail(ctx, `Invalid padding string '${a.padding}'`);
   let pads: Array<[number, number]>;
-  if (typeof a.padding === 'string') {
-    if (a.padding === 'valid') pads = k.map(() => [0, 0]);
-    else if (a.padding === 'same') {
-      if (stride.some((s) => s !== 1)) fail(ctx, "padding='same' is not supported for strided convolutions");
-      pads = k.map((kk, i) => samePadding(kk, dilation[i]));
-    } else fail(ctx, `Invalid padding string '${a.padding}'`);
-  } else pads = toInts(a.padding, nd, 'padding').map((p) => [p, p]);
+  try {
+    pads = resolveConvPadding(typeof a.padding === 'string' ? a.padding as 'same' | 'valid' : toInts(a.padding, nd, 'padding'), k, stride, dilation);
+  } catch (err) {
+    if (err instanceof PyException) throw err;
+    fail(ctx, (err as Error).message);
+  }
   const spatial = convNdSpatial(xs.slice(2), { kernel: k, stride, padding: pads, dilation });
   spatial.forEach((s, i) => {
     if (s !== null && s <= 0) {
@@ -57,9 +58,16 @@ export function conv(rt: TorchRuntime, x: TensorV, w: TensorV, b: Value, a: Conv
   const out = rt.tensor(outShape, x.dtype, { op: `conv${nd}d`, inputs: [x, w, b], attrs: { stride, padding: pads, dilation, groups: a.groups } });
   const rf = spatialRfIn(x, nd);
   setRf(out, { size: rf.size.map((s, i) => s + (k[i] - 1) * dilation[i] * rf.jump[i]), jump: rf.jump.map((j, i) => j * stride[i]) });
+  const kNames = spatialNames(nd, '').map((n) => `K_${n}`);
+  const geometry: LayerGeometry = { op: 'conv', kernel: k, stride, padding: pads, dilation, groups: a.groups, inputSize: xs.slice(2), outputSize: spatial };
+  const cost = costTerms(
+    [factor('N', xs[0]), factor('C_out', cout), ...spatial.map((s, i) => factor(spatialNames(nd, '_out')[i], s)), ratio('C_in/groups', cinPerGroup * a.groups, a.groups), ...k.map((kk, i) => factor(kNames[i], kk))],
+    [factor('C_out', cout), ratio('C_in/groups', cinPerGroup * a.groups, a.groups), ...k.map((kk, i) => factor(kNames[i], kk))],
+    b instanceof TensorV ? numel(b.shape) ?? 0 : 0,
+  );
   const n = numel(outShape);
-  const macs = n === null ? null : n * cinPerGroup * k.reduce((p, q) => p * q, 1);
-  rt.addCost(macs, macs === null ? null : 2 * macs + (b instanceof TensorV ? n! : 0));
+  const macs = costMacs(cost);
+  rt.addCost(macs, macs === null ? null : 2 * macs + (b instanceof TensorV ? n! : 0), { geometry, cost });
   return out;
 }
 
@@ -79,10 +87,16 @@ export function convTranspose(rt: TorchRuntime, x: TensorV, w: TensorV, b: Value
   const spatial = xs.slice(2).map((s, i) => (s === null ? null : convTransposeOutputSize(s, k[i], stride[i], padding[i], dilation[i], op[i])));
   const outShape: Shape = batched ? [xs[0], cout, ...spatial] : [cout, ...spatial];
   const out = rt.tensor(outShape, x.dtype, { op: `conv_transpose${nd}d`, inputs: [x, w, b], attrs: { stride, padding, dilation, outputPadding: op, groups: a.groups } });
-  const nIn = numel(x.shape);
-  const macs = nIn === null ? null : nIn * (w.shape[1] as number) * k.reduce((p, q) => p * q, 1);
+  const geometry: LayerGeometry = { op: 'conv_transpose', kernel: k, stride, padding: padding.map((p) => [p, p]), dilation, groups: a.groups, outputPadding: op, inputSize: xs.slice(2), outputSize: spatial };
+  const kNames = spatialNames(nd, '').map((n) => `K_${n}`);
+  const cost = costTerms(
+    [factor('N', xs[0]), factor('C_in', xs[1]), ...xs.slice(2).map((s, i) => factor(spatialNames(nd, '_in')[i], s)), ratio('C_out/groups', cout, a.groups), ...k.map((kk, i) => factor(kNames[i], kk))],
+    [factor('C_in', cin), ratio('C_out/groups', cout, a.groups), ...k.map((kk, i) => factor(kNames[i], kk))],
+    b instanceof TensorV ? numel(b.shape) ?? 0 : 0,
+  );
+  const macs = costMacs(cost);
   const nOut = numel(outShape);
-  rt.addCost(macs, macs === null || nOut === null ? null : 2 * macs + (b instanceof TensorV ? nOut : 0));
+  rt.addCost(macs, macs === null || nOut === null ? null : 2 * macs + (b instanceof TensorV ? nOut : 0), { geometry, cost });
   return out;
 }
 
@@ -98,8 +112,10 @@ export function linear(rt: TorchRuntime, x: TensorV, w: TensorV, b: Value, ctx: 
   const outShape: Shape = w.shape.length === 2 ? [...x.shape.slice(0, -1), outF] : x.shape.slice(0, -1);
   const out = rt.tensor(outShape, x.dtype, { op: 'linear', inputs: [x, w, b] });
   const n = numel(outShape);
-  const macs = n === null || inF === null ? null : n * inF;
-  rt.addCost(macs, macs === null ? null : 2 * macs + (b instanceof TensorV ? n! : 0));
+  const outFactor = w.shape.length === 2 ? [factor('out_features', outF)] : [];
+  const cost = costTerms([factor('N', numel(x.shape.slice(0, -1))), factor('in_features', inF), ...outFactor], [...outFactor, factor('in_features', inF)], b instanceof TensorV ? numel(b.shape) ?? 0 : 0);
+  const macs = costMacs(cost);
+  rt.addCost(macs, macs === null ? null : 2 * macs + (b instanceof TensorV ? n! : 0), { cost });
   return out;
 }
 
@@ -123,8 +139,14 @@ export function pool(rt: TorchRuntime, kind: 'max' | 'avg', x: TensorV, a: PoolA
   const out = rt.tensor(outShape, x.dtype, { op: `${kind}_pool${nd}d`, inputs: [x], attrs: { kernel: k, stride, padding, dilation, ceilMode: a.ceilMode, ...extra } });
   const rf = spatialRfIn(x, nd);
   setRf(out, { size: rf.size.map((s, i) => s + (k[i] - 1) * dilation[i] * rf.jump[i]), jump: rf.jump.map((j, i) => j * stride[i]) });
+  const inSp = x.shape.slice(-nd);
+  const geometry: LayerGeometry = {
+    op: kind === 'max' ? 'max_pool' : 'avg_pool', kernel: k, stride, padding: padding.map((p) => [p, p]), dilation, groups: 1, ceilMode: a.ceilMode,
+    droppedLastWindow: inSp.map((s, i) => s !== null && poolLastWindowDropped(s, k[i], stride[i], padding[i], dilation[i], a.ceilMode)),
+    inputSize: inSp, outputSize: spatial,
+  };
   const n = numel(outShape);
-  rt.addCost(0, n === null ? null : n * k.reduce((p, q) => p * q, 1));
+  rt.addCost(0, n === null ? null : n * k.reduce((p, q) => p * q, 1), { geometry });
   return out;
 }
 

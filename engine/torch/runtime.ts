@@ -10,6 +10,7 @@ import { hashKey } from '../interp/ops';
 import { setCloners } from '../interp/stdlib/copy';
 import { TensorV, type DType } from './tensor';
 import type { LayerSpec } from './layers/spec';
+import type { LayerTerms } from '../api';
 import { DEFAULT_TORCH_VERSION, type TorchVersion } from './version';
 import { nativeFn, sigFunction, signatureFor, type Args } from './sig';
 import * as T from './tensorOps';
@@ -32,6 +33,8 @@ export interface Frame {
   leaf: boolean;
   macs: number | null;
   flops: number | null;
+  /** What the ops of this call resolved (geometry, cost factors), one entry per op that reported any. */
+  terms: LayerTerms[];
 }
 
 export interface CallRecord {
@@ -41,6 +44,7 @@ export interface CallRecord {
   output: Value;
   macs: number | null;
   flops: number | null;
+  terms: LayerTerms[];
   ctx: CallCtx;
   callIndex: number;
 }
@@ -73,10 +77,14 @@ export class TorchRuntime implements Extensions {
   }
 
   // ---------------------------------------------------------------- MAC/FLOP routing
-  /** MACs/FLOPs of one op: to the innermost leaf module being called, else to the functional total. */
-  addCost(macs: number | null, flops: number | null): void {
+  /**
+   * MACs/FLOPs of one op: to the innermost leaf module being called, else to the functional total. The
+   * op's resolved terms go with them to the leaf's row.
+   */
+  addCost(macs: number | null, flops: number | null, terms?: LayerTerms): void {
     const top = this.frames[this.frames.length - 1];
     if (top && top.leaf) {
+      if (terms) top.terms.push(terms);
       top.macs = top.macs === null || macs === null ? null : top.macs + macs;
       top.flops = top.flops === null || flops === null ? null : top.flops + flops;
       return;
@@ -162,7 +170,7 @@ export class TorchRuntime implements Extensions {
     const pre = inst.mod!.preForwardCost;
     if (pre && this.tracing) this.addCost(pre.macs, pre.flops);
     const leaf = !hasChildModules(inst);
-    const frame: Frame = { inst, leaf, macs: 0, flops: 0 };
+    const frame: Frame = { inst, leaf, macs: 0, flops: 0, terms: [] };
     const outerLeaf = this.frames.some((f) => f.leaf);
     this.frames.push(frame);
     let out: Value;
@@ -180,7 +188,7 @@ export class TorchRuntime implements Extensions {
     const name = this.names.get(inst);
     if (this.tracing && name !== undefined) {
       const m = inst.mod!;
-      this.records.push({ inst, name, inputs: [...args, ...kwargs.values()], output: out, macs: frame.macs, flops: frame.flops, ctx, callIndex: m.calls++ });
+      this.records.push({ inst, name, inputs: [...args, ...kwargs.values()], output: out, macs: frame.macs, flops: frame.flops, terms: frame.terms, ctx, callIndex: m.calls++ });
     } else if (this.tracing) {
       // a module outside the model tree: its work is still the model's
       this.addCost(frame.macs, frame.flops);

@@ -9,6 +9,7 @@ import { intList, signatureFor, toBool, toInt, toTensor } from '../sig';
 import { withLoc, definer, tensorArg as T, type Members } from './common';
 import * as F from '../functional';
 import { multiHeadAttentionForward, scaledDotProductAttention } from '../attentionOps';
+import { convOutputSize } from '../../ops/convShape';
 
 /** torch.nn.functional, built from its parts in the order PyTorch documents them. */
 export function functional(rt: TorchRuntime): Members {
@@ -116,7 +117,7 @@ export function miscOps(rt: TorchRuntime, out: Members): void {
     const s = intList(a.get('stride')!, 'stride'); const ss = s.length === 1 ? [s[0], s[0]] : s;
     const p = intList(a.get('padding')!, 'padding'); const pp = p.length === 1 ? [p[0], p[0]] : p;
     const d = intList(a.get('dilation')!, 'dilation'); const dd = d.length === 1 ? [d[0], d[0]] : d;
-    const L = t.shape.slice(2).reduce<number | null>((acc, x, i) => (acc === null || x === null ? null : acc * (Math.floor((x + 2 * pp[i] - dd[i] * (kk[i] - 1) - 1) / ss[i]) + 1)), 1);
+    const L = t.shape.slice(2).reduce<number | null>((acc, x, i) => (acc === null || x === null ? null : acc * convOutputSize(x, kk[i], ss[i], 2 * pp[i], dd[i])), 1);
     return rt.tensor([t.shape[0], t.shape[1] === null ? null : t.shape[1]! * kk[0] * kk[1], L]);
   });
   out.grid_sample = fn('grid_sample', "input, grid, mode='bilinear', padding_mode='zeros', align_corners=None", (a) => rt.tensor([T(a).shape[0], T(a).shape[1], T(a, 'grid').shape[1], T(a, 'grid').shape[2]]));
