@@ -123,7 +123,7 @@ export function scaledDotProductAttention(rt: TorchRuntime, a: SdpaArgs, ctx: Ca
   const E = q.shape[q.shape.length - 1], Ek = k.shape[k.shape.length - 1];
   if (E !== null && Ek !== null && E !== Ek) fail(ctx, `Expected query and key to have the same last dimension (embedding size), but got ${E} and ${Ek}`, 'features');
   const nd = k.shape.length;
-  const kt = derive(rt, k, transposeShape(k.shape, -2, -1), 'transpose', { dims: [nd - 2, nd - 1] });
+  const kt = derive(rt, k, transposeShape(k.shape, -2, -1), 'transpose', { dim0: nd - 2, dim1: nd - 1 });
   const scale = a.scale instanceof PyFloat || typeof a.scale === 'number' ? a.scale : new PyFloat(1 / Math.sqrt(E ?? 1));
   let scores = elementwise(rt, '*', [matmul(rt, q, kt, ctx), scale], ctx);
   if (a.isCausal) scores = derive(rt, scores, [...scores.shape], 'causal_mask', { diagonal: 1 });

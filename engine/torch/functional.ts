@@ -8,6 +8,8 @@ import { costMacs, costTerms, factor, ratio, spatialNames } from './terms';
 import { TensorV, catShape, numel, shapeError, shapeStr, type DType } from './tensor';
 import { derive, getRf, located, mapData, setRf, type RF } from './tensorOps';
 import { intList, toInt, toInts } from './sig';
+import { traced, type BatchNormTraceAttrs } from './trace';
+import type { Conv2dAttrs } from '../ops/conv2d';
 import type { Dim, LayerGeometry, Shape } from '../api';
 
 export interface ConvArgs {
@@ -55,7 +57,7 @@ export function conv(rt: TorchRuntime, x: TensorV, w: TensorV, b: Value, a: Conv
     }
   });
   const outShape: Shape = batched ? [xs[0], cout, ...spatial] : [cout, ...spatial];
-  const out = rt.tensor(outShape, x.dtype, { op: `conv${nd}d`, inputs: [x, w, b], attrs: { stride, padding: pads, dilation, groups: a.groups } });
+  const out = rt.tensor(outShape, x.dtype, traced(`conv${nd}d` as 'conv2d', [x, w, b], { stride, padding: kernelPadding(nd, pads), dilation, groups: a.groups }));
   const rf = spatialRfIn(x, nd);
   setRf(out, { size: rf.size.map((s, i) => s + (k[i] - 1) * dilation[i] * rf.jump[i]), jump: rf.jump.map((j, i) => j * stride[i]) });
   const kNames = spatialNames(nd, '').map((n) => `K_${n}`);
@@ -69,6 +71,15 @@ export function conv(rt: TorchRuntime, x: TensorV, w: TensorV, b: Value, a: Conv
   const macs = costMacs(cost);
   rt.addCost(macs, macs === null ? null : 2 * macs + (b instanceof TensorV ? n! : 0), { geometry, cost });
   return out;
+}
+
+/**
+ * Resolved padding in the form the kernels take: one size per dim when symmetric; otherwise the pairs
+ * (conv2d), 'same' (conv1d: only 'same' pads unevenly) or the pairs conv3d's replay refuses.
+ */
+function kernelPadding(nd: number, pads: Array<[number, number]>): Conv2dAttrs['padding'] {
+  if (pads.every(([a, b]) => a === b)) return pads.map(([a]) => a);
+  return nd === 1 ? 'same' : pads;
 }
 
 export function convTranspose(rt: TorchRuntime, x: TensorV, w: TensorV, b: Value, a: ConvArgs & { outputPadding: Value }, nd: number, ctx: CallCtx): TensorV {
@@ -86,7 +97,7 @@ export function convTranspose(rt: TorchRuntime, x: TensorV, w: TensorV, b: Value
   const op = toInts(a.outputPadding, nd, 'output_padding');
   const spatial = xs.slice(2).map((s, i) => (s === null ? null : convTransposeOutputSize(s, k[i], stride[i], padding[i], dilation[i], op[i])));
   const outShape: Shape = batched ? [xs[0], cout, ...spatial] : [cout, ...spatial];
-  const out = rt.tensor(outShape, x.dtype, { op: `conv_transpose${nd}d`, inputs: [x, w, b], attrs: { stride, padding, dilation, outputPadding: op, groups: a.groups } });
+  const out = rt.tensor(outShape, x.dtype, traced(`conv_transpose${nd}d` as 'conv_transpose2d', [x, w, b], { stride, padding, dilation, output_padding: op, groups: a.groups }));
   const geometry: LayerGeometry = { op: 'conv_transpose', kernel: k, stride, padding: padding.map((p) => [p, p]), dilation, groups: a.groups, outputPadding: op, inputSize: xs.slice(2), outputSize: spatial };
   const kNames = spatialNames(nd, '').map((n) => `K_${n}`);
   const cost = costTerms(
@@ -121,7 +132,7 @@ export function linear(rt: TorchRuntime, x: TensorV, w: TensorV, b: Value, ctx: 
 
 export interface PoolArgs { kernel: Value; stride: Value; padding: Value; dilation: Value; ceilMode: boolean }
 
-export function pool(rt: TorchRuntime, kind: 'max' | 'avg', x: TensorV, a: PoolArgs, nd: number, ctx: CallCtx, extra: Record<string, unknown> = {}): TensorV {
+export function pool(rt: TorchRuntime, kind: 'max' | 'avg', x: TensorV, a: PoolArgs, nd: number, ctx: CallCtx, countIncludePad = true): TensorV {
   if (x.shape.length !== nd + 1 && x.shape.length !== nd + 2) {
     fail(ctx, `${kind}_pool${nd}d: expected ${nd + 1}D or ${nd + 2}D input, but got input of size ${shapeStr(x.shape)}`);
   }
@@ -136,7 +147,10 @@ export function pool(rt: TorchRuntime, kind: 'max' | 'avg', x: TensorV, a: PoolA
   const spatial = x.shape.slice(-nd).map((s, i) => (s === null ? null : poolOutputSize(s, k[i], stride[i], padding[i], dilation[i], a.ceilMode)));
   spatial.forEach((s) => { if (s !== null && s <= 0) fail(ctx, `Given input size ${shapeStr(x.shape)}, calculated output size ${shapeStr([...lead, ...spatial])} is too small`, 'nonpositive'); });
   const outShape = [...lead, ...spatial];
-  const out = rt.tensor(outShape, x.dtype, { op: `${kind}_pool${nd}d`, inputs: [x], attrs: { kernel: k, stride, padding, dilation, ceilMode: a.ceilMode, ...extra } });
+  const window = { kernel_size: k, stride, padding, ceil_mode: a.ceilMode };
+  const out = rt.tensor(outShape, x.dtype, kind === 'max'
+    ? traced(`max_pool${nd}d` as 'max_pool2d', [x], { ...window, dilation })
+    : traced(`avg_pool${nd}d` as 'avg_pool2d', [x], { ...window, count_include_pad: countIncludePad }));
   const rf = spatialRfIn(x, nd);
   setRf(out, { size: rf.size.map((s, i) => s + (k[i] - 1) * dilation[i] * rf.jump[i]), jump: rf.jump.map((j, i) => j * stride[i]) });
   const inSp = x.shape.slice(-nd);
@@ -157,7 +171,7 @@ export function adaptivePool(rt: TorchRuntime, kind: 'max' | 'avg', x: TensorV, 
   const inSp = x.shape.slice(-nd);
   const spatial = items.map((v, i) => (v === null ? inSp[i] : toInt(v, 'output_size')));
   const outShape = [...x.shape.slice(0, x.shape.length - nd), ...spatial];
-  const out = rt.tensor(outShape, x.dtype, { op: `adaptive_${kind}_pool${nd}d`, inputs: [x], attrs: { outputSize: spatial } });
+  const out = rt.tensor(outShape, x.dtype, traced(`adaptive_${kind}_pool${nd}d` as 'adaptive_avg_pool2d', [x], { output_size: spatial.length === 1 ? spatial[0] : spatial }));
   const n = numel(x.shape);
   rt.addCost(0, n);
   return out;
@@ -174,7 +188,11 @@ export function interpolate(rt: TorchRuntime, x: TensorV, size: Value, scale: Va
     scales = s;
     spatial = x.shape.slice(2).map((d, i) => (d === null ? null : Math.floor(d * s[i])));
   } else fail(ctx, 'either size or scale_factor should be defined');
-  const out = rt.tensor([x.shape[0], x.shape[1], ...spatial], x.dtype, { op: `upsample_${mode}`, inputs: [x], attrs: { size: spatial, scale: scales, mode, alignCorners } });
+  const target = scales ? { scale_factor: scales } : { size: spatial as number[] };
+  const src = mode === 'nearest' ? traced('upsample_nearest', [x], target)
+    : mode === 'bilinear' ? traced('upsample_bilinear2d', [x], { ...target, align_corners: alignCorners === true })
+    : { op: `upsample_${mode}`, inputs: [x] };
+  const out = rt.tensor([x.shape[0], x.shape[1], ...spatial], x.dtype, src);
   const n = numel(out.shape);
   rt.addCost(0, n === null ? null : n * (mode === 'nearest' ? 0 : 4 * nd));
   return out;
@@ -204,14 +222,14 @@ export function pad(rt: TorchRuntime, x: TensorV, padV: Value, ctx: CallCtx, mod
 }
 
 /** Normalisation layers keep the shape; check the channel/feature dims against the parameters. */
-export function batchNorm(rt: TorchRuntime, x: TensorV, numFeatures: number | null, ctx: CallCtx, what = 'batch_norm', src?: { inputs: Value[]; attrs: Record<string, unknown> }): TensorV {
+export function batchNorm(rt: TorchRuntime, x: TensorV, numFeatures: number | null, ctx: CallCtx, what = 'batch_norm', src?: { inputs: Value[]; attrs: BatchNormTraceAttrs }): TensorV {
   if (x.shape.length < 2) fail(ctx, `${what}: expected at least 2D input (got ${x.shape.length}D input)`);
   const c = x.shape[1];
   if (numFeatures !== null && c !== null && c !== numFeatures) {
     fail(ctx, `running_mean should contain ${c} elements not ${numFeatures}`, 'bnfeatures');
   }
   const out = mapData(rt, x, what, undefined, undefined, 2);
-  if (src) out.src = { op: 'batch_norm', ...src };
+  if (src) out.src = traced('batch_norm', src.inputs, src.attrs);
   return out;
 }
 
@@ -225,7 +243,7 @@ export function layerNorm(rt: TorchRuntime, x: TensorV, normalized: number[], ct
     fail(ctx, `Given normalized_shape=${shapeStr(normalized)}, expected input with shape [*, ${normalized.join(', ')}], but got input of size${shapeStr(x.shape)}`, 'features');
   }
   const out = mapData(rt, x, 'layer_norm', undefined, undefined, 5);
-  out.src = { op: 'layer_norm', inputs: [x, weight, bias], attrs: { normalized_shape: normalized, eps: eps === null ? 1e-5 : num(eps) } };
+  out.src = traced('layer_norm', [x, weight, bias], { normalized_shape: normalized, eps: eps === null ? 1e-5 : num(eps) });
   return out;
 }
 
@@ -244,7 +262,7 @@ export function groupNorm(rt: TorchRuntime, x: TensorV, groups: number, channels
   if (c !== null && c !== undefined && c % groups !== 0) fail(ctx, `Expected number of channels in input to be divisible by num_groups, but got input of shape ${shapeStr(x.shape)} and num_groups=${groups}`);
   if (channels !== null && c !== null && c !== channels) fail(ctx, `Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [${channels}] and input of shape ${shapeStr(x.shape)}`, 'features');
   const out = mapData(rt, x, 'group_norm', undefined, undefined, 5);
-  out.src = { op: 'group_norm', inputs: [x, weight, bias], attrs: { num_groups: groups, eps: eps === null ? 1e-5 : num(eps) } };
+  out.src = traced('group_norm', [x, weight, bias], { num_groups: groups, eps: eps === null ? 1e-5 : num(eps) });
   return out;
 }
 
@@ -255,7 +273,7 @@ export function activation(rt: TorchRuntime, x: TensorV, op: string, flops = 1, 
 export function softmax(rt: TorchRuntime, x: TensorV, dim: Value, op: string): TensorV {
   const d = dim === null ? (x.shape.length <= 1 || x.shape.length === 3 ? 0 : 1) : toInt(dim, 'dim');
   const out = mapData(rt, x, op, undefined, undefined, 3);
-  out.src = { op, inputs: [x], attrs: { dim: d } };
+  out.src = traced(op as 'softmax', [x], { dim: d });
   return out;
 }
 
@@ -280,7 +298,7 @@ export function cat(rt: TorchRuntime, tensors: Value, dim: number, ctx: CallCtx,
   }
   let dtype: DType = ts[0].dtype;
   for (const t of ts) if (t.dtype !== dtype && t.dtype.startsWith('float')) dtype = t.dtype;
-  const out = rt.tensor(shape, dtype, { op, inputs: ts, attrs: { dim } });
+  const out = rt.tensor(shape, dtype, op === 'cat' ? traced('cat', ts, { dim }) : { op, inputs: ts, attrs: { dim } });
   if (op === 'cat' && ts.every((t) => t.shape.length === shape.length)) {
     let rf: RF | undefined;
     for (const t of ts) { const r = getRf(t); if (r) rf = rf ? { size: rf.size.map((s, i) => Math.max(s, r.size[i])), jump: rf.jump.map((j, i) => Math.max(j, r.jump[i])) } : r; }

@@ -13,12 +13,8 @@ export const DTYPE_BYTES: Record<DType, number> = {
 export function isFloatDtype(d: DType): boolean { return d === 'float32' || d === 'float64' || d === 'float16' || d === 'bfloat16'; }
 export function isComplexDtype(d: DType): boolean { return d === 'complex64' || d === 'complex128'; }
 
-/** One recorded operation of the trace: the numeric engine replays these with real numbers. */
-export interface TraceOp {
-  op: string;
-  inputs: Value[];
-  attrs?: Record<string, unknown>;
-}
+import type { TraceOp } from './trace';
+export type { TraceOp } from './trace';
 
 export class TensorV {
   readonly id = freshId();

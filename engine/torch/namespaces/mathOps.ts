@@ -145,7 +145,7 @@ export function reductionOps(rt: TorchRuntime, out: Members): void {
 function reduce(rt: TorchRuntime, name: string, t: TensorV, dim: Value, keepdim: boolean, ctx: CallCtx): Value {
   const dims = withLoc(ctx, () => normDims(dim, t.shape.length));
   const shape = withLoc(ctx, () => reduceShape(t.shape, dims, keepdim));
-  const out = rt.tensor(shape, name === 'all' || name === 'any' ? 'bool' : name === 'count_nonzero' ? 'int64' : t.dtype, { op: name, inputs: [t], attrs: { dims, keepdim } });
+  const out = rt.tensor(shape, name === 'all' || name === 'any' ? 'bool' : name === 'count_nonzero' ? 'int64' : t.dtype, { op: name, inputs: [t], attrs: { dim: dims, keepdim } });
   if (t.data && dims === null) {
     const d = t.data;
     const v = name === 'sum' ? d.reduce((p, q) => p + q, 0) : name === 'mean' ? d.reduce((p, q) => p + q, 0) / d.length : name === 'max' || name === 'amax' ? Math.max(...d) : name === 'min' || name === 'amin' ? Math.min(...d) : name === 'prod' ? d.reduce((p, q) => p * q, 1) : undefined;

@@ -62,7 +62,7 @@ function shapeMethods(M: Map<string, Method>): void {
     const pad = [...Array(Math.max(0, reps.length - t.shape.length)).fill(1), ...t.shape] as Dim[];
     return derive(r, t, pad.map((d, i) => (d === null || reps[i] === null ? null : d * reps[i]!)), 'repeat');
   });
-  M.set('t', (r, t) => derive(r, t, [...t.shape].reverse(), 'transpose', { dims: [0, 1] }));
+  M.set('t', (r, t) => derive(r, t, [...t.shape].reverse(), 'transpose', { dim0: 0, dim1: 1 }));
 }
 
 /** contiguous/clone/detach, dtype conversions, to/type, item/tolist. */
