@@ -18,6 +18,7 @@ import { costMacs } from '../torch/terms';
 import { discover, pickModel } from './discovery';
 import { shapeDiagnostic } from './shapeDiagnostics';
 import { DataflowRecorder } from './dataflow';
+import { stateOf } from '../torch/moduleState';
 
 let parseCache: ParseCache = new MemoryParseCache();
 
@@ -46,10 +47,11 @@ export interface Analysis {
 }
 
 export function createInterp(opts: Pick<AnalyzeOptions, 'host' | 'searchPaths' | 'sitePackages' | 'stepBudget' | 'torchVersion'>): { it: Interp; rt: TorchRuntime } {
-  const it = new Interp({ host: opts.host, searchPaths: opts.searchPaths ?? [], libraryRoots: opts.sitePackages ?? [], stepBudget: opts.stepBudget ?? 300_000, maxDepth: 150, parseCache });
+  let rt!: TorchRuntime;
+  const it = new Interp({ host: opts.host, searchPaths: opts.searchPaths ?? [], libraryRoots: opts.sitePackages ?? [], stepBudget: opts.stepBudget ?? 300_000, maxDepth: 150, parseCache },
+    (interp) => (rt = new TorchRuntime(interp, opts.torchVersion ?? DEFAULT_TORCH_VERSION)));
   installBuiltins(it);
   installStdlib(it);
-  const rt = new TorchRuntime(it, opts.torchVersion ?? DEFAULT_TORCH_VERSION);
   installTorch(rt);
   return { it, rt };
 }
@@ -128,7 +130,7 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
     report.diagnostics.push({ severity: 'error', code: 'model.build', message: `could not build ${expr}: ${errMessage(err)}` });
     return finish();
   }
-  if (!(model instanceof PyInstance) || !model.mod) {
+  if (!(model instanceof PyInstance) || !stateOf(model)) {
     report.diagnostics.push({ severity: 'error', code: 'model.build', message: `${expr} did not produce an nn.Module (got ${model instanceof Unknown ? `an unknown value: ${model.reason}` : pyStr(model)})` });
     return finish();
   }
@@ -181,9 +183,9 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
   for (const [name, p] of params) ownerOf.set(p, name);
   report.rows = rt.records.map((r) => toRow(it, rt, r, ownerOf));
   report.modules = named.map(([name, m]) => ({
-    name, type: m.cls.name, depth: name ? name.split('.').length : 0, isLeaf: dentries(m.mod!.modules).every(([, c]) => !(c instanceof PyInstance)),
-    params: dentries(m.mod!.params).reduce((s, [, p]) => s + (p instanceof TensorV ? numel(p.shape) ?? 0 : 0), 0),
-    defLoc: ctxLoc(it, m.mod!.defCtx),
+    name, type: m.cls.name, depth: name ? name.split('.').length : 0, isLeaf: dentries(stateOf(m)!.modules).every(([, c]) => !(c instanceof PyInstance)),
+    params: dentries(stateOf(m)!.params).reduce((s, [, p]) => s + (p instanceof TensorV ? numel(p.shape) ?? 0 : 0), 0),
+    defLoc: ctxLoc(it, stateOf(m)!.defCtx),
   } satisfies ModuleNode));
   if (!first && !incomplete.length) incomplete.push(`the model's output is unknown${out instanceof Unknown ? `: ${out.reason}` : ''}`);
   report.totals = totals(rt, params, rt.namedBuffers(model, named), report.rows, incomplete);
@@ -237,7 +239,7 @@ function configValue(v: Value): ConfigValue | undefined {
 }
 
 function toRow(it: Interp, rt: TorchRuntime, r: CallRecord, ownerOf: Map<TensorV, string>): Row {
-  const m = r.inst.mod!;
+  const m = stateOf(r.inst)!;
   const spec = rt.specOf(r.inst);
   const paramShapes: ParamInfo[] = [];
   let params = 0, trainable = 0;

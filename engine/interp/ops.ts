@@ -6,6 +6,7 @@ import {
   type Value,
 } from './values';
 import { floatToInt, intOp, intToFloat, type PyInt } from './intMath';
+import { sliceRange } from '../util/numeric';
 
 export function isNum(v: Value): v is number | bigint | boolean | PyFloat {
   return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v instanceof PyFloat;
@@ -356,21 +357,7 @@ export function rangeLen(r: PyRange): number {
 
 /** The indices `seq[sl]` selects from a sequence of length n, in order (Python's slice.indices). */
 export function sliceIndices(sl: PySlice, n: number): number[] {
-  const step = sl.step === null ? 1 : numVal(sl.step as number);
-  if (step === 0) throw new PyException('ValueError', 'slice step cannot be zero');
-  const norm = (v: Value, def: number, lo: number, hi: number): number => {
-    if (v === null) return def;
-    let i = numVal(v as number);
-    if (i < 0) i += n;
-    return Math.min(Math.max(i, lo), hi);
-  };
-  const out: number[] = [];
-  if (step > 0) {
-    const start = norm(sl.lo, 0, 0, n), stop = norm(sl.hi, n, 0, n);
-    for (let i = start; i < stop; i += step) out.push(i);
-  } else {
-    const start = norm(sl.lo, n - 1, -1, n - 1), stop = norm(sl.hi, -1, -1, n - 1);
-    for (let i = start; i > stop; i += step) out.push(i);
-  }
-  return out;
+  const num = (v: Value): number | null => (v === null ? null : numVal(v as number));
+  if (sl.step !== null && num(sl.step) === 0) throw new PyException('ValueError', 'slice step cannot be zero');
+  return sliceRange(num(sl.lo), num(sl.hi), num(sl.step), n);
 }

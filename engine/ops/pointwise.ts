@@ -2,16 +2,12 @@
 // each entry is f and its derivative f′(x, y) side by side; forward maps f, backward is dy · f′.
 // NOTE: backward recomputes y = f(x) rounded to float32, exactly the value forward stored.
 import { erf } from './gelu';
+import { roundHalfEven } from '../util/numeric';
 import { mapUnary, type UnaryArgs } from './unary';
 import type { NdArray } from './tensor';
 
 type Pointwise = [f: (v: number) => number, df: (v: number, y: number) => number];
 
-/** round-half-even, as torch.round does. */
-export function roundHalfEven(v: number): number {
-  const r = Math.round(v);
-  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 export const POINTWISE = {
   exp: [Math.exp, (_v, y) => y],

@@ -12,6 +12,7 @@ import { conv2dBackward } from '../ops/conv2d';
 import type { ComputePool } from '../ops/pool/pool';
 import type { Conv2dAttrs } from '../ops/conv2d';
 import { REPLAY } from './replay';
+import { sliceRange } from '../util/numeric';
 import type { TypedTraceOp } from '../torch/trace';
 
 export type Mode = 'train' | 'eval';
@@ -296,12 +297,8 @@ const CREATION = new Set(['zeros', 'ones', 'empty', 'zeros_like', 'ones_like', '
 function range(n: number): number[] { return Array.from({ length: n }, (_, i) => i); }
 
 function sliceIdx(s: PySlice, n: number): number[] {
-  const step = s.step === null ? 1 : jsNum(s.step);
-  const norm = (v: Value, d: number): number => { if (v === null) return d; let i = jsNum(v); if (i < 0) i += n; return Math.max(step > 0 ? 0 : -1, Math.min(i, step > 0 ? n : n - 1)); };
-  const out: number[] = [];
-  if (step > 0) for (let i = norm(s.lo, 0); i < norm(s.hi, n); i += step) out.push(i);
-  else for (let i = norm(s.lo, n - 1); i > norm(s.hi, -1); i += step) out.push(i);
-  return out;
+  const num = (v: Value): number | null => (v === null ? null : jsNum(v));
+  return sliceRange(num(s.lo), num(s.hi), num(s.step), n);
 }
 
 export function tensorsOf(v: Value | unknown): TensorV[] {

@@ -1,7 +1,7 @@
 // Symbolic tensors: a shape (dims may be unknown), a dtype, and, for small constant tensors built from
 // literals (torch.arange, torch.tensor), their values. Shape rules shared by torch.*, F.* and methods.
 // No numeric kernels here: those live in engine/ops.
-import { PyException, freshId, type Value } from '../interp/values';
+import { PyException, freshId, type NativeValue, type Value } from '../interp/values';
 import type { Dim, Shape } from '../api';
 
 export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool' | 'complex64' | 'complex128';
@@ -16,7 +16,7 @@ export function isComplexDtype(d: DType): boolean { return d === 'complex64' || 
 import type { TraceOp } from './trace';
 export type { TraceOp } from './trace';
 
-export class TensorV {
+export class TensorV implements NativeValue {
   readonly id = freshId();
   requiresGrad = false;
   isParam = false;
@@ -25,6 +25,7 @@ export class TensorV {
   /** For parameters: the op that made the initial tensor (`zeros`, `randn`, …), used for default initialisation. */
   init?: TraceOp;
   constructor(public shape: Shape, public dtype: DType = 'float32', public data?: number[]) {}
+  get pyTypeName(): string { return 'Tensor'; }
 }
 
 export const MAX_CONST_ELEMENTS = 1 << 16;

@@ -7,7 +7,7 @@ import {
   type CallCtx, type Value,
 } from '../interp/values';
 import { isNum, numVal } from '../interp/ops';
-import { roundHalfEven } from '../interp/builtins/index';
+import { roundHalfEven } from '../util/numeric';
 import {
   MAX_CONST_ELEMENTS, TensorV, broadcastShapes, isComplexDtype, isFloatDtype, matmulShape, normDim, numel, resultDtype, shapeError,
   type DType, type TraceOp,

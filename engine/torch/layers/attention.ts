@@ -7,6 +7,7 @@ import { num } from '../functional';
 import { toBool, toInt, toTensor } from '../sig';
 import { TensorV } from '../tensor';
 import type { LayerSpec } from './spec';
+import { stateOf } from '../moduleState';
 
 export const attentionSpecs: LayerSpec[] = [
   {
@@ -62,7 +63,7 @@ export const attentionSpecs: LayerSpec[] = [
         useSeparateProjWeight: separate,
         qProjWeight: separate ? m.get('q_proj_weight') : null, kProjWeight: separate ? m.get('k_proj_weight') : null, vProjWeight: separate ? m.get('v_proj_weight') : null,
         attnMask: m.a.get('attn_mask')!, keyPaddingMask: m.a.get('key_padding_mask')!,
-        dropoutP: num(m.get('dropout')), training: m.self.mod!.training,
+        dropoutP: num(m.get('dropout')), training: stateOf(m.self)!.training,
       }, ctx);
     },
   },

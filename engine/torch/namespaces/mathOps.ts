@@ -2,7 +2,7 @@
 // Values of small constant tensors are computed where the op is exact in float32.
 import { PyTuple, Unknown, type CallCtx, type Value } from '../../interp/values';
 import { isNum, numVal } from '../../interp/ops';
-import { roundHalfEven } from '../../interp/builtins/index';
+import { roundHalfEven } from '../../util/numeric';
 import type { TorchRuntime } from '../runtime';
 import { derive, elementwise, mapData, matmul, normDims } from '../tensorOps';
 import { TensorV, isComplexDtype, isFloatDtype, normDim, numel, reduceShape, type DType } from '../tensor';
