@@ -2,7 +2,7 @@
 // The only engine file that touches node:* modules; the bundle for the extension never includes it.
 import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createNodePool } from './nodePool';
+import { totalmem } from 'node:os';
 import { runCli } from '../cli/cli';
 import { setParseCache } from '../analysis/analyze';
 import { DiskParseCache } from './diskCache';
@@ -31,8 +31,9 @@ const host = {
 if (!process.env.LAYERLENS_NO_CACHE) setParseCache(new DiskParseCache());
 
 const result = runCli(process.argv.slice(2), {
-  pool: () => createNodePool({ script: join(__dirname, 'opsWorker.js') }),
-  host, cwd: process.cwd(),
+  // NOTE: required on demand: node:worker_threads costs a cold `summary` several ms to load, and only `run` needs it
+  pool: () => (require('./nodePool') as typeof import('./nodePool')).createNodePool({ script: join(__dirname, 'opsWorker.js'), prestart: true }),
+  host, cwd: process.cwd(), totalMemory: totalmem(),
   pythonEnv: (python) => findPythonEnv({ python, pathEnv: process.env.PATH ?? '', env: process.env, cwd: process.cwd() }, envFs),
   readBytes: (path) => { try { return readFileSync(path); } catch { return undefined; } }, // a Buffer is a Uint8Array: no copy
   out: (s) => process.stdout.write(s),

@@ -11,7 +11,7 @@ import { loadStateDict } from '../io/stateDict';
 import { readWeights } from '../io/weights';
 import type { TorchRuntime } from '../torch/runtime';
 import { Executor, ExecError, tensorsOf, type Mode } from './execute';
-import { backward, backwardAsync, type GradNode } from '../autograd/graph';
+import { backward, backwardAsync, type GradNode, type Keep } from '../autograd/graph';
 import type { ComputePool } from '../ops/pool/pool';
 import type { NdArray } from '../ops/tensor';
 import { initialState, Rng } from './init';
@@ -29,6 +29,13 @@ export interface RunOptions extends AnalyzeOptions {
   seed?: number;
   /** Keep every row's output and gradient tensors in `RunReport.tensors` (the Inspector shows them). */
   keepTensors?: boolean;
+  /**
+   * Asked with the static analysis before any tensor is allocated: a message refuses the run (an error
+   * diagnostic 'run.memory'), e.g. when it would need more memory than `layerlens run --max-memory`.
+   */
+  admit?: (analysis: Report) => string | undefined;
+  /** Passes run again after the first (same state and seed, results discarded) for warm timings; default 0. */
+  repeat?: number;
 }
 
 export interface Stats { mean: number; std: number; min: number; max: number }
@@ -44,7 +51,8 @@ export interface RunReport extends Omit<Report, 'rows'> {
   mode: Mode;
   rows: RunRow[];
   outputStats: Stats | null;
-  timings: Report['timings'] & { forwardMs: number; backwardMs: number };
+  /** forwardMs/backwardMs: the first pass; warm*: the median of the `repeat` passes after it (absent without). */
+  timings: Report['timings'] & { forwardMs: number; backwardMs: number; warmForwardMs?: number; warmBackwardMs?: number; warmPasses?: number };
   /** Per row (same order): the call's output and d(loss)/d(output), when `keepTensors` was set. */
   tensors?: Array<{ output: NdArray; grad: NdArray | null }>;
 }
@@ -72,6 +80,8 @@ function toNd(t: SafeTensor): NdArray { return { shape: [...t.shape], data: t.da
 interface Prepared {
   out: RunReport;
   exec: Executor;
+  /** A fresh executor over the same state, seed and pool (a repeated pass). */
+  fresh: () => Executor;
   analysis: ReturnType<typeof runAnalysis>;
   outputT?: TensorV;
   rowOutputs: TensorV[];
@@ -103,6 +113,8 @@ function prepare(opts: RunOptions, pool?: ComputePool): Prepared | RunReport {
   const model = analysis.model;
   const rt = analysis.rt;
   if (!model || diagnostics.length || out.diagnostics.some((d) => d.severity === 'error')) return out;
+  const refusal = opts.admit?.(base);
+  if (refusal) { out.diagnostics.push({ severity: 'error', code: 'run.memory', message: refusal }); return out; }
   const keyed = stateDictTensors(rt, model);
   const state = new Map<TensorV, NdArray>();
   const rng = new Rng(opts.seed ?? 0);
@@ -129,7 +141,22 @@ function prepare(opts: RunOptions, pool?: ComputePool): Prepared | RunReport {
   });
   const outputT = firstTensor(analysis.outputValue ?? null);
   const rowOutputs = rt.records.map((r) => tensorsOf(r.output)[0]).filter((t): t is TensorV => !!t);
-  return { out, exec: new Executor(opts.mode, state, opts.seed ?? 0, pool), analysis, outputT, rowOutputs };
+  if (pool?.shared && typeof SharedArrayBuffer === 'function') shareParameters(state);
+  const fresh = (): Executor => new Executor(opts.mode, state, opts.seed ?? 0, pool);
+  return { out, exec: fresh(), fresh, analysis, outputT, rowOutputs };
+}
+
+/**
+ * Moves the parameters into SharedArrayBuffers, once: the pool's workers then read conv weights in place
+ * instead of getting a copy of every weight on every call, forward and backward (44 MB per pass on ResNet-18).
+ */
+function shareParameters(state: Map<TensorV, NdArray>): void {
+  for (const [t, v] of state) {
+    if (!t.isParam || v.data.buffer instanceof SharedArrayBuffer) continue;
+    const data = new Float32Array(new SharedArrayBuffer(v.data.byteLength));
+    data.set(v.data);
+    state.set(t, { shape: v.shape, data });
+  }
 }
 
 /** The model's state_dict as load_state_dict sees it: parameters and persistent buffers by key. */
@@ -148,7 +175,7 @@ function fail(out: RunReport, e: unknown): RunReport {
 const onesLike = (v: NdArray): NdArray => ({ shape: v.shape, data: new Float32Array(v.data.length).fill(1) });
 
 /** Per-row statistics, gradient norms and BatchNorm buffers once forward and backward have run. */
-function finish(p: Prepared, opts: RunOptions, grads: Map<unknown, NdArray>): RunReport {
+function finish(p: Prepared, opts: RunOptions, grads: Map<unknown, NdArray>, norms: Map<GradNode, number>): RunReport {
   const { out, exec, analysis } = p;
   const outNode = exec.value(p.outputT!);
   out.outputStats = stats(outNode.value);
@@ -160,7 +187,7 @@ function finish(p: Prepared, opts: RunOptions, grads: Map<unknown, NdArray>): Ru
     const n = exec.value(t);
     row.stats = stats(n.value);
     const g = grads.get(n);
-    row.gradNorm = g ? l2(g) : 0;
+    row.gradNorm = norms.get(n) ?? 0;
     out.tensors?.push({ output: n.value, grad: g ?? null });
     const upd = opts.mode === 'train' ? exec.bnUpdates.get(r.inst) : undefined;
     if (upd) {
@@ -182,9 +209,37 @@ function runPrepared(p: Prepared, opts: RunOptions): RunReport {
   const t1 = markForward(p, t0);
   if (!p.outputT) return fail(p.out, new Error('the model returned no tensor'));
   let grads: Map<unknown, NdArray>;
-  try { grads = backward(...backwardArgs(p)); } catch (e) { return fail(p.out, e); }
-  p.out.timings.backwardMs = round2(now() - t1);
-  return finish(p, opts, grads);
+  const sink = normSink(opts);
+  try { grads = backward(...backwardArgs(p, sink)); } catch (e) { return fail(p.out, e); }
+  p.out.timings.backwardMs = round2(now() - t1 - sink.ms);
+  const out = finish(p, opts, grads, sink.norms);
+  p.exec.nodes.clear(); // the first pass's graph is reported: free it before the repeats
+  const warm: Array<[number, number]> = [];
+  for (let i = 0; i < (opts.repeat ?? 0); i++) {
+    // NOTE: the executor never writes its state (BatchNorm updates go to buffersAfter), so a fresh one
+    // over the same state and seed repeats the first pass exactly; only its timings are kept.
+    const q = { ...p, exec: p.fresh() };
+    const s0 = now();
+    try { q.exec.run(roots(q)); } catch (e) { return fail(out, e); }
+    const s1 = now();
+    try { backward(...backwardArgs(q)); } catch (e) { return fail(out, e); }
+    warm.push([s1 - s0, now() - s1]);
+  }
+  setWarm(out, warm);
+  return out;
+}
+
+/** The medians of the repeated passes beside the first pass's timings. */
+function setWarm(out: RunReport, warm: Array<[number, number]>): void {
+  if (!warm.length) return;
+  out.timings.warmForwardMs = round2(median(warm.map((w) => w[0])));
+  out.timings.warmBackwardMs = round2(median(warm.map((w) => w[1])));
+  out.timings.warmPasses = warm.length;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 const roots = (p: Prepared): TensorV[] => [...p.rowOutputs, ...(p.outputT ? [p.outputT] : [])];
@@ -195,18 +250,35 @@ function markForward(p: Prepared, t0: number): number {
   return t1;
 }
 
-/** loss = sum(output): the seed is ones; the gradients kept are those of the rows' outputs. */
-function backwardArgs(p: Prepared): [GradNode, NdArray, (n: GradNode) => boolean] {
+/** The rows' gradient norms, taken as backward reaches each row (and the time that took, not the model's). */
+interface NormSink { norms: Map<GradNode, number>; ms: number; tensors: boolean }
+
+const normSink = (opts: RunOptions): NormSink => ({ norms: new Map(), ms: 0, tensors: !!opts.keepTensors });
+
+/**
+ * loss = sum(output): the seed is ones. With a sink, each row's gradient norm is taken when backward
+ * reaches it and the gradient itself is dropped there (kept only for keepTensors): holding every row's
+ * gradient to the end would add another copy of the activations to the peak memory.
+ */
+function backwardArgs(p: Prepared, sink?: NormSink): [GradNode, NdArray, Keep] {
   const outNode = p.exec.value(p.outputT!);
   const rowNodes = new Set(p.rowOutputs.map((t) => p.exec.value(t)));
-  return [outNode, onesLike(outNode.value), (n) => rowNodes.has(n)];
+  return [outNode, onesLike(outNode.value), (n, g) => {
+    if (!sink || !rowNodes.has(n)) return false;
+    const t0 = now();
+    sink.norms.set(n, l2(g));
+    sink.ms += now() - t0;
+    return sink.tensors;
+  }];
 }
 
 /**
- * Forward MACs below which the pool's workers are not worth starting: measured here, starting two workers
- * (bundle load, WebAssembly compile) costs ~250 ms, and splitting saves ~25 % of the forward's conv time.
+ * Forward MACs below which a run stays on the calling thread. A worker's start (bundle load, WebAssembly
+ * compile, ~250 ms of the other core) overlaps the analysis when the host prestarts the pool, as the CLI
+ * does, so what remains is the per-call cost of splitting (messages, copies), which a 1 GMAC model
+ * (ResNet-18 is 1.8) outweighs: its convolutions, forward and backward, run on both cores.
  */
-export const POOL_MIN_MACS = 20e9;
+export const POOL_MIN_MACS = 1e9;
 
 /** runModel with 2-d convolutions split over the threads of a compute pool (both cores) when the model is big enough. */
 export async function runModelAsync(opts: RunOptions, pool: ComputePool, minMacs = POOL_MIN_MACS): Promise<RunReport> {
@@ -218,9 +290,22 @@ export async function runModelAsync(opts: RunOptions, pool: ComputePool, minMacs
   const t1 = markForward(p, t0);
   if (!p.outputT) return fail(p.out, new Error('the model returned no tensor'));
   let grads: Map<unknown, NdArray>;
-  try { grads = await backwardAsync(...backwardArgs(p)); } catch (e) { return fail(p.out, e); }
-  p.out.timings.backwardMs = round2(now() - t1);
-  return finish(p, opts, grads);
+  const sink = normSink(opts);
+  try { grads = await backwardAsync(...backwardArgs(p, sink)); } catch (e) { return fail(p.out, e); }
+  p.out.timings.backwardMs = round2(now() - t1 - sink.ms);
+  const out = finish(p, opts, grads, sink.norms);
+  p.exec.nodes.clear();
+  const warm: Array<[number, number]> = [];
+  for (let i = 0; i < (opts.repeat ?? 0); i++) {
+    const q = { ...p, exec: p.fresh() };
+    const s0 = now();
+    try { await q.exec.runAsync(roots(q)); } catch (e) { return fail(out, e); }
+    const s1 = now();
+    try { await backwardAsync(...backwardArgs(q)); } catch (e) { return fail(out, e); }
+    warm.push([s1 - s0, now() - s1]);
+  }
+  setWarm(out, warm);
+  return out;
 }
 
 function round2(x: number): number { return Math.round(x * 100) / 100; }
@@ -246,9 +331,14 @@ export function runJson(r: RunReport): string {
     `  "layers": [\n${layers.join(',\n')}\n  ],`,
     `  "totals": ${totalsJson(r.totals)},`,
     `  "outputStats": ${st(r.outputStats)},`,
-    `  "timings": {"parseMs": ${r.timings.parseMs}, "analysisMs": ${r.timings.analysisMs}, "forwardMs": ${r.timings.forwardMs}, "backwardMs": ${r.timings.backwardMs}}`,
+    `  "timings": {"parseMs": ${r.timings.parseMs}, "analysisMs": ${r.timings.analysisMs}, "forwardMs": ${r.timings.forwardMs}, "backwardMs": ${r.timings.backwardMs}${warmJson(r)}}`,
     '}',
   ].join('\n');
+}
+
+function warmJson(r: RunReport): string {
+  const t = r.timings;
+  return t.warmPasses ? `, "warmForwardMs": ${t.warmForwardMs}, "warmBackwardMs": ${t.warmBackwardMs}, "warmPasses": ${t.warmPasses}` : '';
 }
 
 export type { Value, PyInstance };
