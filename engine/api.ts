@@ -135,6 +135,37 @@ export interface LayerTerms {
   cost?: CostTerms;
 }
 
+/** A tensor's values as plain data (row-major float32), what crosses worker and webview boundaries. */
+export interface TensorData { shape: number[]; data: Float32Array }
+
+/** Summary statistics of one tensor. */
+export interface Stats { mean: number; std: number; min: number; max: number }
+
+/** A row of a run: the analysis row plus what the numeric pass measured. */
+export interface RunRow extends Row {
+  /** Statistics of the call's output. */
+  stats: Stats | null;
+  /** L2 norm of d(loss)/d(output), loss = sum(model output). */
+  gradNorm: number | null;
+  /** BatchNorm in train mode: the running statistics after the pass. */
+  runningMean?: number[];
+  runningVar?: number[];
+}
+
+/** `layerlens run`, the Inspector's run and runModel(): the report of one forward and backward pass. */
+export interface RunReport extends Omit<Report, 'rows'> {
+  mode: 'train' | 'eval';
+  rows: RunRow[];
+  outputStats: Stats | null;
+  /** forwardMs/backwardMs: the first pass; warm*: the median of the `repeat` passes after it (absent without). */
+  timings: Report['timings'] & { forwardMs: number; backwardMs: number; warmForwardMs?: number; warmBackwardMs?: number; warmPasses?: number };
+  /** Per row (same order): the call's output and d(loss)/d(output), when `keepTensors` was set. */
+  tensors?: Array<{ output: TensorData; grad: TensorData | null }>;
+}
+
+/** A run report as it crosses a boundary without its tensors (they travel separately, buffers transferred). */
+export type RunResult = Omit<RunReport, 'tensors'>;
+
 export type ConfigValue = number | boolean | string | null | ConfigValue[];
 
 export interface Totals {

@@ -1,7 +1,7 @@
 // `layerlens run`: analyse the model in the requested mode, load or initialise its state, replay the
 // trace with real numbers, back-propagate loss = sum(output), and report per-row statistics and gradient
 // norms (the contract of test/fixtures/README.md). Bad weights files become diagnostics, never crashes.
-import type { AnalyzeOptions, Diagnostic, Report, Row, Shape } from '../api';
+import type { AnalyzeOptions, Diagnostic, Report, Row, RunReport, RunRow, Shape, Stats } from '../api';
 import { runAnalysis, firstTensor } from '../analysis/analyze';
 import { totalsJson } from '../analysis/format';
 import { TensorV, numel } from '../torch/tensor';
@@ -36,25 +36,6 @@ export interface RunOptions extends AnalyzeOptions {
   admit?: (analysis: Report) => string | undefined;
   /** Passes run again after the first (same state and seed, results discarded) for warm timings; default 0. */
   repeat?: number;
-}
-
-export interface Stats { mean: number; std: number; min: number; max: number }
-
-export interface RunRow extends Row {
-  stats: Stats | null;
-  gradNorm: number | null;
-  runningMean?: number[];
-  runningVar?: number[];
-}
-
-export interface RunReport extends Omit<Report, 'rows'> {
-  mode: Mode;
-  rows: RunRow[];
-  outputStats: Stats | null;
-  /** forwardMs/backwardMs: the first pass; warm*: the median of the `repeat` passes after it (absent without). */
-  timings: Report['timings'] & { forwardMs: number; backwardMs: number; warmForwardMs?: number; warmBackwardMs?: number; warmPasses?: number };
-  /** Per row (same order): the call's output and d(loss)/d(output), when `keepTensors` was set. */
-  tensors?: Array<{ output: NdArray; grad: NdArray | null }>;
 }
 
 function now(): number { return typeof performance !== 'undefined' ? performance.now() : Date.now(); }
@@ -342,3 +323,4 @@ function warmJson(r: RunReport): string {
 }
 
 export type { Value, PyInstance };
+export type { RunReport, RunRow, Stats } from '../api';

@@ -222,7 +222,7 @@ export class InspectorPanel implements vscode.Disposable {
         canSelectMany: false, defaultUri: vscode.Uri.joinPath(this.uri, '..'), openLabel: purpose === 'weights' ? 'Load Weights' : 'Use as Input',
         filters: purpose === 'weights' ? { 'State dicts': ['safetensors', 'pt', 'pth', 'bin'] } : { Images: ['png', 'jpg', 'jpeg', 'bmp', 'gif', 'webp'] },
       });
-      if (!pick?.[0]) { this.post({ type: 'file/error', id, message: 'cancelled' }); return; }
+      if (!pick?.[0]) { this.post({ type: 'cancelled', id }); return; }
       uri = pick[0];
       this.picked.add(uri.path);
     }
