@@ -19,6 +19,7 @@ import { discover, pickModel } from './discovery';
 import { shapeDiagnostic } from './shapeDiagnostics';
 import { DataflowRecorder } from './dataflow';
 import { stateOf } from '../torch/moduleState';
+import { now } from '../util/clock';
 
 let parseCache: ParseCache = new MemoryParseCache();
 
@@ -34,7 +35,6 @@ export function parsedFile(path: string, text: string): ParsedFile {
 /** Puts a persistent cache (e.g. the CLI's disk cache) under the in-memory one. */
 export function setParseCache(lower: ParseCache): void { parseCache = new MemoryParseCache(256, lower); }
 
-function now(): number { return typeof performance !== 'undefined' ? performance.now() : Date.now(); }
 
 export interface Analysis {
   report: Report;

@@ -8,10 +8,8 @@ export function fmtInt(n: number | null | undefined): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-export function fmtShape(s: Shape | null | undefined): string {
-  if (!s) return '?';
-  return '[' + s.map((d) => (d === null ? '?' : String(d))).join(', ') + ']';
-}
+import { fmtShape } from '../util/shape';
+export { fmtShape };
 
 /** 11.69 M, 1.81 G, 9.41 K */
 export function fmtSI(n: number | null | undefined, digits = 2): string {

@@ -1,8 +1,7 @@
 // Element-wise math without a kernel file of its own (torch.exp, log, sqrt, …, F.hardtanh, softsign):
 // each entry is f and its derivative f′(x, y) side by side; forward maps f, backward is dy · f′.
 // NOTE: backward recomputes y = f(x) rounded to float32, exactly the value forward stored.
-import { erf } from './gelu';
-import { roundHalfEven } from '../util/numeric';
+import { erf, roundHalfEven } from '../util/numeric';
 import { mapUnary, type UnaryArgs } from './unary';
 import type { NdArray } from './tensor';
 

@@ -15,6 +15,7 @@ import { backward, backwardAsync, type GradNode, type Keep } from '../autograd/g
 import type { ComputePool } from '../ops/pool/pool';
 import type { NdArray } from '../ops/tensor';
 import { initialState, Rng } from './init';
+import { now } from '../util/clock';
 
 export interface RunOptions extends AnalyzeOptions {
   mode: Mode;
@@ -38,7 +39,6 @@ export interface RunOptions extends AnalyzeOptions {
   repeat?: number;
 }
 
-function now(): number { return typeof performance !== 'undefined' ? performance.now() : Date.now(); }
 
 export function stats(a: NdArray): Stats {
   const d = a.data;

@@ -30,16 +30,8 @@ export class TensorV implements NativeValue {
 
 export const MAX_CONST_ELEMENTS = 1 << 16;
 
-export function numel(shape: Shape): number | null {
-  let n = 1;
-  for (const d of shape) { if (d === null) return null; n *= d; }
-  return n;
-}
-
-export function shapeStr(shape: Shape | null | undefined): string {
-  if (!shape) return '?';
-  return '[' + shape.map((d) => (d === null ? '?' : String(d))).join(', ') + ']';
-}
+import { numel, fmtShape as shapeStr } from '../util/shape';
+export { numel, shapeStr };
 
 export function shapeError(msg: string): PyException { return new PyException('RuntimeError', msg); }
 
