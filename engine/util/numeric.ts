@@ -8,10 +8,11 @@ export function roundHalfEven(x: number): number {
 }
 
 /**
- * The indices a slice lo:hi:step selects from a sequence of length n (null: omitted), clamped as
- * Python's slice.indices() does. Throws on step 0 (the caller raises Python's ValueError).
+ * What a slice lo:hi:step selects from a sequence of length n (null: omitted), clamped as Python's
+ * slice.indices() does: the first index, the step and how many. Throws on step 0 (the caller raises
+ * Python's ValueError).
  */
-export function sliceRange(lo: number | null, hi: number | null, step: number | null, n: number): number[] {
+export function sliceSpan(lo: number | null, hi: number | null, step: number | null, n: number): { start: number; step: number; count: number } {
   const st = step ?? 1;
   if (st === 0) throw new RangeError('slice step cannot be zero');
   const norm = (v: number | null, def: number, min: number, max: number): number => {
@@ -19,14 +20,19 @@ export function sliceRange(lo: number | null, hi: number | null, step: number | 
     const i = v < 0 ? v + n : v;
     return Math.min(Math.max(i, min), max);
   };
-  const out: number[] = [];
   if (st > 0) {
     const start = norm(lo, 0, 0, n), stop = norm(hi, n, 0, n);
-    for (let i = start; i < stop; i += st) out.push(i);
-  } else {
-    const start = norm(lo, n - 1, -1, n - 1), stop = norm(hi, -1, -1, n - 1);
-    for (let i = start; i > stop; i += st) out.push(i);
+    return { start, step: st, count: stop > start ? Math.ceil((stop - start) / st) : 0 };
   }
+  const start = norm(lo, n - 1, -1, n - 1), stop = norm(hi, -1, -1, n - 1);
+  return { start, step: st, count: start > stop ? Math.ceil((start - stop) / -st) : 0 };
+}
+
+/** The indices of sliceSpan, in order. */
+export function sliceRange(lo: number | null, hi: number | null, step: number | null, n: number): number[] {
+  const { start, step: st, count } = sliceSpan(lo, hi, step, n);
+  const out: number[] = new Array(count);
+  for (let k = 0; k < count; k++) out[k] = start + k * st;
   return out;
 }
 

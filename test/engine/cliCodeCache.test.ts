@@ -22,7 +22,7 @@ describe('CLI code cache', () => {
     expect(r.status).toBe(0);
     return r.stdout;
   };
-  const entries = (): string[] => { try { return readdirSync(join(cacheHome, 'layerlens', 'code-1')); } catch { return []; } };
+  const entries = (): string[] => { try { return readdirSync(join(cacheHome, 'layerlens', 'code-1')).filter((f) => f.endsWith('.bin')); } catch { return []; } };
   const expected = (tag: string): string => JSON.stringify({ tag, dir: dir.split('/').pop(), args: ['summary', 'x.py'], sq: 49, exp: true });
 
   it('is written by the first run and read, unchanged, by the next', () => {
@@ -50,6 +50,17 @@ describe('CLI code cache', () => {
     expect(run()).toBe(expected('b'));
     expect(entries()).toHaveLength(1);
     expect(entries()).not.toEqual(before);
+  });
+
+  it('an unusable cache folder (XDG_CACHE_HOME=/proc/self, a file) means no cache, not a hang (issue 9.8)', () => {
+    const file = join(dir, 'plain-file');
+    writeFileSync(file, 'x');
+    for (const home of ['/proc/self', file]) {
+      const r = spawnSync(process.execPath, [join(dir, 'cli.js'), 'summary', 'x.py'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, XDG_CACHE_HOME: home } });
+      expect(r.signal).toBeNull();
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(expected('b'));
+    }
   });
 
   it('LAYERLENS_NO_CACHE=1 neither reads nor writes it', () => {
