@@ -8,6 +8,7 @@ import { TensorV, broadcastShapes, shapeStr, transposeShape, type DType } from '
 import { derive, elementwise, located, matmul } from './tensorOps';
 import { fail, linear, softmax } from './functional';
 import type { Dim, Shape } from '../api';
+import { traced } from './trace';
 
 export interface MhaArgs {
   query: TensorV; key: TensorV; value: TensorV;
@@ -65,11 +66,9 @@ export function multiHeadAttentionForward(rt: TorchRuntime, a: MhaArgs, ctx: Cal
   const shape: Shape = batched && a.batchFirst ? [N, L, eOut] : seqOut;
   // NOTE: the numeric replay knows the plain case only; masks, bias_k/v, zero attention and dropout get their own op name, so it says so
   const plain = a.attnMask === null && a.keyPaddingMask === null && !t3(a.biasK) && !a.addZeroAttn && !(a.training && a.dropoutP > 0);
-  const out = rt.tensor(shape, q.dtype, {
-    op: plain ? 'multi_head_attention' : 'multi_head_attention_masked',
-    inputs: [...(a.traced ?? [q, k, v]), a.inProjWeight, a.inProjBias, a.qProjWeight, a.kProjWeight, a.vProjWeight, outW, a.outProjBias],
-    attrs: { numHeads: H, batchFirst: a.batchFirst === true, averageWeights: a.averageWeights },
-  });
+  const inputs = [...(a.traced ?? [q, k, v]), a.inProjWeight, a.inProjBias, a.qProjWeight, a.kProjWeight, a.vProjWeight, outW, a.outProjBias];
+  const attrs = { numHeads: H, batchFirst: a.batchFirst === true, averageWeights: a.averageWeights };
+  const out = rt.tensor(shape, q.dtype, plain ? traced('multi_head_attention', inputs, attrs) : { op: 'multi_head_attention_masked', inputs, attrs });
   let weights: Value = null;
   if (a.needWeights) {
     const w: Shape = a.averageWeights ? [N, L, S] : [N, H, L, S];

@@ -8,6 +8,7 @@ import { toBool, toInt, toTensor } from '../sig';
 import { TensorV } from '../tensor';
 import type { LayerSpec } from './spec';
 import { stateOf } from '../moduleState';
+import { traced } from '../trace';
 
 export const attentionSpecs: LayerSpec[] = [
   {
@@ -45,7 +46,7 @@ export const attentionSpecs: LayerSpec[] = [
       const rt = m.rt, ctx = m.ctx;
       const bf = m.get('batch_first') === true && q.shape.length === 3;
       // batch-first inputs go sequence-first, keeping which of them are the same tensor (as the module does)
-      const tr = (t: TensorV): TensorV => rt.tensor([t.shape[1], t.shape[0], t.shape[2]], t.dtype, { op: 'transpose', inputs: [t], attrs: { dim0: 0, dim1: 1 } });
+      const tr = (t: TensorV): TensorV => rt.tensor([t.shape[1], t.shape[0], t.shape[2]], t.dtype, traced('transpose', [t], { dim0: 0, dim1: 1 }));
       let [qs, ks, vs] = [q, k, v];
       if (bf) {
         if (k === v) { qs = tr(q); ks = vs = q === k ? qs : tr(k); } else [qs, ks, vs] = [tr(q), tr(k), tr(v)];

@@ -6,6 +6,7 @@ import { intList, toBool, toInt, toTensor } from '../sig';
 import { shapeStr } from '../tensor';
 import type { LayerInit, LayerSpec } from './spec';
 import { stateOf } from '../moduleState';
+import { traced } from '../trace';
 
 const BN_SIG = 'num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None';
 
@@ -106,7 +107,7 @@ export const normSpecs: LayerSpec[] = [
       const x = toTensor(m.a.get('input')!, 'input');
       if (x.shape.length < 3) fail(m.ctx, `Expected 3D or higher dimensionality input (got ${x.shape.length} dimensions, shape ${shapeStr(x.shape)})`);
       const out = normLike(m.rt, x, 'local_response_norm', toInt(m.get('size'), 'size') + 3);
-      out.src = { op: 'local_response_norm', inputs: [x], attrs: { size: toInt(m.get('size'), 'size'), alpha: num(m.get('alpha')), beta: num(m.get('beta')), k: num(m.get('k')) } };
+      out.src = traced('local_response_norm', [x], { size: toInt(m.get('size'), 'size'), alpha: num(m.get('alpha')), beta: num(m.get('beta')), k: num(m.get('k')) });
       return out;
     },
   },

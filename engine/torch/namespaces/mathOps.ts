@@ -10,6 +10,7 @@ import { toInt, type Args } from '../sig';
 import { withLoc, definer, tensorArg as T, type Members } from './common';
 import * as F from '../functional';
 import { normExceptDimShape } from '../parametrize';
+import { traced } from '../trace';
 
 /** matmul/mm/bmm, addmm/baddbmm, outer. */
 export function productOps(rt: TorchRuntime, out: Members): void {
@@ -61,7 +62,7 @@ export function elementwiseOps(rt: TorchRuntime, out: Members): void {
     const lo = a.get('min'), hi = a.get('max');
     const min = lo === null || !isNum(lo!) ? -Infinity : numVal(lo!), max = hi === null || !isNum(hi!) ? Infinity : numVal(hi!);
     const r = mapData(rt, T(a), 'clamp', (x) => Math.min(max, Math.max(min, x)), undefined, 2);
-    r.src = { op: 'clamp', inputs: [T(a)], attrs: { min, max } };
+    r.src = traced('clamp', [T(a)], { min, max });
     return r;
   });
   out.clip = out.clamp;
