@@ -192,7 +192,8 @@ export class TorchRuntime implements Extensions {
       if (seen.has(m)) return;
       seen.add(m);
       out.push([prefix, m]);
-      for (const [n, c] of childModules(m)) walk(c, prefix ? `${prefix}.${n}` : n);
+      const st = stateOf(m);
+      if (st) for (const e of st.modules.map.values()) if (e.v instanceof PyInstance && stateOf(e.v)) walk(e.v, prefix ? `${prefix}.${String(e.k)}` : String(e.k));
     };
     walk(root, '');
     return out;

@@ -130,9 +130,15 @@ export class AnalysisService implements vscode.Disposable {
     }
     s.discovery = this.runner.discover({ file: enginePath(doc.uri), source }).then((res) => {
       if (!res.ok && !res.fatal) this.reportEngineError(res.error);
-      const result = res.ok ? res.discovery : res.fatal ? { candidates: [], diagnostics: [fatalDiagnostic(res.fatal, res.error)] } : NO_MODELS;
+      const fatal = !res.ok && res.fatal ? fatalDiagnostic(res.fatal, res.error) : undefined;
+      const result = res.ok ? res.discovery : fatal ? { candidates: [], diagnostics: [fatal] } : NO_MODELS;
       const cur = this.docs.get(key);
       if (cur && (!cur.known || cur.known.version <= version)) cur.known = { version, result, lines: source.split(/\r?\n/) };
+      if (cur && fatal) {
+        // no model to analyse: the death is this version's outcome, shown like a failed analysis
+        cur.latest = { uri: doc.uri, version, expr: '', input: [], inputSource: 'setting', error: fatal.message, fatal, sources: new Map(), ms: 0 };
+        this.changed.fire(doc.uri);
+      }
       return result;
     });
     return s.discovery;
@@ -434,7 +440,7 @@ export class AnalysisService implements vscode.Disposable {
     console.error('[LayerLens] engine error:', full);
     if (this.reportedErrors.has(msg)) return;
     this.reportedErrors.add(msg);
-    void vscode.window.showErrorMessage(`LayerLens: the analysis failed (${msg}). Please report this with the file that caused it.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('LayerLens: the analysis failed ({0}). Please report this with the file that caused it.', msg));
   }
 }
 

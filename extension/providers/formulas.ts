@@ -4,6 +4,7 @@
 // no reading of the constructor config. A line that would disagree with the row is left out, never shown.
 import { ACTIVATIONS, fmtInt } from '../../engine';
 import type { ConfigValue, CostFactor, CostTerms, LayerGeometry, Row, Shape } from '../../engine';
+import { l10n } from '../l10n';
 
 const SPATIAL_NAMES: Record<number, string[]> = { 1: ['L'], 2: ['H', 'W'], 3: ['D', 'H', 'W'] };
 
@@ -110,15 +111,15 @@ export function batchNormNotes(row: Row): string[] {
   const affine = cfg(row, 'affine') !== false;
   const track = cfg(row, 'track_running_stats') !== false;
   const lines = [
-    `normalizes each of C = ${c} channels over ${names.join('·')} = ${rest.join('·')} = ${fmtInt(perChannel)} values`,
-    affine ? `params = 2·${c} = ${fmtInt(2 * c)} (γ = weight [${c}], β = bias [${c}])` : 'params = 0 (affine=False)',
+    l10n.t('normalizes each of C = {0} channels over {1} = {2} = {3} values', c, names.join('·'), rest.join('·'), fmtInt(perChannel)),
+    affine ? l10n.t('params = 2·{0} = {1} (γ = weight [{0}], β = bias [{0}])', c, fmtInt(2 * c)) : l10n.t('params = 0 (affine=False)'),
   ];
   if (track) {
-    lines.push(`buffers (not parameters): running_mean [${c}], running_var [${c}], num_batches_tracked []`);
+    lines.push(l10n.t('buffers (not parameters): running_mean [{0}], running_var [{0}], num_batches_tracked []', c));
     lines.push(`eval: y = (x − running_mean) / √(running_var + ε)${affine ? ' · γ + β' : ''},  ε = ${eps}`);
-    lines.push(`train: batch mean and biased variance over those ${fmtInt(perChannel)} values; running stats move by momentum ${momentum === null ? 'None (cumulative average)' : (num(momentum) ?? 0.1)}`);
+    lines.push(l10n.t('train: batch mean and biased variance over those {0} values; running stats move by momentum {1}', fmtInt(perChannel), momentum === null ? l10n.t('None (cumulative average)') : String(num(momentum) ?? 0.1)));
   } else {
-    lines.push(`y = (x − mean) / √(var + ε)${affine ? ' · γ + β' : ''} with batch statistics in train and eval,  ε = ${eps}`);
+    lines.push(l10n.t('{0} with batch statistics in train and eval,  ε = {1}', `y = (x − mean) / √(var + ε)${affine ? ' · γ + β' : ''}`, eps));
   }
   return lines;
 }
@@ -134,12 +135,14 @@ export interface ActivationNote {
 // The engine's layer catalogue holds f, f′ and the caution of each element-wise activation; the two
 // normalizing ones are not element-wise and are described here.
 const SOFTMAX_NOTES: Record<string, ActivationNote> = {
-  Softmax: { f: 'softmax(x)_i = e^(x_i) / Σ_j e^(x_j) along `dim`', df: '∂s_i/∂x_j = s_i(δ_ij − s_j)', caution: 'do not put it before nn.CrossEntropyLoss: that loss applies log-softmax itself.' },
-  LogSoftmax: { f: 'logsoftmax(x)_i = x_i − ln Σ_j e^(x_j) along `dim`', df: '∂f_i/∂x_j = δ_ij − softmax(x)_j', caution: 'pair it with nn.NLLLoss, not nn.CrossEntropyLoss.' },
+  Softmax: { f: 'softmax(x)_i = e^(x_i) / Σ_j e^(x_j) along `dim`', df: '∂s_i/∂x_j = s_i(δ_ij − s_j)', get caution() { return l10n.t('do not put it before nn.CrossEntropyLoss: that loss applies log-softmax itself.'); } },
+  LogSoftmax: { f: 'logsoftmax(x)_i = x_i − ln Σ_j e^(x_j) along `dim`', df: '∂f_i/∂x_j = δ_ij − softmax(x)_j', get caution() { return l10n.t('pair it with nn.NLLLoss, not nn.CrossEntropyLoss.'); } },
 };
 
 export function activationNote(type: string): ActivationNote | undefined {
   const a = ACTIVATIONS.find((x) => x.name === type);
-  if (a) return { f: a.f.includes('=') ? a.f : `${type}(x) = ${a.f}`, df: a.df.includes('=') || !a.df ? a.df : `${type}′(x) = ${a.df}`, caution: a.note };
+  // the caution is the catalogue's English text, translated by the bundle (test/release/l10n.test.ts adds
+  // the catalogue's notes to the keys every bundle must have)
+  if (a) return { f: a.f.includes('=') ? a.f : `${type}(x) = ${a.f}`, df: a.df.includes('=') || !a.df ? a.df : `${type}′(x) = ${a.df}`, caution: a.note ? l10n.t(a.note) : '' };
   return SOFTMAX_NOTES[type];
 }
