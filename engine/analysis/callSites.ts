@@ -6,6 +6,7 @@ import type { BlockCall, Loc, OpCall, Row, Shape } from '../api';
 import type { Interp } from '../interp/interp';
 import { BoundMethod, Builtin, PyDict, PyInstance, PyList, PyTuple, type CallCtx, type Value } from '../interp/values';
 import { childModules, hasChildModules, type TorchRuntime } from '../torch/runtime';
+import { stateOf } from '../torch/moduleState';
 import { numel, TensorV } from '../torch/tensor';
 
 /** More records than this are not kept (a hover list of thousands helps nobody; rows keep every call). */
@@ -154,7 +155,7 @@ function paramsUnder(root: PyInstance): number {
   const walk = (m: PyInstance): void => {
     if (mods.has(m)) return;
     mods.add(m);
-    for (const e of m.mod!.params.map.values()) {
+    for (const e of stateOf(m)!.params.map.values()) {
       const p = e.v;
       if (p instanceof TensorV && !seen.has(p)) { seen.add(p); n += numel(p.shape) ?? 0; }
     }

@@ -222,7 +222,7 @@ export class InspectorPanel implements vscode.Disposable {
         canSelectMany: false, defaultUri: vscode.Uri.joinPath(this.uri, '..'), openLabel: purpose === 'weights' ? vscode.l10n.t('Load Weights') : vscode.l10n.t('Use as Input'),
         filters: purpose === 'weights' ? { [vscode.l10n.t('State dicts')]: ['safetensors', 'pt', 'pth', 'bin'] } : { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'bmp', 'gif', 'webp'] },
       });
-      if (!pick?.[0]) { this.post({ type: 'file/error', id, message: 'cancelled' }); return; }
+      if (!pick?.[0]) { this.post({ type: 'cancelled', id }); return; }
       uri = pick[0];
       this.picked.add(uri.path);
     }

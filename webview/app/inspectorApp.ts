@@ -2,7 +2,7 @@
 // with progress), the problems of the last analysis or run, and the views as tabs. Renders the store; every
 // action goes through the controller. Light DOM, so VS Code's CSS variables and the codicon font apply.
 import { LitElement, html, nothing } from 'lit';
-import { PATTERNS, type PatternName } from '../protocol';
+import { CancelledError, PATTERNS, type PatternName } from '../protocol';
 import { VIEWS } from '../views';
 import type { ViewContext } from '../views/view';
 import type { Controller } from './controller';
@@ -144,8 +144,8 @@ export class InspectorApp extends LitElement {
   }
 
   private fail(err: unknown): void {
-    const message = err instanceof Error ? err.message : String(err);
-    if (message !== 'cancelled') this.store.update({ error: { message } });
+    if (err instanceof CancelledError) return;
+    this.store.update({ error: { message: err instanceof Error ? err.message : String(err) } });
   }
 }
 customElements.define('ll-inspector', InspectorApp);
