@@ -44,8 +44,8 @@ export interface Analysis {
   outputValue?: Value;
 }
 
-export function createInterp(opts: Pick<AnalyzeOptions, 'host' | 'searchPaths' | 'sitePackages' | 'stepBudget' | 'torchVersion'>): { it: Interp; rt: TorchRuntime } {
-  const it = new Interp({ host: opts.host, searchPaths: opts.searchPaths ?? [], libraryRoots: opts.sitePackages ?? [], stepBudget: opts.stepBudget ?? 300_000, maxDepth: 150, parseCache });
+export function createInterp(opts: Pick<AnalyzeOptions, 'host' | 'searchPaths' | 'sitePackages' | 'stepBudget' | 'torchVersion' | 'timeLimitMs'>): { it: Interp; rt: TorchRuntime } {
+  const it = new Interp({ host: opts.host, searchPaths: opts.searchPaths ?? [], libraryRoots: opts.sitePackages ?? [], stepBudget: opts.stepBudget ?? 300_000, maxDepth: 150, parseCache, timeLimitMs: opts.timeLimitMs });
   installBuiltins(it);
   installStdlib(it);
   const rt = new TorchRuntime(it, opts.torchVersion ?? DEFAULT_TORCH_VERSION);

@@ -76,6 +76,8 @@ export class TorchRuntime implements Extensions {
   // ---------------------------------------------------------------- MAC/FLOP routing
   /** MACs/FLOPs of one op: to the innermost leaf module being called, else to the functional total. */
   addCost(macs: number | null, flops: number | null): void {
+    // NOTE: a shape rule fed a size PyTorch refuses could compute a negative cost: never counted
+    if ((macs !== null && !(macs >= 0)) || (flops !== null && !(flops >= 0))) throw new InterpError(`LayerLens computed a cost of ${macs} MACs / ${flops} FLOPs for this call: a size PyTorch would refuse?`, undefined, undefined, undefined, 'unsupported');
     const top = this.frames[this.frames.length - 1];
     if (top && top.leaf) {
       top.macs = top.macs === null || macs === null ? null : top.macs + macs;

@@ -69,7 +69,8 @@ export function fuzzInputs(n: number, seed: number, sources = loadSources()): Fu
 
 /** Bundles the worker (child.ts) for Node; returns its path. */
 export async function buildChild(): Promise<string> {
-  const outfile = join(ROOT, 'out/fuzz/child.cjs');
+  // a second run beside a long one bundles into its own folder (LAYERLENS_FUZZ_OUT)
+  const outfile = join(ROOT, process.env.LAYERLENS_FUZZ_OUT ?? 'out/fuzz', 'child.cjs');
   await esbuild.build({ entryPoints: [join(FUZZ_DIR, 'child.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', logLevel: 'warning', sourcemap: false });
   return outfile;
 }
