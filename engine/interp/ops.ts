@@ -146,7 +146,7 @@ export function hashKey(v: Value): string {
   }
   // an integral float hashes as the int it equals (2.0**60 and 2**60 are one key)
   if (v instanceof PyFloat) return 'n:' + (Number.isInteger(v.v) && !Number.isSafeInteger(v.v) ? BigInt(v.v).toString() : v.v);
-  if (v instanceof PyTuple) { charge(v.items.length); return 't(' + v.items.map(hashKey).join(',') + ')'; }
+  if (v instanceof PyTuple) { charge(16 * v.items.length); return 't(' + v.items.map(hashKey).join(',') + ')'; } // a key string per item
   if (v instanceof PyList || v instanceof PyDict || v instanceof PySet) throw new PyException('TypeError', `unhashable type: '${typeName(v)}'`);
   if (v instanceof Unknown) throw new PyException('TypeError', 'unknown value used as a key');
   if (v instanceof PyInstance) {
