@@ -37,10 +37,11 @@ class Meter {
   /** The statement running now (where a refusal is reported). */
   where: () => Where = () => ({});
   charge(n: number): void {
+    // refused before it is done: work over the statement's budget is not added to the total
+    if (this.work + n > MAX_WORK) { this.work = 0; throw this.error(STATEMENT_WORK); }
     this.work += n;
     this.total += n;
     if (this.total > MAX_TOTAL_WORK) { this.total = MAX_TOTAL_WORK; throw this.error(STOPPED_WORK); }
-    if (this.work > MAX_WORK) { this.work = 0; throw this.error(STATEMENT_WORK); }
     if (n > 65536) this.onHeavy();
   }
   error(msg: string): InterpError {
