@@ -2,7 +2,10 @@
 // Discriminated unions keyed by `type`; requests carry ids; `ready` handshakes carry the protocol version;
 // every receiver validates what arrives with the small runtime checks below (nothing here imports vscode or
 // the DOM: the host, the webview and the worker all use it). Tensors travel as {shape, data: Float32Array}.
-import type { Diagnostic, Loc, Report, RunReport } from '../engine';
+// The envelope (ids), the generic handler (dispatch) and cancellation are engine/util/messages.ts's, shared
+// with the host ↔ analysis worker protocol (extension/analysis/protocol.ts).
+import type { Cancelled, Diagnostic, Loc, Report, RunResult } from '../engine';
+export { assertNever, dispatch, type Handlers } from '../engine';
 
 export const PROTOCOL_VERSION = 2;
 
@@ -40,8 +43,10 @@ export type FromWorker =
   | { type: 'ready'; version: number }
   | { type: 'progress'; id: number; phase: string }
   | { type: 'analysis/result'; id: number; report: Report }
-  | { type: 'run/result'; id: number; report: Omit<RunReport, 'tensors'>; tensors?: RowTensors[] }
-  | { type: 'error'; id: number; message: string; diagnostics?: Diagnostic[] };
+  | { type: 'run/result'; id: number; report: RunResult; tensors?: RowTensors[] }
+  | { type: 'error'; id: number; message: string; diagnostics?: Diagnostic[] }
+  /** Answered by the webview's client itself for each pending request when it stops the worker (Cancel, a crash). */
+  | Cancelled;
 
 // ------------------------------------------------------------------ extension host ↔ webview
 
@@ -95,6 +100,8 @@ export type ToWebview =
   | { type: 'cursor'; file: string; line: number }
   | { type: 'file/result'; id: number; name: string; path: string; bytes: Uint8Array }
   | { type: 'file/error'; id: number; message: string }
+  /** The user dismissed the file picker of request `id`. */
+  | Cancelled
   /** Acts as the user would (test hooks and commands): select a row (and reveal it), show a view, change run settings, run. */
   | { type: 'select'; rowIndex: number }
   | { type: 'settings'; settings: SettingsPatch }
@@ -110,10 +117,6 @@ export type FromWebview =
   | { type: 'copy'; format: 'markdown' | 'csv' | 'json' }
   | { type: 'status'; status: WebviewStatus }
   | { type: 'error'; message: string };
-
-export function assertNever(x: never): never {
-  throw new Error(`unexpected message: ${JSON.stringify(x)}`);
-}
 
 // ------------------------------------------------------------------ runtime validation
 
@@ -150,6 +153,7 @@ const TO_WEBVIEW: { [K in ToWebview['type']]: Check } = {
   cursor: obj({ file: str, line: int }),
   'file/result': obj({ id: int, name: str, path: str, bytes }),
   'file/error': obj({ id: int, message: str }),
+  cancelled: obj({ id: int }),
   select: obj({ rowIndex: int }),
   settings: obj({ settings: settingsPatch }),
   show: obj({ view: str }),
@@ -174,6 +178,7 @@ const FROM_WORKER: { [K in FromWorker['type']]: Check } = {
   'analysis/result': obj({ id: int, report: obj({ rows: arr(obj({ name: str })), totals: obj({ params: num }) }) }),
   'run/result': obj({ id: int, report: obj({ rows: arr(obj({ name: str })), mode: oneOf('train', 'eval') }), tensors: opt(arr(obj({ output: tensor, grad: (v) => v === null || tensor(v) }))) }),
   error: obj({ id: int, message: str }),
+  cancelled: obj({ id: int }),
 };
 
 function parseWith<T extends { type: string }>(table: Record<string, Check>, v: unknown): T | undefined {
@@ -190,6 +195,11 @@ export const parseToWorker = (v: unknown): ToWorker | undefined => parseWith<ToW
 export const parseFromWorker = (v: unknown): FromWorker | undefined => parseWith<FromWorker>(FROM_WORKER, v);
 
 /** A short description of a message that failed validation (never the whole payload: it may be megabytes). */
+/** The rejection of a request that was cancelled (a dismissed picker): not an error to show. */
+export class CancelledError extends Error {
+  constructor() { super('cancelled'); }
+}
+
 export function describeBad(v: unknown): string {
   const type = typeof v === 'object' && v !== null ? (v as { type?: unknown }).type : undefined;
   return typeof type === 'string' ? `a malformed '${type.slice(0, 40)}' message` : 'a message without a type';

@@ -5,7 +5,7 @@ import { analyze, runModel } from '../engine';
 import { writeSafetensors } from '../engine/io/safetensors';
 import { channelStats } from './channelStats';
 import { patternTensor } from './inputPatterns';
-import { PROTOCOL_VERSION, assertNever, describeBad, parseToWorker, type FromWorker, type RowTensors, type ToWorker } from './protocol';
+import { PROTOCOL_VERSION, describeBad, dispatch, parseToWorker, type FromWorker, type Handlers, type RowTensors, type ToWorker } from './protocol';
 
 // Only what this file uses of a worker's global scope (the engine's tsconfig has no DOM library).
 interface WorkerScope {
@@ -44,6 +44,14 @@ function run(msg: RunRequest): void {
   self.postMessage({ type: 'run/result', id: msg.id, report, ...(out ? { tensors: out } : {}) }, [...new Set(transfer)]);
 }
 
+const HANDLERS: Handlers<ToWorker> = {
+  'analysis/request': (msg) => {
+    const report = analyze({ file: msg.file, host: { readFile: (p: string) => msg.files[p] }, model: msg.model, input: msg.input, dataflow: msg.dataflow });
+    self.postMessage({ type: 'analysis/result', id: msg.id, report });
+  },
+  'run/request': run,
+};
+
 function handle(data: unknown): void {
   const msg = parseToWorker(data);
   if (!msg) {
@@ -51,18 +59,7 @@ function handle(data: unknown): void {
     return;
   }
   try {
-    switch (msg.type) {
-      case 'analysis/request': {
-        const report = analyze({ file: msg.file, host: { readFile: (p: string) => msg.files[p] }, model: msg.model, input: msg.input, dataflow: msg.dataflow });
-        self.postMessage({ type: 'analysis/result', id: msg.id, report });
-        return;
-      }
-      case 'run/request':
-        run(msg);
-        return;
-      default:
-        assertNever(msg);
-    }
+    dispatch(HANDLERS, msg);
   } catch (e) {
     self.postMessage({ type: 'error', id: msg.id, message: e instanceof Error ? e.message : String(e) });
   }

@@ -6,6 +6,7 @@ import { fmtShape, formatTable, toContractJson } from '../analysis/format';
 import { runJson, runModel, runModelAsync, type RunReport } from '../run/run';
 import type { ComputePool } from '../ops/pool/pool';
 import type { PythonEnv } from '../env/pythonEnv';
+import { importScope, isWithin, packageRootOf, scopedHost } from '../env/importScope';
 import { weightsCommand } from './weightsCommand';
 import { fmtBytes, memoryRefusal, parseByteSize } from './runMemory';
 
@@ -19,6 +20,10 @@ export interface CliIO {
   pythonEnv?(python: string | undefined): PythonEnv | undefined;
   /** The machine's memory in bytes: `run`'s default --max-memory is a fraction of it (none when omitted). */
   totalMemory?: number;
+  /** Whether a file exists, without reading it (the package root is found with it); omitted: readFile. */
+  isFile?(path: string): boolean;
+  /** Resolves symbolic links (undefined when the path does not exist); omitted: links are not checked. */
+  realpath?(path: string): string | undefined;
   /** Forward MACs from which `run` uses the pool (default POOL_MIN_MACS). */
   poolMinMacs?: number;
   cwd: string;
@@ -210,6 +215,18 @@ function importRoots(args: Parsed, io: CliIO): { searchPaths: string[]; sitePack
   return { searchPaths, sitePackages: (env?.sitePackages ?? []).filter((d) => !searchPaths.includes(d)) };
 }
 
+/**
+ * The host the analysis of `file` reads through: only files under the current folder when `file` is in it
+ * (else under `file`'s own package), --path roots and site-packages, and no link that leads outside them.
+ */
+function scopedIO<T extends CliIO>(io: T, file: string, roots: { searchPaths: string[]; sitePackages: string[] }): T {
+  const cwd = absolute('/', io.cwd);
+  // NOTE: the current folder is the project when the file is in it: its package root is never looked for above it
+  const project = isWithin(file, cwd) ? cwd : packageRootOf(file, (dir) => (io.isFile ? io.isFile(`${dir}/__init__.py`) : io.host.readFile(`${dir}/__init__.py`) !== undefined));
+  const scope = importScope([project, ...roots.searchPaths, ...roots.sitePackages], io.realpath && ((p) => io.realpath!(p)));
+  return { ...io, host: scopedHost(io.host, scope) };
+}
+
 /** Runs the CLI; returns the exit status (a promise for `run` on a compute pool). */
 export function runCli(argv: string[], io: CliIO): number | Promise<number> {
   let args: Parsed;
@@ -228,10 +245,12 @@ export function runCli(argv: string[], io: CliIO): number | Promise<number> {
   const { searchPaths, sitePackages } = roots;
   if (args.cmd === 'weights') {
     const { file: w, json, weightsKey: key, modelFile, model } = args;
-    return weightsCommand({ file: w, json, key, modelFile, model, paths: [...searchPaths, ...sitePackages] }, (p) => absolute(io.cwd, p), io);
+    const wio = modelFile ? scopedIO(io, absolute(io.cwd, modelFile), roots) : io;
+    return weightsCommand({ file: w, json, key, modelFile, model, paths: [...searchPaths, ...sitePackages] }, (p) => absolute(io.cwd, p), wio);
   }
   const file = absolute(io.cwd, args.file);
   if (io.host.readFile(file) === undefined) { io.err(`layerlens: cannot read ${args.file}\n`); return 2; }
+  io = scopedIO(io, file, roots);
   if (args.cmd === 'run') return runCommand(args, file, roots, io);
   const { report } = runAnalysis({ file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, sitePackages, torchVersion: args.torchVersion });
   const usage = report.diagnostics.find((d) => d.code === 'model.choose' || d.code === 'input.missing');

@@ -1,6 +1,6 @@
 // Where analyses and discovery run: in a child process on desktop (a fatal V8 error, an out-of-memory abort
 // or an endless loop there cannot take the extension host down), else a worker thread with resourceLimits,
-// else inline (the browser extension host). A watchdog stops a request that runs too long or grows too
+// a Web Worker in the browser extension host (webWorkerHost.ts), else inline. A watchdog stops a request that runs too long or grows too
 // big; a dead analysis is restarted for the next request, and the request that killed it is answered
 // with what happened (`Failure.fatal`) — the others queued behind it run again on the fresh one.
 import * as engine from '../../engine';
@@ -29,6 +29,8 @@ export interface RunnerOptions {
   rssMb?: number;
   /** Extra environment of the child or thread (tests enable the worker's probes with it). */
   env?: Record<string, string>;
+  /** The browser extension host's analysis: starts a Web Worker (webWorkerHost.ts). */
+  webWorker?: () => Channel;
 }
 
 export type Isolation = 'process' | 'thread' | 'inline';
@@ -59,8 +61,8 @@ class InlineRunner implements AnalysisRunner {
 /** How a child process or a worker thread ended. */
 interface Death { code: number | null; signal: string | null; stderr: string; outOfMemory?: boolean }
 
-/** One running analysis process or thread. */
-interface Channel {
+/** One running analysis process, thread or Web Worker. */
+export interface Channel {
   readonly pid?: number;
   send(m: unknown): void;
   onMessage(f: (m: WorkerResponse) => void): void;
@@ -83,6 +85,9 @@ interface Pending {
 class IsolatedRunner implements AnalysisRunner {
   readonly kind = 'worker';
   private ch: Channel | undefined;
+  /** True once the current channel said it is ready (its engine loaded): the watchdog counts from then. */
+  private ready = false;
+  private startTimer: ReturnType<typeof setTimeout> | undefined;
   private next = 1;
   private queue: Pending[] = [];
   private watch: { timer: ReturnType<typeof setTimeout>; poll?: ReturnType<typeof setInterval>; id: number } | undefined;
@@ -90,12 +95,15 @@ class IsolatedRunner implements AnalysisRunner {
   /** How many times the analysis died (tests and the output channel). */
   deaths = 0;
 
-  /** Consecutive deaths without a single answer: three mean this kind of isolation does not work here. */
+  /**
+   * Consecutive deaths before the analysis was even ready: three mean this kind of isolation does not work
+   * here (the next is tried). Deaths on a request never count: a hostile file must not downgrade isolation.
+   */
   private streak = 0;
 
-  constructor(private readonly spawns: Array<{ kind: 'process' | 'thread'; spawn: Spawn }>, private readonly o: Required<Omit<RunnerOptions, 'env' | 'isolation'>>) {}
+  constructor(private readonly spawns: Array<{ kind: 'process' | 'thread' | 'web-worker'; spawn: Spawn }>, private readonly o: Required<Omit<RunnerOptions, 'env' | 'isolation' | 'webWorker'>>) {}
 
-  get isolation(): 'process' | 'thread' { return this.spawns[0].kind; }
+  get isolation(): 'process' | 'thread' | 'web-worker' { return this.spawns[0].kind; }
 
   get pid(): number | undefined { return this.ch?.pid; }
 
@@ -128,6 +136,7 @@ class IsolatedRunner implements AnalysisRunner {
   dispose(): void {
     this.disposed = true;
     this.disarm();
+    clearTimeout(this.startTimer);
     const ch = this.ch;
     this.ch = undefined;
     ch?.kill();
@@ -146,9 +155,17 @@ class IsolatedRunner implements AnalysisRunner {
         this.spawns.shift();
       }
     }
-    ch.onMessage((res) => { if (this.ch === ch) this.answered(res); });
+    ch.onMessage((res) => {
+      if (this.ch !== ch) return;
+      if (res.type === 'ready') { this.ready = true; this.streak = 0; clearTimeout(this.startTimer); this.arm(); } else this.answered(res);
+    });
     ch.onDeath((d) => { if (this.ch === ch) this.died(d); });
     this.ch = ch;
+    this.ready = false;
+    clearTimeout(this.startTimer);
+    // a process that never gets ready (a broken install, an exhausted machine) is a crash
+    this.startTimer = setTimeout(() => { if (this.ch === ch && !this.ready) { this.ch = undefined; ch.kill(); this.died({ code: null, signal: null, stderr: 'the analysis did not start within 60 s' }); } }, START_MS);
+    (this.startTimer as { unref?(): void }).unref?.();
     return ch;
   }
 
@@ -156,7 +173,6 @@ class IsolatedRunner implements AnalysisRunner {
     const i = this.queue.findIndex((p) => p.req.id === res.id);
     if (i < 0) return;
     const [p] = this.queue.splice(i, 1);
-    this.streak = 0;
     if (this.watch?.id === res.id) this.disarm();
     p.resolve(res);
     this.arm();
@@ -165,7 +181,7 @@ class IsolatedRunner implements AnalysisRunner {
   /** Watches the head of the queue (the request the analysis is working on): time, and memory where it can be read. */
   private arm(): void {
     const head = this.queue[0];
-    if (!head || this.watch?.id === head.req.id) return;
+    if (!head || !this.ready || this.watch?.id === head.req.id) return;
     this.disarm();
     const timer = setTimeout(() => this.stop('time'), this.o.timeoutMs);
     const ch = this.ch;
@@ -190,13 +206,13 @@ class IsolatedRunner implements AnalysisRunner {
 
   private died(d: Death): void {
     this.ch = undefined;
+    if (!this.ready && ++this.streak >= 3 && this.spawns.length > 1) { this.spawns.shift(); this.streak = 0; }
     this.afterDeath(d.outOfMemory || OOM_TEXT.test(d.stderr) ? 'memory' : 'crash', d);
   }
 
   /** Answers the request that was running (or sends it once more after a plain crash) and restarts the rest. */
   private afterDeath(kind: FatalKind, d?: Death): void {
     this.deaths++;
-    if (kind === 'crash' && ++this.streak >= 3 && this.spawns.length > 1) { this.spawns.shift(); this.streak = 0; }
     this.disarm();
     const [head, ...rest] = this.queue;
     this.queue = [];
@@ -215,6 +231,8 @@ class IsolatedRunner implements AnalysisRunner {
   }
 }
 
+const START_MS = 60_000;
+
 const OOM_TEXT = /out of memory|allocation failed|invalid size error|invalid array length|ERR_WORKER_OUT_OF_MEMORY/i;
 
 function describe(d: Death): string {
@@ -230,13 +248,13 @@ function failure(req: WorkerRequest, error: string, fatal?: FatalKind): WorkerRe
 // ---------- the two kinds of isolation (Node only; the browser bundle never reaches them) ----------
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-function processSpawn(script: string, o: Required<Omit<RunnerOptions, 'isolation'>>): Spawn {
+function processSpawn(script: string, o: Required<Omit<RunnerOptions, 'isolation' | 'webWorker'>>): Spawn {
   const cp = require('node:child_process') as typeof import('node:child_process');
   const fs = require('node:fs') as typeof import('node:fs');
   return () => {
     // NOTE: in VS Code's extension host process.execPath is Electron: ELECTRON_RUN_AS_NODE makes it plain Node.
     const child = cp.fork(script, [], {
-      execArgv: [`--max-old-space-size=${o.heapMb}`, '--stack-size=4000'],
+      execArgv: [`--max-old-space-size=${o.heapMb}`],
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...o.env },
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -265,7 +283,7 @@ function processSpawn(script: string, o: Required<Omit<RunnerOptions, 'isolation
   };
 }
 
-function threadSpawn(script: string, o: Required<Omit<RunnerOptions, 'isolation'>>): Spawn {
+function threadSpawn(script: string, o: Required<Omit<RunnerOptions, 'isolation' | 'webWorker'>>): Spawn {
   const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
   return () => {
     const w = new Worker(script, {
@@ -292,7 +310,7 @@ function threadSpawn(script: string, o: Required<Omit<RunnerOptions, 'isolation'
  * `workerScript`: absolute file path of dist/analysisWorker.js (undefined where there is no file system).
  * LAYERLENS_ANALYSIS=process|thread|inline overrides the choice (LAYERLENS_INLINE_ANALYSIS=1 is inline).
  */
-export function createRunner(workerScript: string | undefined, opts: RunnerOptions = {}): AnalysisRunner & { isolation?: 'process' | 'thread'; pid?: number } {
+export function createRunner(workerScript: string | undefined, opts: RunnerOptions = {}): AnalysisRunner & { isolation?: 'process' | 'thread' | 'web-worker'; pid?: number } {
   const isNode = typeof process !== 'undefined' && !!process.versions?.node;
   const env = isNode ? process.env : {};
   const asked = opts.isolation ?? (env.LAYERLENS_INLINE_ANALYSIS === '1' ? 'inline' : (env.LAYERLENS_ANALYSIS as Isolation | undefined));
@@ -308,5 +326,7 @@ export function createRunner(workerScript: string | undefined, opts: RunnerOptio
     }
     if (spawns.length) return new IsolatedRunner(spawns, o);
   }
+  // the browser extension host: never inline while a Web Worker can start
+  if (!isNode && opts.webWorker && asked !== 'inline') return new IsolatedRunner([{ kind: 'web-worker', spawn: opts.webWorker }], o);
   return new InlineRunner();
 }

@@ -1,9 +1,10 @@
 // The CLI's V8 code cache (engine/node/cliLoader.ts): written after the first run, used unchanged by the
-// next, replaced when corrupt or when the bundle changes, never changing what the bundle does.
+// next, replaced when corrupt, tampered with or when the bundle changes, never read from a folder others
+// can write, and never changing what the bundle does.
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSync } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,7 +23,7 @@ describe('CLI code cache', () => {
     expect(r.status).toBe(0);
     return r.stdout;
   };
-  const entries = (): string[] => { try { return readdirSync(join(cacheHome, 'layerlens', 'code-1')); } catch { return []; } };
+  const entries = (): string[] => { try { return readdirSync(join(cacheHome, 'layerlens', 'code-1')).filter((f) => f.endsWith('.bin')); } catch { return []; } };
   const expected = (tag: string): string => JSON.stringify({ tag, dir: dir.split('/').pop(), args: ['summary', 'x.py'], sq: 49, exp: true });
 
   it('is written by the first run and read, unchanged, by the next', () => {
@@ -44,12 +45,49 @@ describe('CLI code cache', () => {
     expect(run()).toBe(expected('a'));
   });
 
+  it('an entry whose data was changed after it was written fails its authentication and is replaced', () => {
+    const file = join(cacheHome, 'layerlens', 'code-1', entries()[0]);
+    const data = readFileSync(file);
+    data[data.length - 10] ^= 0xff;
+    writeFileSync(file, data);
+    expect(run()).toBe(expected('a'));
+    const again = readFileSync(file);
+    expect(again.equals(data)).toBe(false);
+    expect(run()).toBe(expected('a'));
+    expect(readFileSync(file).equals(again)).toBe(true);
+  });
+
+  it('a cache folder that others can write is not used: nothing read, nothing written', () => {
+    const folder = join(cacheHome, 'layerlens', 'code-1');
+    for (const f of entries()) rmSync(join(folder, f));
+    chmodSync(folder, 0o777);
+    try {
+      expect(run()).toBe(expected('a'));
+      expect(entries()).toEqual([]);
+    } finally {
+      chmodSync(folder, 0o700);
+    }
+    expect(run()).toBe(expected('a'));
+    expect(entries()).toHaveLength(1);
+  });
+
   it('a changed bundle of the same length gets its own entry (keyed by content) and the old one goes', () => {
     const before = entries();
     bundle('b');
     expect(run()).toBe(expected('b'));
     expect(entries()).toHaveLength(1);
     expect(entries()).not.toEqual(before);
+  });
+
+  it('an unusable cache folder (XDG_CACHE_HOME=/proc/self, a file) means no cache, not a hang (issue 9.8)', () => {
+    const file = join(dir, 'plain-file');
+    writeFileSync(file, 'x');
+    for (const home of ['/proc/self', file]) {
+      const r = spawnSync(process.execPath, [join(dir, 'cli.js'), 'summary', 'x.py'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, XDG_CACHE_HOME: home } });
+      expect(r.signal).toBeNull();
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(expected('b'));
+    }
   });
 
   it('LAYERLENS_NO_CACHE=1 neither reads nor writes it', () => {
