@@ -36,8 +36,8 @@ describe('value sizes: refused before they are built, at the line that asked', (
   // [what, statement, its 0-based line in the file, message]
   const cases: Array<[string, string, number, RegExp]> = [
     ['list doubling (a = a + a)', 'a = [0]\nfor i in range(40):\n    a = a + a', 5, /^list of 8,388,608 items exceeds the analysis budget/],
-    ['list doubling with +=', 'a = [0]\nfor i in range(40):\n    a += a', 5, /^list of .* items exceeds the analysis budget/],
-    ['list extending itself', 'a = [0]\nfor i in range(40):\n    a.extend(a)', 5, /^list of .* items exceeds the analysis budget/],
+    ['list doubling with +=', 'a = [0]\nfor i in range(40):\n    a += a', 5, /exceeds the analysis budget/],
+    ['list extending itself', 'a = [0]\nfor i in range(40):\n    a.extend(a)', 5, /exceeds the analysis budget/],
     ['tuple doubling', 'a = (0,)\nfor i in range(40):\n    a = a + a', 5, /^tuple of .* items exceeds the analysis budget/],
     ['str doubling', "s = 'ab'\nfor i in range(60):\n    s = s + s", 5, /^str of .* characters exceeds the analysis budget/],
     ['str doubling in an f-string', "s = 'ab'\nfor i in range(60):\n    s = f'{s}{s}'", 5, /^str of .* characters exceeds the analysis budget/],
@@ -48,17 +48,17 @@ describe('value sizes: refused before they are built, at the line that asked', (
     ['a join of 10^7 strings', "a = ','.join(['abcdefgh'] * 10**6 * 4)", 3, /exceeds the analysis budget/],
     ['str.ljust(10**9)', "a = 'x'.ljust(10**9)", 3, /^str of 10\^9 characters/],
     ['a format width of 10^9', "a = f'{1:{10**9}}'", 3, /^str of 10\^9 characters/],
-    ['replace that doubles', "s = 'aa'\nfor i in range(40):\n    s = s.replace('a', 'aa')", 5, /^more than 48,000,000 elements built or copied by one statement exceeds the analysis budget/],
-    ['`in` over a 4M list 300,000 times', 'a = [0] * 4 * 10**6\nn = 0\nfor i in range(300000):\n    if -1 in a:\n        n += 1', 6, /^more than 48,000,000 elements built or copied by one statement/],
-    ['== of two 4M lists in a loop', 'a = [0] * 4 * 10**6\nb = a[:]\nfor i in range(300000):\n    c = a == b', 6, /^more than 48,000,000 elements built or copied by one statement/],
-    ['repr of a shared 10^6 × 10^6 list', 'a = [[0] * 10**6] * 10**6\ns = repr(a)', 4, /^more than 48,000,000 elements built or copied by one statement/],
-    ['sorting 3M items', 'a = sorted([3, 1, 2] * 10**6)', 3, /^more than 48,000,000 elements built or copied by one statement/],
-    ['str.find over 10^7 characters in a loop', "s = 'a' * 10**7\nn = 0\nfor i in range(300000):\n    n += s.find('b')", 6, /^more than 48,000,000 elements built or copied by one statement/],
+    ['replace that doubles', "s = 'aa'\nfor i in range(40):\n    s = s.replace('a', 'aa')", 5, /^more than 16,000,000 elements built or copied by one statement exceeds the analysis budget/],
+    ['`in` over a 4M list 300,000 times', 'a = [0] * 4 * 10**6\nn = 0\nfor i in range(300000):\n    if -1 in a:\n        n += 1', 6, /^more than 16,000,000 elements built or copied by one statement/],
+    ['== of two 4M lists in a loop', 'a = [0] * 4 * 10**6\nb = a[:]\nfor i in range(300000):\n    c = a == b', 6, /^more than 16,000,000 elements built or copied by one statement/],
+    ['repr of a shared 10^6 × 10^6 list', 'a = [[0] * 10**6] * 10**6\ns = repr(a)', 4, /^more than 16,000,000 elements built or copied by one statement/],
+    ['sorting 3M items', 'a = sorted([3, 1, 2] * 10**6)', 3, /^more than 16,000,000 elements built or copied by one statement/],
+    ['str.find over 10^7 characters in a loop', "s = 'a' * 10**7\nn = 0\nfor i in range(300000):\n    n += s.find('b')", 6, /^more than 16,000,000 elements built or copied by one statement/],
     ['itertools.product of 10^9 tuples', 'import itertools\na = list(itertools.product(range(1000), range(1000), range(1000)))', 4, /^itertools.product of 10\^9 items/],
     ['np.linspace(0, 1, 10**9)', 'import numpy as np\na = np.linspace(0, 1, 10**9)', 4, /np.linspace would have 1,000,000,000 elements/],
     ['iterating over a tensor of 10^9 rows', 's = 0\nfor v in torch.zeros(10**9):\n    s = s + 1', 4, /^iteration over a tensor of 10\^9 items exceeds the analysis budget/],
     ['2 ** 10**8', 'a = 2 ** 10**8', 3, /^integer too large for the analysis/],
-    ['quadratic list.insert', 'a = [0] * 4 * 10**6\nfor i in range(10**6):\n    a.insert(0, i)', 5, /^more than 48,000,000 elements built or copied by one statement exceeds the analysis budget/],
+    ['quadratic list.insert', 'a = [0] * 4 * 10**6\nfor i in range(10**6):\n    a.insert(0, i)', 5, /^more than 16,000,000 elements built or copied by one statement exceeds the analysis budget/],
   ];
   for (const [what, stmt, line, msg] of cases) {
     it(what, () => {
