@@ -353,6 +353,8 @@ export interface AnalyzeOptions {
   torchVersion?: TorchVersionChoice;
   /** Interpreter step budget (default 300,000, ten times what torchvision's largest model needs) — ends runaway loops with a diagnostic. */
   stepBudget?: number;
+  /** Wall-clock limit of the analysis in ms (default 2,000); the step and size budgets bound the work whatever it is. */
+  timeLimitMs?: number;
   /** Build the model and stop: no input shape needed, no forward trace (its state_dict is all that is wanted). */
   buildOnly?: boolean;
   /** Record `Report.blocks`, `Report.ops` and `ModuleNode.builtVia` for the editor's hovers and hints (default off). */

@@ -8,9 +8,9 @@ import { InterpError } from './values';
 export const MAX_ITEMS = 1 << 22;
 export const MAX_STR = 1 << 24;
 /** Elements the bulk operations of one statement may copy or build (about a quarter of a second of work)... */
-export const MAX_WORK = 48_000_000;
+export const MAX_WORK = 16_000_000;
 /** ...and of the whole analysis, after which everything stops. */
-export const MAX_TOTAL_WORK = 4 * MAX_WORK;
+export const MAX_TOTAL_WORK = 3 * MAX_WORK;
 
 const STATEMENT_WORK = `more than ${MAX_WORK.toLocaleString('en-US')} elements built or copied by one statement exceeds the analysis budget`;
 const STOPPED_WORK = `analysis stopped: more than ${MAX_TOTAL_WORK.toLocaleString('en-US')} elements built or copied in total exceeds the analysis budget`;
@@ -37,10 +37,11 @@ class Meter {
   /** The statement running now (where a refusal is reported). */
   where: () => Where = () => ({});
   charge(n: number): void {
+    // refused before it is done: work over the statement's budget is not added to the total
+    if (this.work + n > MAX_WORK) { this.work = 0; throw this.error(STATEMENT_WORK); }
     this.work += n;
     this.total += n;
     if (this.total > MAX_TOTAL_WORK) { this.total = MAX_TOTAL_WORK; throw this.error(STOPPED_WORK); }
-    if (this.work > MAX_WORK) { this.work = 0; throw this.error(STATEMENT_WORK); }
     if (n > 65536) this.onHeavy();
   }
   error(msg: string): InterpError {

@@ -6,7 +6,7 @@ import {
   type Value,
 } from './values';
 import { floatToInt, intOp, intToFloat, type PyInt } from './intMath';
-import { MAX_ITEMS, MAX_STR, checkSize, countText } from './budget';
+import { MAX_ITEMS, MAX_STR, charge, checkSize, countText } from './budget';
 import { sliceSpan } from '../util/numeric';
 
 export function isNum(v: Value): v is number | bigint | boolean | PyFloat {
@@ -161,7 +161,7 @@ export function hashKey(v: Value): string {
   }
   // an integral float hashes as the int it equals (2.0**60 and 2**60 are one key)
   if (v instanceof PyFloat) return 'n:' + (Number.isInteger(v.v) && !Number.isSafeInteger(v.v) ? BigInt(v.v).toString() : v.v);
-  if (v instanceof PyTuple) return 't(' + v.items.map(hashKey).join(',') + ')';
+  if (v instanceof PyTuple) { charge(16 * v.items.length); return 't(' + v.items.map(hashKey).join(',') + ')'; } // a key string per item
   if (v instanceof PyList || v instanceof PyDict || v instanceof PySet) throw new PyException('TypeError', `unhashable type: '${typeName(v)}'`);
   if (v instanceof Unknown) throw new PyException('TypeError', 'unknown value used as a key');
   if (v instanceof PyInstance) {
@@ -194,7 +194,9 @@ export function pyEquals(a: Value, b: Value): boolean {
   // eslint-disable-next-line eqeqeq -- number == bigint compares the exact values
   if (isNum(a) && isNum(b)) return numOf(a) == numOf(b);
   if (a instanceof PyTuple && b instanceof PyTuple || a instanceof PyList && b instanceof PyList) {
-    return a.items.length === b.items.length && a.items.every((x, i) => pyEquals(x, b.items[i]));
+    if (a.items.length !== b.items.length) return false;
+    charge(a.items.length);
+    return a.items.every((x, i) => pyEquals(x, b.items[i]));
   }
   if (a instanceof PyDict && b instanceof PyDict) {
     if (a.map.size !== b.map.size) return false;
@@ -219,6 +221,7 @@ export function pyCompare(a: Value, b: Value): number {
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if ((a instanceof PyTuple && b instanceof PyTuple) || (a instanceof PyList && b instanceof PyList)) {
     const n = Math.min(a.items.length, b.items.length);
+    charge(n);
     for (let i = 0; i < n; i++) {
       if (!pyEquals(a.items[i], b.items[i])) return pyCompare(a.items[i], b.items[i]);
     }
@@ -273,6 +276,9 @@ export function pyStr(v: Value, inner = false): string {
     case 'string': return inner ? pyRepr(v) : v;
   }
   if (v instanceof PyFloat) return formatFloat(v.v);
+  // NOTE: repr of a big or shared structure (`[[0] * 10**6] * 10**6`) is charged per item, so it ends in the budget
+  if (v instanceof PyList || v instanceof PyTuple) charge(8 * v.items.length);
+  if (v instanceof PyDict || v instanceof PySet) charge(8 * v.map.size);
   if (v instanceof PyList) return '[' + v.items.map(pyRepr).join(', ') + ']';
   if (v instanceof PyTuple) return v.items.length === 1 ? `(${pyRepr(v.items[0])},)` : '(' + v.items.map(pyRepr).join(', ') + ')';
   if (v instanceof PyDict) return '{' + [...v.map.values()].map((e) => `${pyRepr(e.k)}: ${pyRepr(e.v)}`).join(', ') + '}';

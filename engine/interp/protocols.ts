@@ -149,7 +149,7 @@ export function contains(it: Interp, container: Value, item: Value, ctx: CallCtx
     return item instanceof Unknown ? item : container.map.has(hashKey(item));
   }
   if (container instanceof PySet) return item instanceof Unknown ? item : container.map.has(hashKey(item));
-  if (typeof container === 'string') return typeof item === 'string' ? container.includes(item) : false;
+  if (typeof container === 'string') { charge(container.length); return typeof item === 'string' ? container.includes(item) : false; }
   if (container instanceof PyInstance) {
     const f = container.cls.lookup('__contains__');
     if (f !== undefined) return truthy(it, it.call(f, [container, item], new Map(), ctx), ctx);

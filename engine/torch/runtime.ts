@@ -70,6 +70,8 @@ export class TorchRuntime implements Extensions {
    * op's resolved terms go with them to the leaf's row.
    */
   addCost(macs: number | null, flops: number | null, terms?: LayerTerms): void {
+    // NOTE: a shape rule fed a size PyTorch refuses could compute a negative cost: never counted
+    if ((macs !== null && !(macs >= 0)) || (flops !== null && !(flops >= 0))) throw new InterpError(`LayerLens computed a cost of ${macs} MACs / ${flops} FLOPs for this call: a size PyTorch would refuse?`, undefined, undefined, undefined, 'unsupported');
     const top = this.frames[this.frames.length - 1];
     if (top && top.leaf) {
       if (terms) top.terms.push(terms);

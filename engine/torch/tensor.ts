@@ -158,7 +158,9 @@ export function expandShape(shape: Shape, sizes: Dim[]): Shape {
   if (n < shape.length) throw shapeError(`expand: the number of sizes provided (${n}) must be greater or equal to the number of dimensions in the tensor (${shape.length})`);
   return sizes.map((s, i) => {
     const src = shape[i - (n - shape.length)];
+    if (s === -1 && i < n - shape.length) throw shapeError(`The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension ${i}`);
     if (s === -1) return src ?? null;
+    if (s !== null && s < -1) throw shapeError('numel: integer multiplication overflow');
     if (src !== undefined && src !== null && s !== null && src !== 1 && src !== s) {
       throw shapeError(`The expanded size of the tensor (${s}) must match the existing size (${src}) at non-singleton dimension ${i}`);
     }

@@ -5,6 +5,7 @@ import type { Interp, PrimitiveMethod } from '../interp';
 import { Builtin, InterpError, PyClass, PyDict, PyException, PyInstance, PyList, PyTuple, Unknown, typeName, type CallCtx, type NativeFn, type Value } from '../values';
 import { dictSet, isNum, numVal, pyRepr, pyStr } from '../ops';
 import { orderBy } from '../protocols';
+import { charge } from '../budget';
 
 export function defineFn(it: Interp, name: string, fn: NativeFn): Builtin {
   const b = new Builtin(name, fn);
@@ -43,11 +44,17 @@ export function strValue(it: Interp, v: Value): Value {
 }
 
 /** repr(v): a class's own __repr__, containers item by item, plain values as ops.pyRepr. */
+/** Work units of one item's repr (a call, a string, a join): more than a copied element. */
+const REPR_COST = 8;
+
 export function reprValue(it: Interp, v: Value): string {
   if (v instanceof PyInstance) {
     const f = v.cls.lookup('__repr__');
     if (f !== undefined) return pyStr(it.call(f, [v], new Map(), {}));
   }
+  // NOTE: charged per item, so that a big or shared structure (`[[0] * 10**6] * 10**6`) ends in the budget
+  if (v instanceof PyList || v instanceof PyTuple) charge(REPR_COST * v.items.length);
+  if (v instanceof PyDict) charge(REPR_COST * v.map.size);
   if (v instanceof PyList) return `[${v.items.map((x) => reprValue(it, x)).join(', ')}]`;
   if (v instanceof PyTuple && !v.cls) return v.items.length === 1 ? `(${reprValue(it, v.items[0])},)` : `(${v.items.map((x) => reprValue(it, x)).join(', ')})`;
   if (v instanceof PyDict) return `{${[...v.map.values()].map((e) => `${reprValue(it, e.k)}: ${reprValue(it, e.v)}`).join(', ')}}`;
@@ -69,6 +76,8 @@ export function sortValues(it: Interp, items: Value[], kw: Map<string, Value>, c
   const u = keyed.find((x) => x.k instanceof Unknown);
   if (u) throw new InterpError('sorting values the analysis cannot know');
   const cmp = orderBy(it, ctx);
+  // about n·log2(n) comparisons, each a Python comparison: charged as work before sorting
+  charge(Math.ceil(items.length * Math.log2(items.length + 1)) * 4);
   keyed.sort((a, b) => cmp(a.k, b.k));
   if (kw.get('reverse') === true) keyed.reverse();
   return keyed.map((x) => x.v);

@@ -19,23 +19,25 @@ function sequenceMethods(it: Interp): void {
   const L = (v: Value): Value[] => (v as PyList).items;
   const seqIndex: PrimitiveMethod = (s, a) => {
     const items = (s as PyList | PyTuple).items;
+    charge(items.length);
     const i = items.findIndex((x) => pyEquals(x, a[0]));
     if (i < 0) throw new PyException('ValueError', `${pyRepr(a[0])} is not in list`);
     return i;
   };
-  const seqCount: PrimitiveMethod = (s, a) => (s as PyList).items.filter((x) => pyEquals(x, a[0])).length;
+  const seqCount: PrimitiveMethod = (s, a) => { charge((s as PyList).items.length); return (s as PyList).items.filter((x) => pyEquals(x, a[0])).length; };
   primitiveTable(it, 'list', {
     append: (s, a) => { L(s).push(a[0]); return null; },
     extend: (s, a, _k, ctx) => { const add = it.iterate(a[0], ctx); checkSize('list', L(s).length + add.length); pushAll(L(s), add); return null; },
     insert: (s, a) => { const items = L(s); charge(items.length); let i = numVal(a[0] as number); if (i < 0) i = Math.max(0, items.length + i); items.splice(i, 0, a[1]); return null; },
     pop: (s, a) => {
       const items = L(s);
+      if (a.length) charge(items.length);
       if (!items.length) throw new PyException('IndexError', 'pop from empty list');
       let i = a.length ? numVal(a[0] as number) : items.length - 1;
       if (i < 0) i += items.length;
       return items.splice(i, 1)[0];
     },
-    remove: (s, a) => { const items = L(s); const i = items.findIndex((x) => pyEquals(x, a[0]) || identical(x, a[0])); if (i < 0) throw new PyException('ValueError', 'list.remove(x): x not in list'); items.splice(i, 1); return null; },
+    remove: (s, a) => { const items = L(s); charge(items.length); const i = items.findIndex((x) => pyEquals(x, a[0]) || identical(x, a[0])); if (i < 0) throw new PyException('ValueError', 'list.remove(x): x not in list'); items.splice(i, 1); return null; },
     index: seqIndex, count: seqCount,
     copy: (s) => new PyList([...L(s)]),
     reverse: (s) => { L(s).reverse(); return null; },

@@ -1,15 +1,16 @@
 // Methods of str, and str.format (fields, attribute and index access, format specs). Formatting an
 // Unknown value is refused with a diagnostic rather than printing a placeholder.
-import type { Interp } from '../interp';
+import type { Interp, PrimitiveMethod } from '../interp';
 import { InterpError, PyException, PyList, PyTuple, Unknown, type Value } from '../values';
 import { formatSpec, numVal, pyRepr, pyStr } from '../ops';
 import { primitiveTable } from './define';
-import { checkSize } from '../budget';
+import { charge, checkSize } from '../budget';
 
 export function installStrMethods(it: Interp): void {
   const Str = (v: Value): string => v as string;
   const strArg = (v: Value): string => { if (v instanceof Unknown) throw new InterpError(`string operation on an unknown value (${v.reason})`); return pyStr(v); };
-  primitiveTable(it, 'str', {
+  // NOTE: every str method reads its whole text once: charged as work (a 16M-character str searched in a loop)
+  const table: Record<string, PrimitiveMethod> = {
     join: (s, a, _k, ctx) => {
       const parts = it.iterate(a[0], ctx).map(strArg);
       let n = Math.max(0, parts.length - 1) * Str(s).length;
@@ -67,7 +68,8 @@ export function installStrMethods(it: Interp): void {
     splitlines: (s) => new PyList(Str(s).split(/\r?\n/)),
     encode: (s) => s,
     casefold: (s) => Str(s).toLowerCase(),
-  });
+  };
+  primitiveTable(it, 'str', Object.fromEntries(Object.entries(table).map(([k, f]) => [k, ((s, a, kw, ctx) => { charge((s as string).length); return f(s, a, kw, ctx); }) as PrimitiveMethod])));
 }
 
 /** A padding width (str.ljust(10**9) is refused by the size budget before it is built). */

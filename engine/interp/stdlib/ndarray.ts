@@ -4,6 +4,7 @@
 // are refused rather than rounded. Pure: no interpreter values here (numpy.ts wraps these).
 import { InterpError, PyException } from '../values';
 import { formatFloat } from '../ops';
+import { charge } from '../budget';
 
 export type DType = 'bool' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'float16' | 'float32' | 'float64';
 export const DTYPES: DType[] = ['bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'float16', 'float32', 'float64'];
@@ -20,6 +21,7 @@ export function checkSize(n: number, what: string): void {
   if (n > MAX_ELEMENTS) {
     throw new InterpError(`numpy: ${what} would have ${n.toLocaleString('en-US')} elements; the analysis keeps numpy arrays under ${MAX_ELEMENTS.toLocaleString('en-US')}`, undefined, undefined, undefined, 'budget');
   }
+  charge(n); // each element built is work of the interpreter's budget (budget.ts)
 }
 
 // ---------------------------------------------------------------- values and casting
@@ -128,6 +130,7 @@ export class NdArray {
   /** Buffer offsets of the elements in C order. */
   offsets(): Int32Array {
     const n = this.size, nd = this.ndim;
+    charge(n);
     const out = new Int32Array(n);
     if (n === 0) return out;
     const idx = new Array<number>(nd).fill(0);

@@ -12,6 +12,7 @@ import { DTYPES, NdArray, kind, itemsize, shortFloat, castValue, checkSize, type
 import { getIndex, setIndex, type Idx } from './ndindex';
 import { arithmetic, comparison, meanDtypes, roundArray, sameUfunc, sumArray, sumDtype } from './npMath';
 import { reduce } from './ndarray';
+import { charge } from '../budget';
 
 export interface Np {
   it: Interp;
@@ -342,6 +343,7 @@ export function scalarValue(a: NdArray): Value {
 
 export function toList(a: NdArray): Value {
   if (a.ndim === 0) return scalarValue(a);
+  charge(4 * a.size); // a Python object per element costs more than the element
   const vals = a.values();
   const conv = (x: number): Value => (a.dtype === 'bool' ? x !== 0 : kind(a.dtype) === 'f' ? new PyFloat(x) : x);
   const build = (d: number, off: number, stride: number): Value => {

@@ -106,8 +106,12 @@ export const normSpecs: LayerSpec[] = [
     forward(m) {
       const x = toTensor(m.a.get('input')!, 'input');
       if (x.shape.length < 3) fail(m.ctx, `Expected 3D or higher dimensionality input (got ${x.shape.length} dimensions, shape ${shapeStr(x.shape)})`);
-      const out = normLike(m.rt, x, 'local_response_norm', toInt(m.get('size'), 'size') + 3);
-      out.src = traced('local_response_norm', [x], { size: toInt(m.get('size'), 'size'), alpha: num(m.get('alpha')), beta: num(m.get('beta')), k: num(m.get('k')) });
+      const size = toInt(m.get('size'), 'size');
+      // PyTorch's own failures of a window that is not positive (its avg_pool3d and narrow)
+      if (size === 0) fail(m.ctx, 'kernel size should be greater than zero, but got kT: 0 kH: 1 kW: 1', 'args');
+      if (size < 0) fail(m.ctx, `start (0) + length (${Math.floor(size / 2)}) exceeds dimension size (0).`, 'args');
+      const out = normLike(m.rt, x, 'local_response_norm', size + 3);
+      out.src = traced('local_response_norm', [x], { size, alpha: num(m.get('alpha')), beta: num(m.get('beta')), k: num(m.get('k')) });
       return out;
     },
   },
