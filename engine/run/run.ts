@@ -15,6 +15,7 @@ import { backward, backwardAsync, type GradNode } from '../autograd/graph';
 import type { ComputePool } from '../ops/pool/pool';
 import type { NdArray } from '../ops/tensor';
 import { initialState, Rng } from './init';
+import { applyVariant, captureRow, lossSeed, type LossSpec, type RowCapture, type RunVariant } from './inspect';
 
 export interface RunOptions extends AnalyzeOptions {
   mode: Mode;
@@ -29,6 +30,14 @@ export interface RunOptions extends AnalyzeOptions {
   seed?: number;
   /** Keep every row's output and gradient tensors in `RunReport.tensors` (the Inspector shows them). */
   keepTensors?: boolean;
+  /** Keep, per row, its own op's arguments (conv, batch_norm, activations) in `RunReport.captures` (the Inspector's article views). */
+  capture?: boolean;
+  /** A "what if" run: the trace rewritten before it is replayed (every activation replaced, BatchNorm removed). */
+  variant?: RunVariant;
+  /** The loss back-propagated (default: sum of the output). */
+  loss?: LossSpec;
+  /** false: forward only (no gradNorm); for re-runs that need only forward statistics. */
+  backward?: boolean;
 }
 
 export interface Stats { mean: number; std: number; min: number; max: number }
@@ -47,6 +56,10 @@ export interface RunReport extends Omit<Report, 'rows'> {
   timings: Report['timings'] & { forwardMs: number; backwardMs: number };
   /** Per row (same order): the call's output and d(loss)/d(output), when `keepTensors` was set. */
   tensors?: Array<{ output: NdArray; grad: NdArray | null }>;
+  /** Per row (same order), when `capture` was set: its own op's arguments (undefined for other rows). */
+  captures?: Array<RowCapture | undefined>;
+  /** The value of the loss back-propagated (absent for a forward-only run). */
+  loss?: number;
 }
 
 function now(): number { return typeof performance !== 'undefined' ? performance.now() : Date.now(); }
@@ -129,6 +142,7 @@ function prepare(opts: RunOptions, pool?: ComputePool): Prepared | RunReport {
   });
   const outputT = firstTensor(analysis.outputValue ?? null);
   const rowOutputs = rt.records.map((r) => tensorsOf(r.output)[0]).filter((t): t is TensorV => !!t);
+  if (opts.variant) applyVariant([...rowOutputs, ...(outputT ? [outputT] : [])], opts.variant);
   return { out, exec: new Executor(opts.mode, state, opts.seed ?? 0, pool), analysis, outputT, rowOutputs };
 }
 
@@ -153,14 +167,16 @@ function finish(p: Prepared, opts: RunOptions, grads: Map<unknown, NdArray>): Ru
   const outNode = exec.value(p.outputT!);
   out.outputStats = stats(outNode.value);
   if (opts.keepTensors) out.tensors = [];
+  if (opts.capture) out.captures = [];
   analysis.rt.records.forEach((r, i) => {
     const t = tensorsOf(r.output)[0];
     const row = out.rows[i];
+    if (out.captures) out.captures[i] = t ? captureRow(exec, t) : undefined;
     if (!t) return;
     const n = exec.value(t);
     row.stats = stats(n.value);
     const g = grads.get(n);
-    row.gradNorm = g ? l2(g) : 0;
+    row.gradNorm = opts.backward === false ? null : g ? l2(g) : 0;
     out.tensors?.push({ output: n.value, grad: g ?? null });
     const upd = opts.mode === 'train' ? exec.bnUpdates.get(r.inst) : undefined;
     if (upd) {
@@ -182,7 +198,8 @@ function runPrepared(p: Prepared, opts: RunOptions): RunReport {
   const t1 = markForward(p, t0);
   if (!p.outputT) return fail(p.out, new Error('the model returned no tensor'));
   let grads: Map<unknown, NdArray>;
-  try { grads = backward(...backwardArgs(p)); } catch (e) { return fail(p.out, e); }
+  if (opts.backward === false) return finish(p, opts, new Map());
+  try { grads = backward(...backwardArgs(p, opts)); } catch (e) { return fail(p.out, e); }
   p.out.timings.backwardMs = round2(now() - t1);
   return finish(p, opts, grads);
 }
@@ -195,11 +212,14 @@ function markForward(p: Prepared, t0: number): number {
   return t1;
 }
 
-/** loss = sum(output): the seed is ones; the gradients kept are those of the rows' outputs. */
-function backwardArgs(p: Prepared): [GradNode, NdArray, (n: GradNode) => boolean] {
+/** loss = sum(output) (the seed is ones) or the chosen loss; the gradients kept are those of the rows' outputs. */
+function backwardArgs(p: Prepared, opts: RunOptions): [GradNode, NdArray, (n: GradNode) => boolean] {
   const outNode = p.exec.value(p.outputT!);
   const rowNodes = new Set(p.rowOutputs.map((t) => p.exec.value(t)));
-  return [outNode, onesLike(outNode.value), (n) => rowNodes.has(n)];
+  if (!opts.loss || opts.loss.kind === 'sum') return [outNode, onesLike(outNode.value), (n) => rowNodes.has(n)];
+  const { seed, value } = lossSeed(outNode.value, opts.loss);
+  p.out.loss = value;
+  return [outNode, seed, (n) => rowNodes.has(n)];
 }
 
 /**
@@ -218,7 +238,8 @@ export async function runModelAsync(opts: RunOptions, pool: ComputePool, minMacs
   const t1 = markForward(p, t0);
   if (!p.outputT) return fail(p.out, new Error('the model returned no tensor'));
   let grads: Map<unknown, NdArray>;
-  try { grads = await backwardAsync(...backwardArgs(p)); } catch (e) { return fail(p.out, e); }
+  if (opts.backward === false) return finish(p, opts, new Map());
+  try { grads = await backwardAsync(...backwardArgs(p, opts)); } catch (e) { return fail(p.out, e); }
   p.out.timings.backwardMs = round2(now() - t1);
   return finish(p, opts, grads);
 }
