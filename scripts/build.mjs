@@ -2,7 +2,7 @@
 // Also a web-extension host bundle (browser, CJS), and copies the webview's CSS and the codicon font into
 // dist/webview (the panel's only resource root). `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { buildWasm } from './buildWasm.mjs';
 import { buildGrammar } from './buildGrammar.mjs';
 
@@ -46,7 +46,8 @@ if (existsSync(suiteDir)) {
 /** The webview's static files: its stylesheet and @vscode/codicons' CSS and font (the CSS names the font relatively). */
 function copyWebviewAssets() {
   mkdirSync('dist/webview/codicons', { recursive: true });
-  if (existsSync('webview/inspector.css')) copyFileSync('webview/inspector.css', 'dist/webview/inspector.css');
+  // uPlot's own stylesheet first (the article views' charts), then the Inspector's: one file, one <link>
+  if (existsSync('webview/inspector.css')) writeFileSync('dist/webview/inspector.css', readFileSync('node_modules/uplot/dist/uPlot.min.css', 'utf8') + '\n' + readFileSync('webview/inspector.css', 'utf8'));
   for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/codicons/${f}`);
 }
 

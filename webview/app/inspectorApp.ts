@@ -41,6 +41,9 @@ export class InspectorApp extends LitElement {
       copy: (f) => c.copy(f),
       rendered: (v, rows) => c.rendered(v, rows),
       run: () => void c.run(),
+      wantBatchNoise: (b) => c.wantBatchNoise(b),
+      wantWhatIf: (v) => c.wantWhatIf(v),
+      setLoss: (loss) => c.changeSettings({ loss }),
     };
   }
 
@@ -99,7 +102,7 @@ export class InspectorApp extends LitElement {
     </header>
     <div class="ll-status" aria-live="polite">
       ${s.job ? html`<vscode-progress-bar indeterminate aria-label="Working"></vscode-progress-bar><span>${s.job.phase}… <ll-elapsed .since=${s.job.startedAt}></ll-elapsed></span>` : nothing}
-      ${!s.job && run ? html`<span class="ll-muted ll-timing">${run.report.mode} run: forward ${run.report.timings.forwardMs.toFixed(0)} ms · backward ${run.report.timings.backwardMs.toFixed(0)} ms · ${(run.ms / 1000).toFixed(2)} s in all (loss = sum of the output)</span>` : nothing}
+      ${!s.job && run ? html`<span class="ll-muted ll-timing">${run.report.mode} run: forward ${run.report.timings.forwardMs.toFixed(0)} ms · backward ${run.report.timings.backwardMs.toFixed(0)} ms · ${(run.ms / 1000).toFixed(2)} s in all (loss = ${run.report.loss !== undefined && set.loss.kind === 'crossEntropy' ? `cross-entropy against class ${set.loss.target}: ${run.report.loss.toFixed(4)}` : 'sum of the output'})</span>` : nothing}
       ${s.runStale && run ? html`<span class="ll-muted">(showing the previous run)</span>` : nothing}
     </div>`;
   }
