@@ -18,7 +18,9 @@ export const PATTERNS: readonly PatternName[] = ['gradient', 'checkerboard', 'ed
 export type InputSpec =
   | { kind: 'noise' }
   | { kind: 'pattern'; pattern: PatternName }
-  | { kind: 'tensor'; tensor: TensorMessage };
+  | { kind: 'tensor'; tensor: TensorMessage }
+  /** A tensor file (safetensors or torch.save) holding `input`, as `layerlens run --input-file` reads it. */
+  | { kind: 'file'; bytes: Uint8Array };
 
 /** Per-channel statistics of one kept tensor (channel = dim 1; a rank-1 or rank-2 tensor has one "channel" per feature). */
 export interface ChannelStats { mean: Float32Array; std: Float32Array; min: Float32Array; max: Float32Array }
@@ -228,7 +230,7 @@ const shapes = arr(arr(int));
 const loc = obj({ file: str, line: int, col: int, endLine: int, endCol: int });
 const fileEntry = obj({ path: str, name: str });
 const tensor = obj({ shape: arr(int), data: (v) => v instanceof Float32Array });
-const inputSpec: Check = (v) => obj({ kind: oneOf('noise') })(v) || obj({ kind: oneOf('pattern'), pattern: oneOf(...PATTERNS) })(v) || obj({ kind: oneOf('tensor'), tensor })(v);
+const inputSpec: Check = (v) => obj({ kind: oneOf('noise') })(v) || obj({ kind: oneOf('pattern'), pattern: oneOf(...PATTERNS) })(v) || obj({ kind: oneOf('tensor'), tensor })(v) || obj({ kind: oneOf('file'), bytes })(v);
 const lossSpec: Check = (v) => obj({ kind: oneOf('sum') })(v) || obj({ kind: oneOf('crossEntropy'), target: int })(v);
 const ACTIVATION_NAMES: readonly ActivationName[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'gelu'];
 const variant = obj({ activation: opt(oneOf(...ACTIVATION_NAMES)), removeBatchNorm: opt(bool) });

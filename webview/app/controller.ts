@@ -305,6 +305,8 @@ export class Controller {
       case 'pattern': return { kind: 'pattern', pattern: s.input.pattern };
       case 'image': {
         const shape = this.inputShapes()[0];
+        // a tensor file (the trained example's samples.safetensors) is the input itself, as `layerlens run --input-file` takes it
+        if (/\.(safetensors|pt|pth|bin)$/i.test(s.input.name)) return { kind: 'file', bytes: await this.fileBytes('image', s.input.path) };
         if (!shape) throw new Error('the model has no input shape for an image');
         return { kind: 'tensor', tensor: await imageTensor(await this.fileBytes('image', s.input.path), s.input.name, shape, s.normalize) };
       }

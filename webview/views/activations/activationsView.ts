@@ -9,6 +9,7 @@ import type { ActivationData, ActivationName, RunVariant } from '../../protocol'
 import { viewInputsChanged } from '../changed';
 import { ChartSlot, alpha, axis, bars, palette } from '../chart';
 import type { ViewContext, ViewDef } from '../view';
+import { cssom } from '../../app/cssom';
 import { formulaOf } from './formulas';
 
 const fmt = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : x === 0 ? '0' : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(3) : x.toPrecision(5));
@@ -86,7 +87,7 @@ export class ActivationsView extends LitElement {
         </div>
       </div>
       ${C > 1 ? html`<figure class="ll-act-channels"><figcaption>${relu ? 'Dead share' : 'Saturated share'} per channel (|f′| &lt; ${a.threshold})</figcaption>
-        <div class="ll-act-bars" role="list">${Array.from(a.channelSaturated, (v, c) => html`<span class="ll-act-bar" role="listitem" data-ch=${c} data-share=${String(v)} title="channel ${c}: ${pct(v)}"><span style="height:${(100 * v).toFixed(1)}%"></span></span>`)}</div></figure>` : nothing}
+        <div class="ll-act-bars" role="list">${Array.from(a.channelSaturated, (v, c) => html`<span class="ll-act-bar" role="listitem" data-ch=${c} data-share=${String(v)} title="channel ${c}: ${pct(v)}"><span ${cssom({ height: `${(100 * v).toFixed(1)}%` })}></span></span>`)}</div></figure>` : nothing}
     </section>`;
   }
 

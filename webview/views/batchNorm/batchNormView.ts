@@ -66,8 +66,8 @@ export class BatchNormView extends LitElement {
       </div>
       <table class="ll-bn-table"><thead><tr><th>channel ${c}</th><th>mean</th><th>variance</th></tr></thead><tbody>
         <tr class="ll-bn-batch"><td>this batch (biased variance)</td><td>${fmt(bn.batchMean[c])}</td><td>${fmt(bn.batchVar[c])}</td></tr>
-        ${bn.runningMean ? html`<tr class="ll-bn-running"><td>running buffers${bn.runningMeanAfter ? ' before this step' : ''}</td><td>${fmt(bn.runningMean[c])}</td><td>${fmt(bn.runningVar![c])}</td></tr>` : nothing}
-        ${bn.runningMeanAfter ? html`<tr class="ll-bn-after"><td>running buffers after (momentum ${bn.momentum ?? 'cumulative'}; variance unbiased, ×n/(n − 1))</td><td>${fmt(bn.runningMeanAfter[c])}</td><td>${fmt(bn.runningVarAfter![c])}</td></tr>` : nothing}
+        ${bn.runningMean ? html`<tr class="ll-bn-running" data-mean=${String(bn.runningMean[c])} data-var=${String(bn.runningVar![c])}><td>running buffers${bn.runningMeanAfter ? ' before this step' : ''}</td><td>${fmt(bn.runningMean[c])}</td><td>${fmt(bn.runningVar![c])}</td></tr>` : nothing}
+        ${bn.runningMeanAfter ? html`<tr class="ll-bn-after" data-mean=${String(bn.runningMeanAfter[c])} data-var=${String(bn.runningVarAfter![c])}><td>running buffers after (momentum ${bn.momentum ?? 'cumulative'}; variance unbiased, ×n/(n − 1))</td><td>${fmt(bn.runningMeanAfter[c])}</td><td>${fmt(bn.runningVarAfter![c])}</td></tr>` : nothing}
       </tbody></table>
       <section class="ll-words" aria-label="BatchNorm's four steps">
         <ol class="ll-bn-steps">
@@ -89,7 +89,7 @@ export class BatchNormView extends LitElement {
     if (v && l) {
       const means = Array.from({ length: v.draws }, (_, d) => l.mean[d * l.channels + c]), vars = Array.from({ length: v.draws }, (_, d) => l.var[d * l.channels + c]);
       const range = (xs: number[]) => `${fmt(Math.min(...xs))} … ${fmt(Math.max(...xs))}`;
-      spread = html`<p class="ll-bn-spread" data-batch=${String(v.batch)}>Over ${v.draws} batches of <b>${v.batch}</b> (seeded N(0, 1) inputs): channel ${c}'s batch mean ranges <b>${range(means)}</b>, its variance <b>${range(vars)}</b>.</p>`;
+      spread = html`<p class="ll-bn-spread" data-batch=${String(v.batch)} data-means=${means.join(",")} data-vars=${vars.join(",")}>Over ${v.draws} batches of <b>${v.batch}</b> (seeded N(0, 1) inputs): channel ${c}'s batch mean ranges <b>${range(means)}</b>, its variance <b>${range(vars)}</b>.</p>`;
     }
     const te = v?.trainEval.find((x) => x.row === row);
     return html`<section class="ll-bn-noise" aria-label="Batch size">
@@ -145,7 +145,7 @@ export class BatchNormView extends LitElement {
     const v = this.ctx.state.batchNoise?.value, l = v?.layers.find((x) => x.row === row);
     const bn = (this.ctx.tensors ?? [])[row]?.batchNorm;
     const el = this.querySelector<HTMLElement>('.ll-bn-noise-chart');
-    const key = `${this.ctx.state.batchNoise?.key}|${row}|${c}|${this.ctx.state.theme}|${!!el?.firstChild}`;
+    const key = `${this.ctx.state.batchNoise?.key}|${!!v}|${row}|${c}|${this.ctx.state.theme}|${!!el?.firstChild}`;
     if (key === this.noiseKey) return;
     this.noiseKey = key;
     if (!v || !l || !el) { this.noiseChart.destroy(); return; }

@@ -7,18 +7,27 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { ConvStepData } from '../../protocol';
 import { viewInputsChanged } from '../changed';
 import type { ViewContext, ViewDef } from '../view';
+import { cssom } from '../../app/cssom';
 import { cells, windowAt, type WindowCalc } from './convStepModel';
 
 const STEP_MS = 650;
-const CELL = 24;
 const MAX_CHANNELS = 3;
 
+/** A grid cell's number: integers as they are, others to two significant digits. */
 const fmtN = (x: number): string => {
-  if (Object.is(x, -0)) return '0';
-  const s = Number.isInteger(x) ? String(x) : Math.abs(x) >= 100 || Math.abs(x) < 0.01 ? x.toExponential(1) : x.toPrecision(3);
+  if (x === 0) return '0';
+  const s = Number.isInteger(x) ? String(x) : Math.abs(x) >= 100 || Math.abs(x) < 0.01 ? x.toExponential(0) : x.toPrecision(2);
   return s.replace('-', '−');
 };
-const fmtV = (x: number): string => (Number.isInteger(x) ? fmtN(x) : fmtN(Number(x.toPrecision(6))).length > 9 ? x.toPrecision(5).replace('-', '−') : x.toPrecision(6).replace('-', '−'));
+/** A sum's number: integers as they are, others to six significant digits. */
+const fmtV = (x: number): string => (x === 0 ? '0' : Number.isInteger(x) ? String(x) : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(3) : x.toPrecision(6)).replace('-', '−');
+const intsOf = new WeakMap<ConvStepData, boolean>();
+/** Cell width: the article's small integers fit 24 px; real activations need room for "−0.96". */
+function cellOf(d: ConvStepData): number {
+  let ints = intsOf.get(d);
+  if (ints === undefined) { ints = d.input.data.every(Number.isInteger) && d.weight.data.every(Number.isInteger); intsOf.set(d, ints); }
+  return ints ? 24 : 40;
+}
 const list = (xs: number[], k: number): string => `[${xs.map((x, i) => `${i && i % k === 0 ? ' ' : ''}${fmtN(x)}`).join(',')}]`;
 
 export class ConvStepView extends LitElement {
@@ -156,6 +165,7 @@ export class ConvStepView extends LitElement {
     const r0 = whole ? top : Math.max(top, w.iy - 2), r1 = whole ? bottom : Math.min(bottom, w.iy + spanH + 1);
     const c0 = whole ? left : Math.max(left, w.ix - 2), c1 = whole ? right : Math.min(right, w.ix + spanW + 1);
     const ch = w.channels.find((x) => x.c === c)!;
+    const CELL = cellOf(d);
     const inWin = (y: number, x: number) => y >= w.iy && y < w.iy + spanH && x >= w.ix && x < w.ix + spanW && (y - w.iy) % g.dilation[0] === 0 && (x - w.ix) % g.dilation[1] === 0;
     const grid = [];
     for (let y = r0; y <= r1; y++) {
@@ -169,11 +179,11 @@ export class ConvStepView extends LitElement {
     return html`<section class="ll-conv-ch" data-ch=${c} aria-label="Input channel ${c}">
       <div class="ll-conv-col"><h4>x[${c}] ${whole ? '(zero-padded)' : `rows ${r0}…${r1}, cols ${c0}…${c1}`}</h4>
         <div class="ll-conv-gridwrap">
-          <div class="ll-conv-grid" style="grid-template-columns: repeat(${c1 - c0 + 1}, ${CELL}px)">${grid}</div>
-          <div class="ll-conv-win" style="width:${spanW * CELL}px;height:${spanH * CELL}px;transform:translate(${(w.ix - c0) * CELL}px, ${(w.iy - r0) * CELL}px)"></div>
+          <div class="ll-conv-grid" ${cssom({ 'grid-template-columns': `repeat(${c1 - c0 + 1}, ${CELL}px)` })}>${grid}</div>
+          <div class="ll-conv-win" ${cssom({ width: `${spanW * CELL}px`, height: `${spanH * CELL}px`, transform: `translate(${(w.ix - c0) * CELL}px, ${(w.iy - r0) * CELL}px)` })}></div>
         </div></div>
       <div class="ll-conv-col"><h4>${name}[${j}]</h4>
-        <div class="ll-conv-grid ll-conv-weights-grid" style="grid-template-columns: repeat(${kw}, ${CELL}px)">${ch.weights.map((x) => html`<span class="ll-conv-cell ll-conv-w">${fmtN(x)}</span>`)}</div></div>
+        <div class="ll-conv-grid ll-conv-weights-grid" ${cssom({ 'grid-template-columns': `repeat(${kw}, ${CELL}px)` })}>${ch.weights.map((x) => html`<span class="ll-conv-cell ll-conv-w">${fmtN(x)}</span>`)}</div></div>
       <div class="ll-conv-col ll-conv-math">
         <p><span class="ll-conv-values" data-values=${ch.values.join(',')}>${list(ch.values, kw)}</span> · <span class="ll-conv-weights" data-values=${ch.weights.join(',')}>${list(ch.weights, kw)}</span>
           = <b class="ll-conv-sum" data-value=${String(ch.sum)}>${fmtV(ch.sum)}</b></p>
@@ -190,8 +200,9 @@ export class ConvStepView extends LitElement {
     const article = this.ctx.state.ui.convStep.source === 'article';
     const maps = article ? Array.from({ length: g.outChannels }, (_, f) => f) : [filter];
     const small = g.outW <= 8;
+    const CELL = cellOf(d);
     return html`<div class="ll-conv-outputs">${maps.map((f) => html`<div class="ll-conv-col"><h4>output[${f}]</h4>
-      <div class="ll-conv-grid ll-conv-out" data-filter=${f} style="grid-template-columns: repeat(${g.outW}, ${small ? CELL : 10}px)">
+      <div class="ll-conv-grid ll-conv-out${small ? '' : ' ll-conv-out-tiny'}" data-filter=${f} ${cssom({ 'grid-template-columns': `repeat(${g.outW}, ${small ? CELL : 10}px)` })}>
         ${Array.from({ length: n }, (_, p) => {
           const done = f < filter || (f === filter && p <= position);
           const v = d.output.data[f * n + p];
