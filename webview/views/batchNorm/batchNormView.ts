@@ -73,8 +73,8 @@ export class BatchNormView extends LitElement {
         <ol class="ll-bn-steps">
           <li>μ = ${bn.training ? html`(1/m)·Σ x over the batch's m = ${bn.count.toLocaleString('en-US')} values of channel ${c}` : 'the running mean'} = <b>${fmt(mu)}</b></li>
           <li>σ² = ${bn.training ? html`(1/m)·Σ (x − μ)²` : 'the running variance'} = <b>${fmt(va)}</b></li>
-          <li>x̂ = (x − μ)/√(σ² + ε) = (x − ${fmt(mu)})/√(${fmt(va)} + ${bn.eps}) — mean ${fmt(bn.norm.mean[c])}, std ${fmt(bn.norm.std[c])}${bn.training ? ' (≈ N(0, 1) by construction)' : ''}</li>
-          <li>y = γ·x̂ + β = ${fmt(g)}·x̂ + ${fmt(b)}${bn.weight ? '' : ' (affine=False)'}</li>
+          <li>x̂ = (x − μ)/√(σ² + ε) = (x − ${mu < 0 ? `(${fmt(mu)})` : fmt(mu)})/√(${fmt(va)} + ${bn.eps}) — mean ${fmt(bn.norm.mean[c])}, std ${fmt(bn.norm.std[c])}${bn.training ? ' (≈ N(0, 1) by construction)' : ''}</li>
+          <li>y = γ·x̂ + β = ${fmt(g)}·x̂ ${b < 0 ? '−' : '+'} ${fmt(Math.abs(b))}${bn.weight ? '' : ' (affine=False)'}</li>
         </ol>
         <p class="ll-muted">In train mode the batch's own statistics normalise it, so one sample's output depends on the others in its batch; eval mode uses the running buffers, which training updated as (1 − momentum)·old + momentum·batch.</p>
       </section>
@@ -156,7 +156,7 @@ export class BatchNormView extends LitElement {
     const opts: uPlot.Options = {
       width: 420, height: 160, cursor: { show: false }, legend: { show: true },
       scales: { x: { time: false } },
-      axes: [axis(p, { label: 'batch', values: (_u, t) => t.map((x) => (Number.isInteger(x) ? String(x) : '')) }), axis(p, { size: 50 })],
+      axes: [axis(p, { label: 'batch', values: (_u, t) => t.map((x) => (Number.isInteger(x) ? String(x) : '')) }), axis(p, { size: 64, values: (_u, t) => t.map((x) => fmt(x)) })],
       series: [{ label: 'batch' }, { label: `batch mean, channel ${c}`, stroke: p.blue, points: { show: true, size: 7, fill: p.blue }, width: 0 }, { label: 'running mean', stroke: p.orange, dash: [6, 4] }],
     };
     this.noiseChart.draw(el, opts, [xs, means, run]);
