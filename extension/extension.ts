@@ -19,8 +19,10 @@ import type { ToWebview, WebviewStatus } from '../webview/protocol';
 /** What activate() returns: read-only views the integration tests use. */
 export interface LayerLensApi {
   statusBar(): { visible: boolean; text: string; tooltip: string };
-  /** Where analyses run: a worker thread, or inline where none can start (browser). */
+  /** Where analyses run: isolated from the host (worker), or inline where nothing can start (browser). */
   analysisThread(): 'worker' | 'inline';
+  /** How the analysis is isolated (a child process on desktop), and its process id while one runs. */
+  analysisIsolation(): { kind: 'process' | 'thread' | 'inline'; pid?: number };
   /** The open Inspector panels and what each webview last reported it shows. */
   inspectors(): Array<{ uri: string; expr: string; visible: boolean; active: boolean; status?: WebviewStatus }>;
   /** Sends a panel's webview a message as a user action would (select a row, show a view, run). */
@@ -58,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
     return {
       statusBar: () => statusBar.state,
       analysisThread: () => runner.kind,
+      analysisIsolation: () => ({ kind: runner.isolation ?? 'inline', pid: runner.pid }),
       inspectors: () => InspectorPanel.all().map((p) => ({ uri: p.uri.toString(), expr: p.expr, visible: p.panel.visible, active: p.panel.active, status: p.lastStatus })),
       inspectorPost: (uri, expr, msg) => { const p = InspectorPanel.all().find((x) => x.uri.toString() === uri && x.expr === expr); p?.post(msg); return !!p; },
       inspectorChanged: () => new Promise<void>((ok) => { const d = InspectorPanel.onDidChange(() => { d.dispose(); ok(); }); }),

@@ -11,8 +11,8 @@ const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es
 
 const builds = [
   { ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
-  { ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/web/extension.js', platform: 'browser', format: 'cjs', external: ['vscode', 'node:worker_threads'], define: { 'process.env.NODE_ENV': '"production"' } },
-  // The extension's analysis worker (worker_threads): the engine off the extension host's thread.
+  { ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/web/extension.js', platform: 'browser', format: 'cjs', external: ['vscode', 'node:worker_threads', 'node:child_process', 'node:fs'], define: { 'process.env.NODE_ENV': '"production"' } },
+  // The extension's isolated analysis (a child process, else worker_threads): the engine off the extension host.
   { ...common, entryPoints: ['extension/analysis/worker.ts'], outfile: 'dist/analysisWorker.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['engine/node/cliMain.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   // the engine as a library, for the in-process (warm) benchmark

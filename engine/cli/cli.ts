@@ -7,6 +7,7 @@ import { runJson, runModel, runModelAsync, type RunReport } from '../run/run';
 import type { ComputePool } from '../ops/pool/pool';
 import type { PythonEnv } from '../env/pythonEnv';
 import { weightsCommand } from './weightsCommand';
+import { fmtBytes, memoryRefusal, parseByteSize } from './runMemory';
 
 export interface CliIO {
   host: SourceHost;
@@ -16,6 +17,8 @@ export interface CliIO {
   pool?(): ComputePool;
   /** The site-packages of a Python environment (the given interpreter, else `python3` on PATH), found without running it. */
   pythonEnv?(python: string | undefined): PythonEnv | undefined;
+  /** The machine's memory in bytes: `run`'s default --max-memory is a fraction of it (none when omitted). */
+  totalMemory?: number;
   /** Forward MACs from which `run` uses the pool (default POOL_MIN_MACS). */
   poolMinMacs?: number;
   cwd: string;
@@ -26,13 +29,14 @@ export interface CliIO {
 export const USAGE = `usage: layerlens summary FILE [--model EXPR] [--input SHAPE]... [--json] [--depth N] [--path DIR]... [--python PATH]
                          [--torch-version 1.13|2.9]
        layerlens run FILE [--model EXPR] (--input SHAPE | --input-file X.safetensors) [--weights W] [--weights-key KEY]
-                     [--mode train|eval] [--seed N] [--json] [--path DIR]... [--torch-version 1.13|2.9]
+                     [--mode train|eval] [--seed N] [--json] [--path DIR]... [--torch-version 1.13|2.9] [--max-memory SIZE]
        layerlens weights W [--json] [--key KEY] [--model-file FILE [--model EXPR] [--path DIR]...]
 
   FILE            a Python file defining the model
   --model EXPR    Python expression evaluated in FILE's scope: Net, Net(), ResNet(BasicBlock, [2, 2, 2, 2]),
                   make_model(width=16). Omitted: the model the file obviously defines.
-  --input SHAPE   input shape, 1,3,224,224 or 1x3x224x224, optionally with a dtype: 2,16:int64 (token ids),
+  --input SHAPE   input shape, 1,3,224,224 or 1x3x224x224 (whole numbers ≥ 1 without leading zeros, one
+                  separator throughout, no spaces), optionally with a dtype: 2,16:int64 (token ids),
                   2,1,16:bool (masks); repeat for several inputs. Omitted: the shape written in the file
                   (# layerlens: input=(1, 3, 224, 224), or an example tensor such as torch.randn(1, 3, 224, 224)).
   --json          print the contract JSON instead of the table
@@ -50,20 +54,27 @@ export const USAGE = `usage: layerlens summary FILE [--model EXPR] [--input SHAP
                   model, state_dict, ema.module; omitted: the dictionary whose keys fit the model
   --mode M        (run) train (batch statistics, running buffers updated) or eval (default)
   --seed N        (run) seed of the default initialisation and of the generated input (default 0)
+  --max-memory S  (run) refuse, before allocating anything, a run whose parameters, activations and gradients
+                  need more than S: 8GB, 512MB, 16GiB or a byte count (default: half of the machine's memory)
   weights W       every tensor of W: name, dtype, shape, numel, min/max/mean/std, and the totals
   --key K         (weights) as --weights-key
   --model-file F  (weights) the Python file defining the model: adds load_state_dict's comparison (missing,
                   unexpected and size-mismatched keys); --model EXPR chooses the model as for summary
 
-exit status: 0 ok, 1 analysis errors (printed as file:line:col) or an unknown model output, 2 usage errors`;
+exit status: 0 ok, 1 analysis errors (printed as file:line:col), an unknown model output, or a run over
+             --max-memory; 2 usage errors`;
 
 class UsageError extends Error {}
+
+/** `run`'s default --max-memory: this fraction of the machine's memory. */
+export const DEFAULT_MEMORY_FRACTION = 0.5;
 
 interface Parsed {
   cmd: string; file: string; model?: string; input?: number[][]; inputDtypes?: InputDtype[]; json: boolean; depth?: number; paths: string[]; python?: string;
   torchVersion?: TorchVersionChoice;
   inputFile?: string; weights?: string; mode: 'train' | 'eval'; seed: number;
   weightsKey?: string; modelFile?: string;
+  maxMemory?: number;
 }
 
 const DTYPES: Record<string, InputDtype> = {
@@ -72,17 +83,31 @@ const DTYPES: Record<string, InputDtype> = {
   uint8: 'uint8', bool: 'bool',
 };
 
-/** One `--input`: `1,3,224,224` or `1x3x224x224`, optionally `:int64` (token ids) or `:bool` (masks). */
+/**
+ * One `--input`, by a strict grammar: sizes `1,3,224,224` or `1x3x224x224` (decimal whole numbers ≥ 1, no
+ * leading zeros, one separator throughout, nothing else), optionally `:int64` (token ids) or `:bool` (masks).
+ */
 export function parseInputArg(v: string): { shape: number[]; dtype: InputDtype } {
-  const m = /^(\d+(?:([,x])\d+)*)(?::([a-z0-9]+))?$/.exec(v.trim());
   const bad = (why: string): UsageError => new UsageError(`bad --input '${v}': ${why}; expected sizes like 1,3,224,224 or 1x3x224x224, optionally with a dtype such as 2,16:int64`);
-  if (!m) throw bad('not a list of sizes');
-  const sep = m[2];
-  if (sep && m[1].includes(sep === ',' ? 'x' : ',')) throw bad('mixes "," and "x"');
-  const shape = m[1].split(/[,x]/).map(Number);
-  if (shape.some((d) => !Number.isSafeInteger(d) || d < 1)) throw bad('every size must be a whole number ≥ 1');
-  const dtype = m[3] === undefined ? 'float32' : DTYPES[m[3]];
-  if (!dtype) throw bad(`unknown dtype '${m[3]}' (one of ${Object.keys(DTYPES).join(', ')})`);
+  const colon = v.indexOf(':');
+  const sizes = colon < 0 ? v : v.slice(0, colon);
+  const dtypeName = colon < 0 ? undefined : v.slice(colon + 1);
+  if (sizes === '') throw bad('no sizes');
+  const sep = sizes.includes(',') ? ',' : 'x';
+  if (sizes.includes(',') && sizes.includes('x')) throw bad('mixes "," and "x"');
+  const parts = sizes.split(sep);
+  for (const d of parts) {
+    if (d === '') throw bad('an empty size');
+    if (!/^\d+$/.test(d)) throw bad(`'${d}' is not a whole number (no signs, decimals, exponents or spaces)`);
+    if (/^0\d/.test(d)) throw bad(`'${d}' has a leading zero`);
+    if (d === '0') throw bad('a size of 0 (every size must be ≥ 1)');
+  }
+  const shape = parts.map(Number);
+  if (shape.some((d) => !Number.isSafeInteger(d))) throw bad('a size too large to count exactly');
+  if (!Number.isSafeInteger(shape.reduce((a, b) => a * b, 1))) throw bad('more elements than can be counted exactly (2^53)');
+  if (dtypeName !== undefined && !/^[a-z0-9]+$/.test(dtypeName)) throw bad(`bad dtype '${dtypeName}'`);
+  const dtype = dtypeName === undefined ? 'float32' : Object.prototype.hasOwnProperty.call(DTYPES, dtypeName) ? DTYPES[dtypeName] : undefined;
+  if (!dtype) throw bad(`unknown dtype '${dtypeName}' (one of ${Object.keys(DTYPES).join(', ')})`);
   return { shape, dtype };
 }
 
@@ -124,6 +149,13 @@ export function parseArgs(argv: string[]): Parsed {
       case '--weights-key': case '--key': p.weightsKey = val(); break;
       case '--model-file': p.modelFile = val(); break;
       case '--mode': { const m = val(); if (m !== 'train' && m !== 'eval') throw new UsageError(`--mode must be train or eval, not '${m}'`); p.mode = m; break; }
+      case '--max-memory': {
+        const raw = val();
+        const n = parseByteSize(raw);
+        if (n === undefined) throw new UsageError(`bad --max-memory '${raw}': expected a size such as 8GB, 512MB, 16GiB or a byte count`);
+        p.maxMemory = n;
+        break;
+      }
       case '--seed': { const s = Number(val()); if (!Number.isInteger(s)) throw new UsageError('--seed needs an integer'); p.seed = s; break; }
       case '-h': case '--help': throw new UsageError('');
       default:
@@ -134,6 +166,7 @@ export function parseArgs(argv: string[]): Parsed {
   }
   if (!p.file) throw new UsageError('missing FILE');
   if (cmd === 'summary' && (p.inputFile || p.weights || p.weightsKey)) throw new UsageError('--input-file and --weights belong to `layerlens run`');
+  if (cmd !== 'run' && p.maxMemory !== undefined) throw new UsageError('--max-memory belongs to `layerlens run` (summary allocates nothing)');
   if (cmd !== 'weights' && p.modelFile) throw new UsageError('--model-file belongs to `layerlens weights` (summary and run take the model file as FILE)');
   if (cmd === 'weights' && (p.weights || p.inputFile || p.input)) throw new UsageError('`layerlens weights` takes the weights file as FILE; --weights, --input and --input-file belong to `layerlens run`');
   if (cmd === 'weights' && p.model && !p.modelFile) throw new UsageError('--model needs --model-file FILE (the Python file that defines it)');
@@ -211,9 +244,12 @@ function runCommand(args: Parsed, file: string, { searchPaths, sitePackages }: {
   const weights = bytes('weights file', args.weights);
   const inputFile = bytes('input file', args.inputFile);
   if (weights === null || inputFile === null) return 2;
+  const limit = args.maxMemory ?? (io.totalMemory ? Math.floor(io.totalMemory * DEFAULT_MEMORY_FRACTION) : undefined);
+  const limitSource = args.maxMemory !== undefined ? '(--max-memory)' : `(half of this machine's ${fmtBytes(io.totalMemory ?? 0)})`;
   const opts = {
     file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, sitePackages, mode: args.mode,
     weights, weightsName: args.weights, weightsKey: args.weightsKey, inputFile, seed: args.seed, torchVersion: args.torchVersion,
+    admit: limit === undefined ? undefined : (r: Report) => memoryRefusal(r, limit, limitSource),
   };
   if (io.pool) {
     const pool = io.pool();
@@ -225,6 +261,8 @@ function runCommand(args: Parsed, file: string, { searchPaths, sitePackages }: {
 function printRun(report: RunReport, args: Parsed, file: string, io: CliIO): number {
   const usage = report.diagnostics.find((d) => d.code === 'model.choose' || d.code === 'input.missing');
   if (usage) { io.err(`layerlens: ${usage.message}\n`); return 2; }
+  const refused = report.diagnostics.find((d) => d.code === 'run.memory');
+  if (refused) { io.err(`layerlens: ${refused.message}\n`); return 1; }
   for (const d of report.diagnostics.filter((x) => x.severity !== 'info' || x.loc?.file === file || x.code === 'weights')) io.err(formatDiagnostic(d) + '\n');
   if (hasErrors(report as unknown as Report)) return 1;
   io.out((args.json ? runJson(report) : formatRunTable(report)) + '\n');

@@ -2,6 +2,7 @@
 // The only engine file that touches node:* modules; the bundle for the extension never includes it.
 import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { totalmem } from 'node:os';
 import { createNodePool } from './nodePool';
 import { runCli } from '../cli/cli';
 import { setParseCache } from '../analysis/analyze';
@@ -32,7 +33,7 @@ if (!process.env.LAYERLENS_NO_CACHE) setParseCache(new DiskParseCache());
 
 const result = runCli(process.argv.slice(2), {
   pool: () => createNodePool({ script: join(__dirname, 'opsWorker.js') }),
-  host, cwd: process.cwd(),
+  host, cwd: process.cwd(), totalMemory: totalmem(),
   pythonEnv: (python) => findPythonEnv({ python, pathEnv: process.env.PATH ?? '', env: process.env, cwd: process.cwd() }, envFs),
   readBytes: (path) => { try { return readFileSync(path); } catch { return undefined; } }, // a Buffer is a Uint8Array: no copy
   out: (s) => process.stdout.write(s),

@@ -1,30 +1,65 @@
-// The CLI's persistent cache of parsed files (like Python's .pyc): a parsed file is stored as JSON under
-// $XDG_CACHE_HOME/layerlens (or ~/.cache/layerlens), keyed by a hash of the format version, path and text.
-// Node-only; any failure (read-only home, corrupt entry) silently falls back to parsing.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+// The CLI's persistent cache of parsed files (like Python's .pyc) under $XDG_CACHE_HOME/layerlens (or
+// ~/.cache/layerlens). Its entries are untrusted input: each is versioned, keyed and authenticated (HMAC
+// with a per-user key kept in the cache folder) and checked before use; writes are atomic with exclusive
+// creation; the folder is bounded in size. Any failure (unusable folder, bad entry) falls back to parsing.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  closeSync, constants, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync,
+  utimesSync, writeSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { ParsedFile } from '../python/ast';
 import type { ParseCache } from '../interp/interp';
 
 /** Bump when the syntax tree's shape changes. */
-const FORMAT = 'ast-2'; // ast-2: Python's numeric literals (Num.imag, Num.big), CPython's syntax errors
+export const FORMAT = 'ast-2'; // ast-2: Python's numeric literals (Num.imag, Num.big), CPython's syntax errors
+const MAGIC = `layerlens-parse-cache ${FORMAT}\n`;
+/** Default bound of the folder's total size; the oldest entries go first. */
+export const DEFAULT_MAX_BYTES = 64 << 20;
+/** An entry larger than this is never read (a parsed 50,000-line file is ~20 MB). */
+const MAX_ENTRY_BYTES = 32 << 20;
+
+export interface DiskCacheOptions {
+  /** The cache folder (default: $XDG_CACHE_HOME/layerlens/FORMAT, else ~/.cache/layerlens/FORMAT). */
+  dir?: string;
+  maxBytes?: number;
+}
+
+/** The default folder, or undefined when the environment names none usable (a relative XDG_CACHE_HOME is ignored, as the spec says). */
+export function defaultCacheDir(env: Record<string, string | undefined> = process.env): string | undefined {
+  const xdg = env.XDG_CACHE_HOME;
+  const base = xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache');
+  return isAbsolute(base) ? join(base, 'layerlens', FORMAT) : undefined;
+}
 
 export class DiskParseCache implements ParseCache {
-  private readonly dir: string;
-  constructor(dir?: string) {
-    this.dir = dir ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'layerlens', FORMAT);
-  }
+  /** Undefined once the folder proved unusable: from then on every call is a no-op. */
+  private dir: string | undefined;
+  private secret: Buffer | undefined;
+  private ready = false;
+  private evicted = false;
+  private readonly maxBytes: number;
 
-  private file(path: string, text: string): string {
-    return join(this.dir, createHash('sha1').update(FORMAT).update('\0').update(path).update('\0').update(text).digest('hex') + '.json');
+  constructor(opts: DiskCacheOptions | string = {}) {
+    const o = typeof opts === 'string' ? { dir: opts } : opts;
+    this.dir = o.dir ?? defaultCacheDir();
+    this.maxBytes = o.maxBytes ?? DEFAULT_MAX_BYTES;
   }
 
   get(path: string, text: string): ParsedFile | undefined {
     try {
-      const data = JSON.parse(readFileSync(this.file(path, text), 'utf8')) as Omit<ParsedFile, 'source'>;
-      return { ...data, path, source: text };
+      if (!this.open()) return undefined;
+      const key = entryKey(path, text);
+      const file = join(this.dir!, key + '.json');
+      const raw = readRegularFile(file);
+      if (raw === undefined) return undefined;
+      const payload = typeof raw === 'string' ? this.verify(raw, key) : undefined;
+      if (payload === undefined) { tryUnlink(file); return undefined; }
+      const data = JSON.parse(payload) as unknown;
+      if (!isParsedShape(data)) { tryUnlink(file); return undefined; }
+      try { const t = new Date(); utimesSync(file, t, t); } catch { /* LRU order is a nicety */ }
+      return { body: data.body, problems: data.problems, comments: data.comments, path, source: text } as ParsedFile;
     } catch {
       return undefined;
     }
@@ -32,13 +67,190 @@ export class DiskParseCache implements ParseCache {
 
   set(path: string, text: string, parsed: ParsedFile): void {
     try {
-      mkdirSync(this.dir, { recursive: true });
-      const target = this.file(path, text);
-      const tmp = `${target}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ ...parsed, source: undefined }));
-      renameSync(tmp, target);
+      if (!this.open()) return;
+      const key = entryKey(path, text);
+      const payload = JSON.stringify({ body: parsed.body, problems: parsed.problems, comments: parsed.comments });
+      const entry = `${MAGIC}${key} ${this.mac(key, payload)}\n${payload}`;
+      if (Buffer.byteLength(entry) > MAX_ENTRY_BYTES) return;
+      writeAtomic(this.dir!, key + '.json', entry);
+      if (!this.evicted) { this.evicted = true; evict(this.dir!, this.maxBytes); }
     } catch {
       // a cache that cannot be written only costs time
     }
   }
+
+  /** Checks (once) that the folder is ours and usable, and loads or creates the key. False: no cache. */
+  private open(): boolean {
+    if (this.ready) return this.dir !== undefined;
+    this.ready = true;
+    try {
+      if (!this.dir || !ensurePrivateDir(this.dir)) throw new Error('unusable');
+      this.secret = loadSecret(this.dir);
+      if (!this.secret) throw new Error('no key');
+      return true;
+    } catch {
+      this.dir = undefined;
+      return false;
+    }
+  }
+
+  private mac(key: string, payload: string): string {
+    return createHmac('sha256', this.secret!).update(FORMAT).update('\0').update(key).update('\0').update(payload).digest('hex');
+  }
+
+  /** The payload of a well-formed, authentic entry for `key`; undefined otherwise. */
+  private verify(raw: string, key: string): string | undefined {
+    if (!raw.startsWith(MAGIC)) return undefined;
+    const nl = raw.indexOf('\n', MAGIC.length);
+    if (nl < 0) return undefined;
+    const [k, mac, ...extra] = raw.slice(MAGIC.length, nl).split(' ');
+    if (k !== key || extra.length || !mac || !/^[0-9a-f]{64}$/.test(mac)) return undefined;
+    const payload = raw.slice(nl + 1);
+    const want = Buffer.from(this.mac(key, payload), 'hex');
+    return timingSafeEqual(want, Buffer.from(mac, 'hex')) ? payload : undefined;
+  }
+}
+
+function entryKey(path: string, text: string): string {
+  return createHash('sha256').update(FORMAT).update('\0').update(path).update('\0').update(text).digest('hex');
+}
+
+/** The shape the interpreter relies on at the top of a parsed file (nodes inside are authenticated by the HMAC). */
+function isParsedShape(d: unknown): d is Pick<ParsedFile, 'body' | 'problems' | 'comments'> {
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return false;
+  const o = d as Record<string, unknown>;
+  const objs = (a: unknown) => Array.isArray(a) && a.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x));
+  return objs(o.body) && objs(o.problems) && objs(o.comments)
+    && (o.body as Array<{ k?: unknown }>).every((s) => typeof s.k === 'string')
+    && (o.comments as Array<{ s?: unknown; text?: unknown }>).every((c) => typeof c.s === 'number' && typeof c.text === 'string');
+}
+
+const uid = (): number | undefined => (typeof process.getuid === 'function' ? process.getuid() : undefined);
+
+/** A real folder (no link), owned by us, writable by no one else. */
+function isPrivateDir(p: string): boolean {
+  const st = lstatSync(p);
+  const me = uid();
+  return st.isDirectory() && !st.isSymbolicLink() && (me === undefined || st.uid === me) && (st.mode & 0o022) === 0;
+}
+
+/**
+ * Creates `dir` (…/layerlens/FORMAT) one level at a time: never `mkdir -p`, which loops on /proc paths.
+ * The base folder must already be a folder; the two levels we own must be private.
+ */
+function ensurePrivateDir(dir: string): boolean {
+  const own = [join(dir, '..'), dir];
+  const base = join(dir, '..', '..');
+  try {
+    if (!statSync(base).isDirectory()) return false;
+  } catch {
+    try { mkdirSync(base, { mode: 0o700 }); } catch { return false; } // ~/.cache on a fresh home; its parent must exist
+  }
+  for (const d of own) {
+    try { mkdirSync(d, { mode: 0o700 }); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return false; }
+    if (!isPrivateDir(d)) return false;
+  }
+  // a folder we cannot write is no cache
+  const probe = join(dir, `.probe-${randomBytes(8).toString('hex')}`);
+  closeSync(openSync(probe, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, 0o600));
+  unlinkSync(probe);
+  return true;
+}
+
+/** The per-user key: 32 random bytes in `dir/key`, created exclusively; a key file that is not ours is refused. */
+function loadSecret(dir: string): Buffer | undefined {
+  const file = join(dir, 'key');
+  const existing = readRegularFile(file, 'buffer');
+  if (existing instanceof Buffer) return existing.length === 32 ? existing : undefined;
+  const secret = randomBytes(32);
+  try {
+    writeAtomic(dir, 'key', secret, true);
+  } catch {
+    return undefined;
+  }
+  const back = readRegularFile(file, 'buffer');
+  return back instanceof Buffer && back.length === 32 ? back : undefined;
+}
+
+/**
+ * The contents of a regular file we own, or undefined. Opened without following links and without
+ * blocking (a FIFO planted under the entry's name must not hang us), size-checked before reading.
+ */
+function readRegularFile(file: string, as?: 'buffer'): string | Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    const me = uid();
+    if (!st.isFile() || st.size > MAX_ENTRY_BYTES || (me !== undefined && st.uid !== me) || (st.mode & 0o022) !== 0) return undefined;
+    const buf = Buffer.alloc(st.size);
+    let off = 0;
+    while (off < st.size) {
+      const n = readSync(fd, buf, off, st.size - off, off);
+      if (n <= 0) break;
+      off += n;
+    }
+    const b = buf.subarray(0, off);
+    return as === 'buffer' ? b : b.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes `name` in `dir` atomically: a temporary file with an unpredictable name, created exclusively
+ * (O_EXCL, no link followed), then renamed over the target. `noReplace`: keep an existing target.
+ */
+function writeAtomic(dir: string, name: string, data: string | Buffer, noReplace = false): void {
+  const tmp = join(dir, `.${name}.${randomBytes(12).toString('hex')}.tmp`);
+  const fd = openSync(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, 0o600);
+  try {
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+  } catch (e) {
+    closeSync(fd);
+    tryUnlink(tmp);
+    throw e;
+  }
+  closeSync(fd);
+  try {
+    // link() fails when the target exists: the first writer of a key wins, as O_EXCL would
+    if (noReplace) linkSync(tmp, join(dir, name)); else renameSync(tmp, join(dir, name));
+  } catch (e) {
+    if (!noReplace || (e as NodeJS.ErrnoException).code !== 'EEXIST') { tryUnlink(tmp); throw e; }
+  } finally {
+    if (noReplace) tryUnlink(tmp);
+  }
+}
+
+/** Deletes the least recently used entries until the folder holds at most `maxBytes`; stale temporaries go too. */
+export function evict(dir: string, maxBytes: number): void {
+  const entries: Array<{ p: string; size: number; t: number }> = [];
+  let total = 0;
+  const now = Date.now();
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    let st;
+    try { st = lstatSync(p); } catch { continue; }
+    if (name.endsWith('.tmp') && now - st.mtimeMs > 60_000) { tryUnlink(p); continue; }
+    if (!name.endsWith('.json') || !st.isFile()) continue;
+    entries.push({ p, size: st.size, t: st.mtimeMs });
+    total += st.size;
+  }
+  if (total <= maxBytes) return;
+  entries.sort((a, b) => a.t - b.t);
+  for (const e of entries) {
+    if (total <= maxBytes) break;
+    tryUnlink(e.p);
+    total -= e.size;
+  }
+}
+
+function tryUnlink(p: string): void {
+  try { unlinkSync(p); } catch { /* gone already */ }
 }

@@ -38,6 +38,11 @@ export interface RunOptions extends AnalyzeOptions {
   loss?: LossSpec;
   /** false: forward only (no gradNorm); for re-runs that need only forward statistics. */
   backward?: boolean;
+  /**
+   * Asked with the static analysis before any tensor is allocated: a message refuses the run (an error
+   * diagnostic 'run.memory'), e.g. when it would need more memory than `layerlens run --max-memory`.
+   */
+  admit?: (analysis: Report) => string | undefined;
 }
 
 export interface Stats { mean: number; std: number; min: number; max: number }
@@ -116,6 +121,8 @@ function prepare(opts: RunOptions, pool?: ComputePool): Prepared | RunReport {
   const model = analysis.model;
   const rt = analysis.rt;
   if (!model || diagnostics.length || out.diagnostics.some((d) => d.severity === 'error')) return out;
+  const refusal = opts.admit?.(base);
+  if (refusal) { out.diagnostics.push({ severity: 'error', code: 'run.memory', message: refusal }); return out; }
   const keyed = stateDictTensors(rt, model);
   const state = new Map<TensorV, NdArray>();
   const rng = new Rng(opts.seed ?? 0);

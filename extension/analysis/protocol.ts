@@ -19,12 +19,30 @@ export interface DiscoverRequest {
   source: string;
 }
 
-export type WorkerRequest = AnalyzeRequest | DiscoverRequest;
+/**
+ * Test-only misbehaviour of the analysis itself, answered only where the worker was started with
+ * LAYERLENS_ANALYSIS_PROBES=1: spin for `ms` (a hang), grow the heap until it dies, abort the process.
+ */
+export interface ProbeRequest {
+  type: 'probe';
+  id: number;
+  what: 'spin' | 'grow' | 'abort';
+  ms?: number;
+}
 
-export type Failure = { id: number; ok: false; error: string };
+export type WorkerRequest = AnalyzeRequest | DiscoverRequest | ProbeRequest;
+/** A request before the runner numbers it. */
+export type UnsentRequest = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+
+/** Why the analysis died while answering a request: out of memory, past the watchdog's time, or a crash. */
+export type FatalKind = 'memory' | 'time' | 'crash';
+
+/** `fatal`: the analysis died on this request (the runner restarted it for the next one). */
+export type Failure = { id: number; ok: false; error: string; fatal?: FatalKind };
 export type AnalyzeResponse = { type: 'analyze'; id: number; ok: true; report: Report; misses: string[] } | (Failure & { type: 'analyze' });
 export type DiscoverResponse = { type: 'discover'; id: number; ok: true; discovery: DiscoveryResult } | (Failure & { type: 'discover' });
-export type WorkerResponse = AnalyzeResponse | DiscoverResponse;
+export type ProbeResponse = { type: 'probe'; id: number; ok: true } | (Failure & { type: 'probe' });
+export type WorkerResponse = AnalyzeResponse | DiscoverResponse | ProbeResponse;
 
 /** The engine entry points a worker (or the inline runner) answers requests with. */
 export interface EngineEntry {
@@ -42,6 +60,7 @@ export function handleRequest(engine: EngineEntry, req: WorkerRequest): WorkerRe
       } catch (e) {
         return { type: 'discover', id: req.id, ok: false, error: errorText(e) };
       }
+    case 'probe': return { type: 'probe', id: req.id, ok: false, error: 'probes are not enabled here' };
     default: return assertNever(req);
   }
 }

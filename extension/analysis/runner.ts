@@ -1,10 +1,12 @@
-// Where analyses and discovery run: a worker thread in the Node extension host (desktop, remote,
-// code-server), inline in the browser extension host (vscode.dev), or inline when the worker cannot start.
-// Requests are answered in order; a worker that crashes or hangs is replaced, never waited on forever.
+// Where analyses and discovery run: in a child process on desktop (a fatal V8 error, an out-of-memory abort
+// or an endless loop there cannot take the extension host down), else a worker thread with resourceLimits,
+// else inline (the browser extension host). A watchdog stops a request that runs too long or grows too
+// big; a dead analysis is restarted for the next request, and the request that killed it is answered
+// with what happened (`Failure.fatal`) — the others queued behind it run again on the fresh one.
 import * as engine from '../../engine';
 import {
-  type AnalyzeRequest, type AnalyzeResponse, type DiscoverRequest, type DiscoverResponse, handleRequest, type WorkerRequest,
-  type WorkerResponse,
+  type AnalyzeRequest, type AnalyzeResponse, type DiscoverRequest, type DiscoverResponse, type FatalKind, handleRequest,
+  type UnsentRequest, type WorkerRequest, type WorkerResponse,
 } from './protocol';
 
 type Body<R extends WorkerRequest> = Omit<R, 'id' | 'type'>;
@@ -16,7 +18,31 @@ export interface AnalysisRunner {
   dispose(): void;
 }
 
-const TIMEOUT_MS = 30_000;
+export interface RunnerOptions {
+  /** 'process' (default on desktop), 'thread', or 'inline'. */
+  isolation?: Isolation;
+  /** A request running longer than this is stopped (the engine's own budget is ~1 s; this is the backstop). */
+  timeoutMs?: number;
+  /** V8 heap limit of the analysis (child: --max-old-space-size; thread: maxOldGenerationSizeMb). */
+  heapMb?: number;
+  /** Resident memory above which the child process is stopped (Linux, where /proc tells it). */
+  rssMb?: number;
+  /** Extra environment of the child or thread (tests enable the worker's probes with it). */
+  env?: Record<string, string>;
+}
+
+export type Isolation = 'process' | 'thread' | 'inline';
+
+export const DEFAULTS = { timeoutMs: 15_000, heapMb: 1024, rssMb: 2048 } as const;
+
+/** What the host says to the user when an analysis died, by cause. */
+export function fatalMessage(kind: FatalKind, o: { timeoutMs?: number; heapMb?: number; rssMb?: number } = {}): string {
+  switch (kind) {
+    case 'memory': return `LayerLens stopped analysing this file: the analysis ran out of memory (its limit is ${o.heapMb ?? DEFAULTS.heapMb} MB); nothing else was affected. Results come back after the next edit.`;
+    case 'time': return `LayerLens stopped analysing this file: the analysis took longer than ${Math.round((o.timeoutMs ?? DEFAULTS.timeoutMs) / 1000)} s; nothing else was affected. Results come back after the next edit.`;
+    case 'crash': return 'LayerLens stopped analysing this file: the analysis process crashed twice on it; nothing else was affected. Results come back after the next edit.';
+  }
+}
 
 class InlineRunner implements AnalysisRunner {
   readonly kind = 'inline';
@@ -30,22 +56,48 @@ class InlineRunner implements AnalysisRunner {
   dispose(): void {}
 }
 
-interface NodeWorker {
-  postMessage(m: unknown): void;
-  on(ev: 'message', f: (m: WorkerResponse) => void): void;
-  on(ev: 'error', f: (e: Error) => void): void;
-  on(ev: 'exit', f: (code: number) => void): void;
-  terminate(): Promise<number>;
-  unref(): void;
+/** How a child process or a worker thread ended. */
+interface Death { code: number | null; signal: string | null; stderr: string; outOfMemory?: boolean }
+
+/** One running analysis process or thread. */
+interface Channel {
+  readonly pid?: number;
+  send(m: unknown): void;
+  onMessage(f: (m: WorkerResponse) => void): void;
+  onDeath(f: (d: Death) => void): void;
+  kill(): void;
+  /** Resident bytes, where the platform tells (Linux child processes). */
+  rss?(): number | undefined;
 }
 
-class WorkerRunner implements AnalysisRunner {
-  readonly kind = 'worker';
-  private worker: NodeWorker | undefined;
-  private next = 1;
-  private readonly pending = new Map<number, { type: WorkerRequest['type']; resolve: (r: WorkerResponse) => void; timer: ReturnType<typeof setTimeout> }>();
+type Spawn = () => Channel;
 
-  constructor(private readonly script: string, private readonly WorkerCtor: new (path: string) => NodeWorker) {}
+interface Pending {
+  req: WorkerRequest;
+  resolve: (r: WorkerResponse) => void;
+  /** Sent again once after a plain crash (someone killed the process): a second crash blames it. */
+  retried: boolean;
+}
+
+/** Requests answered in order by one isolated analysis at a time; the head of the queue is the one running. */
+class IsolatedRunner implements AnalysisRunner {
+  readonly kind = 'worker';
+  private ch: Channel | undefined;
+  private next = 1;
+  private queue: Pending[] = [];
+  private watch: { timer: ReturnType<typeof setTimeout>; poll?: ReturnType<typeof setInterval>; id: number } | undefined;
+  private disposed = false;
+  /** How many times the analysis died (tests and the output channel). */
+  deaths = 0;
+
+  /** Consecutive deaths without a single answer: three mean this kind of isolation does not work here. */
+  private streak = 0;
+
+  constructor(private readonly spawns: Array<{ kind: 'process' | 'thread'; spawn: Spawn }>, private readonly o: Required<Omit<RunnerOptions, 'env' | 'isolation'>>) {}
+
+  get isolation(): 'process' | 'thread' { return this.spawns[0].kind; }
+
+  get pid(): number | undefined { return this.ch?.pid; }
 
   run(req: Body<AnalyzeRequest>): Promise<AnalyzeResponse> {
     return this.request({ ...req, type: 'analyze' }) as Promise<AnalyzeResponse>;
@@ -55,62 +107,206 @@ class WorkerRunner implements AnalysisRunner {
     return this.request({ ...req, type: 'discover' }) as Promise<DiscoverResponse>;
   }
 
-  private request(req: Omit<WorkerRequest, 'id'>): Promise<WorkerResponse> {
-    const id = this.next++;
-    const w = this.ensure();
+  /** For tests: any request type the worker knows (its probes included). */
+  request(body: UnsentRequest): Promise<WorkerResponse> {
+    const req = { ...body, id: this.next++ } as WorkerRequest;
+    if (this.disposed) return Promise.resolve(failure(req, 'LayerLens is shutting down'));
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.fail(`the analysis took longer than ${TIMEOUT_MS / 1000} s and was stopped`, true), TIMEOUT_MS);
-      this.pending.set(id, { type: req.type, resolve, timer });
-      w.postMessage({ ...req, id });
+      const p: Pending = { req, resolve, retried: false };
+      this.queue.push(p);
+      try {
+        this.ensure().send(req);
+      } catch (e) {
+        this.queue.splice(this.queue.indexOf(p), 1);
+        resolve(failure(req, `the analysis could not be started: ${e instanceof Error ? e.message : String(e)}`));
+        return;
+      }
+      this.arm();
     });
   }
 
   dispose(): void {
-    this.fail('LayerLens is shutting down', true);
+    this.disposed = true;
+    this.disarm();
+    const ch = this.ch;
+    this.ch = undefined;
+    ch?.kill();
+    for (const p of this.queue) p.resolve(failure(p.req, 'LayerLens is shutting down'));
+    this.queue = [];
   }
 
-  private ensure(): NodeWorker {
-    if (this.worker) return this.worker;
-    const w = new this.WorkerCtor(this.script);
-    w.unref();
-    w.on('message', (res) => {
-      const p = this.pending.get(res.id);
-      if (!p) return;
-      clearTimeout(p.timer);
-      this.pending.delete(res.id);
-      p.resolve(res);
-    });
-    w.on('error', (e) => this.fail(`the analysis worker failed: ${e.message}`, false));
-    w.on('exit', () => { if (this.worker === w) this.fail('the analysis worker exited', false); });
-    this.worker = w;
-    return w;
-  }
-
-  /** Answers every pending request with an error and drops the worker (a fresh one starts on demand). */
-  private fail(error: string, terminate: boolean): void {
-    const w = this.worker;
-    this.worker = undefined;
-    if (w && terminate) void w.terminate();
-    for (const [id, p] of this.pending) {
-      clearTimeout(p.timer);
-      p.resolve({ type: p.type, id, ok: false, error });
+  private ensure(): Channel {
+    if (this.ch) return this.ch;
+    let ch: Channel | undefined;
+    while (!ch) {
+      try {
+        ch = this.spawns[0].spawn();
+      } catch (e) {
+        if (this.spawns.length === 1) throw e;
+        this.spawns.shift();
+      }
     }
-    this.pending.clear();
+    ch.onMessage((res) => { if (this.ch === ch) this.answered(res); });
+    ch.onDeath((d) => { if (this.ch === ch) this.died(d); });
+    this.ch = ch;
+    return ch;
+  }
+
+  private answered(res: WorkerResponse): void {
+    const i = this.queue.findIndex((p) => p.req.id === res.id);
+    if (i < 0) return;
+    const [p] = this.queue.splice(i, 1);
+    this.streak = 0;
+    if (this.watch?.id === res.id) this.disarm();
+    p.resolve(res);
+    this.arm();
+  }
+
+  /** Watches the head of the queue (the request the analysis is working on): time, and memory where it can be read. */
+  private arm(): void {
+    const head = this.queue[0];
+    if (!head || this.watch?.id === head.req.id) return;
+    this.disarm();
+    const timer = setTimeout(() => this.stop('time'), this.o.timeoutMs);
+    const ch = this.ch;
+    const poll = ch?.rss ? setInterval(() => { const r = ch.rss!(); if (r !== undefined && r > this.o.rssMb * 2 ** 20) this.stop('memory'); }, 200) : undefined;
+    this.watch = { timer, poll, id: head.req.id };
+  }
+
+  private disarm(): void {
+    if (!this.watch) return;
+    clearTimeout(this.watch.timer);
+    if (this.watch.poll) clearInterval(this.watch.poll);
+    this.watch = undefined;
+  }
+
+  /** The watchdog's verdict: stop the analysis now and blame the request it is working on. */
+  private stop(kind: FatalKind): void {
+    const ch = this.ch;
+    this.ch = undefined;
+    ch?.kill();
+    this.afterDeath(kind);
+  }
+
+  private died(d: Death): void {
+    this.ch = undefined;
+    this.afterDeath(d.outOfMemory || OOM_TEXT.test(d.stderr) ? 'memory' : 'crash', d);
+  }
+
+  /** Answers the request that was running (or sends it once more after a plain crash) and restarts the rest. */
+  private afterDeath(kind: FatalKind, d?: Death): void {
+    this.deaths++;
+    if (kind === 'crash' && ++this.streak >= 3 && this.spawns.length > 1) { this.spawns.shift(); this.streak = 0; }
+    this.disarm();
+    const [head, ...rest] = this.queue;
+    this.queue = [];
+    const again: Pending[] = [];
+    if (head) {
+      if (kind === 'crash' && !head.retried) again.push({ ...head, retried: true });
+      else head.resolve(failure(head.req, fatalMessage(kind, this.o) + (d ? `\n${describe(d)}` : ''), kind));
+    }
+    again.push(...rest);
+    if (this.disposed) { for (const p of again) p.resolve(failure(p.req, 'LayerLens is shutting down')); return; }
+    for (const p of again) {
+      this.queue.push(p);
+      try { this.ensure().send(p.req); } catch { /* the next death answers it */ }
+    }
+    this.arm();
   }
 }
 
-/** `workerScript`: absolute file path of dist/analysisWorker.js (undefined where there is no file system). */
-export function createRunner(workerScript: string | undefined): AnalysisRunner {
+const OOM_TEXT = /out of memory|allocation failed|invalid size error|invalid array length|ERR_WORKER_OUT_OF_MEMORY/i;
+
+function describe(d: Death): string {
+  const how = d.signal ? `signal ${d.signal}` : `exit code ${d.code}`;
+  const tail = d.stderr.trim().split('\n').slice(-3).join(' | ');
+  return `(${how}${tail ? `: ${tail}` : ''})`;
+}
+
+function failure(req: WorkerRequest, error: string, fatal?: FatalKind): WorkerResponse {
+  return { type: req.type, id: req.id, ok: false, error, ...(fatal ? { fatal } : {}) } as WorkerResponse;
+}
+
+// ---------- the two kinds of isolation (Node only; the browser bundle never reaches them) ----------
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+function processSpawn(script: string, o: Required<Omit<RunnerOptions, 'isolation'>>): Spawn {
+  const cp = require('node:child_process') as typeof import('node:child_process');
+  const fs = require('node:fs') as typeof import('node:fs');
+  return () => {
+    // NOTE: in VS Code's extension host process.execPath is Electron: ELECTRON_RUN_AS_NODE makes it plain Node.
+    const child = cp.fork(script, [], {
+      execArgv: [`--max-old-space-size=${o.heapMb}`, '--stack-size=4000'],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...o.env },
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (b: Buffer) => { stderr = (stderr + b.toString()).slice(-4000); });
+    child.unref();
+    (child as unknown as { channel?: { unref(): void } }).channel?.unref();
+    (child.stderr as unknown as { unref?(): void } | null)?.unref?.();
+    const deathFns: Array<(d: Death) => void> = [];
+    let dead = false;
+    const die = (d: Death) => { if (dead) return; dead = true; deathFns.forEach((f) => f(d)); };
+    child.on('exit', (code, signal) => die({ code, signal, stderr }));
+    child.on('error', (e) => die({ code: null, signal: null, stderr: `${stderr}\n${e.message}` }));
+    const page = 4096;
+    return {
+      pid: child.pid,
+      send: (m) => { if (!child.connected) throw new Error('the analysis process is gone'); child.send(m as never); },
+      onMessage: (f) => { child.on('message', (m) => f(m as WorkerResponse)); },
+      onDeath: (f) => { deathFns.push(f); },
+      kill: () => { dead = true; child.kill('SIGKILL'); },
+      rss: process.platform === 'linux' && child.pid !== undefined ? () => {
+        try { return Number(fs.readFileSync(`/proc/${child.pid}/statm`, 'utf8').split(' ')[1]) * page; } catch { return undefined; }
+      } : undefined,
+    };
+  };
+}
+
+function threadSpawn(script: string, o: Required<Omit<RunnerOptions, 'isolation'>>): Spawn {
+  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+  return () => {
+    const w = new Worker(script, {
+      resourceLimits: { maxOldGenerationSizeMb: o.heapMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 4 },
+      env: { ...process.env, ...o.env },
+    });
+    w.unref();
+    const deathFns: Array<(d: Death) => void> = [];
+    let dead = false, oom = false, why = '';
+    const die = (d: Death) => { if (dead) return; dead = true; deathFns.forEach((f) => f(d)); };
+    w.on('error', (e: Error & { code?: string }) => { oom ||= e.code === 'ERR_WORKER_OUT_OF_MEMORY'; why = e.message; });
+    w.on('exit', (code) => die({ code, signal: null, stderr: why, outOfMemory: oom }));
+    return {
+      send: (m) => w.postMessage(m),
+      onMessage: (f) => { w.on('message', (m: WorkerResponse) => f(m)); },
+      onDeath: (f) => { deathFns.push(f); },
+      kill: () => { dead = true; void w.terminate(); },
+    };
+  };
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * `workerScript`: absolute file path of dist/analysisWorker.js (undefined where there is no file system).
+ * LAYERLENS_ANALYSIS=process|thread|inline overrides the choice (LAYERLENS_INLINE_ANALYSIS=1 is inline).
+ */
+export function createRunner(workerScript: string | undefined, opts: RunnerOptions = {}): AnalysisRunner & { isolation?: 'process' | 'thread'; pid?: number } {
   const isNode = typeof process !== 'undefined' && !!process.versions?.node;
-  if (isNode && workerScript && process.env.LAYERLENS_INLINE_ANALYSIS !== '1') {
-    try {
-      // Only the Node bundle reaches this; the browser bundle marks the module external and never loads it.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { Worker } = require('node:worker_threads') as { Worker: new (path: string) => NodeWorker };
-      return new WorkerRunner(workerScript, Worker);
-    } catch {
-      // fall through to inline
+  const env = isNode ? process.env : {};
+  const asked = opts.isolation ?? (env.LAYERLENS_INLINE_ANALYSIS === '1' ? 'inline' : (env.LAYERLENS_ANALYSIS as Isolation | undefined));
+  const o = { timeoutMs: opts.timeoutMs ?? DEFAULTS.timeoutMs, heapMb: opts.heapMb ?? DEFAULTS.heapMb, rssMb: opts.rssMb ?? DEFAULTS.rssMb, env: opts.env ?? {} };
+  if (isNode && workerScript && asked !== 'inline') {
+    const spawns: Array<{ kind: 'process' | 'thread'; spawn: Spawn }> = [];
+    for (const kind of asked === 'thread' ? ['thread' as const] : ['process' as const, 'thread' as const]) {
+      try {
+        spawns.push({ kind, spawn: kind === 'process' ? processSpawn(workerScript, o) : threadSpawn(workerScript, o) });
+      } catch {
+        // this kind of isolation is not available here: the next one
+      }
     }
+    if (spawns.length) return new IsolatedRunner(spawns, o);
   }
   return new InlineRunner();
 }

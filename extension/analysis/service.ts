@@ -4,7 +4,7 @@
 // lives in providers/. Nothing here parses or analyses on the host's thread: it only maps results.
 import * as vscode from 'vscode';
 import * as engine from '../../engine';
-import type { DiscoveryResult, Loc, ModelCandidate, Report } from '../../engine';
+import type { Diagnostic, DiscoveryResult, Loc, ModelCandidate, Report } from '../../engine';
 import type { AnalysisRunner } from './runner';
 import { readConfig } from '../config';
 import { LineMap } from './lineMap';
@@ -25,6 +25,8 @@ export interface Analysis {
   report?: Report;
   /** Set when the engine threw (a bug on our side, shown once, never a crash of the host). */
   error?: string;
+  /** Set when the analysis died on this file (out of memory, too long, crashed): the diagnostic that says so. */
+  fatal?: Diagnostic;
   /** The text of every file the engine read, split in lines, to map locations onto later versions. */
   sources: Map<string, string[]>;
   ms: number;
@@ -118,8 +120,8 @@ export class AnalysisService implements vscode.Disposable {
       return (s.discovery = Promise.resolve(result));
     }
     s.discovery = this.runner.discover({ file: enginePath(doc.uri), source }).then((res) => {
-      if (!res.ok) this.reportEngineError(res.error);
-      const result = res.ok ? res.discovery : NO_MODELS;
+      if (!res.ok && !res.fatal) this.reportEngineError(res.error);
+      const result = res.ok ? res.discovery : res.fatal ? { candidates: [], diagnostics: [fatalDiagnostic(res.fatal, res.error)] } : NO_MODELS;
       const cur = this.docs.get(key);
       if (cur && (!cur.known || cur.known.version <= version)) cur.known = { version, result, lines: source.split(/\r?\n/) };
       return result;
@@ -324,6 +326,7 @@ export class AnalysisService implements vscode.Disposable {
     const t0 = performance.now();
     let report: Report | undefined;
     let error: string | undefined;
+    let fatal: Diagnostic | undefined;
     let sources = new Map<string, string[]>();
     let version = doc.version;
     for (let round = 0; round < MAX_LOAD_ROUNDS; round++) {
@@ -333,7 +336,9 @@ export class AnalysisService implements vscode.Disposable {
       if (!res.ok) {
         error = res.error.split('\n')[0];
         report = undefined;
-        this.reportEngineError(res.error);
+        // a death of the analysis on this file is said on the file; anything else is a bug to report
+        if (res.fatal) fatal = fatalDiagnostic(res.fatal, res.error);
+        else this.reportEngineError(res.error);
         break;
       }
       const r = res.report;
@@ -344,7 +349,7 @@ export class AnalysisService implements vscode.Disposable {
       const toLoad = [...new Set([...r.missingFiles, ...res.misses])].filter((p) => this.host.isUnknown(p));
       if (toLoad.length === 0 || (await this.host.load(toLoad, doc.uri)) === 0) break;
     }
-    return { uri: doc.uri, version, expr, candidate, input, inputSource, report, error, sources, ms: performance.now() - t0 };
+    return { uri: doc.uri, version, expr, candidate, input, inputSource, report, error, fatal, sources, ms: performance.now() - t0 };
   }
 
   private onEdit(doc: vscode.TextDocument): void {
@@ -421,6 +426,12 @@ export class AnalysisService implements vscode.Disposable {
 /** A class whose __init__ has required parameters (discovery writes them as `X(a=…)`). */
 export function needsArguments(c: ModelCandidate): boolean {
   return (c as { needsArgs?: boolean }).needsArgs === true || c.expr.includes('…');
+}
+
+/** The diagnostic on a file whose analysis died (no location: it is shown on the model, else the first line). */
+function fatalDiagnostic(kind: 'memory' | 'time' | 'crash', error: string): Diagnostic {
+  if (kind === 'crash') console.error('[LayerLens] the analysis process died:', error);
+  return { severity: 'warning', code: `analysis.${kind}`, message: error.split('\n')[0] };
 }
 
 function clearResults(s: DocState): void {

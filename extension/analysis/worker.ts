@@ -1,10 +1,29 @@
-// Worker-thread entry (dist/analysisWorker.js): runs the engine off the extension host's thread, so
-// discovery and a 200 ms analysis of a large model never block typing. Keeps the engine's parse cache
-// between requests.
+// Entry of the isolated analysis (dist/analysisWorker.js): a child process on desktop, else a worker thread.
+// Runs the engine off the extension host, so discovery and a 200 ms analysis never block typing, and a fatal
+// error here never takes the host down. Keeps the engine's parse cache between requests.
 import { parentPort } from 'node:worker_threads';
 import { analyze, findModels } from '../../engine';
-import { handleRequest, type WorkerRequest } from './protocol';
+import { handleRequest, type ProbeRequest, type WorkerRequest, type WorkerResponse } from './protocol';
 
-parentPort?.on('message', (req: WorkerRequest) => {
-  parentPort!.postMessage(handleRequest({ analyze, findModels }, req));
-});
+const send: (m: WorkerResponse) => void = parentPort ? (m) => parentPort!.postMessage(m) : (m) => { process.send?.(m); };
+const probes = process.env.LAYERLENS_ANALYSIS_PROBES === '1';
+
+function onRequest(req: WorkerRequest): void {
+  if (req.type === 'probe' && probes) { send(probe(req)); return; }
+  send(handleRequest({ analyze, findModels }, req));
+}
+
+/** Test-only misbehaviour (see ProbeRequest): what a runaway analysis would do. */
+function probe(req: ProbeRequest): WorkerResponse {
+  if (req.what === 'abort') process.abort();
+  if (req.what === 'grow') {
+    const keep: number[][] = [];
+    for (;;) keep.push(new Array(1 << 20).fill(keep.length));
+  }
+  const end = Date.now() + (req.ms ?? 60_000);
+  while (Date.now() < end) { /* spin */ }
+  return { type: 'probe', id: req.id, ok: true };
+}
+
+if (parentPort) parentPort.on('message', onRequest);
+else process.on('message', (m) => onRequest(m as WorkerRequest));

@@ -54,7 +54,7 @@ export class DiagnosticsPublisher implements vscode.Disposable {
       this.setOwner(uri, new Map());
       return;
     }
-    const all: Diagnostic[] = dedupe([...this.service.knownDiscovery(doc).diagnostics, ...(a.report?.diagnostics ?? [])]);
+    const all: Diagnostic[] = dedupe([...this.service.knownDiscovery(doc).diagnostics, ...(a.report?.diagnostics ?? []), ...(a.fatal ? [a.fatal] : [])]);
     // A problem without a place in the code belongs to the model as a whole: show it on its name.
     const modelRange = this.service.mapLoc(a, a.candidate?.loc, doc) ?? new vscode.Range(0, 0, 0, 0);
     const targets = new Map<string, Published[]>();
