@@ -36,7 +36,7 @@ export class ConvStepView extends LitElement {
   declare playing: boolean;
   private raf = 0;
   private lastStep = 0;
-  private drawnKey = '';
+  private drawnData?: ConvStepData;
 
   constructor() {
     super();
@@ -237,8 +237,8 @@ export class ConvStepView extends LitElement {
   protected override updated(): void {
     const { data } = this.source();
     if (!data) return;
-    const key = `${this.ctx.state.ui.convStep.source}`;
-    if (key !== this.drawnKey) { this.drawnKey = key; this.ctx.rendered('convStep'); }
+    // once per new data (a new run, another layer or the example), not per step
+    if (data !== this.drawnData) { this.drawnData = data; this.ctx.rendered('convStep'); }
   }
 }
 customElements.define('ll-conv-step-view', ConvStepView);
