@@ -16,6 +16,7 @@ const http = require('http');
 const { chromium } = require('playwright-core');
 const { runUiHover } = require('./uiHover');
 const { runUiInspector } = require('./uiInspector');
+const { runUiArticle } = require('./uiArticle');
 
 const root = path.resolve(__dirname, '..', '..');
 const CS_VERSION = '4.100.3';
@@ -132,7 +133,7 @@ function runVsixCheck(tmp, env) {
   if (!fs.existsSync(extTests) || !fs.existsSync(path.join(root, 'dist/extension.js'))) {
     spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
   }
-  const only = (process.env.LAYERLENS_ONLY || 'suite,ui,inspector,vsix').split(',');
+  const only = (process.env.LAYERLENS_ONLY || 'suite,ui,inspector,article,vsix').split(',');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'layerlens-it-'));
   let passed = 0; let failed = 0;
   let cs; let browser;
@@ -153,6 +154,11 @@ function runVsixCheck(tmp, env) {
     if (only.includes('inspector')) {
       const ok = await runUiInspector(browser, { port: cs.port, workbenchUrl: (payload) => workbenchUrl(cs.port, payload), extDev });
       console.log(`ui inspector (open, reload, restore): ${ok ? 'passed' : 'FAILED'} (${Date.now() - t0} ms)`);
+      if (ok) passed++; else failed++;
+    }
+    if (only.includes('article')) {
+      const ok = await runUiArticle(browser, { port: cs.port, workbenchUrl: (payload) => workbenchUrl(cs.port, payload), extDev, root });
+      console.log(`ui article views (digits: a conv, a BatchNorm, an activation): ${ok ? 'passed' : 'FAILED'} (${Date.now() - t0} ms)`);
       if (ok) passed++; else failed++;
     }
     if (only.includes('vsix')) {
