@@ -13,7 +13,7 @@ import { torchvisionRoot } from '../scripts/fetchTorchvision.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const VIEWS = ['summary', 'graph', 'featureMaps', 'convStep', 'batchNorm', 'activations'];
+const ALL_VIEWS = ['summary', 'graph', 'featureMaps', 'convStep', 'batchNorm', 'activations'];
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const ms = (x) => `${Math.round(x)} ms`;
 
@@ -47,6 +47,9 @@ async function until(page, fn, arg, timeout = 120000) {
  */
 async function measureRun(page, trigger) {
   const t00 = await page.evaluate(() => performance.now());
+  // the views that drew before (a model without BatchNorm has no BatchNorm picture to wait for)
+  const drawn = await page.evaluate(() => globalThis.__toHost.filter((m) => m.type === 'status').pop()?.status.rendered ?? []);
+  const VIEWS = drawn.length ? ALL_VIEWS.filter((v) => drawn.includes(v)) : ALL_VIEWS.slice(0, 3);
   await trigger();
   await until(page, ([t0, views]) => {
     const marks = performance.getEntriesByType('mark').filter((m) => m.startTime >= t0);
@@ -60,7 +63,7 @@ async function measureRun(page, trigger) {
     const res = marks.find((m) => m.name === 'layerlens:result').startTime;
     const ready = Object.fromEntries(views.map((v) => [v, marks.find((m) => m.name === `layerlens:rendered:${v}` && m.startTime >= res).startTime - t]));
     const long = globalThis.__longtasks.filter((l) => l.start >= t);
-    return { resultMs: res - t, ready, allMs: Math.max(...Object.values(ready)), longest: Math.max(0, ...long.map((l) => l.duration)), longCount: long.length };
+    return { resultMs: res - t, ready, allMs: Math.max(...Object.values(ready)), longest: Math.max(0, ...long.map((l) => l.duration)), longCount: long.length, views };
   }, [t00, VIEWS]);
 }
 
@@ -127,7 +130,7 @@ export async function benchInspector({ runs = 3, chromium = process.env.CHROMIUM
     const timings = await page.evaluate(() => document.querySelector('.ll-timing')?.textContent ?? '');
     await page.close();
     const all = median(rs.map((r) => r.allMs)), res = median(rs.map((r) => r.resultMs)), longest = Math.max(...rs.map((r) => r.longest));
-    console.log(`resnet18 @ 1x3x224x224, train (median of ${runs}, warm): result after ${ms(res)}; every view drawn after ${ms(all)} (${VIEWS.map((v) => `${v} ${ms(median(rs.map((r) => r.ready[v])))}`).join(', ')})`);
+    console.log(`resnet18 @ 1x3x224x224, train (median of ${runs}, warm): result after ${ms(res)}; every view drawn after ${ms(all)} (${rs[0].views.map((v) => `${v} ${ms(median(rs.map((r) => r.ready[v])))}`).join(', ')})`);
     console.log(`  engine in the worker: ${timings.replace(/\s+/g, ' ').trim()}`);
     console.log(`  goal <= 1,500 ms: ${all <= 1500 ? 'met' : 'NOT met'}; longest main-thread task ${ms(longest)} (${rs.reduce((s, r) => s + r.longCount, 0)} long tasks over ${runs} runs), goal never > 50 ms: ${longest <= 50 ? 'met' : 'NOT met'}`);
     peers(file);

@@ -130,10 +130,12 @@ export class ActivationsView extends LitElement {
     const rows = this.actRows();
     const sel = state.ui.selectedRow;
     const row = sel !== null && rows.includes(sel) ? sel : rows[0];
-    const ck = `${row}|${state.theme}|${state.run?.ms}`;
-    if (row !== undefined && ck !== this.drawnCurve) { this.drawnCurve = ck; this.drawCurve(tensors[row].activation!); }
-    const fk = `${state.theme}|${state.run?.ms}|${state.whatIf?.value ? state.whatIf.key : ''}`;
-    if (fk !== this.drawnFlow) { this.drawnFlow = fk; this.drawFlow(); this.ctx.rendered('activations'); }
+    // charts only while shown (see the BatchNorm view: uPlot in a hidden tab forces whole-panel layouts)
+    const shown = state.ui.view === 'activations';
+    const ck = `${row}|${state.theme}|${state.run?.ms}|${shown}`;
+    if (row !== undefined && ck !== this.drawnCurve) { this.drawnCurve = ck; if (shown) this.drawCurve(tensors[row].activation!); }
+    const fk = `${state.theme}|${state.run?.ms}|${state.whatIf?.value ? state.whatIf.key : ''}|${shown}`;
+    if (fk !== this.drawnFlow) { this.drawnFlow = fk; if (shown) this.drawFlow(); this.ctx.rendered('activations'); }
   }
 
   private drawCurve(a: ActivationData): void {

@@ -116,14 +116,19 @@ export class BatchNormView extends LitElement {
     const s = this.sel();
     if ('why' in s) { this.drawn = ''; for (const h of this.hist) h.destroy(); this.noiseChart.destroy(); return; }
     if (this.ctx.state.ui.view === 'batchNorm' && !this.ctx.state.batchNoise?.pending) this.ctx.wantBatchNoise(this.ctx.state.ui.batchNorm.batch);
-    const key = [s.row, s.c, this.ctx.state.theme, this.ctx.tensors?.length, this.ctx.state.run?.ms].join('|');
+    // NOTE: charts are drawn only while the view is shown: uPlot measures its box, and in a hidden tab each
+    // chart would force a layout of the whole panel (hundreds of ms beside ResNet's table and graph)
+    const shown = this.ctx.state.ui.view === 'batchNorm';
+    const key = [s.row, s.c, this.ctx.state.theme, this.ctx.tensors?.length, this.ctx.state.run?.ms, shown].join('|');
     if (key !== this.drawn) {
       this.drawn = key;
-      const p = palette();
-      ([['pre', p.blue], ['norm', p.purple], ['post', p.green]] as const).forEach(([k, col], i) => this.drawHist(this.hist[i], this.querySelector(`.ll-bn-hist[data-kind="${k}"]`), s.bn[k], s.c, col));
+      if (shown) {
+        const p = palette();
+        ([['pre', p.blue], ['norm', p.purple], ['post', p.green]] as const).forEach(([k, col], i) => this.drawHist(this.hist[i], this.querySelector(`.ll-bn-hist[data-kind="${k}"]`), s.bn[k], s.c, col));
+      }
       this.ctx.rendered('batchNorm');
     }
-    this.drawNoise(s.row, s.c);
+    if (shown) this.drawNoise(s.row, s.c);
   }
 
   private drawHist(slot: ChartSlot, el: HTMLElement | null, h: ChannelHistograms, c: number, color: string): void {

@@ -37,6 +37,7 @@ export class ConvStepView extends LitElement {
   private raf = 0;
   private lastStep = 0;
   private drawnData?: ConvStepData;
+  private drawnRun?: unknown;
 
   constructor() {
     super();
@@ -238,7 +239,7 @@ export class ConvStepView extends LitElement {
     const { data } = this.source();
     if (!data) return;
     // once per new data (a new run, another layer or the example), not per step
-    if (data !== this.drawnData) { this.drawnData = data; this.ctx.rendered('convStep'); }
+    if (data !== this.drawnData || this.ctx.tensors !== this.drawnRun) { this.drawnData = data; this.drawnRun = this.ctx.tensors; this.ctx.rendered('convStep'); }
   }
 }
 customElements.define('ll-conv-step-view', ConvStepView);
