@@ -2,7 +2,7 @@
 // run's per-row captures (engine/run/inspect.ts) into the plain data the views draw — one sample's conv
 // input, weights and output with the geometry resolved by engine/ops (convGeometry, convOutputSize), BN's
 // statistics and per-channel histograms, activation curves through the kernels. Runs in the worker only.
-import { activationCurve, convOutputSize, type RowCapture, type RunReport } from '../engine';
+import { activationCurve, activationGrad, convOutputSize, type RowCapture, type RunReport } from '../engine';
 import { convGeometry } from '../engine/ops/conv2d';
 import type { NdArray } from '../engine/ops/tensor';
 import type { ActivationData, BatchNormData, ChannelHistograms, ConvGeometryMsg, ConvStepData, RowTensors } from './protocol';
@@ -18,6 +18,14 @@ function sampleOf(a: NdArray, n: number): { shape: number[]; data: Float32Array 
   return { shape: a.shape.slice(1), data: a.data.slice(n * inner, (n + 1) * inner) };
 }
 
+/**
+ * The array itself when it is a whole buffer of its own (a parameter the run initialised: nothing uses it
+ * after the run, so its buffer can be transferred), else a copy (a view into a weights file's bytes).
+ */
+function own(a: Float32Array): Float32Array {
+  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice();
+}
+
 export function convStep(cap: RowCapture, output: NdArray, sample = 0): ConvStepData | undefined {
   const [x, w, b] = cap.args;
   if (cap.op !== 'conv2d' || !x || !w || x.shape.length !== 4) return undefined;
@@ -31,29 +39,38 @@ export function convStep(cap: RowCapture, output: NdArray, sample = 0): ConvStep
     kernel, stride: g.stride, padding: g.padding.map(([a, c]) => [a, c] as [number, number]), dilation: g.dilation, groups: Number(cap.attrs.groups ?? 1),
   };
   const s = Math.min(sample, x.shape[0] - 1);
-  return { input: sampleOf(x, s), weight: { shape: [...w.shape], data: w.data.slice() }, bias: b ? b.data.slice() : null, output: sampleOf(output, s), geometry, sample: s };
+  return { input: sampleOf(x, s), weight: { shape: [...w.shape], data: own(w.data) }, bias: b ? b.data.slice() : null, output: sampleOf(output, s), geometry, sample: s };
 }
 
-/** Per-channel histograms of an [N, C, *] tensor, optionally through x → (x − shift[c])·scale[c]. */
-function histograms(a: NdArray, map?: { shift: ArrayLike<number>; scale: ArrayLike<number> }): ChannelHistograms {
-  const N = a.shape[0], C = a.shape[1], S = a.shape.slice(2).reduce((p, q) => p * q, 1);
+/** Per-channel histograms of an [N, C, *] tensor: one pass for the range and the mean, one for the counts and the spread. */
+function histograms(a: NdArray): ChannelHistograms {
+  const N = a.shape[0], C = a.shape[1], S = a.shape.slice(2).reduce((p, q) => p * q, 1), d = a.data;
   const lo = new Float32Array(C), hi = new Float32Array(C), mean = new Float32Array(C), std = new Float32Array(C), counts = new Uint32Array(C * BINS);
-  const v = (c: number, i: number) => (map ? (a.data[i] - map.shift[c]) * map.scale[c] : a.data[i]);
   for (let c = 0; c < C; c++) {
     let l = Infinity, h = -Infinity, s = 0;
-    for (let n = 0; n < N; n++) for (let i = (n * C + c) * S, e = i + S; i < e; i++) { const x = v(c, i); if (x < l) l = x; if (x > h) h = x; s += x; }
+    for (let n = 0; n < N; n++) for (let i = (n * C + c) * S, e = i + S; i < e; i++) { const x = d[i]; if (x < l) l = x; if (x > h) h = x; s += x; }
     const m = s / (N * S);
+    if (!(h > l)) h = l + 1;
+    const k = BINS / (h - l), base = c * BINS, top = BINS - 1;
     let q = 0;
-    if (h === l) h = l + 1;
-    const k = BINS / (h - l);
     for (let n = 0; n < N; n++) for (let i = (n * C + c) * S, e = i + S; i < e; i++) {
-      const x = v(c, i);
+      const x = d[i], b = ((x - l) * k) | 0;
       q += (x - m) * (x - m);
-      counts[c * BINS + Math.min(BINS - 1, Math.floor((x - l) * k))]++;
+      counts[base + (b > top ? top : b)]++;
     }
     lo[c] = l; hi[c] = h; mean[c] = m; std[c] = Math.sqrt(q / (N * S));
   }
   return { bins: BINS, lo, hi, counts, mean, std };
+}
+
+/**
+ * x̂ = (x − μ)·s per channel with s = 1/√(σ² + ε) > 0: an increasing affine map, so x̂'s histogram is x's
+ * with the bin edges mapped (the same counts), and its mean and std are x's mapped.
+ */
+function mapped(h: ChannelHistograms, mu: ArrayLike<number>, scale: ArrayLike<number>): ChannelHistograms {
+  const C = h.lo.length, lo = new Float32Array(C), hi = new Float32Array(C), mean = new Float32Array(C), std = new Float32Array(C);
+  for (let c = 0; c < C; c++) { lo[c] = (h.lo[c] - mu[c]) * scale[c]; hi[c] = (h.hi[c] - mu[c]) * scale[c]; mean[c] = (h.mean[c] - mu[c]) * scale[c]; std[c] = h.std[c] * scale[c]; }
+  return { bins: h.bins, lo, hi, counts: h.counts.slice(), mean, std };
 }
 
 export function batchNormData(cap: RowCapture, output: NdArray, training: boolean): BatchNormData | undefined {
@@ -72,7 +89,7 @@ export function batchNormData(cap: RowCapture, output: NdArray, training: boolea
     batchMean: Float32Array.from(cap.batchStats.mean), batchVar: Float32Array.from(cap.batchStats.var),
     runningMean: f(rm), runningVar: f(rv), runningMeanAfter: f(cap.buffersAfter?.mean), runningVarAfter: f(cap.buffersAfter?.var),
     weight: f(w), bias: f(b),
-    pre: histograms(x), norm: histograms(x, { shift: mu, scale }), post: histograms(output),
+    ...((pre) => ({ pre, norm: mapped(pre, mu, scale), post: histograms(output) }))(histograms(x)),
   };
 }
 
@@ -88,14 +105,20 @@ export function activationData(cap: RowCapture): ActivationData | undefined {
   const xs = Float32Array.from({ length: n }, (_, i) => a + ((z - a) * i) / (n - 1));
   const attrs = Object.fromEntries(Object.entries(cap.attrs).filter(([, v]) => typeof v === 'number' || typeof v === 'string')) as Record<string, number | string>;
   const { f, df } = activationCurve(cap.op, attrs, xs);
-  const counts = new Uint32Array(BINS), k = BINS / (hi - lo);
-  for (let i = 0; i < d.length; i++) counts[Math.min(BINS - 1, Math.floor((d[i] - lo) * k))]++;
+  const counts = new Uint32Array(BINS), k = BINS / (hi - lo), top = BINS - 1;
+  for (let i = 0; i < d.length; i++) { const b = ((d[i] - lo) * k) | 0; counts[b > top ? top : b]++; }
   // f′ at the actual inputs, through the same kernel
-  const grad = activationCurve(cap.op, attrs, d).df;
+  const grad = activationGrad(cap.op, attrs, d);
   const C = x.shape.length >= 2 ? x.shape[1] : 1, N = x.shape.length >= 2 ? x.shape[0] : 1, S = d.length / (N * C);
   const per = new Float32Array(C);
   let sat = 0;
-  for (let n0 = 0; n0 < N; n0++) for (let c = 0; c < C; c++) for (let i = (n0 * C + c) * S, e = i + S; i < e; i++) if (Math.abs(grad[i]) < SATURATION) { per[c]++; sat++; }
+  for (let n0 = 0; n0 < N; n0++) {
+    for (let c = 0; c < C; c++) {
+      let k0 = 0;
+      for (let i = (n0 * C + c) * S, e = i + S; i < e; i++) { const g = grad[i]; if (g < SATURATION && g > -SATURATION) k0++; }
+      per[c] += k0; sat += k0;
+    }
+  }
   let dead = 0;
   for (let c = 0; c < C; c++) { per[c] /= N * S; if (per[c] === 1) dead++; }
   const at = activationCurve(cap.op, attrs, Float32Array.from(SAMPLE_XS));

@@ -53,7 +53,9 @@ function run(msg: RunRequest): void {
     transfer.push(channels.mean.buffer, channels.std.buffer, channels.min.buffer, channels.max.buffer);
     return { output, grad: t.grad ? { shape: t.grad.shape, data: t.grad.data } : null, channels, ...more };
   });
-  self.postMessage({ type: 'run/result', id: msg.id, report, ...(out ? { tensors: out } : {}) }, [...new Set(transfer)]);
+  const result: FromWorker = { type: 'run/result', id: msg.id, report, ...(out ? { tensors: out } : {}) };
+  // NOTE: a buffer that cannot be detached (one a kernel shares with WebAssembly memory) fails the transfer: copy then
+  try { self.postMessage(result, [...new Set(transfer)]); } catch { self.postMessage(result); }
 }
 
 /** Every typed array's buffer in an article-data object (they are transferred, not copied). */

@@ -124,15 +124,24 @@ export function lossSeed(output: NdArray, loss: LossSpec | undefined): { seed: N
   return { seed, value };
 }
 
-/** f(x) and f′(x) of an activation op at `xs`, through the run's own kernels (forward, and backward with dy = 1). */
-export function activationCurve(op: string, attrs: Record<string, unknown>, xs: Float32Array): { f: Float32Array; df: Float32Array } {
+function activationKernel(op: string, attrs: Record<string, unknown>) {
   const name = kernelName(op);
   const defaults = ACTIVATION_OPS[name];
   if (!defaults) throw new Error(`'${op}' is not an activation the engine replays`);
   const k = ops[name as 'relu'] as unknown as { forward(a: object, b: object): NdArray; backward(g: NdArray, a: object, b: object): { input: NdArray } };
   const a = { ...defaults(attrs), ...Object.fromEntries(Object.entries(attrs).filter(([, v]) => typeof v === 'number' || typeof v === 'string')) };
+  return { k, a };
+}
+
+/** f(x) and f′(x) of an activation op at `xs`, through the run's own kernels (forward, and backward with dy = 1). */
+export function activationCurve(op: string, attrs: Record<string, unknown>, xs: Float32Array): { f: Float32Array; df: Float32Array } {
+  const { k, a } = activationKernel(op, attrs);
   const input: NdArray = { shape: [xs.length], data: xs };
-  const f = k.forward({ input }, a).data;
-  const df = k.backward({ shape: [xs.length], data: new Float32Array(xs.length).fill(1) }, { input }, a).input.data;
-  return { f, df };
+  return { f: k.forward({ input }, a).data, df: activationGrad(op, attrs, xs) };
+}
+
+/** f′(x) alone (the kernel's backward with dy = 1): for every input of a call, where the forward is not needed. */
+export function activationGrad(op: string, attrs: Record<string, unknown>, xs: Float32Array): Float32Array {
+  const { k, a } = activationKernel(op, attrs);
+  return k.backward({ shape: [xs.length], data: new Float32Array(xs.length).fill(1) }, { input: { shape: [xs.length], data: xs } }, a).input.data;
 }
