@@ -17,7 +17,7 @@ function serve(dir, isolated) {
     const file = join(dir, (req.url ?? '/') === '/' ? 'index.html' : (req.url ?? '').slice(1));
     if (!existsSync(file)) { res.writeHead(404).end(); return; }
     res.writeHead(200, {
-      'Content-Type': file.endsWith('.html') ? 'text/html' : 'text/javascript',
+      'Content-Type': file.endsWith('.html') ? 'text/html' : file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript',
       ...(isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {}),
     });
     res.end(readFileSync(file));
@@ -29,9 +29,12 @@ function serve(dir, isolated) {
 export async function benchBrowser({ chromium = '/usr/bin/chromium' } = {}) {
   if (!existsSync(chromium)) return [{ skipped: `no ${chromium}` }];
   const dir = mkdtempSync(join(tmpdir(), 'layerlens-browser-'));
-  await build({ entryPoints: [join(root, 'bench/browserPage.ts')], outfile: join(dir, 'page.js'), bundle: true, platform: 'browser', format: 'iife', logLevel: 'warning' });
+  await build({ entryPoints: [join(root, 'bench/browserPage.ts')], outfile: join(dir, 'page.js'), bundle: true, platform: 'browser', format: 'esm', logLevel: 'warning' });
   copyFileSync(join(root, 'dist/webview/opsWorker.js'), join(dir, 'opsWorker.js'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>pending</title><script src="page.js"></script>');
+  // onnxruntime-web's WebAssembly build, loaded by the page itself (not bundled: it finds its .wasm beside it)
+  const ortDist = join(root, 'node_modules/onnxruntime-web/dist');
+  for (const f of ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']) copyFileSync(join(ortDist, f), join(dir, f));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>pending</title><script type="module" src="page.js"></script>');
   const { chromium: pw } = await import('playwright-core');
   const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox'] });
   const results = [];
@@ -72,6 +75,15 @@ function printOne(r) {
   console.log(`\n## Chromium ${r.chromium} (headless page + Web Workers, crossOriginIsolated: ${r.crossOriginIsolated}, pool over ${r.poolShared ? 'SharedArrayBuffer' : 'copies'})`);
   console.log(`WebAssembly variant: ${r.backend}; GEMM 64×576·576×3136: ${Object.entries(r).filter(([k]) => k.startsWith('gemmGflops')).map(([k, v]) => `${k.slice(11)} ${v.toFixed(1)} GFLOP/s`).join(', ')}`);
   console.log(`conv 3×3 64→64 @56: 1 thread ${r.conv1ThreadMs.toFixed(1)} ms, 2 threads ${r.conv2ThreadsMs.toFixed(1)} ms ${r.crossOriginIsolated ? '' : '(performance.now() is coarse without cross-origin isolation) '}; results equal: ${r.conv2dAsyncVsConv2d === 0}`);
+  for (const [name, label, goal] of [['conv', 'conv 3×3 64→64 @56 (bias)', 'throughput >= 1.2x'], ['resnet18', 'ResNet-18 @224 forward (BN folded)', 'time <= 0.9x']]) {
+    const o1 = r[`${name}Ours1Ms`], o2 = r[`${name}Ours2Ms`], ort = r[`${name}OrtMs`];
+    if (o1 === undefined) continue;
+    const best = Math.min(o1, o2);
+    if (ort === undefined) { console.log(`${label}: LayerLens 1 thread ${o1.toFixed(1)} ms, 2 threads ${o2.toFixed(1)} ms; onnxruntime-web failed: ${r[`${name}OrtError`]}`); continue; }
+    const met = name === 'conv' ? ort / best >= 1.2 : best <= 0.9 * ort;
+    console.log(`${label}: LayerLens 1 thread ${o1.toFixed(1)} ms, 2 threads ${o2.toFixed(1)} ms; onnxruntime-web (${r.ortThreads} thread${r.ortThreads === 1 ? '' : 's'}) ${ort.toFixed(1)} ms; ` +
+      `time ratio ${(best / ort).toFixed(2)}x, throughput ${(ort / best).toFixed(2)}x (max |diff| ${r[`${name}VsOrt`].toExponential(1)}); goal ${goal}: ${met ? 'met' : 'NOT met'}`);
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await printBrowser();

@@ -110,3 +110,35 @@ export function toOnnx(model) {
   for (const c of chunks) { out.set(c, at); at += c.length; }
   return out;
 }
+
+/** Runs a bench model on LayerLens' kernels; convs on the pool's threads when given one. */
+export async function runOnKernels(ops, model, input, pool) {
+  const t = new Map([[model.input, { shape: model.inputShape, data: input }]]);
+  for (const n of model.nodes) {
+    let y;
+    if (n.op === 'conv') {
+      const args = { input: t.get(n.input), weight: { shape: n.wShape, data: n.w }, bias: { shape: [n.wShape[0]], data: n.b } };
+      const attrs = { stride: n.stride, padding: n.pad };
+      y = pool ? await ops.conv2dAsync(args, attrs, pool) : ops.conv2d(args, attrs);
+      if (n.relu) y = ops.relu_({ input: y }); // nn.ReLU(inplace=True), as torchvision builds it
+    } else if (n.op === 'maxpool') {
+      y = ops.maxPool2d({ input: t.get(n.input) }, { kernel_size: n.k, stride: n.stride, padding: n.pad });
+    } else if (n.op === 'add') {
+      y = ops.add_({ input: t.get(n.inputs[0]), other: t.get(n.inputs[1]) }); // out += identity
+      if (n.relu) y = ops.relu_({ input: y });
+    } else if (n.op === 'gap') {
+      const p = ops.adaptiveAvgPool2d({ input: t.get(n.input) }, { output_size: 1 });
+      y = { shape: [p.shape[0], p.shape[1]], data: p.data };
+    } else if (n.op === 'fc') {
+      y = ops.linear({ input: t.get(n.input), weight: { shape: n.wShape, data: n.w }, bias: { shape: [n.wShape[0]], data: n.b } });
+    }
+    t.set(n.output, y);
+  }
+  return t.get(model.output).data;
+}
+
+/** The model with its parameters in SharedArrayBuffers: workers read them in place (as ORT's live in its heap). */
+export function sharedParams(model) {
+  const share = (a) => { const s = new Float32Array(new SharedArrayBuffer(a.byteLength)); s.set(a); return s; };
+  return { ...model, nodes: model.nodes.map((n) => (n.w ? { ...n, w: share(n.w), b: share(n.b) } : n)) };
+}

@@ -3,10 +3,11 @@
 // threads) and tfjs-backend-wasm, and ResNet-18 @224 forward vs onnxruntime-web. Peers run in child
 // processes (bench/peers.mjs); ours in this one, from the bundle out/bench/ops.js.
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { convModel, normals, resnet18Model } from './models.mjs';
+import { convModel, normals, resnet18Model, runOnKernels as runModel, sharedParams } from './models.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -30,38 +31,6 @@ function peer(name, threads, model, runs) {
   const line = r.stdout.trim().split('\n').pop();
   if (r.status !== 0 || !line) return { error: (r.stderr || 'no output').trim().split('\n').slice(-3).join(' ') };
   return JSON.parse(line);
-}
-
-/** Runs a bench model (bench/models.mjs) on LayerLens' kernels; convs on the pool's threads when given one. */
-async function runModel(ops, model, input, pool) {
-  const t = new Map([[model.input, { shape: model.inputShape, data: input }]]);
-  for (const n of model.nodes) {
-    let y;
-    if (n.op === 'conv') {
-      const args = { input: t.get(n.input), weight: { shape: n.wShape, data: n.w }, bias: { shape: [n.wShape[0]], data: n.b } };
-      const attrs = { stride: n.stride, padding: n.pad };
-      y = pool ? await ops.conv2dAsync(args, attrs, pool) : ops.conv2d(args, attrs);
-      if (n.relu) y = ops.relu_({ input: y }); // nn.ReLU(inplace=True), as torchvision builds it
-    } else if (n.op === 'maxpool') {
-      y = ops.maxPool2d({ input: t.get(n.input) }, { kernel_size: n.k, stride: n.stride, padding: n.pad });
-    } else if (n.op === 'add') {
-      y = ops.add_({ input: t.get(n.inputs[0]), other: t.get(n.inputs[1]) }); // out += identity
-      if (n.relu) y = ops.relu_({ input: y });
-    } else if (n.op === 'gap') {
-      const p = ops.adaptiveAvgPool2d({ input: t.get(n.input) }, { output_size: 1 });
-      y = { shape: [p.shape[0], p.shape[1]], data: p.data };
-    } else if (n.op === 'fc') {
-      y = ops.linear({ input: t.get(n.input), weight: { shape: n.wShape, data: n.w }, bias: { shape: [n.wShape[0]], data: n.b } });
-    }
-    t.set(n.output, y);
-  }
-  return t.get(model.output).data;
-}
-
-/** The model with its parameters in SharedArrayBuffers: workers read them in place (as ORT's live in its heap). */
-function sharedParams(model) {
-  const share = (a) => { const s = new Float32Array(new SharedArrayBuffer(a.byteLength)); s.set(a); return s; };
-  return { ...model, nodes: model.nodes.map((n) => (n.w ? { ...n, w: share(n.w), b: share(n.b) } : n)) };
 }
 
 function gemmGflops(ops, M, N, K, runs = 20) {
@@ -105,7 +74,7 @@ export async function benchOps({ runs = 40, resnetRuns = 12, rounds = 3 } = {}) 
   const ops = require(join(root, 'out/bench/ops.js'));
   const pool = ops.createNodePool({ threads: 2, script: join(root, 'out/bench/opsWorker.js') });
   try {
-    console.log(`\n## Kernels: WebAssembly ${ops.gemmBackend()} GEMM (4×8 tile), Node ${process.version}`);
+    console.log(`\n## Kernels: WebAssembly ${ops.gemmBackend()} GEMM (4×8 tile), Node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     console.log(`GEMM 64×576 · 576×3136 (the conv's im2col product), 1 thread: ${gemmGflops(ops, 64, 3136, 576).toFixed(1)} GFLOP/s; 512×4608 · 4608×49: ${gemmGflops(ops, 512, 49, 4608).toFixed(1)} GFLOP/s`);
 
     // conv 3×3 64→64 @56×56
@@ -122,7 +91,7 @@ export async function benchOps({ runs = 40, resnetRuns = 12, rounds = 3 } = {}) 
     console.log(`LayerLens 1 thread:  ${fmt(o1)}  ${(flops / o1 / 1e6).toFixed(1)} GFLOP/s  throughput vs best 1-thread peer ${ratio(o1, best1)}, vs best peer ${ratio(o1, best)}`);
     console.log(`LayerLens 2 threads: ${fmt(o2)}  ${(flops / o2 / 1e6).toFixed(1)} GFLOP/s  throughput vs best peer ${ratio(o2, best)}`);
     for (const [name, r] of peers) console.log(r.error ? `${name}: failed: ${r.error}` : `${name}: ${fmt(r.ms)}`);
-    console.log(`goal: LayerLens (2 threads) >= 1.0x the best peer's throughput: ${o2 <= best ? 'met' : 'NOT met'} (${ratio(o2, best)})`);
+    console.log(`goal: LayerLens (2 threads) >= 1.2x the best WebAssembly peer's throughput: ${best / o2 >= 1.2 ? 'met' : 'NOT met'} (${ratio(o2, best)})`);
 
     // ResNet-18 @224
     const rm = sharedParams(resnet18Model()), rx = normals(3 * 224 * 224, 12345);
@@ -138,7 +107,7 @@ export async function benchOps({ runs = 40, resnetRuns = 12, rounds = 3 } = {}) 
     if (!r.ort2.error) {
       const diff = Math.max(...r.ort2.output.map((v, i) => Math.abs(v - out[i])));
       console.log(`same logits as onnxruntime-web: max |diff| over the first 8 = ${diff.toExponential(1)}`);
-      console.log(`goal: ResNet-18 forward <= 1.0x onnxruntime-web's time (2 threads): ${r.ours2.ms <= r.ort2.ms ? 'met' : 'NOT met'} (${(r.ours2.ms / r.ort2.ms).toFixed(2)}x)`);
+      console.log(`goal: ResNet-18 forward <= 0.9x onnxruntime-web's time (2 threads): ${r.ours2.ms <= 0.9 * r.ort2.ms ? 'met' : 'NOT met'} (${(r.ours2.ms / r.ort2.ms).toFixed(2)}x)`);
     }
     console.log('(ResNet-18 here runs the kernels directly, parameters in shared memory; the model runner engine/run will replace this loop)');
   } finally {

@@ -20,6 +20,8 @@ export interface LayerLensConfig {
   debounceMs: number;
   /** The PyTorch API the model code is analysed against (`torch.__version__`, version-specific members). */
   torchVersion: TorchVersionChoice;
+  /** Extra roots for imports, as written in the setting (absolute, or relative to the workspace folder). */
+  importRoots: string[];
 }
 
 export const DEFAULT_INPUT: number[][] = [[1, 3, 224, 224]];
@@ -35,7 +37,32 @@ export function readConfig(scope?: vscode.ConfigurationScope): LayerLensConfig {
     maxInstancesInHover: clampInt(c.get<number>('maxInstancesInHover', 5), 1, 100),
     debounceMs: clampInt(c.get<number>('debounceMs', 300), 0, 5000),
     torchVersion: c.get<string>('torchVersion') === '1.13' ? '1.13' : '2.9',
+    importRoots: stringList(c.get<unknown>('importRoots')),
   };
+}
+
+/**
+ * `layerlens.importRoots` as engine paths: absolute paths as they are, `~/…` under the home folder,
+ * `${workspaceFolder}/…` and relative paths under the workspace folder of `uri` (else the first one).
+ */
+export function resolveImportRoots(roots: string[], uri: vscode.Uri): string[] {
+  const folder = vscode.workspace.getWorkspaceFolder?.(uri) ?? vscode.workspace.workspaceFolders?.[0];
+  const home = typeof process !== 'undefined' ? process.env?.HOME ?? process.env?.USERPROFILE : undefined;
+  const out: string[] = [];
+  for (const raw of roots) {
+    if (!raw.trim()) continue;
+    const r = raw.trim().replace(/^\$\{workspaceFolder\}[\\/]?/, '');
+    let path: string | undefined;
+    if (/^([a-zA-Z]:)?[\\/]/.test(r) && raw.trim() === r) path = uri.scheme === 'file' ? vscode.Uri.file(r).path : r;
+    else if (/^~[\\/]/.test(r) && home && uri.scheme === 'file') path = vscode.Uri.file(home + r.slice(1)).path;
+    else if (folder) path = r ? vscode.Uri.joinPath(folder.uri, r).path : folder.uri.path;
+    if (path && !out.includes(path)) out.push(path);
+  }
+  return out;
+}
+
+function stringList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [];
 }
 
 export function onDidChangeConfig(listener: () => void): vscode.Disposable {

@@ -8,6 +8,7 @@ import { registerCommands } from './commands';
 import { SUMMARY_SCHEME, SummaryDocumentProvider } from './commands/showSummary';
 import { onDidChangeConfig } from './config';
 import { ModelChoices } from './analysis/modelChoices';
+import { PythonEnvironments } from './analysis/pythonEnvironment';
 import { ModelCodeLensProvider } from './providers/codeLens';
 import { DiagnosticsPublisher, FixCodeActionProvider } from './providers/diagnostics';
 import { LayerHoverProvider } from './providers/hover';
@@ -37,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
   try {
     const worker = vscode.Uri.joinPath(context.extensionUri, 'dist', 'analysisWorker.js');
     const runner = createRunner(worker.scheme === 'file' ? worker.fsPath : undefined);
-    const service = new AnalysisService(new ModelChoices(context.workspaceState), runner);
+    const environments = new PythonEnvironments();
+    const service = new AnalysisService(new ModelChoices(context.workspaceState), runner, environments);
     const summaries = new SummaryDocumentProvider(service);
     const inlay = new ShapeInlayHintsProvider(service);
     const lenses = new ModelCodeLensProvider(service);
@@ -45,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
     const statusBar = new ModelStatusBar(service);
     const panels: PanelDeps = { extensionUri: context.extensionUri, service, summaries };
     context.subscriptions.push(
-      service, summaries, inlay, lenses, diagnostics, statusBar,
+      environments, service, summaries, inlay, lenses, diagnostics, statusBar,
       vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, summaries),
       vscode.languages.registerHoverProvider(PYTHON, new LayerHoverProvider(service)),
       vscode.languages.registerInlayHintsProvider(PYTHON, inlay),

@@ -225,11 +225,13 @@ export function ctxLoc(it: Interp, ctx: CallCtx | undefined): Loc | undefined {
   return ctx ? it.locOf(ctx.file, ctx.s, ctx.e) : undefined;
 }
 
-function configValue(v: Value): ConfigValue | undefined {
+function configValue(v: Value, depth = 0): ConfigValue | undefined {
   if (v === null || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
-  if (v instanceof PyFloat) return v.v;
-  if (v instanceof PyTuple || v instanceof PyList) {
-    const xs = v.items.map(configValue);
+  // NOTE: JSON has no NaN or Infinity: such a float is shown as Python writes it
+  if (v instanceof PyFloat) return Number.isFinite(v.v) ? v.v : pyStr(v);
+  // a configuration is a few small tuples: a deeply nested or huge list is not shown (and never overflows the stack)
+  if ((v instanceof PyTuple || v instanceof PyList) && depth < 4 && v.items.length <= 64) {
+    const xs = v.items.map((x) => configValue(x, depth + 1));
     return xs.every((x) => x !== undefined) ? (xs as ConfigValue[]) : undefined;
   }
   return undefined;
@@ -292,7 +294,7 @@ function where(loc: Loc | undefined): string {
 
 /** Counts past 2^53 are doubles, exact only to about one part in 10^16: say so rather than print them as exact. */
 function roundedCounts(t: Totals): string | undefined {
-  const big = ([['params', t.params], ['MACs', t.macs ?? t.macsLowerBound], ['FLOPs', t.flops ?? t.flopsLowerBound], ['activation bytes', t.activationBytes ?? 0]] as Array<[string, number]>)
+  const big = ([['params', t.params], ['MACs', t.macs ?? t.macsLowerBound], ['FLOPs', t.flops ?? t.flopsLowerBound], ['activation bytes', t.activationBytes ?? 0], ['parameter bytes', t.paramBytes], ['buffer bytes', t.bufferBytes]] as Array<[string, number]>)
     .filter(([, v]) => v > Number.MAX_SAFE_INTEGER).map(([n]) => n);
   return big.length ? `${big.join(', ')} exceed 2^53 (9.0e15): these totals are rounded to double precision (relative error below 1e-15), not exact` : undefined;
 }

@@ -3,9 +3,16 @@
 import type { Report, Row, Shape, Totals } from '../api';
 
 export function fmtInt(n: number | null | undefined): string {
-  if (n === null || n === undefined) return '?';
+  if (n === null || n === undefined || !Number.isFinite(n)) return '?';
+  // a count past 2^53 is a rounded double (the report says so): shown as one, never as exact digits
+  if (!Number.isSafeInteger(n)) return `≈${fmtApprox(n)}`;
   // NOTE: toLocaleString goes through ICU and costs ~50 µs a call; a regex is 100× cheaper.
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** 3.986e24: four significant digits of a rounded count. */
+function fmtApprox(n: number): string {
+  return n.toExponential(3).replace('e+', 'e');
 }
 
 export function fmtShape(s: Shape | null | undefined): string {
@@ -15,8 +22,10 @@ export function fmtShape(s: Shape | null | undefined): string {
 
 /** 11.69 M, 1.81 G, 9.41 K */
 export function fmtSI(n: number | null | undefined, digits = 2): string {
-  if (n === null || n === undefined) return '?';
+  if (n === null || n === undefined || !Number.isFinite(n)) return '?';
   const a = Math.abs(n);
+  if (a >= 1e18) return `${Number.isSafeInteger(n) ? '' : '≈'}${fmtApprox(n)}`;
+  if (a >= 1e15) return (n / 1e15).toFixed(digits) + ' P';
   if (a >= 1e12) return (n / 1e12).toFixed(digits) + ' T';
   if (a >= 1e9) return (n / 1e9).toFixed(digits) + ' G';
   if (a >= 1e6) return (n / 1e6).toFixed(digits) + ' M';
@@ -25,7 +34,10 @@ export function fmtSI(n: number | null | undefined, digits = 2): string {
 }
 
 export function fmtBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined) return '?';
+  if (n === null || n === undefined || !Number.isFinite(n)) return '?';
+  if (n >= 1024 ** 6) return `${fmtApprox(n / 1024 ** 6)} EiB`;
+  if (n >= 1024 ** 5) return (n / 1024 ** 5).toFixed(2) + ' PiB';
+  if (n >= 1024 ** 4) return (n / 1024 ** 4).toFixed(2) + ' TiB';
   if (n >= 1024 ** 3) return (n / 1024 ** 3).toFixed(2) + ' GiB';
   if (n >= 1024 ** 2) return (n / 1024 ** 2).toFixed(2) + ' MiB';
   if (n >= 1024) return (n / 1024).toFixed(2) + ' KiB';

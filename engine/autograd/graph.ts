@@ -5,6 +5,9 @@ import type { NdArray } from '../ops/tensor';
 
 export type Grads = ReadonlyArray<NdArray | null | undefined>;
 
+/** Called with each node's final gradient, once; true keeps it in backward()'s result. */
+export type Keep = (n: GradNode, grad: NdArray) => boolean;
+
 export interface GradNode {
   readonly id: number;
   readonly op: string;
@@ -56,9 +59,10 @@ function accumulate(acc: NdArray | undefined, g: NdArray): NdArray {
 
 /**
  * Back-propagates `seed` (d loss / d root) and returns d loss / d node for every node that needs it.
- * `keep(node)` says which gradients the caller wants kept; the others are dropped as soon as they are used.
+ * `keep(node, grad)` says which gradients the caller wants kept (it sees each final gradient once, so it may
+ * also just read it); the others are dropped as soon as they are used.
  */
-export function backward(root: GradNode, seed: NdArray, keep: (n: GradNode) => boolean = () => true): Map<GradNode, NdArray> {
+export function backward(root: GradNode, seed: NdArray, keep: Keep = () => true): Map<GradNode, NdArray> {
   const walk = new Walk(root, seed, keep);
   for (let n = walk.next(); n; n = walk.next()) {
     const gs = n.node.backward!(n.grad);
@@ -69,7 +73,7 @@ export function backward(root: GradNode, seed: NdArray, keep: (n: GradNode) => b
 }
 
 /** The same walk where gradient rules may run on other threads (multi-threaded kernels). */
-export async function backwardAsync(root: GradNode, seed: NdArray, keep: (n: GradNode) => boolean = () => true): Promise<Map<GradNode, NdArray>> {
+export async function backwardAsync(root: GradNode, seed: NdArray, keep: Keep = () => true): Promise<Map<GradNode, NdArray>> {
   const walk = new Walk(root, seed, keep);
   for (let n = walk.next(); n; n = walk.next()) walk.give(n.node, await n.node.backward!(n.grad));
   return walk.kept;
@@ -81,7 +85,7 @@ class Walk {
   readonly kept = new Map<GradNode, NdArray>();
   private readonly order: GradNode[];
   private i: number;
-  constructor(root: GradNode, seed: NdArray, private readonly keep: (n: GradNode) => boolean) {
+  constructor(root: GradNode, seed: NdArray, private readonly keep: Keep) {
     this.grads.set(root, seed);
     this.order = topoOrder(root);
     this.i = this.order.length;
@@ -92,7 +96,7 @@ class Walk {
       const n = this.order[this.i];
       const g = this.grads.get(n);
       if (!g) continue;
-      if (this.keep(n)) this.kept.set(n, g);
+      if (this.keep(n, g)) this.kept.set(n, g);
       this.grads.delete(n); // NOTE: release what backward no longer needs
       if (!n.parents.length) continue;
       if (!n.backward) throw new Error(`no gradient rule for op '${n.op}'`);

@@ -6,6 +6,7 @@ import { fmtShape, formatTable, toContractJson } from '../analysis/format';
 import { runJson, runModel, runModelAsync, type RunReport } from '../run/run';
 import type { ComputePool } from '../ops/pool/pool';
 import type { PythonEnv } from '../env/pythonEnv';
+import { importScope, isWithin, packageRootOf, scopedHost } from '../env/importScope';
 import { weightsCommand } from './weightsCommand';
 import { fmtBytes, memoryRefusal, parseByteSize } from './runMemory';
 
@@ -19,6 +20,10 @@ export interface CliIO {
   pythonEnv?(python: string | undefined): PythonEnv | undefined;
   /** The machine's memory in bytes: `run`'s default --max-memory is a fraction of it (none when omitted). */
   totalMemory?: number;
+  /** Whether a file exists, without reading it (the package root is found with it); omitted: readFile. */
+  isFile?(path: string): boolean;
+  /** Resolves symbolic links (undefined when the path does not exist); omitted: links are not checked. */
+  realpath?(path: string): string | undefined;
   /** Forward MACs from which `run` uses the pool (default POOL_MIN_MACS). */
   poolMinMacs?: number;
   cwd: string;
@@ -29,7 +34,7 @@ export interface CliIO {
 export const USAGE = `usage: layerlens summary FILE [--model EXPR] [--input SHAPE]... [--json] [--depth N] [--path DIR]... [--python PATH]
                          [--torch-version 1.13|2.9]
        layerlens run FILE [--model EXPR] (--input SHAPE | --input-file X.safetensors) [--weights W] [--weights-key KEY]
-                     [--mode train|eval] [--seed N] [--json] [--path DIR]... [--torch-version 1.13|2.9] [--max-memory SIZE]
+                     [--mode train|eval] [--seed N] [--repeat N] [--json] [--path DIR]... [--torch-version 1.13|2.9] [--max-memory SIZE]
        layerlens weights W [--json] [--key KEY] [--model-file FILE [--model EXPR] [--path DIR]...]
 
   FILE            a Python file defining the model
@@ -56,6 +61,8 @@ export const USAGE = `usage: layerlens summary FILE [--model EXPR] [--input SHAP
   --seed N        (run) seed of the default initialisation and of the generated input (default 0)
   --max-memory S  (run) refuse, before allocating anything, a run whose parameters, activations and gradients
                   need more than S: 8GB, 512MB, 16GiB or a byte count (default: half of the machine's memory)
+  --repeat N      (run) run forward and backward N more times after the first, in the same process, and report
+                  their median (warm) timings beside the first pass's; the reported numbers are the first pass's
   weights W       every tensor of W: name, dtype, shape, numel, min/max/mean/std, and the totals
   --key K         (weights) as --weights-key
   --model-file F  (weights) the Python file defining the model: adds load_state_dict's comparison (missing,
@@ -72,7 +79,7 @@ export const DEFAULT_MEMORY_FRACTION = 0.5;
 interface Parsed {
   cmd: string; file: string; model?: string; input?: number[][]; inputDtypes?: InputDtype[]; json: boolean; depth?: number; paths: string[]; python?: string;
   torchVersion?: TorchVersionChoice;
-  inputFile?: string; weights?: string; mode: 'train' | 'eval'; seed: number;
+  inputFile?: string; weights?: string; mode: 'train' | 'eval'; seed: number; repeat: number;
   weightsKey?: string; modelFile?: string;
   maxMemory?: number;
 }
@@ -115,7 +122,7 @@ export function parseArgs(argv: string[]): Parsed {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') throw new UsageError('');
   if (cmd !== 'summary' && cmd !== 'run' && cmd !== 'weights') throw new UsageError(`unknown command '${cmd}'`);
-  const p: Parsed = { cmd, file: '', json: false, paths: [], mode: 'eval', seed: 0 };
+  const p: Parsed = { cmd, file: '', json: false, paths: [], mode: 'eval', seed: 0, repeat: 0 };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const val = (): string => {
@@ -157,6 +164,12 @@ export function parseArgs(argv: string[]): Parsed {
         break;
       }
       case '--seed': { const s = Number(val()); if (!Number.isInteger(s)) throw new UsageError('--seed needs an integer'); p.seed = s; break; }
+      case '--repeat': {
+        const n = Number(val());
+        if (!Number.isInteger(n) || n < 0 || n > 1000) throw new UsageError('--repeat needs a whole number of passes from 0 to 1000');
+        p.repeat = n;
+        break;
+      }
       case '-h': case '--help': throw new UsageError('');
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
@@ -167,6 +180,7 @@ export function parseArgs(argv: string[]): Parsed {
   if (!p.file) throw new UsageError('missing FILE');
   if (cmd === 'summary' && (p.inputFile || p.weights || p.weightsKey)) throw new UsageError('--input-file and --weights belong to `layerlens run`');
   if (cmd !== 'run' && p.maxMemory !== undefined) throw new UsageError('--max-memory belongs to `layerlens run` (summary allocates nothing)');
+  if (cmd !== 'run' && p.repeat) throw new UsageError('--repeat belongs to `layerlens run`');
   if (cmd !== 'weights' && p.modelFile) throw new UsageError('--model-file belongs to `layerlens weights` (summary and run take the model file as FILE)');
   if (cmd === 'weights' && (p.weights || p.inputFile || p.input)) throw new UsageError('`layerlens weights` takes the weights file as FILE; --weights, --input and --input-file belong to `layerlens run`');
   if (cmd === 'weights' && p.model && !p.modelFile) throw new UsageError('--model needs --model-file FILE (the Python file that defines it)');
@@ -201,6 +215,18 @@ function importRoots(args: Parsed, io: CliIO): { searchPaths: string[]; sitePack
   return { searchPaths, sitePackages: (env?.sitePackages ?? []).filter((d) => !searchPaths.includes(d)) };
 }
 
+/**
+ * The host the analysis of `file` reads through: only files under the current folder when `file` is in it
+ * (else under `file`'s own package), --path roots and site-packages, and no link that leads outside them.
+ */
+function scopedIO<T extends CliIO>(io: T, file: string, roots: { searchPaths: string[]; sitePackages: string[] }): T {
+  const cwd = absolute('/', io.cwd);
+  // NOTE: the current folder is the project when the file is in it: its package root is never looked for above it
+  const project = isWithin(file, cwd) ? cwd : packageRootOf(file, (dir) => (io.isFile ? io.isFile(`${dir}/__init__.py`) : io.host.readFile(`${dir}/__init__.py`) !== undefined));
+  const scope = importScope([project, ...roots.searchPaths, ...roots.sitePackages], io.realpath && ((p) => io.realpath!(p)));
+  return { ...io, host: scopedHost(io.host, scope) };
+}
+
 /** Runs the CLI; returns the exit status (a promise for `run` on a compute pool). */
 export function runCli(argv: string[], io: CliIO): number | Promise<number> {
   let args: Parsed;
@@ -219,10 +245,12 @@ export function runCli(argv: string[], io: CliIO): number | Promise<number> {
   const { searchPaths, sitePackages } = roots;
   if (args.cmd === 'weights') {
     const { file: w, json, weightsKey: key, modelFile, model } = args;
-    return weightsCommand({ file: w, json, key, modelFile, model, paths: [...searchPaths, ...sitePackages] }, (p) => absolute(io.cwd, p), io);
+    const wio = modelFile ? scopedIO(io, absolute(io.cwd, modelFile), roots) : io;
+    return weightsCommand({ file: w, json, key, modelFile, model, paths: [...searchPaths, ...sitePackages] }, (p) => absolute(io.cwd, p), wio);
   }
   const file = absolute(io.cwd, args.file);
   if (io.host.readFile(file) === undefined) { io.err(`layerlens: cannot read ${args.file}\n`); return 2; }
+  io = scopedIO(io, file, roots);
   if (args.cmd === 'run') return runCommand(args, file, roots, io);
   const { report } = runAnalysis({ file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, sitePackages, torchVersion: args.torchVersion });
   const usage = report.diagnostics.find((d) => d.code === 'model.choose' || d.code === 'input.missing');
@@ -250,6 +278,7 @@ function runCommand(args: Parsed, file: string, { searchPaths, sitePackages }: {
     file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, sitePackages, mode: args.mode,
     weights, weightsName: args.weights, weightsKey: args.weightsKey, inputFile, seed: args.seed, torchVersion: args.torchVersion,
     admit: limit === undefined ? undefined : (r: Report) => memoryRefusal(r, limit, limitSource),
+    repeat: args.repeat,
   };
   if (io.pool) {
     const pool = io.pool();
@@ -278,7 +307,12 @@ function formatRunTable(r: RunReport): string {
   const sep = '='.repeat(w.reduce((a, b) => a + b, 0) + 2 * (w.length - 1));
   return [`Model: ${r.model}    Input: ${r.inputs.map(fmtShape).join(', ')}    Mode: ${r.mode}    loss = sum(output)`, sep, line(head), sep, ...body.map(line), sep,
     `Output stats: mean ${f(r.outputStats?.mean)}  std ${f(r.outputStats?.std)}  min ${f(r.outputStats?.min)}  max ${f(r.outputStats?.max)}`,
-    `Timings: parse ${r.timings.parseMs} ms, analysis ${r.timings.analysisMs} ms, forward ${r.timings.forwardMs} ms, backward ${r.timings.backwardMs} ms`].join('\n');
+    `Timings: parse ${r.timings.parseMs} ms, analysis ${r.timings.analysisMs} ms, forward ${r.timings.forwardMs} ms, backward ${r.timings.backwardMs} ms${warmText(r)}`].join('\n');
+}
+
+function warmText(r: RunReport): string {
+  const t = r.timings;
+  return t.warmPasses ? `; warm (median of ${t.warmPasses}): forward ${t.warmForwardMs} ms, backward ${t.warmBackwardMs} ms` : '';
 }
 
 function hasErrors(r: Report): boolean { return r.diagnostics.some((d) => d.severity === 'error'); }

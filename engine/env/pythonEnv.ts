@@ -131,3 +131,17 @@ export function findPythonEnv(q: PythonEnvQuery, fs: EnvFs): PythonEnv | undefin
   }
   return { python: exe, kind, prefix, version, sitePackages: site };
 }
+
+/**
+ * The environment of an interpreter another tool selected (VS Code's Python extension): its executable,
+ * and its `sys.prefix` when the tool knows it (a conda env without a `python` link still has one).
+ */
+export function envOfSelection(sel: { executable?: string; sysPrefix?: string; version?: string }, fs: EnvFs): PythonEnv | undefined {
+  const byExe = sel.executable && fs.isFile(sel.executable) ? findPythonEnv({ python: sel.executable }, fs) : undefined;
+  if (byExe?.sitePackages.length || !sel.sysPrefix || !fs.isDir(sel.sysPrefix)) return byExe;
+  const prefix = sel.sysPrefix.replace(/\/+$/, '') || '/';
+  const version = sel.version ?? versionOf(join(prefix, 'bin', 'python3'), prefix, fs);
+  const debian = prefix === '/usr' && fs.isDir('/usr/lib/python3/dist-packages');
+  const kind: PythonEnv['kind'] = fs.isDir(join(prefix, 'conda-meta')) ? 'conda' : fs.isFile(join(prefix, 'pyvenv.cfg')) ? 'venv' : 'system';
+  return { python: sel.executable ?? join(prefix, 'bin', 'python'), kind, prefix, version, sitePackages: siteDirs(prefix, version, fs, debian) };
+}

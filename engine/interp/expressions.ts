@@ -10,6 +10,7 @@ import {
 } from './values';
 import { dictSet, formatSpec, pyRepr, pyStr, setAdd } from './ops';
 import { normInt } from './intMath';
+import { checkSize, pushAll } from './budget';
 
 export function evalExpr(it: Interp, x: Expr, scope: Scope, mod: PyModule): Value {
   switch (x.k) {
@@ -95,7 +96,7 @@ function evalDict(it: Interp, x: Expr & { k: 'Dict' }, scope: Scope, mod: PyModu
 export function evalElts(it: Interp, elts: Expr[], scope: Scope, mod: PyModule): Value[] {
   const out: Value[] = [];
   for (const e of elts) {
-    if (e.k === 'Starred') out.push(...it.iterate(evalExpr(it, e.e1, scope, mod), { file: mod.path, s: e.s, e: e.e }));
+    if (e.k === 'Starred') pushAll(out, it.iterate(evalExpr(it, e.e1, scope, mod), { file: mod.path, s: e.s, e: e.e }));
     else out.push(evalExpr(it, e, scope, mod));
   }
   return out;
@@ -135,7 +136,9 @@ export function fstring(it: Interp, parts: Array<string | { expr: Expr; conv?: s
     if (v instanceof Unknown) return v;
     const spec = p.spec ? pyStr(fstring(it, p.spec as never, scope, mod)) : '';
     const conv = p.conv === 'r' ? pyRepr(v) : p.conv === 's' ? pyStr(v) : v;
-    out += formatValue(it, conv, spec);
+    const piece = formatValue(it, conv, spec);
+    checkSize('str', out.length + piece.length, 0); // a rope concatenation: nothing copied
+    out += piece;
   }
   return out;
 }
@@ -154,7 +157,7 @@ export function evalArgs(it: Interp, args: Arg[], scope: Scope, mod: PyModule): 
   for (const a of args) {
     switch (a.kind) {
       case 'pos': pos.push(evalExpr(it, a.value, scope, mod)); break;
-      case 'star': pos.push(...it.iterate(evalExpr(it, a.value, scope, mod), { file: mod.path, s: a.s, e: a.e })); break;
+      case 'star': pushAll(pos, it.iterate(evalExpr(it, a.value, scope, mod), { file: mod.path, s: a.s, e: a.e })); break;
       case 'kw': kw.set(a.name!, evalExpr(it, a.value, scope, mod)); break;
       case 'dstar': {
         const d = evalExpr(it, a.value, scope, mod);
@@ -169,7 +172,7 @@ export function evalArgs(it: Interp, args: Arg[], scope: Scope, mod: PyModule): 
 }
 
 export function evalCall(it: Interp, x: Expr & { k: 'Call' }, scope: Scope, mod: PyModule): Value {
-  const ctx: CallCtx = { file: mod.path, s: x.s, e: x.e };
+  const ctx: CallCtx = { file: mod.path, s: x.s, e: x.e, argNodes: x.args };
   // zero-argument super(): the class owning the running function and its first argument
   if (x.fn.k === 'Name' && x.fn.id === 'super' && x.args.length === 0 && (scope.lookup('super') ?? it.builtins.vars.get('super')) === it.types.get('super')) {
     const owner = scope.lookup('__class_owner__');

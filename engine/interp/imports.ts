@@ -24,7 +24,9 @@ export function dirname(p: string): string { const i = p.lastIndexOf('/'); retur
 
 /** Runs a file as a module (once). Statement-level failures become diagnostics; names they bind become unknown. */
 export function execFile(it: Interp, path: string, name: string): PyModule | undefined {
-  if (OPAQUE_PATH.test(path)) return opaqueModule(it, path, name);
+  // the file being analysed is always interpreted, wherever it lies; only its imports may be opaque
+  it.entryFile ??= path;
+  if (OPAQUE_PATH.test(path) && path !== it.entryFile) return opaqueModule(it, path, name);
   const existing = it.modules.get(path);
   if (existing) return existing;
   const info = it.parseFile(path);

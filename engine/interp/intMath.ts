@@ -154,6 +154,7 @@ export function intInvert(x: PyInt): PyInt { return typeof x === 'number' && (x 
 
 /** Python's str(int) limit (3.11: 4,300 digits); the analysis's own bound is far below it. */
 export function parseIntText(text: string, base: number): PyInt | undefined {
+  if (!(base === 0 || (Number.isInteger(base) && base >= 2 && base <= 36))) throw new PyException('ValueError', 'int() base must be >= 2 and <= 36, or 0');
   const t = text.trim().replace(/_/g, '').toLowerCase();
   const sign = t.startsWith('-') ? -1n : 1n;
   let body = t.replace(/^[+-]/, '');

@@ -7,6 +7,7 @@ import type { Arg, Expr, Param, Stmt } from '../python/ast';
 import { Scope } from './scope';
 import { InterpError, PyClass, PyException, PyModule, Unknown, type CallCtx, type PyFunction, type PyInstance, type Value } from './values';
 import { now } from '../util/clock';
+import { resetBudget } from './budget';
 import { parseFile, type FileInfo, type ParseCache } from './parseCache';
 import { execFile, execImport, execImportFrom, importAbsolute, nativeModule } from './imports';
 import { assign, execBlock, execBlockTolerant, makeFunction, type Flow } from './statements';
@@ -74,6 +75,8 @@ export class Interp {
   steps = 0;
   depth = 0;
   parseMs = 0;
+  /** The first file executed: the one being analysed (never replaced by an opaque stand-in). */
+  entryFile?: string;
   /** Current source file/offsets of the statement being executed (for diagnostics). */
   cur: CallCtx = {};
   private readonly diagKeys = new Set<string>();
@@ -81,6 +84,7 @@ export class Interp {
 
   constructor(readonly opts: InterpOptions) {
     this.deadline = now() + (opts.timeLimitMs ?? 2000);
+    resetBudget(() => this.checkClock(), () => this.cur);
   }
 
   // ---------------------------------------------------------------- diagnostics and budget
@@ -94,19 +98,27 @@ export class Interp {
   diag(severity: Severity, code: string, message: string, file?: string, s?: number, e?: number, fix?: Diagnostic['fix']): void {
     // an installed package importing what the analysis does not read (ctypes, a compiled extension) is a note
     if (code === 'import' && severity !== 'info' && file !== undefined && this.isLibraryFile(file)) severity = 'info';
-    const key = `${code}|${message}|${file}|${s}`;
+    // NOTE: once the analysis is stopped (steps, clock, total work), every later statement stops with the
+    // same message; the first place says it, the others' values are unknown with that reason.
+    const key = code === 'budget' && message.startsWith('analysis stopped') ? `${code}|${message}` : `${code}|${message}|${file}|${s}`;
     if (this.diagKeys.has(key)) return;
     this.diagKeys.add(key);
     this.diagnostics.push({ severity, code, message, loc: this.locOf(file, s, e), ...(fix ? { fix } : {}) });
   }
 
   step(): void {
-    // NOTE: steps bound the work, the clock bounds pathological steps (huge tensors of traced ops).
-    if ((++this.steps & 4095) === 0 && now() > this.deadline) {
-      throw new InterpError(`analysis stopped after ${this.opts.timeLimitMs ?? 2000} ms (${this.steps} steps): an endless loop?`, this.cur.file, this.cur.s, this.cur.e, 'budget');
-    }
+    // NOTE: steps bound the work, the clock bounds pathological steps (huge tensors of traced ops);
+    // bulk operations (budget.ts) check the clock too, so no single step outruns it.
+    if ((++this.steps & 255) === 0) this.checkClock();
     if (this.steps > this.opts.stepBudget) {
       throw new InterpError(`analysis stopped after ${this.opts.stepBudget.toLocaleString('en-US')} steps (an endless loop or very deep recursion?)`, this.cur.file, this.cur.s, this.cur.e, 'budget');
+    }
+  }
+
+  /** Ends the analysis once its wall-clock limit has passed (a diagnostic at the statement running). */
+  checkClock(): void {
+    if (now() > this.deadline) {
+      throw new InterpError(`analysis stopped after ${this.opts.timeLimitMs ?? 2000} ms: an endless loop or too much work for a static analysis`, this.cur.file, this.cur.s, this.cur.e, 'budget');
     }
   }
 
@@ -121,12 +133,14 @@ export class Interp {
       return new Unknown(err.message, err.file ?? file, err.s ?? s, err.e ?? e);
     }
     if (err instanceof RangeError) {
-      // the JS stack overflowing is deep recursion; other RangeErrors are values too large to hold
-      const msg = /call stack/i.test(err.message) ? 'analysis stopped: recursion too deep' : `analysis stopped: a value too large for the analysis (${err.message})`;
+      // NOTE: the JS stack overflows only on deep nesting (bulk copies never spread arrays into calls,
+      // budget.ts pushAll); other RangeErrors are values too large to hold, which budget.ts refuses first.
+      const msg = /call stack/i.test(err.message) ? 'analysis stopped: values or calls nested too deeply for the analysis' : `analysis stopped: a value too large for the analysis (${err.message})`;
       this.diag('error', 'budget', msg, file, s, e);
       return new Unknown(msg, file, s, e);
     }
     const msg = err instanceof Error ? err.message : String(err);
+    (globalThis as { LAYERLENS_DEBUG?: (e: unknown) => void }).LAYERLENS_DEBUG?.(err); // the fuzzer's reproducer prints the stack
     this.diag('error', 'internal', `LayerLens could not analyse this statement: ${msg}`, file, s, e);
     return new Unknown(msg, file, s, e);
   }

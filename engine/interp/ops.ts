@@ -6,6 +6,7 @@ import {
   type Value,
 } from './values';
 import { floatToInt, intOp, intToFloat, type PyInt } from './intMath';
+import { MAX_ITEMS, MAX_STR, checkSize, countText } from './budget';
 
 export function isNum(v: Value): v is number | bigint | boolean | PyFloat {
   return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v instanceof PyFloat;
@@ -42,13 +43,25 @@ export function floatFloorDiv(x: number, y: number): number {
   return div - fl > 0.5 ? fl + 1 : fl;
 }
 
-/** The longest str/list/tuple a repetition may build (a budget, like the step budget). */
-const MAX_REPEAT = 10_000_000;
+/** How many times a repetition `seq * n` repeats, refused (budget.ts) when the result would be too large. */
+function repeatCount(n: number | bigint | boolean, len: number, kind: string): number {
+  if (typeof n === 'bigint' ? n <= 0n : numVal(n) <= 0 || len === 0) return 0;
+  const k = typeof n === 'bigint' ? n : BigInt(numVal(n));
+  const total = k * BigInt(len);
+  const max = kind === 'str' ? MAX_STR : MAX_ITEMS;
+  if (total > BigInt(max)) {
+    throw new InterpError(`${kind} of ${countText(total)} ${kind === 'str' ? 'characters' : 'items'} (${len} × ${countText(k)}) exceeds the analysis budget (${max.toLocaleString('en-US')})`, undefined, undefined, undefined, 'budget');
+  }
+  checkSize(kind, Number(total));
+  return Number(k);
+}
 
-function repeatCount(n: number | bigint | boolean, len: number): number {
-  const k = typeof n === 'bigint' ? (n < 0n ? 0 : Infinity) : Math.max(0, numVal(n));
-  if (k * len > MAX_REPEAT) throw new InterpError(`a repetition of ${len} × ${typeof n === 'bigint' ? n.toString() : k} items is too large for the analysis`, undefined, undefined, undefined, 'budget');
-  return k;
+/** a + b of sequences, refused before it is built when too large. */
+function concat<T>(kind: string, a: readonly T[], b: readonly T[]): T[] {
+  checkSize(kind, a.length + b.length);
+  const out = a.slice();
+  for (let i = 0; i < b.length; i++) out.push(b[i]);
+  return out;
 }
 
 /** Arithmetic on numbers, strings, lists and tuples. Returns undefined when the types do not apply. */
@@ -77,26 +90,29 @@ export function arith(op: string, a: Value, b: Value): Value | undefined {
       case '**':
         if (x === 0 && y < 0) throw new PyException('ZeroDivisionError', '0.0 cannot be raised to a negative power');
         if (x < 0 && !Number.isInteger(y)) throw new InterpError('a negative number to a fractional power is a complex number, which the analysis does not model');
+        // Python's float power overflows with an error, not to inf
+        if (!Number.isFinite(x ** y) && Number.isFinite(x) && Number.isFinite(y)) throw new PyException('OverflowError', "(34, 'Numerical result out of range')");
         return mkFloat(x ** y);
     }
     throw typeErr(op, a, b);
   }
   if (typeof a === 'string') {
-    if (op === '+' && typeof b === 'string') return a + b;
-    if (op === '*' && isIntLike(b)) return a.repeat(repeatCount(b, a.length));
+    // NOTE: JS concatenates strings as ropes: the size is checked, no copy is charged
+    if (op === '+' && typeof b === 'string') { checkSize('str', a.length + b.length, 0); return a + b; }
+    if (op === '*' && isIntLike(b)) return a.repeat(repeatCount(b, a.length, 'str'));
     if (op === '%') return percentFormat(a, b);
   }
-  if (op === '*' && isIntLike(a) && typeof b === 'string') return b.repeat(repeatCount(a, b.length));
+  if (op === '*' && isIntLike(a) && typeof b === 'string') return b.repeat(repeatCount(a, b.length, 'str'));
   if (a instanceof PyList) {
-    if (op === '+' && b instanceof PyList) return new PyList([...a.items, ...b.items]);
-    if (op === '*' && isIntLike(b)) return new PyList(repeat(a.items, repeatCount(b, a.items.length)));
+    if (op === '+' && b instanceof PyList) return new PyList(concat('list', a.items, b.items));
+    if (op === '*' && isIntLike(b)) return new PyList(repeat(a.items, repeatCount(b, a.items.length, 'list')));
   }
   if (a instanceof PyTuple) {
-    if (op === '+' && b instanceof PyTuple) return new PyTuple([...a.items, ...b.items]);
-    if (op === '*' && isIntLike(b)) return new PyTuple(repeat(a.items, repeatCount(b, a.items.length)));
+    if (op === '+' && b instanceof PyTuple) return new PyTuple(concat('tuple', a.items, b.items));
+    if (op === '*' && isIntLike(b)) return new PyTuple(repeat(a.items, repeatCount(b, a.items.length, 'tuple')));
   }
   if (isIntLike(a) && op === '*' && (b instanceof PyList || b instanceof PyTuple)) {
-    const items = repeat(b.items, repeatCount(a, b.items.length));
+    const items = repeat(b.items, repeatCount(a, b.items.length, b instanceof PyList ? 'list' : 'tuple'));
     return b instanceof PyList ? new PyList(items) : new PyTuple(items);
   }
   if (a instanceof PySet && b instanceof PySet) {
@@ -116,7 +132,7 @@ export function arith(op: string, a: Value, b: Value): Value | undefined {
 
 function repeat(items: Value[], n: number): Value[] {
   const out: Value[] = [];
-  for (let i = 0; i < n; i++) out.push(...items);
+  for (let i = 0; i < n; i++) for (let j = 0; j < items.length; j++) out.push(items[j]);
   return out;
 }
 
@@ -302,6 +318,7 @@ export function formatSpec(v: Value, spec: string): string {
     if (prec !== undefined) s = s.slice(0, prec);
   }
   const width = widthS ? Number(widthS) : 0;
+  if (width > s.length) checkSize('str', width);
   if (s.length >= width) return s;
   const fill = fillCh ?? (zero ? '0' : ' ');
   const al = align ?? (zero ? '=' : isNum(v) ? '>' : '<');
@@ -354,8 +371,8 @@ export function rangeLen(r: PyRange): number {
   return Math.max(0, Math.ceil((r.start - r.stop) / -r.step));
 }
 
-/** The indices `seq[sl]` selects from a sequence of length n, in order (Python's slice.indices). */
-export function sliceIndices(sl: PySlice, n: number): number[] {
+/** What `seq[sl]` selects from a sequence of length n, as Python's slice.indices: start, step and the count. */
+export function sliceBounds(sl: PySlice, n: number): { start: number; step: number; count: number } {
   const step = sl.step === null ? 1 : numVal(sl.step as number);
   if (step === 0) throw new PyException('ValueError', 'slice step cannot be zero');
   const norm = (v: Value, def: number, lo: number, hi: number): number => {
@@ -364,13 +381,19 @@ export function sliceIndices(sl: PySlice, n: number): number[] {
     if (i < 0) i += n;
     return Math.min(Math.max(i, lo), hi);
   };
-  const out: number[] = [];
   if (step > 0) {
     const start = norm(sl.lo, 0, 0, n), stop = norm(sl.hi, n, 0, n);
-    for (let i = start; i < stop; i += step) out.push(i);
-  } else {
-    const start = norm(sl.lo, n - 1, -1, n - 1), stop = norm(sl.hi, -1, -1, n - 1);
-    for (let i = start; i > stop; i += step) out.push(i);
+    return { start, step, count: stop > start ? Math.ceil((stop - start) / step) : 0 };
   }
+  const start = norm(sl.lo, n - 1, -1, n - 1), stop = norm(sl.hi, -1, -1, n - 1);
+  return { start, step, count: start > stop ? Math.ceil((start - stop) / -step) : 0 };
+}
+
+/** The indices `seq[sl]` selects from a sequence of length n, in order (refused past the size budget). */
+export function sliceIndices(sl: PySlice, n: number): number[] {
+  const { start, step, count } = sliceBounds(sl, n);
+  checkSize('slice', count);
+  const out: number[] = new Array(count);
+  for (let k = 0; k < count; k++) out[k] = start + k * step;
   return out;
 }

@@ -7,7 +7,8 @@ import {
   Builtin, ClassMethod, InterpError, LazyRef, PyClass, PyDict, PyException, PyFloat, PyFunction, PyInstance, PyIterator, PyList, PyRange,
   PySet, PySlice, PyTuple, Unknown, typeName, type CallCtx, type Value,
 } from './values';
-import { arith, dictSet, hashKey, identical, isIntLike, isNum, numOf, numVal, pyCompare, pyEquals, pyRepr, rangeLen, sliceIndices } from './ops';
+import { arith, dictSet, hashKey, identical, isIntLike, isNum, numOf, numVal, pyCompare, pyEquals, pyRepr, rangeLen, sliceBounds, sliceIndices } from './ops';
+import { charge, checkSize } from './budget';
 import { intInvert, intNeg, type PyInt } from './intMath';
 
 const BIN_DUNDER: Record<string, string> = {
@@ -189,20 +190,24 @@ export function truthy(it: Interp, v: Value, ctx: CallCtx): boolean {
 }
 
 export function iterate(it: Interp, v: Value, ctx: CallCtx): Value[] {
-  if (v instanceof PyList || v instanceof PyTuple) return [...v.items];
+  if (v instanceof PyList || v instanceof PyTuple) { charge(v.items.length); return v.items.slice(); }
   if (v instanceof PyRange) {
-    const out: number[] = [];
     const n = rangeLen(v);
-    if (n > 10_000_000) throw new InterpError(`range of ${n} elements is too long to analyse`, ctx.file, ctx.s, ctx.e, 'budget');
-    for (let i = 0; i < n; i++) out.push(v.start + i * v.step);
+    withLoc(() => checkSize('range', n), ctx);
+    const out: number[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = v.start + i * v.step;
     return out;
   }
-  if (typeof v === 'string') return [...v];
+  if (typeof v === 'string') { charge(v.length); return [...v]; }
   if (v instanceof PyDict) return [...v.map.values()].map((e) => e.k);
   if (v instanceof PySet) return [...v.map.values()];
   if (v instanceof PyIterator) { const rest = v.items.slice(v.pos); v.pos = v.items.length; return rest; }
   if (v instanceof Unknown) throw new InterpError(`cannot iterate over a value the analysis cannot know (${v.reason})`, ctx.file, ctx.s, ctx.e, 'unknown');
-  if (it.ext.isTensor(v)) return it.ext.tensorIter(v, ctx);
+  if (it.ext.isTensor(v)) {
+    const n = it.ext.tensorLen(v);
+    if (typeof n === 'number') withLoc(() => checkSize('iteration over a tensor', n), ctx);
+    return it.ext.tensorIter(v, ctx);
+  }
   if (v instanceof PyInstance) {
     const iterFn = v.cls.lookup('__iter__');
     if (iterFn !== undefined) {
@@ -286,7 +291,7 @@ export function getItem(it: Interp, obj: Value, idx: Value, ctx: CallCtx): Value
   }
   if (obj instanceof PyRange) {
     const n = rangeLen(obj);
-    if (idx instanceof PySlice) return new PyList(sliceIndices(idx, n).map((i) => obj.start + i * obj.step));
+    if (idx instanceof PySlice) { const b = sliceBounds(idx, n); return new PyRange(obj.start + b.start * obj.step, obj.start + (b.start + b.count * b.step) * obj.step, obj.step * b.step); }
     let i = numVal(idx as number);
     if (i < 0) i += n;
     return obj.start + i * obj.step;
@@ -337,4 +342,12 @@ export function setItem(it: Interp, obj: Value, idx: Value, v: Value, ctx: CallC
     if (f !== undefined) { it.call(f, [obj, idx, v], new Map(), ctx); return; }
   }
   throw new PyException('TypeError', `'${typeName(obj)}' object does not support item assignment`, null, ctx.file, ctx.s, ctx.e);
+}
+
+/** Runs a budget check with the construct's location on the error it throws. */
+function withLoc(f: () => void, ctx: CallCtx): void {
+  try { f(); } catch (err) {
+    if (err instanceof InterpError && err.s === undefined) { err.s = ctx.s; err.e = ctx.e; (err as { file?: string }).file ??= ctx.file; }
+    throw err;
+  }
 }

@@ -11,6 +11,7 @@ import {
 import { hashKey, pyRepr, pyStr } from './ops';
 import { delAttr } from './attributes';
 import { aliasOrigin } from './stdlib/native';
+import { charge, checkSize, pushAll, resetStatementWork } from './budget';
 
 const BREAK = 1, CONTINUE = 2;
 /** How a block ended: normally (undefined), by break/continue, or by return with its value. */
@@ -138,6 +139,7 @@ export function execBlockTolerant(it: Interp, body: Stmt[], scope: Scope, mod: P
       // NOTE: a failing top-level statement of an installed package (its platform probes: ctypes, os.getcwd)
       // is no error of the user's; what it leaves unknown still says so where the model uses it.
       const u = it.reportError(err, mod.path, st.s, st.e, it.isLibraryFile(mod.path) ? 'info' : undefined);
+      resetStatementWork();
       for (const n of boundNames(st)) scope.vars.set(n, u);
     }
   }
@@ -163,6 +165,7 @@ export function execClass(it: Interp, st: Stmt & { k: 'ClassDef' }, scope: Scope
   body.vars.set('__qualname__', st.name);
   const flow = execBlock(it, st.body, body, mod);
   void flow;
+  charge(bases.reduce((n, b) => n + b.mro.length, 1)); // the MRO this class holds
   let cls = new PyClass(st.name, bases, mod.name);
   cls.file = file; cls.s = st.s; cls.e = st.e;
   const metaclass = kw.get('metaclass');
@@ -231,7 +234,12 @@ export function augAssign(it: Interp, st: Stmt & { k: 'AugAssign' }, scope: Scop
   const cur = it.eval(st.target, scope, mod);
   const rhs = it.eval(st.value, scope, mod);
   let v: Value;
-  if (cur instanceof PyList && st.op === '+') { cur.items.push(...it.iterate(rhs, ctx)); v = cur; }
+  if (cur instanceof PyList && st.op === '+') {
+    const add = it.iterate(rhs, ctx);
+    try { checkSize('list', cur.items.length + add.length); } catch (err) { if (err instanceof InterpError) { err.s = st.s; err.e = st.e; } throw err; }
+    pushAll(cur.items, add);
+    v = cur;
+  }
   else if (cur instanceof PyDict && st.op === '|' && rhs instanceof PyDict) { for (const [k, e] of rhs.map) cur.map.set(k, e); v = cur; }
   else if (it.ext.isTensor(cur)) v = it.ext.tensorBinop(st.op + '=', cur, rhs, ctx);
   else v = it.binop(st.op, cur, rhs, ctx);

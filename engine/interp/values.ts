@@ -2,7 +2,7 @@
 // beyond (intMath.ts keeps that canonical), bool a JS boolean, str a JS string,
 // None is null; everything else is one of the classes below. `Unknown` is the explicit "cannot know"
 // value that propagates through every operation; nothing here guesses.
-import type { Expr, Param, Stmt } from '../python/ast';
+import type { Arg, Expr, Param, Stmt } from '../python/ast';
 import type { Scope } from './scope';
 import type { TensorV } from '../torch/tensor';
 import type { ModuleState } from '../torch/runtime';
@@ -72,6 +72,8 @@ export interface CallCtx {
   s?: number;
   e?: number;
   file?: string;
+  /** The call's arguments as written (so a diagnostic can point at one argument). */
+  argNodes?: Arg[];
 }
 
 export type NativeFn = (args: Value[], kwargs: Map<string, Value>, ctx: CallCtx) => Value;
@@ -120,6 +122,8 @@ export class PyClass {
 }
 
 function computeMro(cls: PyClass): PyClass[] {
+  // single inheritance (nearly every class): the base's MRO after the class, in linear time
+  if (cls.bases.length === 1) return [cls, ...cls.bases[0].mro];
   // C3 linearisation
   const seqs = [...cls.bases.map((b) => [...b.mro]), [...cls.bases]];
   const out: PyClass[] = [cls];
@@ -157,8 +161,13 @@ export class Super { constructor(readonly cls: PyClass, readonly self: Value) {}
 
 /** A value the analysis cannot know. `reason` names the construct; `s`/`e`/`file` where it arose. */
 export class Unknown {
-  constructor(readonly reason: string, readonly file?: string, readonly s?: number, readonly e?: number) {}
+  readonly reason: string;
+  constructor(reason: string, readonly file?: string, readonly s?: number, readonly e?: number) {
+    // NOTE: reasons quote the reasons they come from; capped, a chain of 5,000 classes stays linear
+    this.reason = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason;
+  }
 }
+const MAX_REASON = 240;
 
 /** A name bound by `from X import Y` whose module is loaded on first use. */
 export class LazyRef {
@@ -168,7 +177,8 @@ export class LazyRef {
 export function isUnknown(v: Value): v is Unknown { return v instanceof Unknown; }
 
 export function typeName(v: Value): string {
-  if (v === null) return 'NoneType';
+  // NOTE: a native function reading an argument that was not passed gets undefined: named as None, never a crash
+  if (v === null || v === undefined) return 'NoneType';
   switch (typeof v) {
     case 'boolean': return 'bool';
     case 'number': case 'bigint': return 'int';
@@ -201,6 +211,6 @@ export class PyException extends Error {
 /** The interpreter met something it does not support; becomes a diagnostic, never a crash. */
 export class InterpError extends Error {
   constructor(message: string, readonly file?: string, public s?: number, public e?: number, readonly code = 'unsupported') {
-    super(message);
+    super(message.length > 2 * MAX_REASON ? `${message.slice(0, 2 * MAX_REASON - 1)}…` : message);
   }
 }

@@ -1,9 +1,8 @@
-// Node entry of the `layerlens` CLI (dist/cli.js): binds the pure CLI to the process and the disk.
-// The only engine file that touches node:* modules; the bundle for the extension never includes it.
+// Node entry of the `layerlens` CLI (dist/cliMain.js, which dist/cli.js loads through a V8 code cache: cliLoader.ts):
+// binds the pure CLI to the process and the disk. The bundle for the extension never includes it.
 import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { totalmem } from 'node:os';
-import { createNodePool } from './nodePool';
 import { runCli } from '../cli/cli';
 import { setParseCache } from '../analysis/analyze';
 import { DiskParseCache } from './diskCache';
@@ -32,8 +31,11 @@ const host = {
 if (!process.env.LAYERLENS_NO_CACHE) setParseCache(new DiskParseCache());
 
 const result = runCli(process.argv.slice(2), {
-  pool: () => createNodePool({ script: join(__dirname, 'opsWorker.js') }),
+  // NOTE: required on demand: node:worker_threads costs a cold `summary` several ms to load, and only `run` needs it
+  pool: () => (require('./nodePool') as typeof import('./nodePool')).createNodePool({ script: join(__dirname, 'opsWorker.js'), prestart: true }),
   host, cwd: process.cwd(), totalMemory: totalmem(),
+  realpath: (p) => { try { return realpathSync(p); } catch { return undefined; } },
+  isFile: (p) => stat(p)?.isFile() ?? false,
   pythonEnv: (python) => findPythonEnv({ python, pathEnv: process.env.PATH ?? '', env: process.env, cwd: process.cwd() }, envFs),
   readBytes: (path) => { try { return readFileSync(path); } catch { return undefined; } }, // a Buffer is a Uint8Array: no copy
   out: (s) => process.stdout.write(s),

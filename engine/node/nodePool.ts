@@ -15,12 +15,16 @@ export interface NodePoolOptions {
   script?: string;
   /** false: operands travel as copies, as in a browser that is not cross-origin isolated (tests use it). */
   shared?: boolean;
+  /** Start the workers now (PortPool.prestart), not at their first task. */
+  prestart?: boolean;
 }
 
 export function createNodePool(opts: NodePoolOptions = {}): ComputePool {
   const threads = Math.max(1, Math.floor(opts.threads ?? availableParallelism()));
   const script = opts.script ?? join(__dirname, 'opsWorker.js');
-  return new PortPool(threads, opts.shared ?? true, () => nodePort(new Worker(script)));
+  const pool = new PortPool(threads, opts.shared ?? true, () => nodePort(new Worker(script)));
+  if (opts.prestart) pool.prestart();
+  return pool;
 }
 
 function nodePort(w: Worker): WorkerPort {

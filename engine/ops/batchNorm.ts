@@ -52,27 +52,37 @@ export function batchNormBatchStats(input: NdArray): { mean: Float64Array; var: 
   return { mean, var: varB };
 }
 
-/** Mean and inverse std the forward normalises with: batch statistics in training (or without buffers). */
-function normStats(args: BatchNormArgs, attrs: BatchNormAttrs, L: Layout): { mean: ArrayLike<number>; invstd: Float64Array; batch: boolean } {
+/**
+ * What the forward normalised with (batch statistics in training or without buffers, else the running
+ * buffers): the buffer update and the backward take it instead of reading the input twice more.
+ */
+export interface BatchNormSaved { mean: ArrayLike<number>; varB: ArrayLike<number>; invstd: Float64Array; batch: boolean }
+
+function normStats(args: BatchNormArgs, attrs: BatchNormAttrs, L: Layout): BatchNormSaved {
   const eps = attrs.eps ?? 1e-5;
   const batch = attrs.training || !args.running_mean || !args.running_var;
   if (batch && L.n <= 1) throw new Error(`batch_norm: expected more than 1 value per channel when training, got input ${fmtShape(args.input.shape)}`);
   const { mean, varB } = batch ? batchStats(args.input, L) : { mean: args.running_mean!.data, varB: args.running_var!.data };
   const invstd = new Float64Array(L.C);
   for (let c = 0; c < L.C; c++) invstd[c] = 1 / Math.sqrt(varB[c] + eps);
-  return { mean, invstd, batch };
+  return { mean, varB, invstd, batch };
 }
 
 export function batchNorm(args: BatchNormArgs, attrs: BatchNormAttrs): NdArray {
+  return batchNormForward(args, attrs).output;
+}
+
+/** batchNorm with the statistics it used, for batchNormBuffersAfter and batchNormBackward on the same arguments. */
+export function batchNormForward(args: BatchNormArgs, attrs: BatchNormAttrs): { output: NdArray; saved: BatchNormSaved } {
   const x = args.input, L = layout(x.shape);
-  const { mean, invstd } = normStats(args, attrs, L);
+  const saved = normStats(args, attrs, L), { mean, invstd } = saved;
   const y = new Float32Array(x.data.length);
   for (let c = 0; c < L.C; c++) {
     const scale = invstd[c] * (args.weight ? args.weight.data[c] : 1);
     const shift = (args.bias ? args.bias.data[c] : 0) - mean[c] * scale;
     for (let b = 0; b < L.N; b++) for (let i = (b * L.C + c) * L.S, e = i + L.S; i < e; i++) y[i] = x.data[i] * scale + shift;
   }
-  return { shape: [...x.shape], data: y };
+  return { output: { shape: [...x.shape], data: y }, saved };
 }
 
 /**
@@ -81,13 +91,13 @@ export function batchNorm(args: BatchNormArgs, attrs: BatchNormAttrs): NdArray {
  * Eval mode (or no buffers) returns them unchanged.
  */
 export function batchNormBuffersAfter(
-  args: BatchNormArgs, attrs: BatchNormAttrs,
+  args: BatchNormArgs, attrs: BatchNormAttrs, saved?: BatchNormSaved,
 ): { running_mean?: NdArray; running_var?: NdArray; num_batches_tracked?: number } {
   const { running_mean: rm, running_var: rv } = args;
   const nbt = attrs.num_batches_tracked;
   if (!attrs.training || !rm || !rv) return { running_mean: rm, running_var: rv, num_batches_tracked: nbt };
   const L = layout(args.input.shape);
-  const { mean, varB } = batchStats(args.input, L);
+  const { mean, varB } = saved?.batch ? saved : batchStats(args.input, L);
   const m = attrs.momentum === null ? 1 / ((nbt ?? 0) + 1) : attrs.momentum ?? 0.1;
   const newMean = new Float32Array(L.C), newVar = new Float32Array(L.C);
   for (let c = 0; c < L.C; c++) {
@@ -102,10 +112,10 @@ export function batchNormBuffersAfter(
 }
 
 export function batchNormBackward(
-  gradOutput: NdArray, args: BatchNormArgs, attrs: BatchNormAttrs,
+  gradOutput: NdArray, args: BatchNormArgs, attrs: BatchNormAttrs, saved?: BatchNormSaved,
 ): { input: NdArray; weight?: NdArray; bias?: NdArray } {
   const x = args.input, L = layout(x.shape), gy = gradOutput.data;
-  const { mean, invstd, batch } = normStats(args, attrs, L);
+  const { mean, invstd, batch } = saved ?? normStats(args, attrs, L);
   const gx = new Float32Array(x.data.length);
   const gw = new Float32Array(L.C), gb = new Float32Array(L.C);
   for (let c = 0; c < L.C; c++) {

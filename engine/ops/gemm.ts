@@ -60,7 +60,7 @@ function gemmStaged(
   A: Float32Array, lda: number, B: Float32Array, ldb: number, beta: number, C: Float32Array, ldc: number,
 ): void {
   const [mb, nb, kb] = chunks(M, N, K);
-  const pA = wk.region('gemm.A', mb * kb), pB = wk.region('gemm.B', kb * nb), pC = wk.region('gemm.C', mb * nb);
+  const [pA, pB, pC] = wk.regions(['gemm.A', mb * kb], ['gemm.B', kb * nb], ['gemm.C', mb * nb]);
   const mem = wk.f32();
   for (let i0 = 0; i0 < M; i0 += mb) {
     const m = Math.min(mb, M - i0);

@@ -64,7 +64,7 @@ export function maxPool2d(args: { input: NdArray }, attrs: MaxPool2dAttrs): NdAr
   const p = poolPlan('max_pool2d', args.input.shape, attrs), d = args.input.data;
   const n = p.planes * p.Ho * p.Wo, wk = n >= WASM_MIN_OUTPUTS ? wasmKernels() : null;
   if (wk) {
-    const src = wk.region('pool.x', d.length), dst = wk.region('pool.y', n), mem = wk.f32();
+    const [src, dst] = wk.regions(['pool.x', d.length], ['pool.y', n]), mem = wk.f32();
     mem.set(d, src >> 2);
     wk.k.maxPool2d(src, p.planes, p.H, p.W, p.Ho, p.Wo, p.kh, p.kw, p.sh, p.sw, p.ph, p.pw, p.dh, p.dw, dst);
     const y = mem.slice(dst >> 2, (dst >> 2) + n);

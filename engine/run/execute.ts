@@ -4,11 +4,10 @@
 import { PyFloat, PyList, PySlice, PyTuple, PyEllipsis, PyInstance, type Value } from '../interp/values';
 import { TensorV } from '../torch/tensor';
 import { ops } from '../ops/registry';
-import { batchNormBuffersAfter } from '../ops/batchNorm';
+import { batchNormBackward, batchNormBuffersAfter, batchNormForward } from '../ops/batchNorm';
 import { broadcastTo, sumToShape, type NdArray } from '../ops/tensor';
 import { leaf, node, type GradNode } from '../autograd/graph';
-import { conv2dAsync } from '../ops/pool/conv2dAsync';
-import { conv2dBackward } from '../ops/conv2d';
+import { conv2dAsync, conv2dBackwardAsync } from '../ops/pool/conv2dAsync';
 import type { ComputePool } from '../ops/pool/pool';
 import type { Conv2dAttrs } from '../ops/conv2d';
 import { UNARY, binaryNode, constNode, mapNode, reduceNode, whereNode, type Operand } from './generic';
@@ -51,8 +50,8 @@ export class Executor {
     const a = convAttrs('conv2d', attrs) as Conv2dAttrs;
     const pool = this.pool!;
     const out = await conv2dAsync(args, a, pool);
-    // NOTE: backward stays on this thread: measured on ResNet-18, splitting it costs more in copies than it saves
-    return node('conv2d', out, [x, w, b], (g) => { const r = conv2dBackward(g, args, a); return [r.input, r.weight, r.bias]; });
+    // conv2dBackwardAsync decides per layer whether splitting pays (it runs conv2dBackward here when not)
+    return node('conv2d', out, [x, w, b], async (g) => { const r = await conv2dBackwardAsync(g, args, a, pool); return [r.input, r.weight, r.bias]; });
   }
 
   /** Evaluates `roots` and everything they depend on, in the order the forward pass created them. */
@@ -365,15 +364,16 @@ export class Executor {
       ...(curMean ? { running_mean: curMean } : {}), ...(curVar ? { running_var: curVar } : {}),
     };
     const a = { training, momentum: attrs.momentum === null ? null : jsNum(attrs.momentum ?? 0.1), eps: jsNum(attrs.eps ?? 1e-5) };
-    const out = ops.batch_norm.forward(args as never, a);
+    // the statistics the forward computed serve the buffer update and the backward (no second pass over x)
+    const { output: out, saved } = batchNormForward(args as never, a);
     if (training && bufMean && bufVar && curMean && curVar) {
-      const after = batchNormBuffersAfter(args as never, a);
+      const after = batchNormBuffersAfter(args as never, a, saved);
       this.buffersAfter.set(bufMean, after.running_mean!);
       this.buffersAfter.set(bufVar, after.running_var!);
       if (module) this.bnUpdates.set(module, { mean: bufMean, var: bufVar });
     }
     return node('batch_norm', out, [x, w, b], (g) => {
-      const r = ops.batch_norm.backward(g, args as never, a) as { input: NdArray; weight?: NdArray; bias?: NdArray };
+      const r = batchNormBackward(g, args as never, a, saved);
       return [r.input, r.weight, r.bias];
     });
   }

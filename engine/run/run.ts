@@ -11,7 +11,7 @@ import { loadStateDict } from '../io/stateDict';
 import { readWeights } from '../io/weights';
 import type { TorchRuntime } from '../torch/runtime';
 import { Executor, ExecError, tensorsOf, type Mode } from './execute';
-import { backward, backwardAsync, type GradNode } from '../autograd/graph';
+import { backward, backwardAsync, type GradNode, type Keep } from '../autograd/graph';
 import type { ComputePool } from '../ops/pool/pool';
 import type { NdArray } from '../ops/tensor';
 import { initialState, Rng } from './init';
@@ -43,6 +43,8 @@ export interface RunOptions extends AnalyzeOptions {
    * diagnostic 'run.memory'), e.g. when it would need more memory than `layerlens run --max-memory`.
    */
   admit?: (analysis: Report) => string | undefined;
+  /** Passes run again after the first (same state and seed, results discarded) for warm timings; default 0. */
+  repeat?: number;
 }
 
 export interface Stats { mean: number; std: number; min: number; max: number }
@@ -58,7 +60,8 @@ export interface RunReport extends Omit<Report, 'rows'> {
   mode: Mode;
   rows: RunRow[];
   outputStats: Stats | null;
-  timings: Report['timings'] & { forwardMs: number; backwardMs: number };
+  /** forwardMs/backwardMs: the first pass; warm*: the median of the `repeat` passes after it (absent without). */
+  timings: Report['timings'] & { forwardMs: number; backwardMs: number; warmForwardMs?: number; warmBackwardMs?: number; warmPasses?: number };
   /** Per row (same order): the call's output and d(loss)/d(output), when `keepTensors` was set. */
   tensors?: Array<{ output: NdArray; grad: NdArray | null }>;
   /** Per row (same order), when `capture` was set: its own op's arguments (undefined for other rows). */
@@ -90,6 +93,8 @@ function toNd(t: SafeTensor): NdArray { return { shape: [...t.shape], data: t.da
 interface Prepared {
   out: RunReport;
   exec: Executor;
+  /** A fresh executor over the same state, seed and pool (a repeated pass). */
+  fresh: () => Executor;
   analysis: ReturnType<typeof runAnalysis>;
   outputT?: TensorV;
   rowOutputs: TensorV[];
@@ -150,7 +155,22 @@ function prepare(opts: RunOptions, pool?: ComputePool): Prepared | RunReport {
   const outputT = firstTensor(analysis.outputValue ?? null);
   const rowOutputs = rt.records.map((r) => tensorsOf(r.output)[0]).filter((t): t is TensorV => !!t);
   if (opts.variant) applyVariant([...rowOutputs, ...(outputT ? [outputT] : [])], opts.variant);
-  return { out, exec: new Executor(opts.mode, state, opts.seed ?? 0, pool), analysis, outputT, rowOutputs };
+  if (pool?.shared && typeof SharedArrayBuffer === 'function') shareParameters(state);
+  const fresh = (): Executor => new Executor(opts.mode, state, opts.seed ?? 0, pool);
+  return { out, exec: fresh(), fresh, analysis, outputT, rowOutputs };
+}
+
+/**
+ * Moves the parameters into SharedArrayBuffers, once: the pool's workers then read conv weights in place
+ * instead of getting a copy of every weight on every call, forward and backward (44 MB per pass on ResNet-18).
+ */
+function shareParameters(state: Map<TensorV, NdArray>): void {
+  for (const [t, v] of state) {
+    if (!t.isParam || v.data.buffer instanceof SharedArrayBuffer) continue;
+    const data = new Float32Array(new SharedArrayBuffer(v.data.byteLength));
+    data.set(v.data);
+    state.set(t, { shape: v.shape, data });
+  }
 }
 
 /** The model's state_dict as load_state_dict sees it: parameters and persistent buffers by key. */
@@ -169,7 +189,7 @@ function fail(out: RunReport, e: unknown): RunReport {
 const onesLike = (v: NdArray): NdArray => ({ shape: v.shape, data: new Float32Array(v.data.length).fill(1) });
 
 /** Per-row statistics, gradient norms and BatchNorm buffers once forward and backward have run. */
-function finish(p: Prepared, opts: RunOptions, grads: Map<unknown, NdArray>): RunReport {
+function finish(p: Prepared, opts: RunOptions, grads: Map<unknown, NdArray>, norms: Map<GradNode, number>): RunReport {
   const { out, exec, analysis } = p;
   const outNode = exec.value(p.outputT!);
   out.outputStats = stats(outNode.value);
@@ -183,7 +203,7 @@ function finish(p: Prepared, opts: RunOptions, grads: Map<unknown, NdArray>): Ru
     const n = exec.value(t);
     row.stats = stats(n.value);
     const g = grads.get(n);
-    row.gradNorm = opts.backward === false ? null : g ? l2(g) : 0;
+    row.gradNorm = opts.backward === false ? null : norms.get(n) ?? 0;
     out.tensors?.push({ output: n.value, grad: g ?? null });
     const upd = opts.mode === 'train' ? exec.bnUpdates.get(r.inst) : undefined;
     if (upd) {
@@ -205,10 +225,38 @@ function runPrepared(p: Prepared, opts: RunOptions): RunReport {
   const t1 = markForward(p, t0);
   if (!p.outputT) return fail(p.out, new Error('the model returned no tensor'));
   let grads: Map<unknown, NdArray>;
-  if (opts.backward === false) return finish(p, opts, new Map());
-  try { grads = backward(...backwardArgs(p, opts)); } catch (e) { return fail(p.out, e); }
-  p.out.timings.backwardMs = round2(now() - t1);
-  return finish(p, opts, grads);
+  if (opts.backward === false) return finish(p, opts, new Map(), new Map());
+  const sink = normSink(opts);
+  try { grads = backward(...backwardArgs(p, sink, opts.loss)); } catch (e) { return fail(p.out, e); }
+  p.out.timings.backwardMs = round2(now() - t1 - sink.ms);
+  const out = finish(p, opts, grads, sink.norms);
+  p.exec.nodes.clear(); // the first pass's graph is reported: free it before the repeats
+  const warm: Array<[number, number]> = [];
+  for (let i = 0; i < (opts.repeat ?? 0); i++) {
+    // NOTE: the executor never writes its state (BatchNorm updates go to buffersAfter), so a fresh one
+    // over the same state and seed repeats the first pass exactly; only its timings are kept.
+    const q = { ...p, exec: p.fresh() };
+    const s0 = now();
+    try { q.exec.run(roots(q)); } catch (e) { return fail(out, e); }
+    const s1 = now();
+    try { backward(...backwardArgs(q, undefined, opts.loss)); } catch (e) { return fail(out, e); }
+    warm.push([s1 - s0, now() - s1]);
+  }
+  setWarm(out, warm);
+  return out;
+}
+
+/** The medians of the repeated passes beside the first pass's timings. */
+function setWarm(out: RunReport, warm: Array<[number, number]>): void {
+  if (!warm.length) return;
+  out.timings.warmForwardMs = round2(median(warm.map((w) => w[0])));
+  out.timings.warmBackwardMs = round2(median(warm.map((w) => w[1])));
+  out.timings.warmPasses = warm.length;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 const roots = (p: Prepared): TensorV[] => [...p.rowOutputs, ...(p.outputT ? [p.outputT] : [])];
@@ -219,21 +267,38 @@ function markForward(p: Prepared, t0: number): number {
   return t1;
 }
 
-/** loss = sum(output) (the seed is ones) or the chosen loss; the gradients kept are those of the rows' outputs. */
-function backwardArgs(p: Prepared, opts: RunOptions): [GradNode, NdArray, (n: GradNode) => boolean] {
+/** The rows' gradient norms, taken as backward reaches each row (and the time that took, not the model's). */
+interface NormSink { norms: Map<GradNode, number>; ms: number; tensors: boolean }
+
+const normSink = (opts: RunOptions): NormSink => ({ norms: new Map(), ms: 0, tensors: !!opts.keepTensors });
+
+/**
+ * loss = sum(output): the seed is ones. With a sink, each row's gradient norm is taken when backward
+ * reaches it and the gradient itself is dropped there (kept only for keepTensors): holding every row's
+ * gradient to the end would add another copy of the activations to the peak memory.
+ */
+function backwardArgs(p: Prepared, sink?: NormSink, loss?: LossSpec): [GradNode, NdArray, Keep] {
   const outNode = p.exec.value(p.outputT!);
   const rowNodes = new Set(p.rowOutputs.map((t) => p.exec.value(t)));
-  if (!opts.loss || opts.loss.kind === 'sum') return [outNode, onesLike(outNode.value), (n) => rowNodes.has(n)];
-  const { seed, value } = lossSeed(outNode.value, opts.loss);
-  p.out.loss = value;
-  return [outNode, seed, (n) => rowNodes.has(n)];
+  let seed = onesLike(outNode.value);
+  // another loss than the sum (the Inspector's cross-entropy against a class): its gradient at the output seeds backward
+  if (loss && loss.kind !== 'sum') { const l = lossSeed(outNode.value, loss); seed = l.seed; p.out.loss = l.value; }
+  return [outNode, seed, (n, g) => {
+    if (!sink || !rowNodes.has(n)) return false;
+    const t0 = now();
+    sink.norms.set(n, l2(g));
+    sink.ms += now() - t0;
+    return sink.tensors;
+  }];
 }
 
 /**
- * Forward MACs below which the pool's workers are not worth starting: measured here, starting two workers
- * (bundle load, WebAssembly compile) costs ~250 ms, and splitting saves ~25 % of the forward's conv time.
+ * Forward MACs below which a run stays on the calling thread. A worker's start (bundle load, WebAssembly
+ * compile, ~250 ms of the other core) overlaps the analysis when the host prestarts the pool, as the CLI
+ * does, so what remains is the per-call cost of splitting (messages, copies), which a 1 GMAC model
+ * (ResNet-18 is 1.8) outweighs: its convolutions, forward and backward, run on both cores.
  */
-export const POOL_MIN_MACS = 20e9;
+export const POOL_MIN_MACS = 1e9;
 
 /** runModel with 2-d convolutions split over the threads of a compute pool (both cores) when the model is big enough. */
 export async function runModelAsync(opts: RunOptions, pool: ComputePool, minMacs = POOL_MIN_MACS): Promise<RunReport> {
@@ -245,10 +310,23 @@ export async function runModelAsync(opts: RunOptions, pool: ComputePool, minMacs
   const t1 = markForward(p, t0);
   if (!p.outputT) return fail(p.out, new Error('the model returned no tensor'));
   let grads: Map<unknown, NdArray>;
-  if (opts.backward === false) return finish(p, opts, new Map());
-  try { grads = await backwardAsync(...backwardArgs(p, opts)); } catch (e) { return fail(p.out, e); }
-  p.out.timings.backwardMs = round2(now() - t1);
-  return finish(p, opts, grads);
+  if (opts.backward === false) return finish(p, opts, new Map(), new Map());
+  const sink = normSink(opts);
+  try { grads = await backwardAsync(...backwardArgs(p, sink, opts.loss)); } catch (e) { return fail(p.out, e); }
+  p.out.timings.backwardMs = round2(now() - t1 - sink.ms);
+  const out = finish(p, opts, grads, sink.norms);
+  p.exec.nodes.clear();
+  const warm: Array<[number, number]> = [];
+  for (let i = 0; i < (opts.repeat ?? 0); i++) {
+    const q = { ...p, exec: p.fresh() };
+    const s0 = now();
+    try { await q.exec.runAsync(roots(q)); } catch (e) { return fail(out, e); }
+    const s1 = now();
+    try { await backwardAsync(...backwardArgs(q, undefined, opts.loss)); } catch (e) { return fail(out, e); }
+    warm.push([s1 - s0, now() - s1]);
+  }
+  setWarm(out, warm);
+  return out;
 }
 
 function round2(x: number): number { return Math.round(x * 100) / 100; }
@@ -274,9 +352,14 @@ export function runJson(r: RunReport): string {
     `  "layers": [\n${layers.join(',\n')}\n  ],`,
     `  "totals": ${totalsJson(r.totals)},`,
     `  "outputStats": ${st(r.outputStats)},`,
-    `  "timings": {"parseMs": ${r.timings.parseMs}, "analysisMs": ${r.timings.analysisMs}, "forwardMs": ${r.timings.forwardMs}, "backwardMs": ${r.timings.backwardMs}}`,
+    `  "timings": {"parseMs": ${r.timings.parseMs}, "analysisMs": ${r.timings.analysisMs}, "forwardMs": ${r.timings.forwardMs}, "backwardMs": ${r.timings.backwardMs}${warmJson(r)}}`,
     '}',
   ].join('\n');
+}
+
+function warmJson(r: RunReport): string {
+  const t = r.timings;
+  return t.warmPasses ? `, "warmForwardMs": ${t.warmForwardMs}, "warmBackwardMs": ${t.warmBackwardMs}, "warmPasses": ${t.warmPasses}` : '';
 }
 
 export type { Value, PyInstance };

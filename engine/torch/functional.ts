@@ -7,6 +7,7 @@ import { convNdSpatial, convTransposeOutputSize, poolOutputSize, samePadding } f
 import { TensorV, catShape, numel, shapeError, shapeStr, type DType } from './tensor';
 import { derive, getRf, located, mapData, setRf, type RF } from './tensorOps';
 import { intList, toInt, toInts } from './sig';
+import { convGeometryError, ntuple, poolGeometryError } from './layers/validate';
 import type { Dim, Shape } from '../api';
 
 export interface ConvArgs {
@@ -29,8 +30,11 @@ export function conv(rt: TorchRuntime, x: TensorV, w: TensorV, b: Value, a: Conv
   if (!batched && x.shape.length !== nd + 1) {
     fail(ctx, `Expected ${nd + 1}D (unbatched) or ${nd + 2}D (batched) input to conv${nd}d, but got input of size: ${shapeStr(x.shape)}`);
   }
-  const xs = batched ? x.shape : [1, ...x.shape];
   const k = w.shape.slice(2) as number[];
+  // PyTorch's parameter checks (kernel, stride, padding, dilation and their lengths) come first
+  const geometry = convGeometryError(nd, { kernel: k, stride: ntuple(a.stride, nd, 'stride'), padding: typeof a.padding === 'string' ? undefined : ntuple(a.padding, nd, 'padding'), dilation: ntuple(a.dilation, nd, 'dilation'), transposed: false });
+  if (geometry) fail(ctx, geometry, 'args');
+  const xs = batched ? x.shape : [1, ...x.shape];
   const cinPerGroup = w.shape[1] as number;
   const cout = w.shape[0] as number;
   const cin = xs[1];
@@ -65,8 +69,10 @@ export function conv(rt: TorchRuntime, x: TensorV, w: TensorV, b: Value, a: Conv
 
 export function convTranspose(rt: TorchRuntime, x: TensorV, w: TensorV, b: Value, a: ConvArgs & { outputPadding: Value }, nd: number, ctx: CallCtx): TensorV {
   const batched = x.shape.length === nd + 2;
-  const xs = batched ? x.shape : [1, ...x.shape];
   const k = w.shape.slice(2) as number[];
+  const geometry = convGeometryError(nd, { kernel: k, stride: ntuple(a.stride, nd, 'stride'), padding: ntuple(a.padding, nd, 'padding'), dilation: ntuple(a.dilation, nd, 'dilation'), outputPadding: ntuple(a.outputPadding, nd, 'output_padding'), transposed: true });
+  if (geometry) fail(ctx, geometry, 'args');
+  const xs = batched ? x.shape : [1, ...x.shape];
   const cin = w.shape[0] as number;
   if (xs[1] !== null && xs[1] !== cin) {
     fail(ctx, `Given transposed=1, weight of size ${shapeStr(w.shape)}, expected input${shapeStr(x.shape)} to have ${cin} channels, but got ${xs[1]} channels instead`, 'channels');
@@ -113,6 +119,8 @@ export function pool(rt: TorchRuntime, kind: 'max' | 'avg', x: TensorV, a: PoolA
   const stride = a.stride === null || (a.stride instanceof PyList && !a.stride.items.length) || (a.stride instanceof PyTuple && !a.stride.items.length) ? k : toInts(a.stride, nd, 'stride');
   const padding = toInts(a.padding, nd, 'padding');
   const dilation = toInts(a.dilation, nd, 'dilation');
+  const geometry = poolGeometryError(k, stride, padding, dilation);
+  if (geometry) fail(ctx, geometry, 'args');
   padding.forEach((p, i) => {
     if (p > ((k[i] - 1) * dilation[i] + 1) / 2) fail(ctx, `pad should be at most half of effective kernel size, but got pad=${p}, kernel_size=${k[i]} and dilation=${dilation[i]}`);
   });
@@ -134,6 +142,7 @@ export function adaptivePool(rt: TorchRuntime, kind: 'max' | 'avg', x: TensorV, 
   if (items.length !== nd) fail(ctx, `adaptive_${kind}_pool${nd}d: output_size must be ${nd} elements`);
   const inSp = x.shape.slice(-nd);
   const spatial = items.map((v, i) => (v === null ? inSp[i] : toInt(v, 'output_size')));
+  if (spatial.some((s) => s !== null && s < 0)) fail(ctx, `adaptive_${kind}_pool${nd}d: elements of output_size must be greater than or equal to 0 but received {${spatial.map((s) => s ?? '?').join(', ')}}`, 'args');
   const outShape = [...x.shape.slice(0, x.shape.length - nd), ...spatial];
   const out = rt.tensor(outShape, x.dtype, { op: `adaptive_${kind}_pool${nd}d`, inputs: [x], attrs: { outputSize: spatial } });
   const n = numel(x.shape);

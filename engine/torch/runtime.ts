@@ -14,6 +14,7 @@ import { DEFAULT_TORCH_VERSION, type TorchVersion } from './version';
 import { nativeFn, sigFunction, signatureFor, type Args } from './sig';
 import * as T from './tensorOps';
 import { getItem, setItem } from './indexing';
+import { withSizeChecks } from './layers/validate';
 
 export class ModuleState {
   readonly modules = new PyDict();
@@ -222,6 +223,7 @@ export class TorchRuntime implements Extensions {
 
   // ---------------------------------------------------------------- tensors and params
   tensor(shape: Array<number | null>, dtype: DType = 'float32', src?: T.Src, data?: number[]): TensorV {
+    T.checkNonNegative(shape); // every tensor, whichever shape rule made it: no negative or fractional dims
     const t = new TensorV(shape, dtype, data);
     if (src) t.src = src;
     return t;
@@ -270,15 +272,16 @@ export class TorchRuntime implements Extensions {
   layerClass(spec: LayerSpec): PyClass {
     const base = this.classes.get(spec.base ?? 'Module')!;
     const it = this.it;
-    const initShell = sigFunction(it, `${spec.name}.__init__`, signatureFor(`torch.nn.${spec.name}`, spec.sig, this.version));
+    const initSig = signatureFor(`torch.nn.${spec.name}`, spec.sig, this.version);
+    const initShell = sigFunction(it, `${spec.name}.__init__`, initSig);
     const fwdShell = sigFunction(it, `${spec.name}.forward`, spec.forwardSig ?? 'input');
     const cls = this.defineClass(spec.name, base, {
       __init__: new Builtin(`${spec.name}.__init__`, (args, kw, ctx) => {
         const self = args[0] as PyInstance;
         const a: Args = new Map();
         it.bindArgs(initShell, args.slice(1), kw, a, ctx);
-        spec.init({
-          rt: this, self, a,
+        withSizeChecks(it, spec, initSig, a, ctx, () => spec.init({
+          rt: this, self, a, ctx, sig: initSig,
           set: (n, v) => { self.dict.set(n, v); },
           param: (n, shape, present = true, rg = true) => {
             if (present) dset(self.mod!.params, n, this.param(shape, rg));
@@ -286,7 +289,7 @@ export class TorchRuntime implements Extensions {
           },
           buffer: (n, shape, dtype = 'float32', present = true) => dset(self.mod!.buffers, n, present ? this.tensor(shape, dtype) : null),
           child: (n, m) => { dset(self.mod!.modules, n, m); },
-        });
+        }));
         return null;
       }),
       forward: new Builtin(`${spec.name}.forward`, (args, kw, ctx) => {

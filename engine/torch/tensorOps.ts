@@ -253,6 +253,9 @@ export function sizeArgs(args: Value[]): Dim[] {
 
 /** PyTorch refuses a negative size when it allocates (torch.zeros(-1), nn.Linear(-1, 3)). */
 export function checkNonNegative(shape: Dim[]): void {
+  // NOTE: a size that is not an integer (NaN from a shape rule fed an absurd value) is refused too: never in a report
+  const odd = shape.find((d) => d !== null && !Number.isInteger(d));
+  if (odd !== undefined && odd !== null) throw shapeError(`the analysis computed a size ${odd} that is not an integer: [${shape.map((d) => (d === null ? '?' : d)).join(', ')}]`);
   const neg = shape.find((d) => d !== null && d < 0);
   if (neg !== undefined && neg !== null) throw shapeError(`Trying to create tensor with negative dimension ${neg}: [${shape.map((d) => (d === null ? '?' : d)).join(', ')}]`);
 }

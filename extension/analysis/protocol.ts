@@ -42,7 +42,9 @@ export type Failure = { id: number; ok: false; error: string; fatal?: FatalKind 
 export type AnalyzeResponse = { type: 'analyze'; id: number; ok: true; report: Report; misses: string[] } | (Failure & { type: 'analyze' });
 export type DiscoverResponse = { type: 'discover'; id: number; ok: true; discovery: DiscoveryResult } | (Failure & { type: 'discover' });
 export type ProbeResponse = { type: 'probe'; id: number; ok: true } | (Failure & { type: 'probe' });
-export type WorkerResponse = AnalyzeResponse | DiscoverResponse | ProbeResponse;
+/** Sent once by a started worker when the engine is loaded (not an answer to a request). */
+export type ReadyMessage = { type: 'ready'; id: 0; ok: true };
+export type WorkerResponse = AnalyzeResponse | DiscoverResponse | ProbeResponse | ReadyMessage;
 
 /** The engine entry points a worker (or the inline runner) answers requests with. */
 export interface EngineEntry {

@@ -83,6 +83,9 @@ interface Pending {
 class IsolatedRunner implements AnalysisRunner {
   readonly kind = 'worker';
   private ch: Channel | undefined;
+  /** True once the current channel said it is ready (its engine loaded): the watchdog counts from then. */
+  private ready = false;
+  private startTimer: ReturnType<typeof setTimeout> | undefined;
   private next = 1;
   private queue: Pending[] = [];
   private watch: { timer: ReturnType<typeof setTimeout>; poll?: ReturnType<typeof setInterval>; id: number } | undefined;
@@ -128,6 +131,7 @@ class IsolatedRunner implements AnalysisRunner {
   dispose(): void {
     this.disposed = true;
     this.disarm();
+    clearTimeout(this.startTimer);
     const ch = this.ch;
     this.ch = undefined;
     ch?.kill();
@@ -146,9 +150,17 @@ class IsolatedRunner implements AnalysisRunner {
         this.spawns.shift();
       }
     }
-    ch.onMessage((res) => { if (this.ch === ch) this.answered(res); });
+    ch.onMessage((res) => {
+      if (this.ch !== ch) return;
+      if (res.type === 'ready') { this.ready = true; clearTimeout(this.startTimer); this.arm(); } else this.answered(res);
+    });
     ch.onDeath((d) => { if (this.ch === ch) this.died(d); });
     this.ch = ch;
+    this.ready = false;
+    clearTimeout(this.startTimer);
+    // a process that never gets ready (a broken install, an exhausted machine) is a crash
+    this.startTimer = setTimeout(() => { if (this.ch === ch && !this.ready) { this.ch = undefined; ch.kill(); this.died({ code: null, signal: null, stderr: 'the analysis did not start within 60 s' }); } }, START_MS);
+    (this.startTimer as { unref?(): void }).unref?.();
     return ch;
   }
 
@@ -165,7 +177,7 @@ class IsolatedRunner implements AnalysisRunner {
   /** Watches the head of the queue (the request the analysis is working on): time, and memory where it can be read. */
   private arm(): void {
     const head = this.queue[0];
-    if (!head || this.watch?.id === head.req.id) return;
+    if (!head || !this.ready || this.watch?.id === head.req.id) return;
     this.disarm();
     const timer = setTimeout(() => this.stop('time'), this.o.timeoutMs);
     const ch = this.ch;
@@ -214,6 +226,8 @@ class IsolatedRunner implements AnalysisRunner {
     this.arm();
   }
 }
+
+const START_MS = 60_000;
 
 const OOM_TEXT = /out of memory|allocation failed|invalid size error|invalid array length|ERR_WORKER_OUT_OF_MEMORY/i;
 

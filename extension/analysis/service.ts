@@ -6,12 +6,20 @@ import * as vscode from 'vscode';
 import * as engine from '../../engine';
 import type { Diagnostic, DiscoveryResult, Loc, ModelCandidate, Report } from '../../engine';
 import type { AnalysisRunner } from './runner';
-import { readConfig } from '../config';
+import { readConfig, resolveImportRoots } from '../config';
 import { LineMap } from './lineMap';
 import { ModelChoices } from './modelChoices';
 import { enginePath, WorkspaceHost } from './workspaceHost';
 
 export type InputSource = 'comment' | 'example' | 'user' | 'setting';
+
+/** Where installed packages are read from (the selected Python environment's site-packages). */
+export interface SitePackagesSource {
+  /** Engine paths of the site-packages for this document. */
+  sitePackages(uri: vscode.Uri): Promise<string[]>;
+  /** Fires when the selected interpreter changed. */
+  readonly onDidChange: vscode.Event<void>;
+}
 
 /** One finished analysis of one model of one document version. */
 export interface Analysis {
@@ -75,7 +83,8 @@ export class AnalysisService implements vscode.Disposable {
   /** Fires after a document's active analysis was (re)computed or its inputs changed. */
   readonly onDidChange = this.changed.event;
 
-  constructor(readonly choices: ModelChoices, private readonly runner: AnalysisRunner) {
+  constructor(readonly choices: ModelChoices, private readonly runner: AnalysisRunner, private readonly environments?: SitePackagesSource) {
+    if (environments) this.disposables.push(environments.onDidChange(() => this.invalidateAll()));
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
@@ -322,6 +331,12 @@ export class AnalysisService implements vscode.Disposable {
   private async run(doc: vscode.TextDocument, expr: string, input: number[][], inputSource: InputSource, disc: DiscoveryResult): Promise<Analysis> {
     const file = enginePath(doc.uri);
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === doc.uri.scheme).map((f) => enginePath(f.uri));
+    const config = readConfig(doc.uri);
+    // Nothing outside the workspace, the file's package, the Python environment and the configured roots is read.
+    const importRoots = resolveImportRoots(config.importRoots, doc.uri);
+    const sitePackages = (await this.environments?.sitePackages(doc.uri).catch(() => [])) ?? [];
+    const scope = await this.host.scopeFor(doc.uri, [...importRoots, ...sitePackages]);
+    const searchPaths = [...folders, ...importRoots.filter((r) => !folders.includes(r))];
     const candidate = disc.candidates.find((c) => c.expr === expr);
     const t0 = performance.now();
     let report: Report | undefined;
@@ -331,8 +346,8 @@ export class AnalysisService implements vscode.Disposable {
     let version = doc.version;
     for (let round = 0; round < MAX_LOAD_ROUNDS; round++) {
       version = doc.version;
-      const files = this.host.snapshot();
-      const res = await this.runner.run({ opts: { file, model: expr, input, searchPaths: folders, torchVersion: readConfig(doc.uri).torchVersion }, files });
+      const files = await this.host.snapshot(scope, file);
+      const res = await this.runner.run({ opts: { file, model: expr, input, searchPaths, sitePackages, torchVersion: config.torchVersion }, files });
       if (!res.ok) {
         error = res.error.split('\n')[0];
         report = undefined;
@@ -347,7 +362,7 @@ export class AnalysisService implements vscode.Disposable {
       sources = new Map([...new Set([file, ...r.filesRead])].filter((p) => files[p] !== undefined).map((p) => [p, files[p].split(/\r?\n/)]));
       // What the engine lists as missing, and what it asked for and did not get (the same, normally).
       const toLoad = [...new Set([...r.missingFiles, ...res.misses])].filter((p) => this.host.isUnknown(p));
-      if (toLoad.length === 0 || (await this.host.load(toLoad, doc.uri)) === 0) break;
+      if (toLoad.length === 0 || (await this.host.load(toLoad, doc.uri, scope)) === 0) break;
     }
     return { uri: doc.uri, version, expr, candidate, input, inputSource, report, error, fatal, sources, ms: performance.now() - t0 };
   }

@@ -27,3 +27,5 @@ function probe(req: ProbeRequest): WorkerResponse {
 
 if (parentPort) parentPort.on('message', onRequest);
 else process.on('message', (m) => onRequest(m as WorkerRequest));
+// the engine is loaded: from now on the watchdog counts (a slow start on a busy machine is no runaway analysis)
+send({ type: 'ready', id: 0, ok: true });

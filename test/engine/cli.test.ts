@@ -99,6 +99,26 @@ describe('layerlens run', () => {
     });
     expect(a.timings).toHaveProperty('backwardMs');
   });
+  it('--repeat N: the same numbers as one pass, with the median warm timings beside the first pass\'s (one thread and the pool)', async () => {
+    const once = JSON.parse((await cliAsync(args)).out);
+    for (const pool of [undefined, () => createNodePool({ threads: 2, script: POOL_WORKER })]) {
+      const r = await cliAsync([...args, '--repeat', '3'], pool, 0);
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.out);
+      expect(j.layers).toEqual(once.layers);
+      expect(j.outputStats).toEqual(once.outputStats);
+      expect(j.timings.warmPasses).toBe(3);
+      expect(j.timings.warmForwardMs).toBeGreaterThan(0);
+      expect(j.timings.warmBackwardMs).toBeGreaterThan(0);
+    }
+    expect(once.timings).not.toHaveProperty('warmForwardMs');
+    const table = await cliAsync([...args.filter((x) => x !== '--json'), '--repeat=2']);
+    expect(table.out).toMatch(/warm \(median of 2\): forward [\d.]+ ms, backward [\d.]+ ms/);
+    const bad = await cliAsync([...args, '--repeat', '-1']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--repeat needs a whole number');
+    expect((await cliAsync(['summary', `${dir}/model.py`, '--repeat', '2'])).err).toContain('--repeat belongs to `layerlens run`');
+  });
   it('a table without --json; exit 1 naming the problem for a broken weights file; 2 for a missing one', async () => {
     const table = await cliAsync(args.filter((x) => x !== '--json'));
     expect(table.out).toMatch(/Mode: train/);

@@ -6,6 +6,7 @@ import { dictSet, hashKey, numVal, pyEquals, pyRepr, identical, setAdd } from '.
 import { dictUpdate, sortValues, roundHalfEven, primitiveTable } from './define';
 import { bitLength } from '../intMath';
 import type { PrimitiveMethod } from '../interp';
+import { charge, checkSize, pushAll } from '../budget';
 
 export function installContainerMethods(it: Interp): void {
   sequenceMethods(it);
@@ -25,8 +26,8 @@ function sequenceMethods(it: Interp): void {
   const seqCount: PrimitiveMethod = (s, a) => (s as PyList).items.filter((x) => pyEquals(x, a[0])).length;
   primitiveTable(it, 'list', {
     append: (s, a) => { L(s).push(a[0]); return null; },
-    extend: (s, a, _k, ctx) => { L(s).push(...it.iterate(a[0], ctx)); return null; },
-    insert: (s, a) => { const items = L(s); let i = numVal(a[0] as number); if (i < 0) i = Math.max(0, items.length + i); items.splice(i, 0, a[1]); return null; },
+    extend: (s, a, _k, ctx) => { const add = it.iterate(a[0], ctx); checkSize('list', L(s).length + add.length); pushAll(L(s), add); return null; },
+    insert: (s, a) => { const items = L(s); charge(items.length); let i = numVal(a[0] as number); if (i < 0) i = Math.max(0, items.length + i); items.splice(i, 0, a[1]); return null; },
     pop: (s, a) => {
       const items = L(s);
       if (!items.length) throw new PyException('IndexError', 'pop from empty list');

@@ -4,12 +4,19 @@ import type { Interp } from '../interp';
 import { InterpError, PyException, PyList, PyTuple, Unknown, type Value } from '../values';
 import { formatSpec, numVal, pyRepr, pyStr } from '../ops';
 import { primitiveTable } from './define';
+import { checkSize } from '../budget';
 
 export function installStrMethods(it: Interp): void {
   const Str = (v: Value): string => v as string;
   const strArg = (v: Value): string => { if (v instanceof Unknown) throw new InterpError(`string operation on an unknown value (${v.reason})`); return pyStr(v); };
   primitiveTable(it, 'str', {
-    join: (s, a, _k, ctx) => it.iterate(a[0], ctx).map(strArg).join(Str(s)),
+    join: (s, a, _k, ctx) => {
+      const parts = it.iterate(a[0], ctx).map(strArg);
+      let n = Math.max(0, parts.length - 1) * Str(s).length;
+      for (const p of parts) n += p.length;
+      checkSize('str', n);
+      return parts.join(Str(s));
+    },
     format: (s, a, kw) => strFormat(it, Str(s), a, kw),
     split: (s, a, kw) => {
       const sep = a[0] ?? kw.get('sep') ?? null;
@@ -30,7 +37,15 @@ export function installStrMethods(it: Interp): void {
     rstrip: (s, a) => (a[0] ? trimChars(Str(s), String(a[0]), false, true) : Str(s).trimEnd()),
     startswith: (s, a) => (a[0] instanceof PyTuple ? a[0].items.some((p) => Str(s).startsWith(String(p))) : Str(s).startsWith(strArg(a[0]))),
     endswith: (s, a) => (a[0] instanceof PyTuple ? a[0].items.some((p) => Str(s).endsWith(String(p))) : Str(s).endsWith(strArg(a[0]))),
-    replace: (s, a) => Str(s).split(strArg(a[0])).join(strArg(a[1])),
+    replace: (s, a) => {
+      const t = Str(s), old = strArg(a[0]), by = strArg(a[1]);
+      // the result's length before it is built: occurrences counted without splitting
+      let k = 0;
+      if (old === '') k = t.length + 1;
+      else for (let i = t.indexOf(old); i >= 0; i = t.indexOf(old, i + old.length)) k++;
+      checkSize('str', t.length + k * (by.length - old.length), t.length + 16 * k); // the split's parts cost more than characters
+      return t.split(old).join(by);
+    },
     lower: (s) => Str(s).toLowerCase(),
     upper: (s) => Str(s).toUpperCase(),
     title: (s) => Str(s).replace(/\w\S*/g, (w) => w[0].toUpperCase() + w.slice(1).toLowerCase()),
@@ -43,16 +58,23 @@ export function installStrMethods(it: Interp): void {
     isnumeric: (s) => /^\d+$/.test(Str(s)),
     isalpha: (s) => /^[a-zA-Z]+$/.test(Str(s)),
     isidentifier: (s) => /^[A-Za-z_]\w*$/.test(Str(s)),
-    zfill: (s, a) => Str(s).padStart(numVal(a[0] as number), '0'),
-    ljust: (s, a) => Str(s).padEnd(numVal(a[0] as number), String(a[1] ?? ' ')),
-    rjust: (s, a) => Str(s).padStart(numVal(a[0] as number), String(a[1] ?? ' ')),
-    center: (s, a) => formatSpec(Str(s), `${String(a[1] ?? ' ')}^${numVal(a[0] as number)}`),
+    zfill: (s, a) => Str(s).padStart(width(a[0]), '0'),
+    ljust: (s, a) => Str(s).padEnd(width(a[0]), String(a[1] ?? ' ')),
+    rjust: (s, a) => Str(s).padStart(width(a[0]), String(a[1] ?? ' ')),
+    center: (s, a) => formatSpec(Str(s), `${String(a[1] ?? ' ')}^${width(a[0])}`),
     partition: (s, a) => { const t = Str(s), sep = strArg(a[0]); const i = t.indexOf(sep); return new PyTuple(i < 0 ? [t, '', ''] : [t.slice(0, i), sep, t.slice(i + sep.length)]); },
     rpartition: (s, a) => { const t = Str(s), sep = strArg(a[0]); const i = t.lastIndexOf(sep); return new PyTuple(i < 0 ? ['', '', t] : [t.slice(0, i), sep, t.slice(i + sep.length)]); },
     splitlines: (s) => new PyList(Str(s).split(/\r?\n/)),
     encode: (s) => s,
     casefold: (s) => Str(s).toLowerCase(),
   });
+}
+
+/** A padding width (str.ljust(10**9) is refused by the size budget before it is built). */
+function width(v: Value): number {
+  const n = typeof v === 'bigint' ? v : numVal(v as number);
+  if (n > 0) checkSize('str', n);
+  return Number(n);
 }
 
 function trimChars(s: string, chars: string, left: boolean, right: boolean): string {

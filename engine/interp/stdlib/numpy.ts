@@ -184,6 +184,7 @@ function creation(np: Np): Record<string, Value> {
     linspace: fn('numpy.linspace', (a, kw, ctx) => {
       const num = intArg(a[2] ?? kw.get('num') ?? 50, 'num');
       if (num < 0) throw new PyException('ValueError', `Number of samples, ${num}, must be non-negative.`);
+      checkSize(num, 'np.linspace');
       const lo = realOf(np, a[0] ?? kw.get('start')!, ctx), hi = realOf(np, a[1] ?? kw.get('stop')!, ctx);
       const endpoint = kwOr(kw, 'endpoint', true) !== false;
       const div = endpoint ? num - 1 : num;

@@ -127,40 +127,66 @@ export async function conv2dAsync(args: ConvArgs, attrs: Conv2dAttrs, pool?: Com
 
 type ConvGrads = { input: NdArray; weight: NdArray; bias?: NdArray };
 
-/** conv2dBackward on up to pool.threads threads: parts' input gradients added into place, weight and bias gradients summed. */
+/**
+ * conv2dBackward on up to pool.threads threads: parts' input gradients added into place, weight and bias
+ * gradients summed (batch or row parts) or placed (output-channel parts, whose input gradients are partial sums).
+ */
 export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs, pool?: ComputePool): Promise<ConvGrads> {
-  const ps = pool ? parts(args.input.shape, args.weight.shape, attrs, pool.threads, false) : null;
+  const ps = pool ? parts(args.input.shape, args.weight.shape, attrs, pool.threads, true) : null;
   if (!pool || !ps) return conv2dBackward(gradOutput, args, attrs);
-  const x = args.input, [, C, , W] = x.shape;
+  const x = args.input, [, C, , W] = x.shape, Co = args.weight.shape[0], per = numel(args.weight.shape.slice(1));
   const grads: ConvGrads = {
     input: { shape: [...x.shape], data: new Float32Array(x.data.length) },
     weight: { shape: [...args.weight.shape], data: new Float32Array(args.weight.data.length) },
   };
   if (args.bias) grads.bias = { shape: [...args.bias.shape], data: new Float32Array(args.bias.data.length) };
+  const byChannel = (p: Part) => p.c0 > 0 || p.c1 < Co;
   const add = (p: Part, outs: Float32Array[]) => {
     putRows(outs[0], grads.input, p.n0, p.n1, p.iy0, p.iy1, false);
+    if (byChannel(p)) {
+      grads.weight.data.set(outs[1], p.c0 * per);
+      if (grads.bias && outs[2]) grads.bias.data.set(outs[2], p.c0);
+      return;
+    }
     for (const [k, o] of [[grads.weight, outs[1]], [grads.bias, outs[2]]] as const) if (k && o) for (let i = 0; i < o.length; i++) k.data[i] += o[i];
   };
-  const wb = shareArgs(pool, args);
   const slices = (p: Part, alloc: (n: number) => Float32Array) => ({
     input: rowsOf(x, p.n0, p.n1, p.iy0, p.iy1, alloc((p.n1 - p.n0) * C * (p.iy1 - p.iy0) * W)),
-    gy: rowsOf(gradOutput, p.n0, p.n1, p.oy0, p.oy1, alloc((p.n1 - p.n0) * gradOutput.shape[1] * (p.oy1 - p.oy0) * gradOutput.shape[3])),
+    gy: byChannel(p)
+      ? channelsOf(gradOutput, p.c0, p.c1, alloc(numel([1, p.c1 - p.c0, ...gradOutput.shape.slice(2)])))
+      : rowsOf(gradOutput, p.n0, p.n1, p.oy0, p.oy1, alloc((p.n1 - p.n0) * gradOutput.shape[1] * (p.oy1 - p.oy0) * gradOutput.shape[3])),
   });
   const jobs = ps.slice(1).map(async (p, i) => {
     const s = slices(p, (n) => pool.alloc(n));
-    const into = pool.shared ? [pool.alloc(s.input.data.length), pool.alloc(args.weight.data.length), ...(args.bias ? [pool.alloc(args.bias.data.length)] : [])] : undefined;
-    const outs = await pool.run(i, { op: 'conv2dBackward', gradOutput: s.gy, args: { input: s.input, ...wb }, attrs: p.attrs }, into, [s.input.data, s.gy.data]);
-    add(p, into ?? outs);
-    pool.release(s.input.data, s.gy.data, ...(into ?? []));
+    const wb = shareArgs(pool, args, p.c0, p.c1);
+    const into = pool.shared ? [pool.alloc(s.input.data.length), pool.alloc(wb.weight.data.length), ...(wb.bias ? [pool.alloc(wb.bias.data.length)] : [])] : undefined;
+    try {
+      const outs = await pool.run(i, { op: 'conv2dBackward', gradOutput: s.gy, args: { input: s.input, ...wb }, attrs: p.attrs }, into, [s.input.data, s.gy.data]);
+      add(p, into ?? outs);
+    } finally {
+      pool.release(s.input.data, s.gy.data, ...(into ?? []));
+      releaseArgs(pool, wb);
+    }
   });
-  const p = ps[0], s = slices(p, (n) => pool.alloc(n));
-  const g = conv2dBackward(s.gy, { ...args, input: s.input }, p.attrs);
-  add(p, g.bias ? [g.input.data, g.weight.data, g.bias.data] : [g.input.data, g.weight.data]);
-  pool.release(s.input.data, s.gy.data);
-  try {
-    await Promise.all(jobs);
-  } finally {
-    releaseArgs(pool, wb);
+  // The caller's part: an output-channel part reads the whole input and its channels of dy in place.
+  const p = ps[0];
+  if (byChannel(p)) {
+    const gy = { shape: [1, p.c1 - p.c0, ...gradOutput.shape.slice(2)], data: gradOutput.data.subarray(p.c0 * gradOutput.shape[2] * gradOutput.shape[3], p.c1 * gradOutput.shape[2] * gradOutput.shape[3]) };
+    const g = conv2dBackward(gy, { ...channelSlice(args, p.c0, p.c1), input: x }, attrs);
+    add(p, g.bias ? [g.input.data, g.weight.data, g.bias.data] : [g.input.data, g.weight.data]);
+  } else {
+    const s = slices(p, (n) => pool.alloc(n));
+    const g = conv2dBackward(s.gy, { ...args, input: s.input }, p.attrs);
+    add(p, g.bias ? [g.input.data, g.weight.data, g.bias.data] : [g.input.data, g.weight.data]);
+    pool.release(s.input.data, s.gy.data);
   }
+  await Promise.all(jobs);
   return grads;
+}
+
+/** Channels [c0, c1) of a one-sample [1, C, H, W] array (contiguous), copied into `dst`. */
+function channelsOf(t: NdArray, c0: number, c1: number, dst: Float32Array): NdArray {
+  const P = t.shape[2] * t.shape[3];
+  dst.set(t.data.subarray(c0 * P, c1 * P));
+  return { shape: [1, c1 - c0, t.shape[2], t.shape[3]], data: dst };
 }

@@ -39,8 +39,11 @@ export interface WorkerPort {
 
 interface Pending { resolve(o: Float32Array[]): void; reject(e: Error): void; task: Task; into?: Float32Array[] }
 
-/** Bytes of released arrays a pool keeps for reuse; beyond this they are left to the garbage collector. */
-const KEEP_BYTES = 64 << 20;
+/**
+ * Bytes of released arrays a pool keeps for reuse; beyond this they are left to the garbage collector.
+ * NOTE: with parameters shared in place (layerlens run), a call's operands are activation slices: a few MB.
+ */
+const KEEP_BYTES = 24 << 20;
 
 /** Worker failures in a row (no reply in between) after which the pool stops starting workers. */
 const MAX_FAILURES = 2;
@@ -61,6 +64,17 @@ export class PortPool implements ComputePool {
 
   constructor(readonly threads: number, readonly shared: boolean, private readonly makePort: (i: number) => WorkerPort) {
     this.ports = new Array(Math.max(0, threads - 1)).fill(undefined);
+  }
+
+  /**
+   * Starts every worker now instead of at its first task: a worker's start (loading its bundle, compiling
+   * the WebAssembly) then overlaps what the caller does meanwhile (`layerlens run`: the analysis).
+   */
+  prestart(): void {
+    this.ports.forEach((_, i) => {
+      if (this.disposed || this.failures >= MAX_FAILURES) return;
+      try { this.worker(i); } catch { this.failures++; }
+    });
   }
 
   run(i: number, task: Task, into?: Float32Array[], handOver: Float32Array[] = []): Promise<Float32Array[]> {

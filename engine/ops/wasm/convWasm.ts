@@ -67,8 +67,8 @@ interface Regions { img: number; col: number; w: number; mat: number; gw: number
 /** Every region one call needs, sized for its largest band, before the first view is taken. */
 function regions(wk: WasmKernels, g: ColGeometry, M: number): Regions {
   const Pb = g.rows * g.outW;
-  const img = wk.region('conv.img', g.C * maxRowsRead(g) * g.W), col = wk.region('conv.col', kc(g) * Pb);
-  const w = wk.region('conv.w', M * kc(g)), mat = wk.region('conv.mat', M * Pb), gw = wk.region('conv.gw', M * kc(g));
+  const [img, col, w, mat, gw] = wk.regions(['conv.img', g.C * maxRowsRead(g) * g.W], ['conv.col', kc(g) * Pb],
+    ['conv.w', M * kc(g)], ['conv.mat', M * Pb], ['conv.gw', M * kc(g)]);
   return { img, col, w, mat, gw, mem: wk.f32() };
 }
 

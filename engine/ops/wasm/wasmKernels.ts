@@ -1,7 +1,7 @@
 // The WebAssembly kernels (assembly/*.ts, embedded by scripts/buildWasm.mjs): picks the variant the
 // runtime validates (relaxed SIMD, then SIMD128, else none: the callers' JS kernels run), keeps one
-// instance per thread, and hands out named regions of its memory. Never keep a view of the memory across
-// a region() call: growing the memory detaches every view (take a fresh one from f32()).
+// instance per thread, and hands out the regions of its memory one kernel call needs. Never keep a view
+// of the memory or a region's address across a regions() call: growing detaches views and moves regions.
 
 import { relaxedSimd, simd128 } from './kernels.generated';
 
@@ -34,33 +34,44 @@ const PAGE = 65536;
 /** Below this address the module's own globals could live (it has no data segments, but stay clear). */
 const BASE = 1024;
 
-/** One instance and its memory: a bump allocator of named regions, each reused while it is big enough. */
+/**
+ * One instance and its memory, laid out for one kernel call at a time: regions() places the operands a call
+ * needs; while they fit where they are, the layout (and what the regions hold) stays.
+ */
 export class WasmKernels {
   readonly k: KernelExports;
   /** Byte address of gemm()'s packing workspace. */
   readonly work: number;
   private readonly memory: WasmMemory;
-  private readonly regions = new Map<string, { ptr: number; floats: number }>();
-  private top = BASE;
+  private readonly placed = new Map<string, { ptr: number; floats: number }>();
+  private readonly base: number;
+  private top: number;
 
   constructor(module: object, readonly backend: Exclude<GemmBackend, 'js'>, api: WasmApi) {
     this.memory = new api.Memory({ initial: 1 });
     this.k = new api.Instance(module, { env: { memory: this.memory } }).exports as KernelExports;
+    this.top = BASE;
     this.work = this.alloc(this.k.workFloats());
+    this.base = this.top;
   }
 
-  /** Byte address of a region of at least `floats` floats; its contents persist until it must grow. */
-  region(name: string, floats: number): number {
-    const r = this.regions.get(name);
-    if (r && r.floats >= floats) return r.ptr;
-    // NOTE: the old block is abandoned, not reused: regions only grow, so the waste stays below the
-    // final sizes, and the whole memory goes with releaseWasmMemory().
-    const ptr = this.alloc(Math.max(floats, r ? r.floats * 1.5 : 0));
-    this.regions.set(name, { ptr, floats: Math.max(floats, r ? r.floats * 1.5 : 0) });
-    return ptr;
+  /**
+   * Byte addresses of regions of at least the given float counts, in order. When one does not fit, every
+   * region is laid out again from the bottom (contents lost): the memory grows to the largest call's needs,
+   * never to the sum of every size a region once had.
+   */
+  regions(...req: Array<[name: string, floats: number]>): number[] {
+    const fits = req.every(([name, floats]) => (this.placed.get(name)?.floats ?? -1) >= floats);
+    if (!fits) {
+      this.placed.clear();
+      this.top = this.base;
+      // NOTE: a little headroom, so layers that grow slowly (a network's deeper convs) do not relayout each time
+      for (const [name, floats] of req) this.placed.set(name, { ptr: this.alloc(floats * 1.25), floats: Math.ceil(floats * 1.25) });
+    }
+    return req.map(([name]) => this.placed.get(name)!.ptr);
   }
 
-  /** A fresh view of the whole memory (views taken before a region() call may be detached). */
+  /** A fresh view of the whole memory (views taken before a regions() call may be detached). */
   f32(): Float32Array {
     return new Float32Array(this.memory.buffer);
   }

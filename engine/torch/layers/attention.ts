@@ -10,7 +10,7 @@ import type { LayerSpec } from './spec';
 
 export const attentionSpecs: LayerSpec[] = [
   {
-    name: 'MultiheadAttention', kind: 'attention',
+    name: 'MultiheadAttention', kind: 'attention', sizes: { embed_dim: 'int', num_heads: 'int', kdim: 'int', vdim: 'int' },
     sig: 'embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False, add_zero_attn=False, kdim=None, vdim=None, batch_first=False, device=None, dtype=None',
     forwardSig: 'query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None, average_attn_weights=True',
     config: ['embed_dim', 'num_heads', 'batch_first'],

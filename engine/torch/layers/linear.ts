@@ -6,6 +6,9 @@ import { toBool, toInt, toTensor } from '../sig';
 import { numel, TensorV } from '../tensor';
 import { shapeStr } from '../tensor';
 import type { LayerSpec } from './spec';
+import type { SizeRule } from './validate';
+
+const LINEAR_SIZES: Record<string, SizeRule> = { in_features: 'int', out_features: 'int' };
 
 const linearInit: LayerSpec['init'] = (m) => {
   const inF = toInt(m.a.get('in_features')!, 'in_features');
@@ -17,13 +20,13 @@ const linearInit: LayerSpec['init'] = (m) => {
 
 export const linearSpecs: LayerSpec[] = [
   {
-    name: 'Linear', kind: 'linear', sig: 'in_features, out_features, bias=True, device=None, dtype=None',
+    name: 'Linear', kind: 'linear', sig: 'in_features, out_features, bias=True, device=None, dtype=None', sizes: LINEAR_SIZES,
     config: ['in_features', 'out_features'],
     init: linearInit,
     forward: (m) => linear(m.rt, toTensor(m.a.get('input')!, 'input'), toTensor(m.get('weight'), 'weight'), m.get('bias'), m.ctx),
   },
   {
-    name: 'NonDynamicallyQuantizableLinear', base: 'Linear', kind: 'linear', sig: 'in_features, out_features, bias=True, device=None, dtype=None',
+    name: 'NonDynamicallyQuantizableLinear', base: 'Linear', kind: 'linear', sig: 'in_features, out_features, bias=True, device=None, dtype=None', sizes: LINEAR_SIZES,
     config: ['in_features', 'out_features'], init: linearInit,
     forward: (m) => linear(m.rt, toTensor(m.a.get('input')!, 'input'), toTensor(m.get('weight'), 'weight'), m.get('bias'), m.ctx),
   },
@@ -34,6 +37,7 @@ export const linearSpecs: LayerSpec[] = [
   },
   {
     name: 'Bilinear', kind: 'linear', sig: 'in1_features, in2_features, out_features, bias=True, device=None, dtype=None', forwardSig: 'input1, input2',
+    sizes: { in1_features: 'int', in2_features: 'int', out_features: 'int' },
     config: ['in1_features', 'in2_features', 'out_features'],
     init(m) {
       const a = toInt(m.a.get('in1_features')!, 'in1_features'), b = toInt(m.a.get('in2_features')!, 'in2_features'), o = toInt(m.a.get('out_features')!, 'out_features');
@@ -58,7 +62,7 @@ export const linearSpecs: LayerSpec[] = [
     forward: (m) => m.a.get('input')!,
   },
   {
-    name: 'Embedding', kind: 'embedding',
+    name: 'Embedding', kind: 'embedding', sizes: { num_embeddings: 'int', embedding_dim: 'int' },
     sig: 'num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False, _weight=None, _freeze=False, device=None, dtype=None',
     config: ['num_embeddings', 'embedding_dim', 'padding_idx'],
     init(m) {

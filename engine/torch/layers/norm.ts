@@ -1,6 +1,6 @@
 // Normalisation layers: BatchNorm1d/2d/3d, LayerNorm, RMSNorm, GroupNorm, InstanceNorm1d/2d/3d, LocalResponseNorm.
 // Parameters γ (weight) and β (bias); BatchNorm's running_mean/running_var/num_batches_tracked are buffers.
-import { PyFloat, PyTuple } from '../../interp/values';
+import { PyException, PyFloat, PyTuple } from '../../interp/values';
 import { batchNorm, fail, groupNorm, layerNorm, normLike, num, rmsNorm } from '../functional';
 import { intList, toBool, toInt, toTensor } from '../sig';
 import { shapeStr } from '../tensor';
@@ -10,7 +10,7 @@ const BN_SIG = 'num_features, eps=1e-05, momentum=0.1, affine=True, track_runnin
 
 function bnSpec(nd: number): LayerSpec {
   return {
-    name: `BatchNorm${nd}d`, base: '_BatchNorm', kind: 'norm', sig: BN_SIG,
+    name: `BatchNorm${nd}d`, base: '_BatchNorm', kind: 'norm', sig: BN_SIG, sizes: { num_features: 'int' },
     config: ['num_features', 'eps', 'momentum', 'affine', 'track_running_stats'],
     init(m) {
       const c = toInt(m.a.get('num_features')!, 'num_features');
@@ -37,7 +37,7 @@ function bnSpec(nd: number): LayerSpec {
 
 function inSpec(nd: number): LayerSpec {
   return {
-    name: `InstanceNorm${nd}d`, base: '_InstanceNorm', kind: 'norm', sig: 'num_features, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False, device=None, dtype=None',
+    name: `InstanceNorm${nd}d`, base: '_InstanceNorm', kind: 'norm', sizes: { num_features: 'int' }, sig: 'num_features, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False, device=None, dtype=None',
     config: ['num_features', 'eps', 'affine'],
     init(m) {
       const c = toInt(m.a.get('num_features')!, 'num_features');
@@ -69,7 +69,7 @@ export const normSpecs: LayerSpec[] = [
   ...[1, 2, 3].map(inSpec),
   {
     // bias= is 2.1+ (engine/torch/version.ts drops it from the signature under 1.13)
-    name: 'LayerNorm', kind: 'norm', sig: 'normalized_shape, eps=1e-05, elementwise_affine=True, bias=True, device=None, dtype=None',
+    name: 'LayerNorm', kind: 'norm', sizes: { normalized_shape: 'ints' }, sig: 'normalized_shape, eps=1e-05, elementwise_affine=True, bias=True, device=None, dtype=None',
     config: ['normalized_shape', 'eps', 'elementwise_affine'],
     init(m) {
       const { shape, affine } = normalizedShapeInit(m);
@@ -79,17 +79,18 @@ export const normSpecs: LayerSpec[] = [
   },
   {
     // 2.4+: weight only, x · rsqrt(mean(x², normalized dims) + eps) · weight
-    name: 'RMSNorm', kind: 'norm', sig: 'normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None',
+    name: 'RMSNorm', kind: 'norm', sizes: { normalized_shape: 'ints' }, sig: 'normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None',
     config: ['normalized_shape', 'eps', 'elementwise_affine'],
     init(m) { normalizedShapeInit(m); },
     forward: (m) => rmsNorm(m.rt, toTensor(m.a.get('input')!, 'input'), intList(m.get('normalized_shape'), 'normalized_shape'), m.ctx, m.get('weight'), m.get('eps')),
   },
   {
-    name: 'GroupNorm', kind: 'norm', sig: 'num_groups, num_channels, eps=1e-05, affine=True, device=None, dtype=None',
+    name: 'GroupNorm', kind: 'norm', sizes: { num_groups: 'int', num_channels: 'int' }, sig: 'num_groups, num_channels, eps=1e-05, affine=True, device=None, dtype=None',
     config: ['num_groups', 'num_channels', 'eps', 'affine'],
     init(m) {
       const g = toInt(m.a.get('num_groups')!, 'num_groups'), c = toInt(m.a.get('num_channels')!, 'num_channels');
-      if (c % g !== 0) fail({}, `num_channels (${c}) must be divisible by num_groups (${g})`);
+      if (g === 0) throw new PyException('ZeroDivisionError', 'integer modulo by zero');
+      if (c % g !== 0) throw new PyException('ValueError', 'num_channels must be divisible by num_groups');
       const affine = toBool(m.a.get('affine')!);
       m.set('num_groups', g); m.set('num_channels', c); m.set('eps', m.a.get('eps')!); m.set('affine', affine);
       m.param('weight', [c], affine); m.param('bias', [c], affine);

@@ -4,6 +4,7 @@ import { PyTuple } from '../../interp/values';
 import { adaptivePool, pool } from '../functional';
 import { toBool, toTensor } from '../sig';
 import type { LayerSpec } from './spec';
+import { reportAdaptiveSize, reportPoolGeometry } from './validate';
 
 function maxPoolSpec(nd: number): LayerSpec {
   return {
@@ -11,6 +12,7 @@ function maxPoolSpec(nd: number): LayerSpec {
     config: ['kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode'],
     init(m) {
       for (const n of ['kernel_size', 'padding', 'dilation', 'return_indices', 'ceil_mode']) m.set(n, m.a.get(n)!);
+      reportPoolGeometry(m.rt.it, nd, m.a, m.sig, m.ctx);
       const s = m.a.get('stride')!;
       m.set('stride', s === null ? m.a.get('kernel_size')! : s);
     },
@@ -31,6 +33,7 @@ function avgPoolSpec(nd: number): LayerSpec {
     init(m) {
       for (const n of ['kernel_size', 'padding', 'ceil_mode', 'count_include_pad']) m.set(n, m.a.get(n)!);
       if (nd > 1) m.set('divisor_override', m.a.get('divisor_override')!);
+      reportPoolGeometry(m.rt.it, nd, m.a, m.sig, m.ctx);
       const s = m.a.get('stride')!;
       m.set('stride', s === null ? m.a.get('kernel_size')! : s);
     },
@@ -44,7 +47,11 @@ function adaptiveSpec(kind: 'avg' | 'max', nd: number): LayerSpec {
   return {
     name: `Adaptive${kind === 'avg' ? 'Avg' : 'Max'}Pool${nd}d`, kind: 'pool', sig: kind === 'max' ? 'output_size, return_indices=False' : 'output_size',
     config: ['output_size'],
-    init(m) { m.set('output_size', m.a.get('output_size')!); if (kind === 'max') m.set('return_indices', m.a.get('return_indices')!); },
+    init(m) {
+      m.set('output_size', m.a.get('output_size')!);
+      if (kind === 'max') m.set('return_indices', m.a.get('return_indices')!);
+      reportAdaptiveSize(m.rt.it, kind, nd, m.a, m.sig, m.ctx);
+    },
     forward: (m) => adaptivePool(m.rt, kind, toTensor(m.a.get('input')!, 'input'), m.get('output_size'), nd, m.ctx),
   };
 }

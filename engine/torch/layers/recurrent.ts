@@ -12,6 +12,7 @@ function rnnSpec(name: 'RNN' | 'LSTM' | 'GRU', gates: number): LayerSpec {
   const extra = name === 'LSTM' ? ', proj_size=0' : name === 'RNN' ? ", nonlinearity='tanh'" : '';
   return {
     name, base: 'RNNBase', kind: 'other',
+    sizes: { input_size: 'int', hidden_size: 'int', num_layers: 'int', proj_size: 'int' },
     sig: `input_size, hidden_size, num_layers=1${name === 'RNN' ? ", nonlinearity='tanh'" : ''}, bias=True, batch_first=False, dropout=0.0, bidirectional=False${name === 'LSTM' ? ', proj_size=0' : ''}, device=None, dtype=None`,
     forwardSig: 'input, hx=None',
     config: ['input_size', 'hidden_size', 'num_layers', 'bidirectional', 'batch_first'],

@@ -5,11 +5,16 @@ import type { Value, PyInstance, CallCtx } from '../../interp/values';
 import type { TorchRuntime } from '../runtime';
 import type { Args } from '../sig';
 import type { DType } from '../tensor';
+import type { SizeRule } from './validate';
 
 export interface LayerInit {
   rt: TorchRuntime;
   self: PyInstance;
   a: Args;
+  /** The constructor call (its arguments' source ranges, for diagnostics at an argument). */
+  ctx: CallCtx;
+  /** The constructor's signature as this release has it. */
+  sig: string;
   /** Stores a Python attribute (what `m.kernel_size` reads). */
   set(name: string, v: Value): void;
   /** Registers a parameter of this shape (None when `present` is false). */
@@ -41,6 +46,8 @@ export interface LayerSpec {
   forwardSig?: string;
   init(m: LayerInit): void;
   forward(m: LayerCall): Value;
+  /** Constructor arguments that are sizes: checked as PyTorch checks them before `init` runs (validate.ts). */
+  sizes?: Record<string, SizeRule>;
   /** Attributes shown in hovers/summary as the layer's configuration. */
   config?: string[];
 }

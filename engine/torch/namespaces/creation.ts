@@ -1,6 +1,6 @@
 // torch.* tensor creation: zeros/ones/empty/rand*, *_like, full, arange, linspace, eye, tensor.
 // Small constant tensors (at most MAX_CONST_ELEMENTS) carry their values, float32-rounded.
-import { Builtin, InterpError, PyFloat, PyList, PyTuple, type Value } from '../../interp/values';
+import { Builtin, InterpError, PyException, PyFloat, PyList, PyTuple, type Value } from '../../interp/values';
 import { isNum, numVal, pyStr } from '../../interp/ops';
 import type { TorchRuntime } from '../runtime';
 import { checkNonNegative, sizeArgs } from '../tensorOps';
@@ -40,10 +40,14 @@ export function creationOps(rt: TorchRuntime, out: Members): void {
     out[name] = new Builtin(`torch.${name}`, (args, kw) => { const src = toTensor(args[0], 'input'); return rt.tensor([...src.shape], dtypeOf(kw.get('dtype'), src.dtype), { op: name, inputs: [src] }); });
   }
   out.arange = new Builtin('torch.arange', (args, kw) => {
-    const nums = args.map((v) => toFloat(v, 'arange bound'));
-    const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
-    const isFloat = args.some((v) => v instanceof PyFloat);
-    const n = Math.max(0, Math.ceil((end - start) / step));
+    const given = args.length === 1 ? [kw.get('start') ?? 0, args[0], kw.get('step') ?? 1] : [args[0] ?? kw.get('start') ?? 0, args[1] ?? kw.get('end'), args[2] ?? kw.get('step') ?? 1];
+    if (given[1] === undefined) throw new PyException('TypeError', 'arange() received an invalid combination of arguments: the end is missing');
+    const [start, end, step] = given.map((v) => toFloat(v!, 'arange bound'));
+    const isFloat = given.some((v) => v instanceof PyFloat);
+    if (step === 0) throw new PyException('RuntimeError', 'step must be nonzero');
+    if ((end - start) / step < 0) throw new PyException('RuntimeError', 'upper bound and larger bound inconsistent with step sign');
+    const n = Math.ceil((end - start) / step);
+    if (!Number.isSafeInteger(n)) throw new PyException('RuntimeError', `invalid size, possible overflow? (arange of ${n} elements)`);
     const dtype = dtypeOf(kw.get('dtype'), isFloat ? 'float32' : 'int64');
     const t = rt.tensor([n], dtype, { op: 'arange', inputs: [], attrs: { start, end, step } });
     if (n <= MAX_CONST_ELEMENTS) t.data = Array.from({ length: n }, (_, i) => (dtype === 'float32' ? Math.fround(start + i * step) : start + i * step));

@@ -34,7 +34,8 @@ function counting(p: ComputePool): ComputePool & { tasks: number } {
 }
 
 const pools: Array<[string, ComputePool & { tasks: number }]> = [
-  ['shared memory', counting(createNodePool({ threads: 2, script: POOL_WORKER }))],
+  // prestarted, as the CLI starts it (the workers boot while the caller works)
+  ['shared memory', counting(createNodePool({ threads: 2, script: POOL_WORKER, prestart: true }))],
   ['copies', counting(createNodePool({ threads: 2, script: POOL_WORKER, shared: false }))],
 ];
 afterAll(() => { for (const [, p] of pools) p.dispose(); setGemmBackend('auto'); });
@@ -72,7 +73,7 @@ for (const [kind, pool] of pools) {
       { name: 'x=[1,64,56,56] w=[64,64,3,3] p=1 (row bands)', x: [1, 64, 56, 56], w: [64, 64, 3, 3], attrs: { padding: 1 } },
       { name: 'x=[1,8,90,75] w=[32,4,5,3] s=2 p=[3,1] d=[2,1] groups=2 (row bands)', x: [1, 8, 90, 75], w: [32, 4, 5, 3], attrs: { stride: 2, padding: [3, 1], dilation: [2, 1], groups: 2 } },
       { name: "x=[1,16,41,41] w=[32,16,4,4] padding='same' (row bands)", x: [1, 16, 41, 41], w: [32, 16, 4, 4], attrs: { padding: 'same' } },
-      { name: 'x=[1,64,9,9] w=[130,64,3,3] p=1 (channel split forward, row bands backward)', x: [1, 64, 9, 9], w: [130, 64, 3, 3], attrs: { padding: 1 } },
+      { name: 'x=[1,64,9,9] w=[130,64,3,3] p=1 (channel split forward and backward)', x: [1, 64, 9, 9], w: [130, 64, 3, 3], attrs: { padding: 1 } },
       { name: 'x=[3,16,30,30] w=[32,16,3,3] s=2 p=1 (batch split)', x: [3, 16, 30, 30], w: [32, 16, 3, 3], attrs: { stride: 2, padding: 1 } },
     ];
     for (const c of convCases) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchNorm, batchNormBackward, batchNormBuffersAfter, type BatchNormArgs, type BatchNormAttrs } from '../../../engine/ops/batchNorm';
+import { batchNorm, batchNormBackward, batchNormBuffersAfter, batchNormForward, type BatchNormArgs, type BatchNormAttrs } from '../../../engine/ops/batchNorm';
 import { groupNorm, groupNormBackward, type GroupNormAttrs } from '../../../engine/ops/groupNorm';
 import { layerNorm, layerNormBackward, type LayerNormAttrs } from '../../../engine/ops/layerNorm';
 import { localResponseNorm, localResponseNormBackward } from '../../../engine/ops/localResponseNorm';
@@ -25,6 +25,18 @@ for (const file of ['batchnorm2d', 'batchnorm1d']) {
         output: batchNorm(args, attrs),
         grads: batchNormBackward(nd(c.gradOutput), args, attrs),
         buffersAfter: after as Record<string, NdArray | number>,
+      };
+    });
+  });
+  // layerlens run's path: the forward's statistics handed to the buffer update and the backward
+  describe(`${file}, statistics saved by the forward`, () => {
+    goldenTests(file, file, (c) => {
+      const [args, attrs] = bnCase(c);
+      const { output, saved } = batchNormForward(args, attrs);
+      return {
+        output,
+        grads: batchNormBackward(nd(c.gradOutput), args, attrs, saved),
+        buffersAfter: batchNormBuffersAfter(args, attrs, saved) as Record<string, NdArray | number>,
       };
     });
   });

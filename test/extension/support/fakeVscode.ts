@@ -230,6 +230,20 @@ export const languages = {
   },
 };
 
+/** Other extensions by id (tests register a stand-in for ms-python.python with `installExtension`). */
+const installed = new Map<string, { id: string; isActive: boolean; exports: unknown; activate(): Promise<unknown> }>();
+const onDidChangeExtensionsE = new EventEmitter<void>();
+export function installExtension(id: string, exports: unknown): void {
+  installed.set(id, { id, isActive: false, exports, async activate() { this.isActive = true; return exports; } });
+  onDidChangeExtensionsE.fire();
+}
+export function uninstallExtension(id: string): void { installed.delete(id); onDidChangeExtensionsE.fire(); }
+export const extensions = {
+  getExtension: (id: string) => installed.get(id),
+  get all() { return [...installed.values()]; },
+  onDidChange: onDidChangeExtensionsE.event,
+};
+
 /** Error messages the extension showed (the harness fails on any). */
 export const shownErrors: string[] = [];
 
