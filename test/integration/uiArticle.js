@@ -58,8 +58,8 @@ async function runUiArticle(browser, { port, workbenchUrl, extDev, root }) {
     await page.keyboard.press('F1');
     await page.keyboard.press('Backspace');
     await page.keyboard.type('digits/model.py');
-    await page.waitForTimeout(1500);
-    await page.keyboard.press('Enter');
+    // the file search answers after a moment: pick its row when it is there
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'model.py' }).first().click({ timeout: 30000 });
     await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 30000 });
     let open = null;
     for (let i = 0; i < 6 && !open; i++) {
