@@ -220,7 +220,7 @@ export class InspectorPanel implements vscode.Disposable {
     } else {
       const pick = await vscode.window.showOpenDialog({
         canSelectMany: false, defaultUri: vscode.Uri.joinPath(this.uri, '..'), openLabel: purpose === 'weights' ? 'Load Weights' : 'Use as Input',
-        filters: purpose === 'weights' ? { 'State dicts': ['safetensors', 'pt', 'pth', 'bin'] } : { Images: ['png', 'jpg', 'jpeg', 'bmp', 'gif', 'webp'] },
+        filters: purpose === 'weights' ? { 'State dicts': ['safetensors', 'pt', 'pth', 'bin'] } : { Images: ['png', 'jpg', 'jpeg', 'bmp', 'gif', 'webp'], 'Input tensors': ['safetensors', 'pt', 'pth'] },
       });
       if (!pick?.[0]) { this.post({ type: 'file/error', id, message: 'cancelled' }); return; }
       uri = pick[0];
