@@ -6,7 +6,7 @@ export { discover as findModelsIn, pickModel, parseInputSpec } from './analysis/
 export { formatTable, toContractJson, toMarkdown, toCsv, fmtInt, fmtShape, fmtSI, fmtBytes, fmtTotal, incompleteNote } from './analysis/format';
 export { convOutputSize, convTransposeOutputSize, poolOutputSize, samePadding } from './ops/convShape';
 export { ACTIVATIONS } from './torch/layers/activation';
-export { runModel, runModelAsync, runJson, type RunOptions, type RunReport, type RunRow, type Stats } from './run/run';
+export { runModel, runModelAsync, runForwardPasses, runJson, type RunOptions, type RunReport, type RunRow, type Stats } from './run/run';
 export { activationCurve, activationGrad, WHAT_IF_ACTIVATIONS, ACTIVATION_OPS, type ActivationName, type RunVariant, type LossSpec, type RowCapture } from './run/inspect';
 // Weights files: safetensors and PyTorch checkpoints (.pth/.pt/.bin) detected by content, read without Python.
 export { readWeights, detectFormat, summarizeTensor, type WeightsFile, type WeightTensor, type ReadWeightsOptions, type TensorSummary } from './io/weights';

@@ -300,6 +300,26 @@ function backwardArgs(p: Prepared, sink?: NormSink, loss?: LossSpec): [GradNode,
  */
 export const POOL_MIN_MACS = 1e9;
 
+/**
+ * Forward-only passes of one model over several inputs (`inputs[pass][i]` for the model's i-th input): one
+ * analysis and one state, a fresh executor per pass (the Inspector's batch-size re-run: eight batches cost
+ * eight forwards, not eight analyses). Each pass gets its own report, with captures when `opts.capture`.
+ */
+export function runForwardPasses(opts: RunOptions, inputs: NdArray[][]): RunReport[] {
+  const p = prepare(opts);
+  if (!('exec' in p)) return [p];
+  const base = p.out;
+  return inputs.map((xs, k) => {
+    xs.forEach((x, i) => { const t = p.analysis.inputs[i]; if (t) p.exec.state.set(t, x); });
+    const q: Prepared = { ...p, exec: p.fresh(), out: { ...base, rows: base.rows.map((r) => ({ ...r })), diagnostics: [...base.diagnostics], timings: { ...base.timings } } };
+    const t0 = now();
+    try { q.exec.run(roots(q)); } catch (e) { return fail(q.out, e); }
+    markForward(q, t0);
+    if (!q.outputT) return fail(q.out, new Error('the model returned no tensor'));
+    return finish(q, { ...opts, backward: false, keepTensors: k === 0 && opts.keepTensors }, new Map(), new Map());
+  });
+}
+
 /** runModel with 2-d convolutions split over the threads of a compute pool (both cores) when the model is big enough. */
 export async function runModelAsync(opts: RunOptions, pool: ComputePool, minMacs = POOL_MIN_MACS): Promise<RunReport> {
   const p = prepare(opts, pool);

@@ -177,7 +177,7 @@ describe('Inspector article views (Chromium harness, digits example)', () => {
     const means = nums(await attr(p, '.ll-bn-spread', 'data-means'));
     expect(means).toHaveLength(8);
     means.forEach((m, d) => same(m, l.mean[d * 16 + 7], 1e-4));
-    expect(await p.texts('.ll-bn-traineval')).toEqual([expect.stringContaining('Train minus eval output of the same batch of 4')]);
+    expect(await p.texts('.ll-bn-traineval')).toEqual([expect.stringContaining('Train minus eval output of the same samples in a batch of 4')]);
     await setNumber(p, '.ll-bn-channel', 0);
     await p.waitDom(() => !!document.querySelector('.ll-bn-noise-chart canvas'));
     await shoot(p, 'batchnorm', 'dark');

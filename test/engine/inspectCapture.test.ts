@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runModel, type RunReport } from '../../engine/run/run';
+import { runForwardPasses, runModel, type RunReport } from '../../engine/run/run';
+import { writeSafetensors } from '../../engine/io/safetensors';
+import { Rng } from '../../engine/run/init';
 import { activationCurve } from '../../engine/run/inspect';
 import { ops } from '../../engine/ops/registry';
 
@@ -79,6 +81,18 @@ describe('Inspector captures (digits CNN, six sample digits, PyTorch 1.13)', () 
     expect(c.outputStats).toEqual(d.outputStats);
     const fwd = run({ backward: false });
     expect(fwd.rows.every((x) => x.gradNorm === null && x.stats !== null)).toBe(true);
+  });
+
+  it('forward passes over several inputs (one analysis) equal a run per input', () => {
+    const xs = [1, 2, 3].map((k) => ({ shape: [4, 1, 16, 16], data: new Rng(k).normalArray(4 * 256) }));
+    const passes = runForwardPasses({ file: FILE, host: { readFile: (p) => (p === FILE ? src : undefined) }, model: 'DigitsCNN()', input: [[4, 1, 16, 16]], mode: 'train', weights, weightsName: 'digits.pth', capture: true }, xs.map((x) => [x]));
+    expect(passes).toHaveLength(3);
+    passes.forEach((r, k) => {
+      const one = run({ mode: 'train', capture: true, inputFile: writeSafetensors({ input: xs[k] }), backward: false });
+      expect(r.rows.map((x) => x.stats)).toEqual(one.rows.map((x) => x.stats));
+      const i = r.rows.findIndex((x) => x.name === 'bn2');
+      expect(Array.from(r.captures![i]!.batchStats!.mean)).toEqual(Array.from(one.captures![i]!.batchStats!.mean));
+    });
   });
 
   it('activation curves are the kernels\' forward and backward', () => {

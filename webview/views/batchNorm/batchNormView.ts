@@ -101,7 +101,7 @@ export class BatchNormView extends LitElement {
       ${v && v.batch !== ui.batch ? html`<span class="ll-muted">(showing batch ${v.batch})</span>` : nothing}
       <div class="ll-chart ll-bn-noise-chart"></div>
       ${spread}
-      ${v ? html`<p class="ll-bn-traineval">Train minus eval output of the same batch of ${v.batch}: ${report.rows[row].name} mean |Δ| <b>${fmt(te?.meanAbs)}</b> (max ${fmt(te?.maxAbs)}); at the model's output mean |Δ| <b>${fmt(v.output.meanAbs)}</b> (max ${fmt(v.output.maxAbs)}).
+      ${v ? html`<p class="ll-bn-traineval">Train minus eval output of the same samples in a batch of ${v.batch}: ${report.rows[row].name} mean |Δ| <b>${fmt(te?.meanAbs)}</b> (max ${fmt(te?.maxAbs)}); at the model's output mean |Δ| <b>${fmt(v.output.meanAbs)}</b> (max ${fmt(v.output.maxAbs)}).
         The smaller the batch, the further its statistics stray from the running ones, and the more a model trained that way differs at inference.</p>` : nothing}
     </section>`;
   }
