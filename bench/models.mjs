@@ -119,8 +119,9 @@ export async function runOnKernels(ops, model, input, pool) {
     if (n.op === 'conv') {
       const args = { input: t.get(n.input), weight: { shape: n.wShape, data: n.w }, bias: { shape: [n.wShape[0]], data: n.b } };
       const attrs = { stride: n.stride, padding: n.pad };
-      y = pool ? await ops.conv2dAsync(args, attrs, pool) : ops.conv2d(args, attrs);
-      if (n.relu) y = ops.relu_({ input: y }); // nn.ReLU(inplace=True), as torchvision builds it
+      // conv + nn.ReLU(inplace=True) as one kernel call: the ReLU runs on each band in the kernel's memory
+      const epilogue = { relu: !!n.relu };
+      y = pool ? await ops.conv2dAsync(args, attrs, pool, epilogue) : ops.conv2d(args, attrs, epilogue);
     } else if (n.op === 'maxpool') {
       y = ops.maxPool2d({ input: t.get(n.input) }, { kernel_size: n.k, stride: n.stride, padding: n.pad });
     } else if (n.op === 'add') {

@@ -100,7 +100,7 @@ export async function benchOps({ runs = 40, resnetRuns = 12, rounds = 3 } = {}) 
       ort1: peerMedian('ort', 1, 'resnet18', resnetRuns), ort2: peerMedian('ort', 2, 'resnet18', resnetRuns),
     });
     const out = await runModel(ops, rm, rx, pool);
-    console.log(`\n## ResNet-18 @1x3x224x224 forward (BatchNorm folded, seeded random weights; best of ${rounds} interleaved rounds' medians of ${resnetRuns} runs)`);
+    console.log(`\n## ResNet-18 @1x3x224x224 forward (BatchNorm folded, ReLU fused into the convs, seeded random weights; best of ${rounds} interleaved rounds' medians of ${resnetRuns} runs)`);
     const line = (t, o, p) => `LayerLens kernels ${t}: ${fmt(o.ms)}${p.error ? `   onnxruntime-web failed: ${p.error}` : `   onnxruntime-web ${t}: ${fmt(p.ms)}  time ratio ${(o.ms / p.ms).toFixed(2)}`}`;
     console.log(line('1 thread ', r.ours1, r.ort1));
     console.log(line('2 threads', r.ours2, r.ort2));

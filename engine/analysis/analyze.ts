@@ -9,7 +9,7 @@ import { installBuiltins } from '../interp/builtins/index';
 import { installStdlib } from '../interp/stdlib/registry';
 import { InterpError, PyClass, PyDict, PyException, PyFloat, PyFunction, PyInstance, PyList, PyModule, PyTuple, Unknown, typeName, type CallCtx, type Value } from '../interp/values';
 import { pyStr } from '../interp/ops';
-import { TorchRuntime, dentries, type CallRecord } from '../torch/runtime';
+import { TorchRuntime, type CallRecord } from '../torch/runtime';
 import { installTorch } from '../torch/namespaces/registry';
 import { DEFAULT_TORCH_VERSION } from '../torch/version';
 import { TensorV, DTYPE_BYTES, numel } from '../torch/tensor';
@@ -135,7 +135,8 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
   if (opts.buildOnly || !input) return finish();
   const named = rt.namedModules(model);
   rt.names = new Map(named.map(([n, m]) => [m, n]));
-  rt.setTraining(model, opts.training === true);
+  // the model's tree, walked once: what rt.setTraining(model) walks again
+  for (const [, m] of named) m.mod!.training = opts.training === true;
   // trace forward
   const dtypes = input.map((_, i) => opts.inputDtypes?.[i] ?? 'float32');
   if (dtypes.some((d) => d !== 'float32')) report.inputDtypes = dtypes;
@@ -179,11 +180,7 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
   const params = rt.namedParameters(model, named);
   for (const [name, p] of params) ownerOf.set(p, name);
   report.rows = rt.records.map((r) => toRow(it, rt, r, ownerOf));
-  report.modules = named.map(([name, m]) => ({
-    name, type: m.cls.name, depth: name ? name.split('.').length : 0, isLeaf: dentries(m.mod!.modules).every(([, c]) => !(c instanceof PyInstance)),
-    params: dentries(m.mod!.params).reduce((s, [, p]) => s + (p instanceof TensorV ? numel(p.shape) ?? 0 : 0), 0),
-    defLoc: ctxLoc(it, m.mod!.defCtx),
-  } satisfies ModuleNode));
+  report.modules = named.map(([name, m]) => moduleNode(it, name, m));
   if (!first && !incomplete.length) incomplete.push(`the model's output is unknown${out instanceof Unknown ? `: ${out.reason}` : ''}`);
   report.totals = totals(rt, params, rt.namedBuffers(model, named), report.rows, incomplete);
   const rounded = roundedCounts(report.totals);
@@ -242,11 +239,12 @@ function toRow(it: Interp, rt: TorchRuntime, r: CallRecord, ownerOf: Map<TensorV
   const spec = rt.specOf(r.inst);
   const paramShapes: ParamInfo[] = [];
   let params = 0, trainable = 0;
-  for (const [n, p] of dentries(m.params)) {
+  for (const e of m.params.map.values()) {
+    const p = e.v, n = String(e.k);
     if (!(p instanceof TensorV)) continue;
     const k = numel(p.shape);
-    const qualified = r.name ? `${r.name}.${n}` : n;
-    const shared = ownerOf.get(p) !== undefined && ownerOf.get(p) !== qualified;
+    const owner = ownerOf.get(p);
+    const shared = owner !== undefined && owner !== (r.name ? `${r.name}.${n}` : n);
     paramShapes.push({ name: n, shape: [...p.shape], numel: k, trainable: p.requiresGrad, shared });
     params += k ?? 0;
     if (p.requiresGrad) trainable += k ?? 0;
@@ -279,6 +277,13 @@ function toRow(it: Interp, rt: TorchRuntime, r: CallRecord, ownerOf: Map<TensorV
   }
   if (!out) row.unknownReason = r.output instanceof Unknown ? r.output.reason : 'the call returned no tensor';
   return row;
+}
+
+function moduleNode(it: Interp, name: string, m: PyInstance): ModuleNode {
+  let isLeaf = true, params = 0;
+  for (const e of m.mod!.modules.map.values()) if (e.v instanceof PyInstance) { isLeaf = false; break; }
+  for (const e of m.mod!.params.map.values()) if (e.v instanceof TensorV) params += numel(e.v.shape) ?? 0;
+  return { name, type: m.cls.name, depth: name ? name.split('.').length : 0, isLeaf, params, defLoc: ctxLoc(it, m.mod!.defCtx) };
 }
 
 /** Where the model's forward is defined (the place to point at when its result is not a tensor). */

@@ -23,13 +23,14 @@ const dirname = (p: string): string => { const i = p.lastIndexOf('/'); return i 
 
 /**
  * The folder of the outermost package that holds `file` (walking up while the folder has an `__init__.py`),
- * or the file's own folder when it is in no package. `hasInit` answers for one folder.
+ * or the file's own folder when it is in no package; undefined for `/`. `hasInit` answers for one folder.
  */
-export function packageRootOf(file: string, hasInit: (dir: string) => boolean): string {
+export function packageRootOf(file: string, hasInit: (dir: string) => boolean): string | undefined {
   let dir = dirname(normalizePath(file));
   let root = dir;
   while (dir !== '/' && hasInit(dir)) { root = dir; dir = dirname(dir); }
-  return root;
+  // NOTE: never the whole file system: a file directly in `/` (or an untitled buffer) has no folder of its own
+  return root === '/' ? undefined : root;
 }
 
 export interface ImportScope {

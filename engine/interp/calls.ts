@@ -1,6 +1,7 @@
 // Calling: every callable value (Python functions, built-ins, bound methods, classes, partials,
 // instances with __call__, nn.Modules through the extension), Python's argument binding, and class
 // instantiation (__new__, __init__, native state). Recursion is bounded by the interpreter's maxDepth.
+import type { Param } from '../python/ast';
 import type { Interp } from './interp';
 import { Scope } from './scope';
 import {
@@ -63,15 +64,16 @@ export function callFunction(it: Interp, fn: PyFunction, args: Value[], kwargs: 
 
 export function bindArgs(fn: PyFunction, args: Value[], kwargs: Map<string, Value>, into: Map<string, Value>, ctx: CallCtx): void {
   const params = fn.code.params;
-  const name = `${fn.code.qualname}()`;
-  const err = (msg: string): PyException => new PyException('TypeError', `${name} ${msg}`, null, ctx.file, ctx.s, ctx.e);
+  // NOTE: a hot path (every Python call): nothing is allocated here unless an error is raised
+  const err = (msg: string): PyException => new PyException('TypeError', `${fn.code.qualname}() ${msg}`, null, ctx.file, ctx.s, ctx.e);
   let ai = 0;
   let varkw: PyDict | null = null;
   let varargs = false;
-  for (const p of params) {
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i];
     if (p.kind === 'pos') {
       if (ai < args.length) {
-        if (kwargs.has(p.name)) throw err(`got multiple values for argument '${p.name}'`);
+        if (kwargs.size && kwargs.has(p.name)) throw err(`got multiple values for argument '${p.name}'`);
         into.set(p.name, args[ai++]);
       }
     } else if (p.kind === 'varargs') {
@@ -84,27 +86,36 @@ export function bindArgs(fn: PyFunction, args: Value[], kwargs: Map<string, Valu
     }
   }
   if (ai < args.length && !varargs) throw err(tooManyPositional(fn, args.length));
-  for (const [k, v] of kwargs) {
-    const p = params.find((q) => q.name === k && (q.kind === 'pos' || q.kind === 'kwonly'));
-    if (p) { into.set(k, v); continue; }
-    if (varkw) { varkw.map.set(hashKey(k), { k, v }); continue; }
-    throw err(`got an unexpected keyword argument '${k}'`);
+  if (kwargs.size) {
+    for (const [k, v] of kwargs) {
+      if (namedParam(params, k)) { into.set(k, v); continue; }
+      if (varkw) { varkw.map.set(hashKey(k), { k, v }); continue; }
+      throw err(`got an unexpected keyword argument '${k}'`);
+    }
   }
-  const missing: Record<'pos' | 'kwonly', string[]> = { pos: [], kwonly: [] };
-  for (const p of params) {
+  let missing = false;
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i];
     if ((p.kind === 'pos' || p.kind === 'kwonly') && !into.has(p.name)) {
       const d = fn.defaults.get(p.name);
-      if (d === undefined) missing[p.kind].push(p.name);
+      if (d === undefined) missing = true;
       else into.set(p.name, d);
     }
   }
+  if (!missing) return;
   for (const kind of ['pos', 'kwonly'] as const) {
-    const m = missing[kind];
+    const m = params.filter((p) => p.kind === kind && !into.has(p.name)).map((p) => p.name);
     if (!m.length) continue;
     const names = m.map((n) => `'${n}'`);
     const list = names.length === 1 ? names[0] : names.length === 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')}, and ${names[names.length - 1]}`;
     throw err(`missing ${m.length} required ${kind === 'pos' ? 'positional' : 'keyword-only'} argument${m.length > 1 ? 's' : ''}: ${list}`);
   }
+}
+
+/** Whether `name` is a parameter a keyword argument binds (positional-or-keyword or keyword-only). */
+function namedParam(params: readonly Param[], name: string): boolean {
+  for (let i = 0; i < params.length; i++) if (params[i].name === name && (params[i].kind === 'pos' || params[i].kind === 'kwonly')) return true;
+  return false;
 }
 
 /** CPython's "takes 2 positional arguments but 3 were given" / "takes from 1 to 3 ...". */

@@ -136,10 +136,24 @@ function repeat(items: Value[], n: number): Value[] {
   return out;
 }
 
+// NOTE: attribute and module dict lookups hash the same short names (`conv1`, `weight`) millions of
+// times: their keys are kept (a fresh 's:' + name string is hashed anew on every lookup)
+const strKeys = new Map<string, string>();
+
+function strKey(v: string): string {
+  if (v.length > 64) return 's:' + v;
+  let k = strKeys.get(v);
+  if (k === undefined) {
+    if (strKeys.size >= 50_000) strKeys.clear();
+    strKeys.set(v, k = 's:' + v);
+  }
+  return k;
+}
+
 export function hashKey(v: Value): string {
   if (v === null) return 'N';
   switch (typeof v) {
-    case 'string': return 's:' + v;
+    case 'string': return strKey(v);
     case 'number': return 'n:' + v;
     case 'bigint': return 'n:' + v.toString();
     case 'boolean': return 'n:' + (v ? 1 : 0);

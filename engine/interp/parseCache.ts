@@ -33,6 +33,9 @@ export class MemoryParseCache implements ParseCache {
 /** A file of this analysis: its syntax tree and the offset → line/column map for diagnostics. */
 export interface FileInfo { parsed: ParsedFile; lines: LineIndex }
 
+/** The line index of each parsed text, kept as long as its parse is (an analysis per keystroke reuses it). */
+const lineIndexes = new WeakMap<ParsedFile, LineIndex>();
+
 export function parseFile(it: Interp, path: string): FileInfo | undefined {
   const cached = it.files.get(path);
   if (cached) return cached;
@@ -46,8 +49,10 @@ export function parseFile(it: Interp, path: string): FileInfo | undefined {
     parsed = parsePython(path, text);
     it.opts.parseCache?.set(path, text, parsed);
   }
+  let lines = lineIndexes.get(parsed);
+  if (lines?.path !== path) lineIndexes.set(parsed, lines = new LineIndex(path, text));
   it.parseMs += now() - t0;
-  const info = { parsed, lines: new LineIndex(path, text) };
+  const info = { parsed, lines };
   it.files.set(path, info);
   return info;
 }

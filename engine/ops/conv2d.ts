@@ -9,6 +9,7 @@ import { bandRows, col2im, im2col, scratchBuffer, type Window2d } from './im2col
 import { expandList, fmtShape, numel, type NdArray } from './tensor';
 import { imageToMatrix, matrixToImage, weightGrad, wasmBandRows, type ColGeometry } from './wasm/convWasm';
 import { wasmKernels } from './wasm/wasmKernels';
+import { reluRange } from './relu';
 
 export interface ConvArgs {
   input: NdArray;
@@ -84,10 +85,13 @@ function colGeometry(p: Plan): ColGeometry {
   return { C: p.Cg, H: p.H, W: p.W, win: p.win, outH: p.Ho, outW: p.Wo, rows: wasmBandRows(p.Kc, p.Ho, p.Wo) };
 }
 
-export function conv2d(args: ConvArgs, attrs: Conv2dAttrs): NdArray {
+/** What a conv may apply to its output before handing it back: `relu` is conv2d followed by F.relu. */
+export interface ConvEpilogue { relu?: boolean }
+
+export function conv2d(args: ConvArgs, attrs: Conv2dAttrs, epilogue: ConvEpilogue = {}): NdArray {
   const shape = conv2dOutputShape(args.input.shape, args.weight.shape, attrs);
   const y = new Float32Array(numel(shape));
-  conv2dInto(args, attrs, y);
+  conv2dInto(args, attrs, y, 0, Infinity, epilogue);
   return { shape, data: y };
 }
 
@@ -95,7 +99,7 @@ export function conv2d(args: ConvArgs, attrs: Conv2dAttrs): NdArray {
  * conv2d's output rows [oy0, oy1) (all by default) written into `y`, laid out as the whole [N, Co, Ho, Wo]
  * output; other rows are left as they are. The parallel kernels run one band of rows per thread with it.
  */
-export function conv2dInto(args: ConvArgs, attrs: Conv2dAttrs, y: Float32Array, oy0 = 0, oy1 = Infinity): void {
+export function conv2dInto(args: ConvArgs, attrs: Conv2dAttrs, y: Float32Array, oy0 = 0, oy1 = Infinity, epilogue: ConvEpilogue = {}): void {
   const { input: x, weight: w, bias: b } = args;
   const p = plan(x.shape, w.shape, attrs);
   const r0 = Math.max(0, oy0), r1 = Math.min(p.Ho, oy1);
@@ -109,7 +113,7 @@ export function conv2dInto(args: ConvArgs, attrs: Conv2dAttrs, y: Float32Array, 
         const c0 = r0 * p.Wo, c1 = r1 * p.Wo;
         gemm(false, false, p.Cog, c1 - c0, p.Kc, 1, wg, p.Kc, x.data.subarray(xOff + c0), p.P, 0, y.subarray(yOff + c0), p.P);
       } else if (wk) {
-        imageToMatrix(wk, geo, x.data, xOff, wg, p.Cog, y, yOff, r0, r1, b?.data.subarray(g * p.Cog, (g + 1) * p.Cog));
+        imageToMatrix(wk, geo, x.data, xOff, wg, p.Cog, y, yOff, r0, r1, b?.data.subarray(g * p.Cog, (g + 1) * p.Cog), epilogue.relu);
       } else {
         for (let b0 = r0; b0 < r1; b0 += rows) {
           const b1 = Math.min(r1, b0 + rows), Pb = (b1 - b0) * p.Wo;
@@ -122,6 +126,10 @@ export function conv2dInto(args: ConvArgs, attrs: Conv2dAttrs, y: Float32Array, 
     if (b && !wk) for (let co = 0; co < p.Co; co++) {
       const bv = b.data[co], off = (n * p.Co + co) * p.P;
       for (let i = off + r0 * p.Wo; i < off + r1 * p.Wo; i++) y[i] += bv;
+    }
+    if (epilogue.relu && !wk) for (let co = 0; co < p.Co; co++) {
+      const off = (n * p.Co + co) * p.P;
+      reluRange(y, off + r0 * p.Wo, off + r1 * p.Wo);
     }
   }
 }

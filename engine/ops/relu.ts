@@ -26,9 +26,13 @@ export function relu(args: UnaryArgs, _attrs: object = {}): NdArray {
  * data and returns it, allocating nothing. Only for tensors nothing else still needs (backward needs x).
  */
 export function relu_(args: UnaryArgs): NdArray {
-  const d = args.input.data;
-  for (let i = 0; i < d.length; i++) d[i] = reluScalar(d[i]);
+  reluRange(args.input.data, 0, args.input.data.length);
   return args.input;
+}
+
+/** d[from, to) = relu(d[from, to)) in place (relu_ and the conv's fused epilogue on the JS path). */
+export function reluRange(d: Float32Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) d[i] = reluScalar(d[i]);
 }
 
 export function reluBackward(gradOutput: NdArray, args: UnaryArgs, _attrs: object = {}): { input: NdArray } {

@@ -7,7 +7,7 @@ import { parser } from './lezer/parser';
 /** Why lezer's tree stops short or is cut: the budget ran out, or nesting went past what lezer builds. */
 export interface ParseLimit { pos: number; kind: 'budget' | 'nesting' }
 
-export interface LezerResult { tree: Tree; limit?: ParseLimit }
+export interface LezerResult { tree: Tree; limit?: ParseLimit; /** lezer's steps for this parse (fragments reused cost none) */ steps: number }
 
 // NOTE: lezer force-reduces a left-associative chain after 300 reductions of ≥ 2,000 characters each
 // (e.g. a 1,000-term sum), which breaks a valid statement in two; CPython accepts chains up to its
@@ -41,7 +41,7 @@ export function run(source: string, fragments?: readonly TreeFragment[], stepBud
       if (deep) { limit = { pos: deep.pos, kind: 'nesting' }; parse.stopAt(parse.parsedPos); }
     }
     const tree = parse.advance();
-    if (tree) return { tree, limit };
+    if (tree) return { tree, limit, steps: step };
     if (!limit && (step > maxSteps || ((step & 1023) === 0 && now() > deadline))) {
       limit = { pos: parse.parsedPos, kind: 'budget' };
       parse.stopAt(parse.parsedPos);

@@ -197,7 +197,7 @@ export class TorchRuntime implements Extensions {
       if (seen.has(m)) return;
       seen.add(m);
       out.push([prefix, m]);
-      for (const [n, c] of childModules(m)) walk(c, prefix ? `${prefix}.${n}` : n);
+      if (m.mod) for (const e of m.mod.modules.map.values()) if (e.v instanceof PyInstance && e.v.mod) walk(e.v, prefix ? `${prefix}.${String(e.k)}` : String(e.k));
     };
     walk(root, '');
     return out;

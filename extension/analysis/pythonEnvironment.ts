@@ -66,7 +66,8 @@ export function nodeEnvFs(): EnvFs | undefined {
 /** The site-packages of the selected interpreter per workspace folder, refreshed when the selection changes. */
 export class PythonEnvironments implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
-  private readonly cache = new Map<string, Promise<string[]>>();
+  private readonly cache = new Map<string, { resource: vscode.Uri; dirs: Promise<string[]> }>();
+  private activating = false;
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private subscribed = false;
   private readonly fs: EnvFs | undefined;
@@ -95,23 +96,26 @@ export class PythonEnvironments implements vscode.Disposable {
   sitePackages(resource: vscode.Uri): Promise<string[]> {
     if (!this.fs || resource.scheme !== 'file') return Promise.resolve([]);
     const key = vscode.workspace.getWorkspaceFolder?.(resource)?.uri.toString() ?? '';
-    let p = this.cache.get(key);
-    if (!p) {
-      p = this.find(resource).then((dirs) => dirs.map((d) => vscode.Uri.file(d).path), () => []);
-      this.cache.set(key, p);
+    let c = this.cache.get(key);
+    if (!c) {
+      c = { resource, dirs: this.find(resource).then((dirs) => dirs.map((d) => vscode.Uri.file(d).path), () => []) };
+      this.cache.set(key, c);
     }
-    return p;
+    return c.dirs;
   }
 
   /** The selection the site-packages come from, for `resource`. */
   async selection(resource?: vscode.Uri): Promise<Selection | undefined> {
     const ext = this.pythonExtension();
-    if (ext) {
-      const api = ext.isActive ? ext.exports : await ext.activate();
-      if (api?.environments) {
-        this.subscribe(api);
-        return selectedInterpreter(api, resource);
-      }
+    if (ext?.isActive && ext.exports?.environments) {
+      this.subscribe(ext.exports);
+      return selectedInterpreter(ext.exports, resource);
+    }
+    // NOTE: never wait for the Python extension to activate (seconds) before the first analysis: python3 on
+    // PATH meanwhile, and the selected interpreter's site-packages once it is up (re-analysing if they differ)
+    if (ext && !this.activating) {
+      this.activating = true;
+      void Promise.resolve(ext.activate()).then(() => this.recheck(), () => undefined);
     }
     if (!this.fs || !this.pathEnv) return undefined;
     const env = findPythonEnv({ pathEnv: this.pathEnv, env: process.env }, this.fs);
@@ -128,6 +132,18 @@ export class PythonEnvironments implements vscode.Disposable {
     this.subscribed = true;
     const ev = api.environments.onDidChangeActiveEnvironmentPath;
     if (ev) this.disposables.push(ev(() => this.reset()));
+  }
+
+  /** After the Python extension activated: the site-packages again, and a change event only if they differ. */
+  private async recheck(): Promise<void> {
+    const before = [...this.cache.values()];
+    this.cache.clear();
+    let differ = false;
+    for (const c of before) {
+      const [was, now] = await Promise.all([c.dirs, this.sitePackages(c.resource)]);
+      if (was.join('\0') !== now.join('\0')) differ = true;
+    }
+    if (differ) this.changed.fire();
   }
 
   private reset(): void {

@@ -250,7 +250,7 @@ function processSpawn(script: string, o: Required<Omit<RunnerOptions, 'isolation
   return () => {
     // NOTE: in VS Code's extension host process.execPath is Electron: ELECTRON_RUN_AS_NODE makes it plain Node.
     const child = cp.fork(script, [], {
-      execArgv: [`--max-old-space-size=${o.heapMb}`, '--stack-size=4000'],
+      execArgv: [`--max-old-space-size=${o.heapMb}`],
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...o.env },
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

@@ -130,9 +130,15 @@ export class AnalysisService implements vscode.Disposable {
     }
     s.discovery = this.runner.discover({ file: enginePath(doc.uri), source }).then((res) => {
       if (!res.ok && !res.fatal) this.reportEngineError(res.error);
-      const result = res.ok ? res.discovery : res.fatal ? { candidates: [], diagnostics: [fatalDiagnostic(res.fatal, res.error)] } : NO_MODELS;
+      const fatal = !res.ok && res.fatal ? fatalDiagnostic(res.fatal, res.error) : undefined;
+      const result = res.ok ? res.discovery : fatal ? { candidates: [], diagnostics: [fatal] } : NO_MODELS;
       const cur = this.docs.get(key);
       if (cur && (!cur.known || cur.known.version <= version)) cur.known = { version, result, lines: source.split(/\r?\n/) };
+      if (cur && fatal) {
+        // no model to analyse: the death is this version's outcome, shown like a failed analysis
+        cur.latest = { uri: doc.uri, version, expr: '', input: [], inputSource: 'setting', error: fatal.message, fatal, sources: new Map(), ms: 0 };
+        this.changed.fire(doc.uri);
+      }
       return result;
     });
     return s.discovery;

@@ -1,9 +1,10 @@
 // The CLI's V8 code cache (engine/node/cliLoader.ts): written after the first run, used unchanged by the
-// next, replaced when corrupt or when the bundle changes, never changing what the bundle does.
+// next, replaced when corrupt, tampered with or when the bundle changes, never read from a folder others
+// can write, and never changing what the bundle does.
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSync } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -42,6 +43,32 @@ describe('CLI code cache', () => {
     expect(run()).toBe(expected('a'));
     expect(readFileSync(file).toString()).not.toBe('not a code cache at all');
     expect(run()).toBe(expected('a'));
+  });
+
+  it('an entry whose data was changed after it was written fails its authentication and is replaced', () => {
+    const file = join(cacheHome, 'layerlens', 'code-1', entries()[0]);
+    const data = readFileSync(file);
+    data[data.length - 10] ^= 0xff;
+    writeFileSync(file, data);
+    expect(run()).toBe(expected('a'));
+    const again = readFileSync(file);
+    expect(again.equals(data)).toBe(false);
+    expect(run()).toBe(expected('a'));
+    expect(readFileSync(file).equals(again)).toBe(true);
+  });
+
+  it('a cache folder that others can write is not used: nothing read, nothing written', () => {
+    const folder = join(cacheHome, 'layerlens', 'code-1');
+    for (const f of entries()) rmSync(join(folder, f));
+    chmodSync(folder, 0o777);
+    try {
+      expect(run()).toBe(expected('a'));
+      expect(entries()).toEqual([]);
+    } finally {
+      chmodSync(folder, 0o700);
+    }
+    expect(run()).toBe(expected('a'));
+    expect(entries()).toHaveLength(1);
   });
 
   it('a changed bundle of the same length gets its own entry (keyed by content) and the old one goes', () => {

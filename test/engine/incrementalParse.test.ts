@@ -1,11 +1,12 @@
-// Reparsing after an edit reuses the previous lezer tree; the syntax tree must be exactly what a fresh
-// parse gives, for valid edits and for edits that break the file.
+// Reparsing after an edit reuses the previous lezer tree, or parses only the edited top-level statements;
+// the syntax tree must be exactly what a fresh parse gives, for valid edits and for edits that break the file.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parsePython } from '../../engine/python/parse';
+import { parsePython, reparseStats } from '../../engine/python/parse';
 // @ts-expect-error plain ESM helper without types
 import { generateModelFile } from '../../bench/editorModel.mjs';
+import { EditSession } from './support/randomEdits';
 
 const src = readFileSync(join(__dirname, '../fixtures/cases/inception_mini/model.py'), 'utf8');
 const snapshot = (p: ReturnType<typeof parsePython>): string => JSON.stringify([p.body, p.problems, p.comments]);
@@ -58,4 +59,30 @@ describe('incremental parsing of a 2,000-line file (the editor benchmark model)'
       expect(snapshot(inc)).toBe(snapshot(fresh));
     }
   });
+});
+
+describe('reparsing only the edited top-level statements', () => {
+  const fixture = (name: string): string => readFileSync(join(__dirname, `../fixtures/cases/${name}/model.py`), 'utf8');
+  const files: Array<[string, string, number]> = [
+    ['bench', generateModelFile().text as string, 30],
+    ['tiny_resnet', fixture('tiny_resnet'), 80],
+    ['inception_mini', fixture('inception_mini'), 80],
+  ];
+  for (const [name, text, n] of files) {
+    it(`gives the fresh parse after each of ${n} random edits of ${name} (seeded: inserts, deletions, half-typed lines, undo)`, () => {
+      const session = new EditSession(text, name.length * 7919);
+      parsePython(`/ws/rand_${name}.py`, text);
+      let regions = 0;
+      for (let i = 0; i < n; i++) {
+        const cur = session.next();
+        const before = reparseStats.regions;
+        const inc = parsePython(`/ws/rand_${name}.py`, cur);
+        regions += reparseStats.regions - before;
+        const fresh = parsePython(`/ws/rand_${name}_fresh${i}.py`, cur);
+        expect({ ...inc, path: '' }, `edit ${i}`).toStrictEqual({ ...fresh, path: '' });
+      }
+      // most edits leave a file that parses: those reparse only the statements they touch
+      expect(regions).toBeGreaterThan(n / 4);
+    });
+  }
 });

@@ -131,5 +131,7 @@ describe('import scope', () => {
     const inits = new Set(['/a/b', '/a/b/c']);
     expect(packageRootOf('/a/b/c/m.py', (d) => inits.has(d))).toBe('/a/b');
     expect(packageRootOf('/x/m.py', (d) => inits.has(d))).toBe('/x');
+    expect(packageRootOf('/m.py', () => true)).toBeUndefined();
+    expect(packageRootOf('Untitled-1', () => false)).toBeUndefined();
   });
 });

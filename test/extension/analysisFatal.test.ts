@@ -49,7 +49,9 @@ const runner = {
     if (killNext) { killNext = false; process.kill(inner.pid!, 'SIGKILL'); }
     return p;
   },
-  discover: (req: Parameters<Inner['discover']>[0]) => inner.discover(req),
+  discover: (req: Parameters<Inner['discover']>[0]) => (deadly.has(`discover:${req.file}`)
+    ? inner.request({ type: 'probe', what: 'grow' }).then((r) => ({ ...r, type: 'discover' }) as Awaited<ReturnType<Inner['discover']>>)
+    : inner.discover(req)),
   dispose: () => inner.dispose(),
 };
 
@@ -86,8 +88,8 @@ describe('AnalysisService over a dying analysis', () => {
     const service = new AnalysisService(new ModelChoices(vscode.memento() as never), runner);
     const hover = new LayerHoverProvider(service);
     const published = new DiagnosticsPublisher(service);
-    const bad = open('deadly.py');
     deadly.add('/ws/deadly.py');
+    const bad = open('deadly.py');
     const a = await service.active(bad);
     await new Promise((ok) => setTimeout(ok, 10));
     expect(published.publishedOn(bad.uri).map((p) => p.diagnostic.message)).toEqual([a?.fatal?.message]);
@@ -97,5 +99,18 @@ describe('AnalysisService over a dying analysis', () => {
     expect(vscode.shownErrors.filter((m) => m.includes('analysis failed'))).toEqual([]);
     const good = open('fine.py');
     expect(await hoverText(hover, good)).toContain('[1, 8, 32, 32]');
+  });
+
+  it('a file whose discovery (the parse) kills the analysis gets the diagnostic too', async () => {
+    const service = new AnalysisService(new ModelChoices(vscode.memento() as never), runner);
+    const published = new DiagnosticsPublisher(service);
+    deadly.add('discover:/ws/deadly_parse.py');
+    const bad = open('deadly_parse.py');
+    expect(await service.active(bad)).toBeUndefined();
+    await new Promise((ok) => setTimeout(ok, 10));
+    const messages = published.publishedOn(bad.uri).map((p) => p.diagnostic.message);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('ran out of memory');
+    expect(service.latest(bad.uri)?.fatal?.code).toBe('analysis.memory');
   });
 });

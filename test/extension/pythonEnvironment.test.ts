@@ -73,11 +73,16 @@ describe('site-packages of the selected interpreter', () => {
     const envsOf = new PythonEnvironments(fs, undefined, `${e.pathDir}:/nonexistent`);
     const doc = vscode.Uri.file('/ws/model.py') as never;
     try {
-      expect(await envsOf.sitePackages(doc)).toEqual([e.venvSite]);
       let fired = 0;
       envsOf.onDidChange(() => fired++);
-      api.select({ path: e.condaPrefix, sysPrefix: e.condaPrefix });
+      // the first analysis does not wait for the Python extension to activate: python3 on PATH meanwhile,
+      // then the selected interpreter's site-packages, with a change event (the service re-analyses)
+      expect(await envsOf.sitePackages(doc)).toEqual([e.pathSite]);
+      await new Promise((ok) => setTimeout(ok, 20));
       expect(fired).toBe(1);
+      expect(await envsOf.sitePackages(doc)).toEqual([e.venvSite]);
+      api.select({ path: e.condaPrefix, sysPrefix: e.condaPrefix });
+      expect(fired).toBe(2);
       expect(await envsOf.sitePackages(doc)).toEqual([e.condaSite]);
     } finally {
       vscode.uninstallExtension('ms-python.python');

@@ -3,7 +3,7 @@
 // output rows into bands; every part is an ordinary conv2d call on a slice (a band reads its input rows
 // with adjusted top/bottom padding), so workers run the same synchronous kernel.
 
-import { conv2d, conv2dBackward, conv2dInto, conv2dOutputShape, convGeometry, type Conv2dAttrs, type ConvArgs } from '../conv2d';
+import { conv2d, conv2dBackward, conv2dInto, conv2dOutputShape, convGeometry, type Conv2dAttrs, type ConvArgs, type ConvEpilogue } from '../conv2d';
 import { numel, type NdArray } from '../tensor';
 import { splitRange } from './parallelGemm';
 import type { ComputePool } from './pool';
@@ -99,10 +99,10 @@ function releaseArgs(pool: ComputePool, a: Pick<ConvArgs, 'weight' | 'bias'>): v
 }
 
 
-/** conv2d(args, attrs) on up to pool.threads threads; without a pool or for small convolutions, conv2d itself. */
-export async function conv2dAsync(args: ConvArgs, attrs: Conv2dAttrs, pool?: ComputePool): Promise<NdArray> {
+/** conv2d(args, attrs, epilogue) on up to pool.threads threads; without a pool or for small convolutions, conv2d itself. */
+export async function conv2dAsync(args: ConvArgs, attrs: Conv2dAttrs, pool?: ComputePool, epilogue: ConvEpilogue = {}): Promise<NdArray> {
   const ps = pool ? parts(args.input.shape, args.weight.shape, attrs, pool.threads, true) : null;
-  if (!pool || !ps) return conv2d(args, attrs);
+  if (!pool || !ps) return conv2d(args, attrs, epilogue);
   const x = args.input, shape = conv2dOutputShape(x.shape, args.weight.shape, attrs);
   const y: NdArray = { shape, data: new Float32Array(numel(shape)) };
   const jobs = ps.slice(1).map(async (p, i) => {
@@ -110,7 +110,7 @@ export async function conv2dAsync(args: ConvArgs, attrs: Conv2dAttrs, pool?: Com
     const wb = shareArgs(pool, args, p.c0, p.c1);
     const out = pool.alloc(numel([p.n1 - p.n0, p.c1 - p.c0, p.oy1 - p.oy0, shape[3]]));
     try {
-      const outs = await pool.run(i, { op: 'conv2d', args: { input, ...wb }, attrs: p.attrs }, pool.shared ? [out] : undefined, [input.data, ...argData(wb)]);
+      const outs = await pool.run(i, { op: 'conv2d', args: { input, ...wb }, attrs: p.attrs, epilogue }, pool.shared ? [out] : undefined, [input.data, ...argData(wb)]);
       putRows(pool.shared ? out : outs[0], y, p.n0, p.n1, p.oy0, p.oy1, true, p.c0, p.c1);
     } finally {
       pool.release(input.data, out);
@@ -120,7 +120,7 @@ export async function conv2dAsync(args: ConvArgs, attrs: Conv2dAttrs, pool?: Com
   // The caller's part straight from the whole input into y: no slices, no copies (N = 1 when channels split).
   const p = ps[0], sample = numel(x.shape.slice(1)), outSample = numel(shape.slice(1)), P = shape[2] * shape[3];
   const mine = { ...channelSlice(args, p.c0, p.c1), input: { shape: [p.n1 - p.n0, ...x.shape.slice(1)], data: x.data.subarray(p.n0 * sample, p.n1 * sample) } };
-  conv2dInto(mine, attrs, y.data.subarray(p.n0 * outSample + p.c0 * P, p.n1 * outSample), p.oy0, p.oy1);
+  conv2dInto(mine, attrs, y.data.subarray(p.n0 * outSample + p.c0 * P, p.n1 * outSample), p.oy0, p.oy1, epilogue);
   await Promise.all(jobs);
   return y;
 }

@@ -2,7 +2,7 @@
 // runTask, which runs one synchronously on the worker's own thread (its own WebAssembly instance).
 // Tasks carry Float32Arrays; on a SharedArrayBuffer they are seen in place, else they arrive as copies.
 
-import { conv2d, conv2dBackward, conv2dInto, type Conv2dAttrs, type ConvArgs } from '../conv2d';
+import { conv2d, conv2dBackward, conv2dInto, type Conv2dAttrs, type ConvArgs, type ConvEpilogue } from '../conv2d';
 import { gemm } from '../gemm';
 import { setGemmBackend, type GemmBackend } from '../wasm/wasmKernels';
 
@@ -12,7 +12,7 @@ export type Task =
     op: 'gemm'; transA: boolean; transB: boolean; M: number; N: number; K: number; alpha: number;
     A: Float32Array; lda: number; B: Float32Array; ldb: number; beta: number; C: Float32Array; ldc: number;
   }
-  | { op: 'conv2d'; args: ConvArgs; attrs: Conv2dAttrs }
+  | { op: 'conv2d'; args: ConvArgs; attrs: Conv2dAttrs; epilogue?: ConvEpilogue }
   | { op: 'conv2dBackward'; gradOutput: ConvArgs['input']; args: ConvArgs; attrs: Conv2dAttrs };
 
 /**
@@ -28,8 +28,8 @@ export function runTask(t: Task, into?: Float32Array[]): Float32Array[] {
       gemm(t.transA, t.transB, t.M, t.N, t.K, t.alpha, t.A, t.lda, t.B, t.ldb, t.beta, t.C, t.ldc);
       return [t.C];
     case 'conv2d':
-      if (into) { conv2dInto(t.args, t.attrs, into[0]); return [into[0]]; }
-      return [conv2d(t.args, t.attrs).data];
+      if (into) { conv2dInto(t.args, t.attrs, into[0], 0, Infinity, t.epilogue); return [into[0]]; }
+      return [conv2d(t.args, t.attrs, t.epilogue).data];
     case 'conv2dBackward': {
       const g = conv2dBackward(t.gradOutput, t.args, t.attrs);
       return g.bias ? [g.input.data, g.weight.data, g.bias.data] : [g.input.data, g.weight.data];

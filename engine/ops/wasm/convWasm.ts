@@ -73,12 +73,12 @@ function regions(wk: WasmKernels, g: ColGeometry, M: number): Regions {
 }
 
 /**
- * Rows [r0, r1) of out[M, outH·outW] (leading dim outH·outW, from outOff) = w[M, Kc] · im2col(img) + bias:
- * conv2d's forward.
+ * Rows [r0, r1) of out[M, outH·outW] (leading dim outH·outW, from outOff) = w[M, Kc] · im2col(img) + bias,
+ * then ReLU with `relu`: conv2d's forward (and its fused conv + ReLU).
  */
 export function imageToMatrix(
   wk: WasmKernels, g: ColGeometry, img: Float32Array, imgOff: number, w: Float32Array, M: number,
-  out: Float32Array, outOff: number, r0 = 0, r1 = g.outH, bias?: Float32Array,
+  out: Float32Array, outOff: number, r0 = 0, r1 = g.outH, bias?: Float32Array, relu = false,
 ): void {
   const K = kc(g), P = g.outH * g.outW, r = regions(wk, g, M);
   r.mem.set(w.subarray(0, M * K), r.w >> 2);
@@ -89,6 +89,7 @@ export function imageToMatrix(
     // The bias enters as C's initial value (beta = 1): no separate pass over the output.
     if (bias) for (let m = 0; m < M; m++) r.mem.fill(bias[m], (r.mat >> 2) + m * Pb, (r.mat >> 2) + (m + 1) * Pb);
     wk.k.gemm(0, 0, M, Pb, K, 1, r.w, K, r.col, Pb, bias ? 1 : 0, r.mat, Pb, wk.work);
+    if (relu) wk.k.reluInPlace(r.mat, M * Pb); // while the band is in cache: no pass over the output later
     moveCols(out, outOff + oy0 * g.outW, P, M, Pb, r.mem, r.mat >> 2, false);
   }
   trimWasmMemory();

@@ -26,6 +26,7 @@ interface KernelExports {
   col2im(col: number, C: number, H: number, W: number, plane: number, y0: number, kh: number, kw: number,
     sh: number, sw: number, padT: number, padL: number, dh: number, dw: number, outW: number,
     img: number, oy0: number, oy1: number): void;
+  reluInPlace(p: number, n: number): void;
   maxPool2d(src: number, planes: number, H: number, W: number, Ho: number, Wo: number, kh: number, kw: number,
     sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, dst: number): void;
 }

@@ -20,9 +20,16 @@ const TRANSFORMERS = ['Transformer', 'TransformerEncoder', 'TransformerDecoder',
 
 /** Module, Parameter and every class of the runtime (containers, private bases, layers). */
 export function nnClasses(rt: TorchRuntime): Members {
+  // NOTE: the same members for torch.nn and each of its 17 submodules: built once per runtime (each
+  // namespace copies them into its own scope)
+  const built = classMembers.get(rt);
+  if (built && built.count === rt.classes.size) return built.members;
   const classes = Object.fromEntries([...rt.classes].filter(([k]) => k !== 'Size'));
-  return { Module: rt.Module, Parameter: rt.it.types.get('Parameter')!, ...classes };
+  const members = { Module: rt.Module, Parameter: rt.it.types.get('Parameter')!, ...classes };
+  classMembers.set(rt, { count: rt.classes.size, members });
+  return members;
 }
+const classMembers = new WeakMap<TorchRuntime, { count: number; members: Members }>();
 
 export function nnModules(rt: TorchRuntime, ns: NamespaceLookup): Members {
   return { ...nnClasses(rt), ...Object.fromEntries(NN_SUBMODULES.map((sub) => [sub, ns(`torch.nn.modules.${sub}`)])) };

@@ -58,21 +58,25 @@ export function installTorch(rt: TorchRuntime): void {
   const missing = (name: string) => (): never => { throw new PyException('ModuleNotFoundError', `No module named '${name}'`); };
   for (const name of missingModules(rt.version)) it.nativeModules.set(name, missing(name));
   for (const [name, members] of NAMESPACES) {
-    const mod = nativeModule(it, name, { ...ofRelease(rt, name, members(rt, ns)), __getattr__: notModelled(rt, name) });
+    const mod = nativeModule(it, name, ofRelease(rt, name, members(rt, ns), notModelled(rt, name)));
     built.set(name, mod);
     it.nativeModules.set(name, available(name, rt.version) ? mod : missing(name));
   }
   installTensorMethods();
 }
 
-/** The members that exist in the modelled release (engine/torch/version.ts). */
-function ofRelease(rt: TorchRuntime, mod: string, members: Members): Members {
-  const out: Members = { ...members };
+/** The members that exist in the modelled release (engine/torch/version.ts), then `__getattr__`: one copy. */
+function ofRelease(rt: TorchRuntime, mod: string, members: Members, getattr: Builtin): Members {
+  const absent = new Set<string>();
   for (const path of unavailable(rt.version)) {
     const name = path.slice(path.lastIndexOf('.') + 1);
     // a layer class is listed once, as torch.nn.<Name>, and is absent from every torch.nn namespace alike
-    if (path === `${mod}.${name}` || (mod.startsWith('torch.nn') && path === `torch.nn.${name}` && rt.classes.has(name))) delete out[name];
+    if (path === `${mod}.${name}` || (mod.startsWith('torch.nn') && path === `torch.nn.${name}` && rt.classes.has(name))) absent.add(name);
   }
+  const out: Members = {};
+  for (const k of Object.keys(members)) if (!absent.has(k)) out[k] = members[k];
+  // NOTE: a member named __getattr__ is replaced in place (as the spread did), the others keep their order
+  out.__getattr__ = getattr;
   return out;
 }
 

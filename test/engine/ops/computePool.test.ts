@@ -89,6 +89,7 @@ for (const [kind, pool] of pools) {
         expectNear(gg.input.data, gw.input.data, 1e-5, 'grad input');
         expectNear(gg.weight.data, gw.weight.data, 1e-3, 'grad weight');
         expectNear(gg.bias!.data, gw.bias!.data, 1e-3, 'grad bias');
+        expectNear((await conv2dAsync(args, c.attrs, pool, { relu: true })).data, conv2d(args, c.attrs, { relu: true }).data, 1e-5, 'fused relu');
       });
     }
     it('runs with WebAssembly switched off on every thread (the JS fallback)', async () => {

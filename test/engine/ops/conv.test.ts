@@ -4,6 +4,8 @@ import { conv2d, conv2dBackward, type Conv2dAttrs, type ConvArgs } from '../../.
 import { convTranspose1d, convTranspose1dBackward } from '../../../engine/ops/convTranspose1d';
 import { convTranspose2d, convTranspose2dBackward, type ConvTranspose2dAttrs } from '../../../engine/ops/convTranspose2d';
 import type { NdArray } from '../../../engine/ops/tensor';
+import { relu } from '../../../engine/ops/relu';
+import { setGemmBackend } from '../../../engine/ops/wasm/wasmKernels';
 import { caseArgs, expectClose, fdCheck, goldenTests, nd, rand } from './helpers';
 
 const convArgs = (a: Record<string, NdArray>): ConvArgs => ({ input: a.input, weight: a.weight, bias: a.bias });
@@ -19,6 +21,28 @@ describe('conv2d', () => {
     const args = { input: rand([2, 4, 5, 6], 1), weight: rand([6, 2, 3, 2], 2), bias: rand([6], 3) };
     fdCheck((a) => conv2d(convArgs(a), attrs), (gy, a) => conv2dBackward(gy, convArgs(a), attrs), args, ['input', 'weight', 'bias']);
   });
+  // The PyTorch goldens above fix conv2d; the fused epilogue must equal F.relu of it exactly.
+  for (const backend of ['auto', 'js'] as const) {
+    it(`the fused ReLU epilogue equals relu(conv2d(...)) bit for bit (${backend === 'auto' ? 'WebAssembly' : 'JS'} kernels)`, () => {
+      setGemmBackend(backend);
+      try {
+        const cases: Array<{ x: number[]; w: number[]; attrs: Conv2dAttrs }> = [
+          { x: [1, 16, 30, 30], w: [24, 16, 3, 3], attrs: { padding: 1 } },
+          { x: [2, 8, 17, 13], w: [12, 4, 3, 3], attrs: { stride: 2, padding: 1, groups: 2 } },
+          { x: [1, 32, 9, 9], w: [20, 32, 1, 1], attrs: {} }, // 1×1, stride 1: the direct GEMM path
+        ];
+        for (const c of cases) {
+          const args = { input: rand(c.x, 11), weight: rand(c.w, 12), bias: rand([c.w[0]], 13) };
+          const fused = conv2d(args, c.attrs, { relu: true }), plain = relu({ input: conv2d(args, c.attrs) });
+          expect(fused.shape).toEqual(plain.shape);
+          expect(Array.from(fused.data)).toEqual(Array.from(plain.data));
+          expect(fused.data.some((v) => v > 0) && fused.data.some((v) => v === 0)).toBe(true);
+        }
+      } finally {
+        setGemmBackend('auto');
+      }
+    });
+  }
 });
 
 describe('conv1d', () => {

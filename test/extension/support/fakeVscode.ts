@@ -262,6 +262,7 @@ export const window = {
   showInputBox: async () => undefined,
   showTextDocument: async (d: TextDocument) => ({ document: d }),
   setStatusBarMessage: () => new Disposable(),
+  registerWebviewPanelSerializer: () => new Disposable(),
 };
 
 export const commands = {
