@@ -17,11 +17,15 @@ export function rowOutputs(report: Pick<RunReport, 'rows'>, tensors: RunReport['
   return out;
 }
 
-/** Samples the re-run's train passes spend in all (draws × batch), at least MIN_DRAWS batches: 8 batches of 2 … 8, 4 of 16, 2 of 32 or 64. */
-export const SAMPLE_BUDGET = 64;
+/**
+ * Samples the re-run's train passes spend in all (draws × batch), at least MIN_DRAWS batches: 8 batches of
+ * 2 or 4, 4 of 8, 2 of 16 … 64. NOTE: the cost is the forwards' MACs (one analysis serves every batch), so
+ * the budget is what keeps a small-batch re-run of examples/resnet_cifar.py near 0.5 s on this machine.
+ */
+export const SAMPLE_BUDGET = 32;
 export const MIN_DRAWS = 2;
 /** Samples of the first batch run again in eval mode (eval mode treats each sample alone, so a few of them suffice). */
-export const EVAL_SAMPLES = 8;
+export const EVAL_SAMPLES = 4;
 export const drawsFor = (batch: number, most: number): number => Math.max(Math.min(MIN_DRAWS, most), Math.min(most, Math.floor(SAMPLE_BUDGET / batch)));
 
 /**
