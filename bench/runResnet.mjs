@@ -67,7 +67,9 @@ export async function benchRun({ model = 'resnet18', runs = 3, repeat = 5 } = {}
   const wf = median(warm.map((t) => t.warmForwardMs)), wb = median(warm.map((t) => t.warmBackwardMs));
   console.log(`\n## layerlens run: torchvision ${model} @ 1x3x224x224, train mode, loss = sum(output) (load average ${load0} before, ${loadavg()} after)`);
   console.log(`layerlens run --repeat ${repeat} (CLI, both cores; median of ${runs} processes): warm forward ${ms(wf)}    backward ${ms(wb)}    (first pass: forward ${ms(median(warm.map((t) => t.forwardMs)))}, backward ${ms(median(warm.map((t) => t.backwardMs)))})`);
-  console.log(`engine in-process, 1 thread (median of ${repeat} warm passes): forward ${ms(one.timings.warmForwardMs)}    backward ${ms(one.timings.warmBackwardMs)}`);
+  const oneError = one.diagnostics.find((d) => d.severity === 'error');
+  if (oneError) console.log(`engine in-process, 1 thread: failed: ${oneError.message}`);
+  else console.log(`engine in-process, 1 thread (median of ${repeat} warm passes): forward ${ms(one.timings.warmForwardMs)}    backward ${ms(one.timings.warmBackwardMs)}`);
   console.log(`whole process, cold (median of ${runs}): ${ms(median(cold.map((r) => r.ms)))}`);
   // Memory: what training this model has to hold, as LayerLens counts it (the summary's totals)
   const rss = cold.map((r) => r.rss).filter((x) => x !== null);

@@ -73,6 +73,10 @@ export interface Row {
   /** Bytes of the output tensor(s) (float32 unless the dtype says otherwise). */
   outputBytes: number | null;
   receptiveField?: ReceptiveField;
+  /** The window geometry the engine resolved for this call (convolution and pooling layers). */
+  geometry?: LayerGeometry;
+  /** The factors of this call's MACs and parameter count (conv, transposed conv, linear); present only when they multiply to `macs`. */
+  cost?: CostTerms;
   /** The module's constructor arguments as the interpreter resolved them (for hovers and formulas). */
   config: Record<string, ConfigValue>;
   /** Where the module object was constructed (`nn.Conv2d(...)` call expression). */
@@ -84,6 +88,100 @@ export interface Row {
   /** Free-text notes when a value is unknown, e.g. which construct stopped the analysis. */
   unknownReason?: string;
 }
+
+/**
+ * The window geometry of one convolution or pooling call as the engine resolved it: 'same'/'valid'
+ * padding as pairs, stride defaults applied, and the terms of the output-size rule per spatial dim.
+ */
+export interface LayerGeometry {
+  op: 'conv' | 'conv_transpose' | 'max_pool' | 'avg_pool';
+  kernel: number[];
+  stride: number[];
+  /** Padding before and after, per spatial dim. */
+  padding: Array<[number, number]>;
+  dilation: number[];
+  groups: number;
+  /** Transposed convolution only. */
+  outputPadding?: number[];
+  /** Pooling only: the rule rounds up (⌈⌉) instead of down. */
+  ceilMode?: boolean;
+  /** Pooling with ceil_mode: per dim, whether a last window that would start in the right padding was dropped. */
+  droppedLastWindow?: boolean[];
+  /** Spatial input and output sizes (null where unknown). */
+  inputSize: Dim[];
+  outputSize: Dim[];
+}
+
+/** One factor of a cost product; `num`/`den` when it is a per-group quotient such as C_in/groups. */
+export interface CostFactor {
+  /** What the factor counts: 'N' (batch or rows), 'C_out', 'H_out', 'C_in/groups', 'K_h', 'in_features', … */
+  name: string;
+  value: number;
+  num?: number;
+  den?: number;
+}
+
+/** The factors of a call's cost: MACs = Π macs, params = Π weight + bias. */
+export interface CostTerms {
+  macs: CostFactor[];
+  weight: CostFactor[];
+  /** Bias elements (0 when there is no bias). */
+  bias: number;
+}
+
+/** What a layer call resolved, beside its shapes: geometry and cost factors. */
+export interface LayerTerms {
+  geometry?: LayerGeometry;
+  cost?: CostTerms;
+}
+
+/** A tensor's values as plain data (row-major float32), what crosses worker and webview boundaries. */
+export interface TensorData { shape: number[]; data: Float32Array }
+
+/** Summary statistics of one tensor. */
+export interface Stats { mean: number; std: number; min: number; max: number }
+
+/** A row of a run: the analysis row plus what the numeric pass measured. */
+export interface RunRow extends Row {
+  /** Statistics of the call's output. */
+  stats: Stats | null;
+  /** L2 norm of d(loss)/d(output), loss = sum(model output). */
+  gradNorm: number | null;
+  /** BatchNorm in train mode: the running statistics after the pass. */
+  runningMean?: number[];
+  runningVar?: number[];
+}
+
+/** `layerlens run`, the Inspector's run and runModel(): the report of one forward and backward pass. */
+export interface RunReport extends Omit<Report, 'rows'> {
+  mode: 'train' | 'eval';
+  rows: RunRow[];
+  outputStats: Stats | null;
+  /** forwardMs/backwardMs: the first pass; warm*: the median of the `repeat` passes after it (absent without). */
+  timings: Report['timings'] & { forwardMs: number; backwardMs: number; warmForwardMs?: number; warmBackwardMs?: number; warmPasses?: number };
+  /** Per row (same order): the call's output and d(loss)/d(output), when `keepTensors` was set. */
+  tensors?: Array<{ output: TensorData; grad: TensorData | null }>;
+  /** Per row (same order), when `capture` was set: its own op's arguments (undefined for other rows; engine/run/inspect.ts). */
+  captures?: Array<RowCapture | undefined>;
+  /** The value of the loss back-propagated when it is not the sum (cross-entropy against a class). */
+  loss?: number;
+}
+
+/** A row's own op and the values of its tensor arguments as the run computed them (the Inspector's article views). */
+export interface RowCapture {
+  op: string;
+  /** The op's numeric and string attributes (stride, padding, eps, negative_slope, …). */
+  attrs: Record<string, unknown>;
+  /** The op's tensor arguments in PyTorch's order (conv: input, weight, bias; batch_norm: input, weight, bias, running_mean, running_var); null where absent. */
+  args: Array<TensorData | null>;
+  /** batch_norm: the batch's per-channel mean and biased variance (what train mode normalises with). */
+  batchStats?: { mean: Float64Array; var: Float64Array };
+  /** batch_norm in train mode: running_mean and running_var after this forward. */
+  buffersAfter?: { mean: TensorData; var: TensorData };
+}
+
+/** A run report as it crosses a boundary without its tensors (they travel separately, buffers transferred). */
+export type RunResult = Omit<RunReport, 'tensors'>;
 
 export type ConfigValue = number | boolean | string | null | ConfigValue[];
 

@@ -2,7 +2,10 @@
 // panel serializer).
 // Everything registered is pushed onto context.subscriptions; activation failures are shown to the user.
 import * as vscode from 'vscode';
+import { configureL10n } from './l10n';
 import { createRunner } from './analysis/runner';
+import { canStartWebWorker, WebAnalysisWorker } from './analysis/webWorkerHost';
+import { readExtensionFile } from './commands/openExample';
 import { AnalysisService } from './analysis/service';
 import { registerCommands } from './commands';
 import { SUMMARY_SCHEME, SummaryDocumentProvider } from './commands/showSummary';
@@ -22,8 +25,8 @@ export interface LayerLensApi {
   statusBar(): { visible: boolean; text: string; tooltip: string };
   /** Where analyses run: isolated from the host (worker), or inline where nothing can start (browser). */
   analysisThread(): 'worker' | 'inline';
-  /** How the analysis is isolated (a child process on desktop), and its process id while one runs. */
-  analysisIsolation(): { kind: 'process' | 'thread' | 'inline'; pid?: number };
+  /** How the analysis is isolated (a child process on desktop, a Web Worker in the browser), and its process id while one runs. */
+  analysisIsolation(): { kind: 'process' | 'thread' | 'web-worker' | 'inline'; pid?: number };
   /** The open Inspector panels and what each webview last reported it shows. */
   inspectors(): Array<{ uri: string; expr: string; visible: boolean; active: boolean; status?: WebviewStatus }>;
   /** Sends a panel's webview a message as a user action would (select a row, show a view, run). */
@@ -36,8 +39,11 @@ const PYTHON: vscode.DocumentSelector = { language: 'python' };
 
 export function activate(context: vscode.ExtensionContext): LayerLensApi | undefined {
   try {
+    configureL10n(vscode.l10n.bundle);
     const worker = vscode.Uri.joinPath(context.extensionUri, 'dist', 'analysisWorker.js');
-    const runner = createRunner(worker.scheme === 'file' ? worker.fsPath : undefined);
+    const webWorker = vscode.Uri.joinPath(context.extensionUri, 'dist', 'web', 'analysisWorker.js');
+    const runner = createRunner(worker.scheme === 'file' ? worker.fsPath : undefined,
+      { webWorker: canStartWebWorker() ? () => new WebAnalysisWorker(webWorker, readExtensionFile) : undefined });
     const environments = new PythonEnvironments();
     const service = new AnalysisService(new ModelChoices(context.workspaceState), runner, environments);
     const summaries = new SummaryDocumentProvider(service);
@@ -53,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
       vscode.languages.registerInlayHintsProvider(PYTHON, inlay),
       vscode.languages.registerCodeLensProvider(PYTHON, lenses),
       vscode.languages.registerCodeActionsProvider(PYTHON, new FixCodeActionProvider(service, diagnostics), FixCodeActionProvider.metadata),
-      ...registerCommands(panels),
+      ...registerCommands(panels, context.globalStorageUri),
       vscode.window.registerWebviewPanelSerializer(InspectorPanel.viewType, { deserializeWebviewPanel: (panel, state) => InspectorPanel.revive(panel, panels, state) }),
       { dispose: () => InspectorPanel.disposeAll() },
       service.onDidChange(() => { inlay.refresh(); lenses.refresh(); }),
@@ -68,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
       inspectorChanged: () => new Promise<void>((ok) => { const d = InspectorPanel.onDidChange(() => { d.dispose(); ok(); }); }),
     };
   } catch (e) {
-    void vscode.window.showErrorMessage(`LayerLens failed to start: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('LayerLens failed to start: {0}', e instanceof Error ? e.message : String(e)));
     return undefined;
   }
 }

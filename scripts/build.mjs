@@ -1,10 +1,13 @@
 // Builds the three bundles: extension host (Node, CJS), webview (browser), CLI (Node, CJS with shebang).
 // Also a web-extension host bundle (browser, CJS), and copies the webview's CSS and the codicon font into
-// dist/webview (the panel's only resource root). `--watch` rebuilds on change.
+// dist/webview (the panel's only resource root). `--watch` rebuilds on change. `--cli` (npm pack's prepack)
+// builds only the CLI and its compute-pool worker, minified and without source maps, each file replaced at once
+// (written beside and renamed: a test running dist/cli.js meanwhile never reads half a file).
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { buildWasm } from './buildWasm.mjs';
 import { buildGrammar } from './buildGrammar.mjs';
+import { copyWebviewAssets, shippedBundles } from './bundles.mjs';
 
 const watch = process.argv.includes('--watch');
 // NOTE: fflate's Node build requires worker_threads when loaded (for its async API, which we never use):
@@ -12,10 +15,8 @@ const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es2022', legalComments: 'none', alias: { fflate: 'fflate/browser' } };
 
 const builds = [
-  { ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
-  { ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/web/extension.js', platform: 'browser', format: 'cjs', external: ['vscode', 'node:worker_threads', 'node:child_process', 'node:fs'], define: { 'process.env.NODE_ENV': '"production"' } },
-  // The extension's isolated analysis (a child process, else worker_threads): the engine off the extension host.
-  { ...common, entryPoints: ['extension/analysis/worker.ts'], outfile: 'dist/analysisWorker.js', platform: 'node', format: 'cjs' },
+  // what the extension ships (scripts/bundles.mjs; `npm run package` builds the same minified)
+  ...shippedBundles('dist', common),
   // the CLI: dist/cli.js loads dist/cliMain.js through a V8 code cache (engine/node/cliLoader.ts)
   { ...common, entryPoints: ['engine/node/cliMain.ts'], outfile: 'dist/cliMain.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['engine/node/cliLoader.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', sourcemap: false, banner: { js: '#!/usr/bin/env node' } },
@@ -32,27 +33,11 @@ const builds = [
   // the compute pool's Web Worker, for the webview worker / browser extension host to start
   { ...common, entryPoints: ['engine/ops/pool/browserWorker.ts'], outfile: 'dist/webview/opsWorker.js', platform: 'browser', format: 'iife' },
 ].filter((b) => b.entryPoints.every((e) => existsSync(e)));
-if (existsSync('webview/main.ts')) {
-  builds.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife' });
-  // the graph's layout worker (dagre off the webview's main thread)
-  builds.push({ ...common, entryPoints: ['webview/app/layoutWorker.ts'], outfile: 'dist/webview/layoutWorker.js', platform: 'browser', format: 'iife' });
-}
-if (existsSync('webview/worker.ts')) {
-  builds.push({ ...common, entryPoints: ['webview/worker.ts'], outfile: 'dist/webview/worker.js', platform: 'browser', format: 'iife' });
-}
 // Integration suite (mocha, runs inside VS Code's extension host): index.ts + every *.test.ts, one CJS file each.
 const suiteDir = 'test/integration/suite';
 if (existsSync(suiteDir)) {
   const suiteEntries = readdirSync(suiteDir).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => `${suiteDir}/${f}`);
   builds.push({ ...common, entryPoints: suiteEntries, outdir: 'out/test/integration/suite', platform: 'node', format: 'cjs', external: ['vscode', 'mocha', 'glob'] });
-}
-
-/** The webview's static files: its stylesheet and @vscode/codicons' CSS and font (the CSS names the font relatively). */
-function copyWebviewAssets() {
-  mkdirSync('dist/webview/codicons', { recursive: true });
-  // uPlot's own stylesheet first (the article views' charts), then the Inspector's: one file, one <link>
-  if (existsSync('webview/inspector.css')) writeFileSync('dist/webview/inspector.css', readFileSync('node_modules/uplot/dist/uPlot.min.css', 'utf8') + '\n' + readFileSync('webview/inspector.css', 'utf8'));
-  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/codicons/${f}`);
 }
 
 // The Python grammar (engine/python/lezer/python.grammar → parser.ts) before any bundle includes it.
@@ -61,9 +46,24 @@ buildGrammar({ quick: true });
 // The WebAssembly kernels (assembly/*.ts → engine/ops/wasm/kernels.generated.js) before any bundle embeds them.
 await buildWasm();
 
+if (process.argv.includes('--cli')) {
+  const cli = { ...common, minify: true, sourcemap: false, platform: 'node', format: 'cjs', write: false };
+  const outs = await Promise.all([
+    esbuild.build({ ...cli, entryPoints: ['engine/node/cliLoader.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+    esbuild.build({ ...cli, entryPoints: ['engine/node/cliMain.ts'], outfile: 'dist/cliMain.js' }),
+    esbuild.build({ ...cli, entryPoints: ['engine/node/opsWorker.ts'], outfile: 'dist/opsWorker.js' }),
+  ]);
+  for (const f of outs.flatMap((o) => o.outputFiles)) {
+    writeFileSync(`${f.path}.tmp`, f.contents, { mode: 0o755 });
+    renameSync(`${f.path}.tmp`, f.path);
+    rmSync(`${f.path}.map`, { force: true });
+  }
+  process.exit(0);
+}
+
 if (watch) {
   for (const b of builds) { const ctx = await esbuild.context(b); await ctx.watch(); }
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
 }
-copyWebviewAssets();
+copyWebviewAssets('dist');

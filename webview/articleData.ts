@@ -2,7 +2,8 @@
 // run's per-row captures (engine/run/inspect.ts) into the plain data the views draw — one sample's conv
 // input, weights and output with the geometry resolved by engine/ops (convGeometry, convOutputSize), BN's
 // statistics and per-channel histograms, activation curves through the kernels. Runs in the worker only.
-import { activationCurve, activationGrad, convOutputSize, type RowCapture, type RunReport } from '../engine';
+import { activationCurve, activationGrad, type RowCapture, type RunReport } from '../engine';
+import { convOutputSize } from '../engine/ops/convShape';
 import { convGeometry } from '../engine/ops/conv2d';
 import type { NdArray } from '../engine/ops/tensor';
 import type { ActivationData, BatchNormData, ChannelHistograms, ConvGeometryMsg, ConvStepData, RowTensors } from './protocol';

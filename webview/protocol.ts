@@ -2,7 +2,10 @@
 // Discriminated unions keyed by `type`; requests carry ids; `ready` handshakes carry the protocol version;
 // every receiver validates what arrives with the small runtime checks below (nothing here imports vscode or
 // the DOM: the host, the webview and the worker all use it). Tensors travel as {shape, data: Float32Array}.
-import type { ActivationName, Diagnostic, Loc, LossSpec, Report, RunReport, RunVariant } from '../engine';
+// The envelope (ids), the generic handler (dispatch) and cancellation are engine/util/messages.ts's, shared
+// with the host ↔ analysis worker protocol (extension/analysis/protocol.ts).
+import type { ActivationName, Cancelled, Diagnostic, Loc, LossSpec, Report, RunResult, RunVariant } from '../engine';
+export { assertNever, dispatch, type Handlers } from '../engine';
 
 export const PROTOCOL_VERSION = 3;
 
@@ -133,10 +136,12 @@ export type FromWorker =
   | { type: 'ready'; version: number }
   | { type: 'progress'; id: number; phase: string }
   | { type: 'analysis/result'; id: number; report: Report }
-  | { type: 'run/result'; id: number; report: Omit<RunReport, 'tensors' | 'captures'>; tensors?: RowTensors[] }
+  | { type: 'run/result'; id: number; report: Omit<RunResult, 'captures'>; tensors?: RowTensors[] }
   | { type: 'convDemo/result'; id: number; conv: ConvStepData }
   | { type: 'bn/result'; id: number; noise: BatchNoise }
-  | { type: 'error'; id: number; message: string; diagnostics?: Diagnostic[] };
+  | { type: 'error'; id: number; message: string; diagnostics?: Diagnostic[] }
+  /** Answered by the webview's client itself for each pending request when it stops the worker (Cancel, a crash). */
+  | Cancelled;
 
 // ------------------------------------------------------------------ extension host ↔ webview
 
@@ -191,6 +196,8 @@ export type ToWebview =
   | { type: 'cursor'; file: string; line: number }
   | { type: 'file/result'; id: number; name: string; path: string; bytes: Uint8Array }
   | { type: 'file/error'; id: number; message: string }
+  /** The user dismissed the file picker of request `id`. */
+  | Cancelled
   /** Acts as the user would (test hooks and commands): select a row (and reveal it), show a view, change run settings, run. */
   | { type: 'select'; rowIndex: number }
   | { type: 'settings'; settings: SettingsPatch }
@@ -206,10 +213,6 @@ export type FromWebview =
   | { type: 'copy'; format: 'markdown' | 'csv' | 'json' }
   | { type: 'status'; status: WebviewStatus }
   | { type: 'error'; message: string };
-
-export function assertNever(x: never): never {
-  throw new Error(`unexpected message: ${JSON.stringify(x)}`);
-}
 
 // ------------------------------------------------------------------ runtime validation
 
@@ -251,6 +254,7 @@ const TO_WEBVIEW: { [K in ToWebview['type']]: Check } = {
   cursor: obj({ file: str, line: int }),
   'file/result': obj({ id: int, name: str, path: str, bytes }),
   'file/error': obj({ id: int, message: str }),
+  cancelled: obj({ id: int }),
   select: obj({ rowIndex: int }),
   settings: obj({ settings: settingsPatch }),
   show: obj({ view: str }),
@@ -279,6 +283,7 @@ const FROM_WORKER: { [K in FromWorker['type']]: Check } = {
   'convDemo/result': obj({ id: int, conv: obj({ input: tensor, weight: tensor, output: tensor, geometry: obj({ outH: int, outW: int }) }) }),
   'bn/result': obj({ id: int, noise: obj({ batch: int, draws: int, layers: arr(obj({ row: int, channels: int, mean: f32, var: f32 })) }) }),
   error: obj({ id: int, message: str }),
+  cancelled: obj({ id: int }),
 };
 
 function parseWith<T extends { type: string }>(table: Record<string, Check>, v: unknown): T | undefined {
@@ -295,6 +300,11 @@ export const parseToWorker = (v: unknown): ToWorker | undefined => parseWith<ToW
 export const parseFromWorker = (v: unknown): FromWorker | undefined => parseWith<FromWorker>(FROM_WORKER, v);
 
 /** A short description of a message that failed validation (never the whole payload: it may be megabytes). */
+/** The rejection of a request that was cancelled (a dismissed picker): not an error to show. */
+export class CancelledError extends Error {
+  constructor() { super('cancelled'); }
+}
+
 export function describeBad(v: unknown): string {
   const type = typeof v === 'object' && v !== null ? (v as { type?: unknown }).type : undefined;
   return typeof type === 'string' ? `a malformed '${type.slice(0, 40)}' message` : 'a message without a type';

@@ -8,7 +8,7 @@ import { channelStats } from './channelStats';
 import { convDemo } from './convDemo';
 import { batchNoise, rowOutputs } from './batchNoise';
 import { patternTensor } from './inputPatterns';
-import { PROTOCOL_VERSION, assertNever, describeBad, parseToWorker, type ConvStepData, type FromWorker, type RowTensors, type ToWorker } from './protocol';
+import { PROTOCOL_VERSION, describeBad, dispatch, parseToWorker, type FromWorker, type Handlers, type RowTensors, type ToWorker } from './protocol';
 
 // Only what this file uses of a worker's global scope (the engine's tsconfig has no DOM library).
 interface WorkerScope {
@@ -65,6 +65,19 @@ function buffersOf(o: unknown, acc: ArrayBufferLike[] = [], depth = 0): ArrayBuf
   return acc;
 }
 
+const HANDLERS: Handlers<ToWorker> = {
+  'analysis/request': (msg) => {
+    const report = analyze({ file: msg.file, host: { readFile: (p: string) => msg.files[p] }, model: msg.model, input: msg.input, dataflow: msg.dataflow });
+    self.postMessage({ type: 'analysis/result', id: msg.id, report });
+  },
+  'run/request': run,
+  'convDemo/request': (msg) => { self.postMessage({ type: 'convDemo/result', id: msg.id, conv: convDemo() }); },
+  'bn/request': (msg) => {
+    const noise = batchNoise(msg);
+    self.postMessage({ type: 'bn/result', id: msg.id, noise }, buffersOf(noise.layers));
+  },
+};
+
 function handle(data: unknown): void {
   const msg = parseToWorker(data);
   if (!msg) {
@@ -72,28 +85,7 @@ function handle(data: unknown): void {
     return;
   }
   try {
-    switch (msg.type) {
-      case 'analysis/request': {
-        const report = analyze({ file: msg.file, host: { readFile: (p: string) => msg.files[p] }, model: msg.model, input: msg.input, dataflow: msg.dataflow });
-        self.postMessage({ type: 'analysis/result', id: msg.id, report });
-        return;
-      }
-      case 'run/request':
-        run(msg);
-        return;
-      case 'convDemo/request': {
-        const conv: ConvStepData = convDemo();
-        self.postMessage({ type: 'convDemo/result', id: msg.id, conv });
-        return;
-      }
-      case 'bn/request': {
-        const noise = batchNoise(msg);
-        self.postMessage({ type: 'bn/result', id: msg.id, noise }, buffersOf(noise.layers));
-        return;
-      }
-      default:
-        assertNever(msg);
-    }
+    dispatch(HANDLERS, msg);
   } catch (e) {
     self.postMessage({ type: 'error', id: msg.id, message: e instanceof Error ? e.message : String(e) });
   }

@@ -14,9 +14,12 @@ import { installTorch } from '../torch/namespaces/registry';
 import { DEFAULT_TORCH_VERSION } from '../torch/version';
 import { TensorV, DTYPE_BYTES, numel } from '../torch/tensor';
 import { getRf, setRf } from '../torch/tensorOps';
+import { costMacs } from '../torch/terms';
 import { discover, pickModel } from './discovery';
 import { shapeDiagnostic } from './shapeDiagnostics';
 import { DataflowRecorder } from './dataflow';
+import { stateOf } from '../torch/moduleState';
+import { now } from '../util/clock';
 
 let parseCache: ParseCache = new MemoryParseCache();
 
@@ -32,7 +35,6 @@ export function parsedFile(path: string, text: string): ParsedFile {
 /** Puts a persistent cache (e.g. the CLI's disk cache) under the in-memory one. */
 export function setParseCache(lower: ParseCache): void { parseCache = new MemoryParseCache(256, lower); }
 
-function now(): number { return typeof performance !== 'undefined' ? performance.now() : Date.now(); }
 
 export interface Analysis {
   report: Report;
@@ -45,10 +47,11 @@ export interface Analysis {
 }
 
 export function createInterp(opts: Pick<AnalyzeOptions, 'host' | 'searchPaths' | 'sitePackages' | 'stepBudget' | 'torchVersion'>): { it: Interp; rt: TorchRuntime } {
-  const it = new Interp({ host: opts.host, searchPaths: opts.searchPaths ?? [], libraryRoots: opts.sitePackages ?? [], stepBudget: opts.stepBudget ?? 300_000, maxDepth: 150, parseCache });
+  let rt!: TorchRuntime;
+  const it = new Interp({ host: opts.host, searchPaths: opts.searchPaths ?? [], libraryRoots: opts.sitePackages ?? [], stepBudget: opts.stepBudget ?? 300_000, maxDepth: 150, parseCache },
+    (interp) => (rt = new TorchRuntime(interp, opts.torchVersion ?? DEFAULT_TORCH_VERSION)));
   installBuiltins(it);
   installStdlib(it);
-  const rt = new TorchRuntime(it, opts.torchVersion ?? DEFAULT_TORCH_VERSION);
   installTorch(rt);
   return { it, rt };
 }
@@ -127,7 +130,7 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
     report.diagnostics.push({ severity: 'error', code: 'model.build', message: `could not build ${expr}: ${errMessage(err)}` });
     return finish();
   }
-  if (!(model instanceof PyInstance) || !model.mod) {
+  if (!(model instanceof PyInstance) || !stateOf(model)) {
     report.diagnostics.push({ severity: 'error', code: 'model.build', message: `${expr} did not produce an nn.Module (got ${model instanceof Unknown ? `an unknown value: ${model.reason}` : pyStr(model)})` });
     return finish();
   }
@@ -136,7 +139,7 @@ export function runAnalysis(opts: AnalyzeOptions): Analysis {
   const named = rt.namedModules(model);
   rt.names = new Map(named.map(([n, m]) => [m, n]));
   // the model's tree, walked once: what rt.setTraining(model) walks again
-  for (const [, m] of named) m.mod!.training = opts.training === true;
+  for (const [, m] of named) stateOf(m)!.training = opts.training === true;
   // trace forward
   const dtypes = input.map((_, i) => opts.inputDtypes?.[i] ?? 'float32');
   if (dtypes.some((d) => d !== 'float32')) report.inputDtypes = dtypes;
@@ -235,7 +238,7 @@ function configValue(v: Value, depth = 0): ConfigValue | undefined {
 }
 
 function toRow(it: Interp, rt: TorchRuntime, r: CallRecord, ownerOf: Map<TensorV, string>): Row {
-  const m = r.inst.mod!;
+  const m = stateOf(r.inst)!;
   const spec = rt.specOf(r.inst);
   const paramShapes: ParamInfo[] = [];
   let params = 0, trainable = 0;
@@ -272,6 +275,11 @@ function toRow(it: Interp, rt: TorchRuntime, r: CallRecord, ownerOf: Map<TensorV
     callIndex: r.callIndex,
   };
   if (outs.length > 1) row.outputs = outs.map((t) => [...t.shape]);
+  // A layer whose forward is one windowed or matmul-type op carries that op's terms (user subclasses that
+  // add work keep their own MACs, so the cost factors are attached only when they multiply to them).
+  const terms = spec && r.terms.length === 1 ? r.terms[0] : undefined;
+  if (terms?.geometry) row.geometry = terms.geometry;
+  if (terms?.cost && out && r.macs !== null && costMacs(terms.cost) === r.macs) row.cost = terms.cost;
   if (rf && out && out.shape.length >= 3 && spec && (spec.kind === 'conv' || spec.kind === 'pool' || spec.kind === 'norm' || spec.kind === 'activation' || spec.kind === 'dropout')) {
     row.receptiveField = { size: [...rf.size], stride: [...rf.jump] };
   }
@@ -281,9 +289,9 @@ function toRow(it: Interp, rt: TorchRuntime, r: CallRecord, ownerOf: Map<TensorV
 
 function moduleNode(it: Interp, name: string, m: PyInstance): ModuleNode {
   let isLeaf = true, params = 0;
-  for (const e of m.mod!.modules.map.values()) if (e.v instanceof PyInstance) { isLeaf = false; break; }
-  for (const e of m.mod!.params.map.values()) if (e.v instanceof TensorV) params += numel(e.v.shape) ?? 0;
-  return { name, type: m.cls.name, depth: name ? name.split('.').length : 0, isLeaf, params, defLoc: ctxLoc(it, m.mod!.defCtx) };
+  for (const e of stateOf(m)!.modules.map.values()) if (e.v instanceof PyInstance) { isLeaf = false; break; }
+  for (const e of stateOf(m)!.params.map.values()) if (e.v instanceof TensorV) params += numel(e.v.shape) ?? 0;
+  return { name, type: m.cls.name, depth: name ? name.split('.').length : 0, isLeaf, params, defLoc: ctxLoc(it, stateOf(m)!.defCtx) };
 }
 
 /** Where the model's forward is defined (the place to point at when its result is not a tensor). */

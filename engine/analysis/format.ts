@@ -10,15 +10,13 @@ export function fmtInt(n: number | null | undefined): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+import { fmtShape } from '../util/shape';
+export { fmtShape };
 /** 3.986e24: four significant digits of a rounded count. */
 function fmtApprox(n: number): string {
   return n.toExponential(3).replace('e+', 'e');
 }
 
-export function fmtShape(s: Shape | null | undefined): string {
-  if (!s) return '?';
-  return '[' + s.map((d) => (d === null ? '?' : String(d))).join(', ') + ']';
-}
 
 /** 11.69 M, 1.81 G, 9.41 K */
 export function fmtSI(n: number | null | undefined, digits = 2): string {

@@ -7,6 +7,7 @@ import type { Interp } from '../interp/interp';
 import { PyException, PyInstance, type CallCtx } from '../interp/values';
 import type { TorchRuntime } from '../torch/runtime';
 import { TensorV, numel, shapeStr } from '../torch/tensor';
+import { stateOf } from '../torch/moduleState';
 
 export interface FailedCall { inst: PyInstance; args: unknown[] }
 
@@ -56,7 +57,7 @@ export function shapeDiagnostic(it: Interp, rt: TorchRuntime, err: unknown): Dia
   const inst = failed.inst;
   const type = inst.cls.name;
   const x = failed.args.find((a): a is TensorV => a instanceof TensorV);
-  const defCtx = inst.mod?.defCtx;
+  const defCtx = stateOf(inst)?.defCtx;
   const spec = rt.specOf(inst);
   let message: string | undefined;
   let arg: Arg | undefined;

@@ -223,7 +223,11 @@ function scopedIO<T extends CliIO>(io: T, file: string, roots: { searchPaths: st
   const cwd = absolute('/', io.cwd);
   // NOTE: the current folder is the project when the file is in it: its package root is never looked for above it
   const project = isWithin(file, cwd) ? cwd : packageRootOf(file, (dir) => (io.isFile ? io.isFile(`${dir}/__init__.py`) : io.host.readFile(`${dir}/__init__.py`) !== undefined));
-  const scope = importScope([project, ...roots.searchPaths, ...roots.sitePackages], io.realpath && ((p) => io.realpath!(p)));
+  // FILE is the user's explicit choice: when it is a link that leaves the project, its real package is a
+  // root too, so the file itself is read (links met by imports still must stay under a root)
+  const realFile = io.realpath?.(file);
+  const realProject = realFile && realFile !== file ? packageRootOf(realFile, (dir) => (io.isFile ? io.isFile(`${dir}/__init__.py`) : io.host.readFile(`${dir}/__init__.py`) !== undefined)) : undefined;
+  const scope = importScope([project, realProject, ...roots.searchPaths, ...roots.sitePackages], io.realpath && ((p) => io.realpath!(p)));
   return { ...io, host: scopedHost(io.host, scope) };
 }
 

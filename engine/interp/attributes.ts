@@ -111,7 +111,7 @@ export function instanceAttr(it: Interp, obj: PyInstance, name: string, ctx: Cal
   if (clsV instanceof Property) return it.call(clsV.fget, [obj], new Map(), ctx);
   const own = obj.dict.get(name);
   if (own !== undefined) return own;
-  if (obj.mod) {
+  if (it.ext.isModule(obj)) {
     const m = it.ext.moduleGetAttr(obj, name);
     if (m !== undefined) return m;
   }
@@ -125,7 +125,7 @@ export function instanceAttr(it: Interp, obj: PyInstance, name: string, ctx: Cal
 /** The class's `__getattr__` hook, if any; its AttributeError means "no such attribute". */
 function viaGetattr(it: Interp, obj: Value, cls: PyClass, name: string, ctx: CallCtx): Value | undefined {
   const ga = cls.lookup('__getattr__');
-  if (ga === undefined || (obj instanceof PyInstance && obj.mod && ga instanceof Builtin)) return undefined;
+  if (ga === undefined || (obj instanceof PyInstance && it.ext.isModule(obj) && ga instanceof Builtin)) return undefined;
   try { return it.call(bindDescriptor(it, ga, obj, cls), [name], new Map(), ctx); } catch (err) {
     if (err instanceof PyException && err.pyType === 'AttributeError') return undefined;
     throw err;
@@ -210,7 +210,7 @@ export function genericSetAttr(it: Interp, obj: PyInstance | PyDict, name: strin
     return;
   }
   if (obj instanceof PyDict) { (obj.attrs ??= new Map()).set(name, v); return; }
-  if (obj.mod && it.ext.moduleSetAttr(obj, name, v)) return;
+  if (it.ext.isModule(obj) && it.ext.moduleSetAttr(obj, name, v)) return;
   obj.dict.set(name, v);
 }
 
@@ -233,7 +233,7 @@ export function delAttr(it: Interp, obj: Value, name: string, ctx: CallCtx): voi
 
 /** object.__delattr__. */
 export function genericDelAttr(it: Interp, obj: PyInstance | PyDict, name: string, ctx: CallCtx): void {
-  if (obj instanceof PyInstance && obj.mod && it.ext.moduleDelAttr(obj, name)) return;
+  if (obj instanceof PyInstance && it.ext.isModule(obj) && it.ext.moduleDelAttr(obj, name)) return;
   const store = obj instanceof PyInstance ? obj.dict : obj.attrs;
   if (!store?.delete(name)) throw new PyException('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`, null, ctx.file, ctx.s, ctx.e);
 }

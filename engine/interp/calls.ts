@@ -30,7 +30,7 @@ export function call(it: Interp, fn: Value, args: Value[], kwargs: Map<string, V
   }
   if (fn instanceof StaticMethod || fn instanceof ClassMethod) return call(it, fn.fn, args, kwargs, ctx);
   if (fn instanceof PyInstance) {
-    if (fn.mod) return it.ext.callModule(fn, args, kwargs, ctx);
+    if (it.ext.isModule(fn)) return it.ext.callModule(fn, args, kwargs, ctx);
     const c = fn.cls.lookup('__call__');
     if (c !== undefined) return call(it, c, [fn, ...args], kwargs, ctx);
   }

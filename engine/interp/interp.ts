@@ -21,6 +21,10 @@ export { OPAQUE_MODULES } from './imports';
 export { boundNames } from './statements';
 export { identical, rangeLen, sliceIndices } from './ops';
 
+/**
+ * What an extension (torch) adds to the interpreter: native values (tensors) and the objects whose state
+ * it keeps (nn.Module instances). Passed to the constructor; the interpreter imports nothing of torch.
+ */
 export interface Extensions {
   isTensor(v: Value): boolean;
   tensorBinop(op: string, a: Value, b: Value, ctx: CallCtx): Value;
@@ -38,7 +42,16 @@ export interface Extensions {
   callModule(inst: PyInstance, args: Value[], kwargs: Map<string, Value>, ctx: CallCtx): Value;
   /** Called when a class instance is created (records construction sites of modules). */
   onInstantiate(inst: PyInstance, ctx: CallCtx): void;
+  /** Whether the extension keeps state for this instance (an nn.Module). */
+  isModule(inst: PyInstance): boolean;
+  /** copy.copy (copyValue null: the state is shared as PyTorch shares a module's dicts) or copy.deepcopy of that state. */
+  copyInstanceState(from: PyInstance, to: PyInstance, copyValue: ((x: Value) => Value) | null): void;
+  /** copy.deepcopy of a native value, through the one memo. */
+  deepCopyNative(v: Value, memo: Map<unknown, Value>): Value;
 }
+
+/** Builds the extension for an interpreter (it needs the interpreter to call back into Python). */
+export type ExtensionFactory = (it: Interp) => Extensions;
 
 export type NativeModuleFactory = (it: Interp) => PyModule;
 
@@ -71,7 +84,7 @@ export class Interp {
   readonly primitiveMethods = new Map<string, Map<string, PrimitiveMethod>>();
   /** Classes of built-in types by name (object, int, list, Exception, ...). */
   readonly types = new Map<string, PyClass>();
-  ext!: Extensions;
+  readonly ext: Extensions;
   steps = 0;
   depth = 0;
   parseMs = 0;
@@ -82,9 +95,10 @@ export class Interp {
   private readonly diagKeys = new Set<string>();
   private readonly deadline: number;
 
-  constructor(readonly opts: InterpOptions) {
+  constructor(readonly opts: InterpOptions, extension: ExtensionFactory) {
     this.deadline = now() + (opts.timeLimitMs ?? 2000);
     resetBudget(() => this.checkClock(), () => this.cur);
+    this.ext = extension(this);
   }
 
   // ---------------------------------------------------------------- diagnostics and budget

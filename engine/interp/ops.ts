@@ -7,6 +7,7 @@ import {
 } from './values';
 import { floatToInt, intOp, intToFloat, type PyInt } from './intMath';
 import { MAX_ITEMS, MAX_STR, checkSize, countText } from './budget';
+import { sliceSpan } from '../util/numeric';
 
 export function isNum(v: Value): v is number | bigint | boolean | PyFloat {
   return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v instanceof PyFloat;
@@ -387,20 +388,9 @@ export function rangeLen(r: PyRange): number {
 
 /** What `seq[sl]` selects from a sequence of length n, as Python's slice.indices: start, step and the count. */
 export function sliceBounds(sl: PySlice, n: number): { start: number; step: number; count: number } {
-  const step = sl.step === null ? 1 : numVal(sl.step as number);
-  if (step === 0) throw new PyException('ValueError', 'slice step cannot be zero');
-  const norm = (v: Value, def: number, lo: number, hi: number): number => {
-    if (v === null) return def;
-    let i = numVal(v as number);
-    if (i < 0) i += n;
-    return Math.min(Math.max(i, lo), hi);
-  };
-  if (step > 0) {
-    const start = norm(sl.lo, 0, 0, n), stop = norm(sl.hi, n, 0, n);
-    return { start, step, count: stop > start ? Math.ceil((stop - start) / step) : 0 };
-  }
-  const start = norm(sl.lo, n - 1, -1, n - 1), stop = norm(sl.hi, -1, -1, n - 1);
-  return { start, step, count: start > stop ? Math.ceil((start - stop) / -step) : 0 };
+  const num = (v: Value): number | null => (v === null ? null : numVal(v as number));
+  if (sl.step !== null && num(sl.step) === 0) throw new PyException('ValueError', 'slice step cannot be zero');
+  return sliceSpan(num(sl.lo), num(sl.hi), num(sl.step), n);
 }
 
 /** The indices `seq[sl]` selects from a sequence of length n, in order (refused past the size budget). */

@@ -184,7 +184,7 @@ export function truthy(it: Interp, v: Value, ctx: CallCtx): boolean {
     if (b !== undefined) return truthy(it, it.call(b, [v], new Map(), ctx), ctx);
     const l = v.cls.lookup('__len__');
     if (l !== undefined) return truthy(it, it.call(l, [v], new Map(), ctx), ctx);
-    if (v.mod) return true;
+    if (it.ext.isModule(v)) return true;
   }
   return true;
 }

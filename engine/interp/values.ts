@@ -4,14 +4,20 @@
 // value that propagates through every operation; nothing here guesses.
 import type { Arg, Expr, Param, Stmt } from '../python/ast';
 import type { Scope } from './scope';
-import type { TensorV } from '../torch/tensor';
-import type { ModuleState } from '../torch/runtime';
+
+/**
+ * A value an extension brings (torch's tensors): the interpreter never looks inside one; it hands it to
+ * the Extensions it was constructed with (interp.ts) and names its type through `pyTypeName`.
+ */
+export interface NativeValue {
+  readonly pyTypeName: string;
+}
 
 export type Value =
   | null | boolean | number | bigint | string
   | PyFloat | PyList | PyTuple | PyDict | PySet | PyRange | PySlice | PyEllipsis
   | PyFunction | Builtin | BoundMethod | StaticMethod | ClassMethod | Property | Partial
-  | PyClass | PyInstance | PyModule | Super | Unknown | TensorV | LazyRef | PyIterator;
+  | PyClass | PyInstance | PyModule | Super | Unknown | NativeValue | LazyRef | PyIterator;
 
 export class PyFloat {
   /** The class of a float subclass's value (numpy's float64 scalars are such floats). */
@@ -145,8 +151,6 @@ export class PyInstance {
   readonly id = freshId();
   /** The attributes; `obj.__dict__ = d` swaps in a store over d (instanceDict.ts). */
   dict = new Map<string, Value>();
-  /** nn.Module bookkeeping when the class derives from nn.Module. */
-  mod?: ModuleState;
   /** Native payload of built-in classes (list subclass items, exception args, ...). */
   native?: unknown;
   constructor(public cls: PyClass) {}
@@ -198,7 +202,7 @@ export function typeName(v: Value): string {
   if (v instanceof Unknown) return 'unknown';
   if (v instanceof PySlice) return 'slice';
   if (v instanceof PyEllipsis) return 'ellipsis';
-  return (v as object).constructor?.name === 'TensorV' ? 'Tensor' : 'object';
+  return (v as { pyTypeName?: string }).pyTypeName ?? 'object';
 }
 
 /** A Python exception travelling through the interpreter (raise / built-in errors). */

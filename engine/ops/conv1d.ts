@@ -50,7 +50,3 @@ export function conv1dBackward(
   return out;
 }
 
-/** numel(output) · Cin/groups · k. */
-export function conv1dMacs(outShape: readonly number[], weightShape: readonly number[]): number {
-  return numel(outShape) * numel(weightShape.slice(1));
-}

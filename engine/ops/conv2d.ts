@@ -1,9 +1,9 @@
 // conv2d (F.conv2d): im2col + GEMM per sample and group; backward gives input, weight and bias grads.
-// Output geometry comes from convShape.ts (conv2dShape, samePadding); never re-derived here.
+// Output geometry comes from convShape.ts (conv2dShape, resolveConvPadding); never re-derived here.
 // conv1d lifts onto this kernel with a unit height. The band loops run on the WebAssembly kernels when
 // present (wasm/convWasm.ts), else here in JS.
 
-import { conv2dShape, samePadding, type ConvGeometry } from './convShape';
+import { conv2dShape, resolveConvPadding, type ConvGeometry, type ConvPadding } from './convShape';
 import { gemm } from './gemm';
 import { bandRows, col2im, im2col, scratchBuffer, type Window2d } from './im2col';
 import { expandList, fmtShape, numel, type NdArray } from './tensor';
@@ -31,14 +31,9 @@ export function convGeometry(kernel: number[], attrs: Conv2dAttrs): ConvGeometry
   const stride = expandList(attrs.stride ?? 1, n, 'stride');
   const dilation = expandList(attrs.dilation ?? 1, n, 'dilation');
   const p = attrs.padding ?? 0;
-  let padding: Array<[number, number]>;
-  if (p === 'same') {
-    if (stride.some((s) => s !== 1)) throw new Error("padding='same' is not supported for strided convolutions");
-    padding = kernel.map((k, i) => samePadding(k, dilation[i]));
-  } else if (p === 'valid') padding = kernel.map(() => [0, 0]);
-  else if (typeof p !== 'number' && p.length > 0 && Array.isArray(p[0])) padding = (p as Array<[number, number]>).map((q) => [q[0], q[1]]);
-  else padding = expandList(p as number | number[], n, 'padding').map((q) => [q, q]);
-  return { kernel, stride, padding, dilation };
+  const written: ConvPadding = typeof p === 'string' || (typeof p !== 'number' && p.length > 0 && Array.isArray(p[0]))
+    ? p as ConvPadding : expandList(p as number | number[], n, 'padding');
+  return { kernel, stride, padding: resolveConvPadding(written, kernel, stride, dilation), dilation };
 }
 
 function checkConv(x: readonly number[], w: readonly number[], groups: number): void {
@@ -51,11 +46,6 @@ function checkConv(x: readonly number[], w: readonly number[], groups: number): 
 export function conv2dOutputShape(x: readonly number[], w: readonly number[], attrs: Conv2dAttrs): number[] {
   checkConv(x, w, attrs.groups ?? 1);
   return conv2dShape([...x], w[0], convGeometry(w.slice(2), attrs)) as number[];
-}
-
-/** MACs as the README counts them: numel(output) · Cin/groups · kh · kw (bias not counted). */
-export function conv2dMacs(outShape: readonly number[], weightShape: readonly number[]): number {
-  return numel(outShape) * numel(weightShape.slice(1));
 }
 
 interface Plan {

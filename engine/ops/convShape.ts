@@ -9,6 +9,22 @@ export function samePadding(kernel: number, dilation: number): [number, number] 
   return [before, total - before];
 }
 
+/** A convolution's padding as written: symmetric per-dim sizes, explicit [before, after] pairs, or 'same' / 'valid'. */
+export type ConvPadding = number[] | Array<[number, number]> | 'same' | 'valid';
+
+/**
+ * The one place 'same' and 'valid' are resolved: padding before/after per spatial dim. Throws an Error
+ * with PyTorch's message for 'same' with a stride other than 1.
+ */
+export function resolveConvPadding(padding: ConvPadding, kernel: readonly number[], stride: readonly number[], dilation: readonly number[]): Array<[number, number]> {
+  if (padding === 'valid') return kernel.map(() => [0, 0]);
+  if (padding === 'same') {
+    if (stride.some((s) => s !== 1)) throw new Error("padding='same' is not supported for strided convolutions");
+    return kernel.map((k, i) => samePadding(k, dilation[i]));
+  }
+  return (padding as Array<number | [number, number]>).map((q) => (Array.isArray(q) ? [q[0], q[1]] : [q, q]));
+}
+
 /** One spatial dim of a convolution: ⌊(W + padTotal − D(K − 1) − 1)/S⌋ + 1. `padTotal` is both sides summed. */
 export function convOutputSize(size: number, kernel: number, stride: number, padTotal: number, dilation: number): number {
   return Math.floor((size + padTotal - dilation * (kernel - 1) - 1) / stride) + 1;
@@ -32,6 +48,13 @@ export function poolOutputSize(
   let out = (ceilMode ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
   if (ceilMode && (out - 1) * stride >= size + padding) out -= 1;
   return out;
+}
+
+/** Whether ceil_mode drops the last window of a pooling dim (it would start in the right padding). */
+export function poolLastWindowDropped(size: number, kernel: number, stride: number, padding: number, dilation: number, ceilMode: boolean): boolean {
+  if (!ceilMode) return false;
+  const span = size + 2 * padding - dilation * (kernel - 1) - 1;
+  return Math.ceil(span / stride) + 1 !== poolOutputSize(size, kernel, stride, padding, dilation, ceilMode);
 }
 
 /** Input range [start, end) averaged by output cell `i` of an adaptive pool (input n, output m). */

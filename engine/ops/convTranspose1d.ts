@@ -46,7 +46,3 @@ export function convTranspose1dBackward(
   return out;
 }
 
-/** numel(input) · Cout/groups · k. */
-export function convTranspose1dMacs(inputShape: readonly number[], weightShape: readonly number[]): number {
-  return numel(inputShape) * numel(weightShape.slice(1));
-}

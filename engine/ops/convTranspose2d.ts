@@ -63,10 +63,6 @@ export function convTranspose2dOutputShape(x: readonly number[], w: readonly num
   return [p.N, p.Co, p.Ho, p.Wo];
 }
 
-/** MACs as the README counts them: numel(input) · Cout/groups · kh · kw. */
-export function convTranspose2dMacs(inputShape: readonly number[], weightShape: readonly number[]): number {
-  return numel(inputShape) * numel(weightShape.slice(1));
-}
 
 export function convTranspose2d(args: ConvTransposeArgs, attrs: ConvTranspose2dAttrs): NdArray {
   const { input: x, weight: w, bias: b } = args;

@@ -24,10 +24,6 @@ export function linearOutputShape(x: readonly number[], w: readonly number[]): n
   return [...x.slice(0, -1), w[0]];
 }
 
-/** (numel(output) / out_features) · in_features · out_features. */
-export function linearMacs(outShape: readonly number[], weightShape: readonly number[]): number {
-  return numel(outShape) * weightShape[1];
-}
 
 export function linear(args: LinearArgs, _attrs: object = {}): NdArray {
   const { input: x, weight: w, bias: b } = args;

@@ -43,10 +43,6 @@ export function matmulOutputShape(a: readonly number[], b: readonly number[]): n
   return plan(a, b).outShape;
 }
 
-/** numel(output) · a.shape[-1], as the README counts torch.matmul. */
-export function matmulMacs(outShape: readonly number[], aShape: readonly number[]): number {
-  return numel(outShape) * aShape[aShape.length - 1];
-}
 
 export function matmul(args: MatmulArgs, _attrs: object = {}, op = 'matmul'): NdArray {
   const p = plan(args.input.shape, args.other.shape, op), { n, k, m } = p;

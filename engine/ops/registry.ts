@@ -56,6 +56,12 @@ import { tanh, tanhBackward } from './tanh';
 import { transpose, transposeBackward } from './transpose';
 import { upsampleBilinear, upsampleBilinearBackward } from './upsampleBilinear';
 import { upsampleNearest, upsampleNearestBackward } from './upsampleNearest';
+import { POINTWISE, pointwiseKernel } from './pointwise';
+import { BINARY_CONST, BINARY_MATH, binaryKernel, constBinaryKernel } from './binaryMath';
+import { REDUCTIONS } from './reduceOps';
+import { clamp, clampBackward } from './clamp';
+import { where, whereBackward } from './where';
+import { maskedFill, maskedFillBackward } from './maskedFill';
 
 /** The erased shape every entry satisfies; call sites that know the op get the precise types from `ops`. */
 export interface OpKernel {
@@ -71,6 +77,9 @@ const X = ['input'] as const;
 const XWB = ['input', 'weight', 'bias'] as const;
 const XY = ['input', 'other'] as const;
 const unary = <F, B>(forward: F, backward: B) => ({ forward, backward, args: X, grads: X });
+const NONE = [] as const;
+const table = <K extends string, V, E>(t: Record<K, V>, entry: (v: V) => E): Record<K, E> =>
+  Object.fromEntries(Object.entries(t).map(([k, v]) => [k, entry(v as V)])) as Record<K, E>;
 
 export const ops = {
   conv1d: { forward: conv1d, backward: conv1dBackward, args: XWB, grads: XWB },
@@ -129,6 +138,14 @@ export const ops = {
   transpose: unary(transpose, transposeBackward),
   cat: { forward: cat, backward: catBackward, args: ['tensors'], grads: ['tensors'] },
   split: unary(split, splitBackward),
+  clamp: unary(clamp, clampBackward),
+  where: { forward: where, backward: whereBackward, args: ['condition', 'input', 'other'], grads: XY },
+  masked_fill: { forward: maskedFill, backward: maskedFillBackward, args: ['input', 'mask'], grads: X },
+  ...table(POINTWISE, (e) => ({ ...pointwiseKernel(e), args: X, grads: X })),
+  ...table(BINARY_MATH, (e) => ({ ...binaryKernel(e), args: XY, grads: XY })),
+  // gradient-free results (comparisons, integer division): constants of the graph
+  ...table(BINARY_CONST, (f) => ({ ...constBinaryKernel(f), args: XY, grads: NONE })),
+  ...table(REDUCTIONS, (k) => ({ ...k, args: X, grads: X })),
 } satisfies Record<string, OpKernel>;
 
 export type OpName = keyof typeof ops;

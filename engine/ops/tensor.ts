@@ -7,11 +7,8 @@ export interface NdArray {
   data: Float32Array;
 }
 
-export function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
+import { fmtShape, numel } from '../util/shape';
+export { fmtShape, numel };
 
 /** Row-major strides in elements. */
 export function stridesOf(shape: readonly number[]): number[] {
@@ -47,9 +44,6 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
 
 /** Resolves a possibly negative dim against `rank`, as PyTorch does. */
 export function normDim(dim: number, rank: number): number {

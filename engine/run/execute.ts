@@ -3,18 +3,20 @@
 // One trace, two executions: shapes came from the interpreter, values come from here.
 import { PyFloat, PyList, PySlice, PyTuple, PyEllipsis, PyInstance, type Value } from '../interp/values';
 import { TensorV } from '../torch/tensor';
-import { ops } from '../ops/registry';
+import { getOp, ops, type OpName } from '../ops/registry';
 import { batchNormBackward, batchNormBuffersAfter, batchNormForward } from '../ops/batchNorm';
 import { broadcastTo, sumToShape, type NdArray } from '../ops/tensor';
 import { leaf, node, type GradNode } from '../autograd/graph';
 import { conv2dAsync, conv2dBackwardAsync } from '../ops/pool/conv2dAsync';
 import type { ComputePool } from '../ops/pool/pool';
 import type { Conv2dAttrs } from '../ops/conv2d';
-import { UNARY, binaryNode, constNode, mapNode, reduceNode, whereNode, type Operand } from './generic';
+import { REPLAY } from './replay';
+import { sliceRange } from '../util/numeric';
+import type { TypedTraceOp } from '../torch/trace';
 
 export type Mode = 'train' | 'eval';
 
-function jsNum(v: unknown): number {
+export function jsNum(v: unknown): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v instanceof PyFloat) return v.v;
@@ -22,6 +24,14 @@ function jsNum(v: unknown): number {
 }
 
 const nd = (shape: number[], data: Float32Array): NdArray => ({ shape, data });
+
+/** A registry entry with its types erased (the trace's attrs are typed where they are written: torch/trace.ts). */
+interface ErasedKernel {
+  forward(args: object, attrs: object): NdArray;
+  backward(g: NdArray, args: object, attrs: object): Record<string, NdArray | undefined>;
+  args: readonly string[];
+  grads: readonly string[];
+}
 
 export class ExecError extends Error {}
 
@@ -47,7 +57,7 @@ export class Executor {
     const { inputs, attrs = {} } = t.src!;
     const [x, w, b] = inputs.slice(0, 3).map((v) => (v instanceof TensorV ? this.value(v) : null));
     const args = { input: x!.value, weight: w!.value, ...(b ? { bias: b.value } : {}) };
-    const a = convAttrs('conv2d', attrs) as Conv2dAttrs;
+    const a = attrs as Conv2dAttrs;
     const pool = this.pool!;
     const out = await conv2dAsync(args, a, pool);
     // conv2dBackwardAsync decides per layer whether splitting pays (it runs conv2dBackward here when not)
@@ -101,156 +111,41 @@ export class Executor {
     return n;
   }
 
-  private arg(v: Value): GradNode | null { return v instanceof TensorV ? this.value(v) : null; }
+  arg(v: Value): GradNode | null { return v instanceof TensorV ? this.value(v) : null; }
 
+  /** The trace op's replay: its entry in REPLAY, else the registered kernel of the same name. */
   private apply(t: TensorV): GradNode {
-    const { op, inputs, attrs = {} } = t.src!;
-    const shape = t.shape as number[];
-    const x = inputs[0] instanceof TensorV ? this.value(inputs[0]) : null;
-    const unaryKernel = (name: keyof typeof ops, a: object = {}): GradNode => {
-      const k = ops[name] as unknown as { forward: (args: object, attrs: object) => NdArray; backward: (g: NdArray, args: object, attrs: object) => Record<string, NdArray> };
-      const args = { input: x!.value };
-      return node(op, k.forward(args, a), [x], (g) => [k.backward(g, args, a).input]);
-    };
-    switch (op) {
-      case 'conv1d': case 'conv2d': case 'conv3d': case 'conv_transpose1d': case 'conv_transpose2d': case 'linear': {
-        const w = this.arg(inputs[1])!, b = this.arg(inputs[2]);
-        const k = ops[op as 'conv2d'] as unknown as { forward: (a: object, b: object) => NdArray; backward: (g: NdArray, a: object, b: object) => { input: NdArray; weight: NdArray; bias?: NdArray } };
-        const args = { input: x!.value, weight: w.value, ...(b ? { bias: b.value } : {}) };
-        const a = op === 'linear' ? {} : convAttrs(op, attrs);
-        return node(op, k.forward(args, a), [x, w, b], (g) => { const r = k.backward(g, args, a); return [r.input, r.weight, r.bias]; });
-      }
-      case 'batch_norm': return this.batchNorm(t, x!);
-      case 'layer_norm': case 'group_norm': {
-        const w = this.arg(inputs[1]), b = this.arg(inputs[2]);
-        const k = ops[op] as unknown as { forward: (a: object, b: object) => NdArray; backward: (g: NdArray, a: object, b: object) => { input: NdArray; weight?: NdArray; bias?: NdArray } };
-        const args = { input: x!.value, ...(w ? { weight: w.value } : {}), ...(b ? { bias: b.value } : {}) };
-        return node(op, k.forward(args, attrs), [x, w, b], (g) => { const r = k.backward(g, args, attrs); return [r.input, r.weight, r.bias]; });
-      }
-      case 'relu': case 'relu6': case 'sigmoid': case 'tanh': case 'silu': case 'mish': case 'hardswish': case 'hardsigmoid': case 'selu':
-        return unaryKernel(op);
-      case 'leakyrelu': case 'leaky_relu': return unaryKernel('leaky_relu', { negative_slope: jsNum(attrs.negative_slope ?? 0.01) });
-      case 'elu': return unaryKernel('elu', { alpha: jsNum(attrs.alpha ?? 1) });
-      case 'celu': return unaryKernel('celu', { alpha: jsNum(attrs.alpha ?? 1) });
-      case 'gelu': return unaryKernel('gelu', { approximate: String(attrs.approximate ?? 'none') });
-      case 'softplus': return unaryKernel('softplus', { beta: jsNum(attrs.beta ?? 1), threshold: jsNum(attrs.threshold ?? 20) });
-      case 'softmax': case 'log_softmax': return unaryKernel(op, { dim: jsNum(attrs.dim) });
-      case 'softmax2d': return unaryKernel('softmax', { dim: -3 });
-      case 'local_response_norm': return unaryKernel('local_response_norm', { size: jsNum(attrs.size), alpha: jsNum(attrs.alpha ?? 1e-4), beta: jsNum(attrs.beta ?? 0.75), k: jsNum(attrs.k ?? 1) });
-      case 'max_pool1d': case 'max_pool2d': case 'avg_pool1d': case 'avg_pool2d': {
-        const a = attrs as { kernel: number[]; stride: number[]; padding: number[]; dilation: number[]; ceilMode: boolean; countIncludePad?: boolean };
-        const common = { kernel_size: a.kernel, stride: a.stride, padding: a.padding, ceil_mode: a.ceilMode };
-        return unaryKernel(op, op.startsWith('max') ? { ...common, dilation: a.dilation } : { ...common, count_include_pad: a.countIncludePad ?? true });
-      }
-      case 'adaptive_avg_pool1d': case 'adaptive_avg_pool2d': case 'adaptive_max_pool1d': case 'adaptive_max_pool2d':
-        return unaryKernel(op, { output_size: (attrs.outputSize as number[]).length === 1 ? (attrs.outputSize as number[])[0] : attrs.outputSize });
-      case 'dropout': return unaryKernel('dropout', { p: jsNum(attrs.p ?? 0.5), training: this.mode === 'train' && attrs.training !== false, seed: this.seed + t.id });
-      case '+': case '-': case '*': case '/': return this.binary(op, inputs, shape);
-      case '**': return binaryNode('pow', this.operand(inputs[0]), this.operand(inputs[1]), (a, b) => a ** b, (a, b) => b * a ** (b - 1), (a, _b, y) => y * Math.log(a));
-      case 'max': case 'min': {
-        if (inputs.length === 1 || !(inputs[1] instanceof TensorV || typeof inputs[1] === 'number' || inputs[1] instanceof PyFloat)) return reduceNode(op, x!, (attrs.dims as number[] | null) ?? null, attrs.keepdim === true);
-        const mx = op === 'max';
-        return binaryNode(op, this.operand(inputs[0]), this.operand(inputs[1]), mx ? Math.max : Math.min, (a, b) => ((mx ? a >= b : a <= b) ? 1 : 0), (a, b) => ((mx ? a >= b : a <= b) ? 0 : 1));
-      }
-      case '//': case '%': {
-        const f = op === '//' ? (a: number, b: number) => Math.floor(a / b) : (a: number, b: number) => a - Math.floor(a / b) * b;
-        return constNode(op, binaryNode(op, this.operand(inputs[0]), this.operand(inputs[1]), f, () => 0, () => 0).value);
-      }
-      case 'cmp<': case 'cmp<=': case 'cmp>': case 'cmp>=': case 'cmp==': case 'cmp!=': {
-        const fns: Record<string, (a: number, b: number) => number> = { '<': (a, b) => +(a < b), '<=': (a, b) => +(a <= b), '>': (a, b) => +(a > b), '>=': (a, b) => +(a >= b), '==': (a, b) => +(a === b), '!=': (a, b) => +(a !== b) };
-        return constNode(op, binaryNode(op, this.operand(inputs[0]), this.operand(inputs[1]), fns[op.slice(3)], () => 0, () => 0).value);
-      }
-      case 'where': return whereNode(this.operand(inputs[0]).a, this.operand(inputs[1]), this.operand(inputs[2]));
-      case 'masked_fill': {
-        const v = jsNum(attrs.value);
-        return whereNode(this.operand(inputs[1]).a, { n: null, a: nd([], Float32Array.of(v)) }, this.operand(inputs[0]));
-      }
-      case 'amax': case 'amin': case 'std': case 'var': case 'logsumexp':
-        return reduceNode(op, x!, (attrs.dims as number[] | null) ?? null, attrs.keepdim === true, attrs.unbiased !== false);
-      case 'embedding': {
-        const w = this.value(inputs[1] as TensorV);
-        const ids = x!.value.data, D = w.value.shape[1];
-        const out = new Float32Array(ids.length * D);
-        for (let i = 0; i < ids.length; i++) out.set(w.value.data.subarray(ids[i] * D, ids[i] * D + D), i * D);
-        return node(op, nd(shape, out), [null, w], (g) => {
-          const gw = new Float32Array(w.value.data.length);
-          for (let i = 0; i < ids.length; i++) for (let j = 0; j < D; j++) gw[ids[i] * D + j] += g.data[i * D + j];
-          return [null, nd(w.value.shape, gw)];
-        });
-      }
-      case 'prelu': {
-        const w = this.arg(inputs[1]) ?? this.arg((attrs.weight as Value) ?? null);
-        if (!w) throw new ExecError('prelu: weight missing from the trace');
-        return this.kern('prelu', { input: x!, weight: w });
-      }
-      case 'softmin': {
-        const neg = mapNode('neg', x!, (v) => -v, () => -1);
-        return this.kern('softmax', { input: neg }, { dim: jsNum(attrs.dim) });
-      }
-      case 'matmul': case 'mm': case 'bmm': {
-        const y = this.arg(inputs[1])!;
-        const k = ops[op === 'bmm' ? 'bmm' : 'matmul'] as unknown as { forward: (a: object) => NdArray; backward: (g: NdArray, a: object) => { input: NdArray; other: NdArray } };
-        const args = { input: x!.value, other: y.value };
-        return node(op, k.forward(args), [x, y], (g) => { const r = k.backward(g, args); return [r.input, r.other]; });
-      }
-      case 'cat': {
-        const parts = inputs.map((v) => this.arg(v)!);
-        const a = { dim: jsNum(attrs.dim) };
-        const args = { tensors: parts.map((p) => p.value) };
-        return node(op, ops.cat.forward(args, a), parts, (g) => ops.cat.backward(g, args, a).tensors);
-      }
-      case 'split': {
-        const a = { split_size_or_sections: attrs.sizes as number[], dim: jsNum(attrs.dim) };
-        const idx = jsNum(attrs.index);
-        const pieces = ops.split.forward({ input: x!.value }, a);
-        return node(op, pieces[idx], [x], (g) => {
-          const grads = pieces.map((p, i) => (i === idx ? g : null));
-          return [ops.split.backward(grads as never, { input: x!.value }, a).input];
-        });
-      }
-      case 'permute': case 'transpose': {
-        const dims = attrs.dims as number[];
-        if (op === 'transpose' && dims.length === 2) return unaryKernel('transpose', { dim0: dims[0], dim1: dims[1] });
-        return unaryKernel('permute', { dims });
-      }
-      case 'flatten': case 'reshape': case 'view': case 'squeeze': case 'unsqueeze': case 'contiguous': case 'clone': case 'detach': case 'to':
-        return node(op, nd(shape, x!.value.data), [x], (g) => [nd(x!.value.shape, g.data)]);
-      case 'expand': {
-        const v = broadcastTo(x!.value, shape);
-        return node(op, v, [x], (g) => [sumToShape(g, x!.value.shape)]);
-      }
-      case 'sum': case 'mean': {
-        const dims = attrs.dims as number[] | null;
-        return unaryKernel(op, { dim: dims, keepdim: attrs.keepdim === true });
-      }
-      case 'index': return this.index(t, x!, attrs.index as Value);
-      case 'upsample_nearest': case 'upsample_bilinear': {
-        const scale = attrs.scale as number[] | null;
-        const a = { ...(scale ? { scale_factor: scale } : { size: attrs.size as number[] }) };
-        if (op === 'upsample_nearest') return unaryKernel('upsample_nearest', a);
-        return unaryKernel('upsample_bilinear2d', { ...a, align_corners: attrs.alignCorners === true });
-      }
-      case 'pad': return this.pad(x!, attrs.pad as number[], String(attrs.mode ?? 'constant'), jsNum(attrs.value ?? 0));
-      case 'multi_head_attention': return this.mha(t);
-      case 'attn_weights': {
-        const w = this.mhaWeights.get(inputs[0] as TensorV);
-        if (!w) throw new ExecError('attention weights were not computed');
-        return w;
-      }
-      case 'clamp': {
-        const lo = jsNum(attrs.min), hi = jsNum(attrs.max);
-        return mapNode(op, x!, (v) => Math.min(hi, Math.max(lo, v)), (v) => (v > lo && v < hi ? 1 : 0));
-      }
-      default:
-        if (UNARY[op]) return mapNode(op, x!, UNARY[op][0], UNARY[op][1]);
-        throw new ExecError(`no numeric kernel for op '${op}' yet`);
-    }
+    const src = t.src!;
+    const entry = Object.prototype.hasOwnProperty.call(REPLAY, src.op) ? REPLAY[src.op] : undefined;
+    if (entry) return entry(this, t, src as never);
+    if (Object.prototype.hasOwnProperty.call(ops, src.op)) return this.kernel(src.op as OpName, src.inputs, src.attrs ?? {});
+    throw new ExecError(`no numeric kernel for op '${src.op}' yet`);
+  }
+
+  /**
+   * A registered kernel as a graph node: trace inputs map positionally onto the kernel's `args` (a Python
+   * number becomes a 0-d constant), attributes pass through as the symbolic side wrote them.
+   */
+  kernel(name: OpName, inputs: readonly Value[], attrs: object, label: string = name): GradNode {
+    const k = getOp(name) as unknown as ErasedKernel;
+    const nodes = k.args.map((_, i) => this.operandNode(inputs[i]));
+    const args: Record<string, NdArray> = {};
+    k.args.forEach((a, i) => { const n = nodes[i]; if (n) args[a] = n.value; });
+    const parents = k.args.map((a, i) => (k.grads.includes(a) && inputs[i] instanceof TensorV ? nodes[i] : null));
+    return node(label, k.forward(args, attrs), parents, (g) => { const r = k.backward(g, args, attrs); return k.args.map((a) => r[a]); });
+  }
+
+  /** A trace input as a node: tensors by value, Python numbers as 0-d constants, None as nothing. */
+  private operandNode(v: Value | undefined): GradNode | null {
+    if (v instanceof TensorV) return this.value(v);
+    if (v === null || v === undefined) return null;
+    return leaf('const', nd([], Float32Array.of(jsNum(v))), false);
   }
 
   readonly mhaWeights = new Map<TensorV, GradNode>();
 
   /** A kernel call as a graph node: args by PyTorch name, gradients mapped back to the same names. */
-  private kern(name: keyof typeof ops, args: Record<string, GradNode | null>, attrs: object = {}): GradNode {
+  kern(name: keyof typeof ops, args: Record<string, GradNode | null>, attrs: object = {}): GradNode {
     const k = ops[name] as unknown as { forward: (a: object, b: object) => NdArray; backward: (g: NdArray, a: object, b: object) => Record<string, NdArray | undefined> };
     const keys = Object.keys(args).filter((key) => args[key]);
     const vals: Record<string, NdArray> = {};
@@ -275,8 +170,8 @@ export class Executor {
   }
 
   /** nn.MultiheadAttention as F.multi_head_attention_forward computes it (no masks, no dropout in eval). */
-  private mha(t: TensorV): GradNode {
-    const { inputs, attrs = {} } = t.src!;
+  mha(t: TensorV): GradNode {
+    const { inputs, attrs } = t.src as TypedTraceOp<'multi_head_attention'>;
     const [q0, k0, v0, inW, inB, qW, kW, vW, outW, outB] = inputs.map((v) => (v instanceof TensorV ? this.value(v) : null));
     const H = jsNum(attrs.numHeads), bf = attrs.batchFirst === true;
     const seqFirst = (x: GradNode): GradNode => (x.value.shape.length === 3 && bf ? this.kern('permute', { input: x }, { dims: [1, 0, 2] }) : x);
@@ -304,7 +199,7 @@ export class Executor {
     return out;
   }
 
-  private pad(x: GradNode, p: number[], mode: string, value: number): GradNode {
+  pad(x: GradNode, p: number[], mode: string, value: number): GradNode {
     if (mode !== 'constant') throw new ExecError(`F.pad mode '${mode}' is not replayed numerically yet`);
     const inS = x.value.shape;
     const outS = [...inS];
@@ -331,27 +226,8 @@ export class Executor {
     });
   }
 
-  private operand(v: Value): Operand {
-    if (v instanceof TensorV) { const n = this.value(v); return { n: n.requiresGrad ? n : null, a: n.value }; }
-    return { n: null, a: nd([], Float32Array.of(jsNum(v))) };
-  }
-
-  private binary(op: string, inputs: Value[], shape: number[]): GradNode {
-    const name = ({ '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' } as const)[op as '+'];
-    const operand = (v: Value): { n: GradNode | null; a: NdArray } => {
-      if (v instanceof TensorV) { const n = this.value(v); return { n, a: n.value }; }
-      return { n: null, a: nd([], Float32Array.of(jsNum(v))) };
-    };
-    const [a, b] = [operand(inputs[0]), operand(inputs[1])];
-    const k = ops[name] as unknown as { forward: (x: object) => NdArray; backward: (g: NdArray, x: object) => { input: NdArray; other: NdArray } };
-    const args = { input: a.a, other: b.a };
-    const out = k.forward(args);
-    if (out.shape.join() !== shape.join()) throw new ExecError(`${op}: replay produced [${out.shape}] where the trace had [${shape}]`);
-    return node(name, out, [a.n, b.n], (g) => { const r = k.backward(g, args); return [r.input, r.other]; });
-  }
-
-  private batchNorm(t: TensorV, x: GradNode): GradNode {
-    const { inputs, attrs = {} } = t.src!;
+  batchNorm(t: TensorV, x: GradNode): GradNode {
+    const { inputs, attrs } = t.src as TypedTraceOp<'batch_norm'>;
     const [w, b, rm, rv] = [inputs[1], inputs[2], inputs[3], inputs[4]].map((v) => (v instanceof TensorV ? this.value(v) : null));
     const module = attrs.module as PyInstance | undefined;
     const training = this.mode === 'train' || attrs.training === true;
@@ -379,7 +255,7 @@ export class Executor {
   }
 
   /** Basic indexing: ints, slices, None and Ellipsis (advanced indexing is not replayed). */
-  private index(t: TensorV, x: GradNode, index: Value): GradNode {
+  index(t: TensorV, x: GradNode, index: Value): GradNode {
     const src = x.value;
     const items = index instanceof PyTuple ? index.items : [index];
     const inShape = src.shape;
@@ -421,23 +297,8 @@ const CREATION = new Set(['zeros', 'ones', 'empty', 'zeros_like', 'ones_like', '
 function range(n: number): number[] { return Array.from({ length: n }, (_, i) => i); }
 
 function sliceIdx(s: PySlice, n: number): number[] {
-  const step = s.step === null ? 1 : jsNum(s.step);
-  const norm = (v: Value, d: number): number => { if (v === null) return d; let i = jsNum(v); if (i < 0) i += n; return Math.max(step > 0 ? 0 : -1, Math.min(i, step > 0 ? n : n - 1)); };
-  const out: number[] = [];
-  if (step > 0) for (let i = norm(s.lo, 0); i < norm(s.hi, n); i += step) out.push(i);
-  else for (let i = norm(s.lo, n - 1); i > norm(s.hi, -1); i += step) out.push(i);
-  return out;
-}
-
-function convAttrs(op: string, attrs: Record<string, unknown>): object {
-  const pads = attrs.padding as Array<[number, number]> | number[];
-  const padding = Array.isArray(pads) && Array.isArray(pads[0])
-    ? ((pads as Array<[number, number]>).every(([a, b]) => a === b) ? (pads as Array<[number, number]>).map(([a]) => a) : op === 'conv2d' ? pads : 'same')
-    : pads;
-  if (op === 'conv3d' && Array.isArray(padding) && Array.isArray(padding[0])) throw new ExecError("conv3d with padding='same' and an even kernel is not replayed yet");
-  const out: Record<string, unknown> = { stride: attrs.stride, padding, dilation: attrs.dilation, groups: attrs.groups };
-  if (op.startsWith('conv_transpose')) out.output_padding = attrs.outputPadding;
-  return out;
+  const num = (v: Value): number | null => (v === null ? null : jsNum(v));
+  return sliceRange(num(s.lo), num(s.hi), num(s.step), n);
 }
 
 export function tensorsOf(v: Value | unknown): TensorV[] {

@@ -6,6 +6,7 @@ import { dentries } from '../torch/runtime';
 import { TensorV, numel } from '../torch/tensor';
 import { PyFloat, type PyInstance, type Value } from '../interp/values';
 import type { NdArray } from '../ops/tensor';
+import { stateOf } from '../torch/moduleState';
 
 /** mulberry32 with Box–Muller normals: small, fast, reproducible across platforms. */
 export class Rng {
@@ -73,7 +74,7 @@ export function initialState(rt: TorchRuntime, root: PyInstance, rng: Rng): Map<
   const out = new Map<TensorV, NdArray>();
   for (const [, m] of rt.namedModules(root)) {
     const spec = rt.specOf(m);
-    const params = dentries(m.mod!.params).filter(([, p]) => p instanceof TensorV) as Array<[string, TensorV]>;
+    const params = dentries(stateOf(m)!.params).filter(([, p]) => p instanceof TensorV) as Array<[string, TensorV]>;
     const weight = params.find(([n]) => n === 'weight')?.[1];
     for (const [name, p] of params) {
       if (out.has(p)) continue;
@@ -101,7 +102,7 @@ export function initialState(rt: TorchRuntime, root: PyInstance, rng: Rng): Map<
       }
       out.set(p, { shape, data });
     }
-    for (const [name, b] of dentries(m.mod!.buffers)) {
+    for (const [name, b] of dentries(stateOf(m)!.buffers)) {
       if (!(b instanceof TensorV) || out.has(b)) continue;
       const shape = b.shape as number[];
       const n = numel(shape) ?? 0;

@@ -9,6 +9,7 @@ import { ops } from '../ops/registry';
 import { batchNormBatchStats } from '../ops/batchNorm';
 import type { NdArray } from '../ops/tensor';
 import type { Executor } from './execute';
+import type { RowCapture } from '../api';
 
 /** Activations a what-if run can put in place of every activation of the model. */
 export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'elu' | 'gelu';
@@ -66,18 +67,7 @@ export function applyVariant(roots: TensorV[], v: RunVariant): void {
   }
 }
 
-/** A row's own op and the values of its tensor arguments, as the run computed them. */
-export interface RowCapture {
-  op: string;
-  /** The op's numeric and string attributes (stride, padding, eps, negative_slope, …). */
-  attrs: Record<string, unknown>;
-  /** The op's tensor arguments in PyTorch's order (conv: input, weight, bias; batch_norm: input, weight, bias, running_mean, running_var); null where absent. */
-  args: Array<NdArray | null>;
-  /** batch_norm: the batch's per-channel mean and biased variance (what train mode normalises with). */
-  batchStats?: { mean: Float64Array; var: Float64Array };
-  /** batch_norm in train mode: running_mean and running_var after this forward. */
-  buffersAfter?: { mean: NdArray; var: NdArray };
-}
+export type { RowCapture } from '../api';
 
 const CAPTURED = /^(conv[123]d|batch_norm)$/;
 
@@ -90,11 +80,11 @@ export function captureRow(exec: Executor, out: TensorV): RowCapture | undefined
   const n = CAPTURED.test(op) ? (op === 'batch_norm' ? 5 : 3) : 1;
   const args = src.inputs.slice(0, n).map((v) => (v instanceof TensorV && exec.nodes.has(v) ? exec.nodes.get(v)!.value : v instanceof TensorV ? exec.value(v).value : null));
   const attrs: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(src.attrs ?? {})) {
+  for (const [k, v] of Object.entries((src.attrs ?? {}) as Record<string, unknown>)) {
     if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null || Array.isArray(v)) attrs[k] = v;
     else if (v instanceof PyFloat) attrs[k] = v.v;
   }
-  if (ACTIVATION_OPS[op]) Object.assign(attrs, ACTIVATION_OPS[op](src.attrs ?? {}));
+  if (ACTIVATION_OPS[op]) Object.assign(attrs, ACTIVATION_OPS[op]((src.attrs ?? {}) as Record<string, unknown>));
   const cap: RowCapture = { op, attrs, args };
   if (op === 'batch_norm' && args[0]) {
     cap.batchStats = batchNormBatchStats(args[0]);

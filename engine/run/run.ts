@@ -1,7 +1,7 @@
 // `layerlens run`: analyse the model in the requested mode, load or initialise its state, replay the
 // trace with real numbers, back-propagate loss = sum(output), and report per-row statistics and gradient
 // norms (the contract of test/fixtures/README.md). Bad weights files become diagnostics, never crashes.
-import type { AnalyzeOptions, Diagnostic, Report, Row, Shape } from '../api';
+import type { AnalyzeOptions, Diagnostic, Report, Row, RunReport, RunRow, Shape, Stats } from '../api';
 import { runAnalysis, firstTensor } from '../analysis/analyze';
 import { totalsJson } from '../analysis/format';
 import { TensorV, numel } from '../torch/tensor';
@@ -16,6 +16,7 @@ import type { ComputePool } from '../ops/pool/pool';
 import type { NdArray } from '../ops/tensor';
 import { initialState, Rng } from './init';
 import { applyVariant, captureRow, lossSeed, type LossSpec, type RowCapture, type RunVariant } from './inspect';
+import { now } from '../util/clock';
 
 export interface RunOptions extends AnalyzeOptions {
   mode: Mode;
@@ -47,30 +48,6 @@ export interface RunOptions extends AnalyzeOptions {
   repeat?: number;
 }
 
-export interface Stats { mean: number; std: number; min: number; max: number }
-
-export interface RunRow extends Row {
-  stats: Stats | null;
-  gradNorm: number | null;
-  runningMean?: number[];
-  runningVar?: number[];
-}
-
-export interface RunReport extends Omit<Report, 'rows'> {
-  mode: Mode;
-  rows: RunRow[];
-  outputStats: Stats | null;
-  /** forwardMs/backwardMs: the first pass; warm*: the median of the `repeat` passes after it (absent without). */
-  timings: Report['timings'] & { forwardMs: number; backwardMs: number; warmForwardMs?: number; warmBackwardMs?: number; warmPasses?: number };
-  /** Per row (same order): the call's output and d(loss)/d(output), when `keepTensors` was set. */
-  tensors?: Array<{ output: NdArray; grad: NdArray | null }>;
-  /** Per row (same order), when `capture` was set: its own op's arguments (undefined for other rows). */
-  captures?: Array<RowCapture | undefined>;
-  /** The value of the loss back-propagated (absent for a forward-only run). */
-  loss?: number;
-}
-
-function now(): number { return typeof performance !== 'undefined' ? performance.now() : Date.now(); }
 
 export function stats(a: NdArray): Stats {
   const d = a.data;
@@ -383,3 +360,4 @@ function warmJson(r: RunReport): string {
 }
 
 export type { Value, PyInstance };
+export type { RunReport, RunRow, Stats } from '../api';

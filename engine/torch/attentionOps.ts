@@ -8,6 +8,7 @@ import { TensorV, broadcastShapes, shapeStr, transposeShape, type DType } from '
 import { derive, elementwise, located, matmul } from './tensorOps';
 import { fail, linear, softmax } from './functional';
 import type { Dim, Shape } from '../api';
+import { traced } from './trace';
 
 export interface MhaArgs {
   query: TensorV; key: TensorV; value: TensorV;
@@ -65,11 +66,9 @@ export function multiHeadAttentionForward(rt: TorchRuntime, a: MhaArgs, ctx: Cal
   const shape: Shape = batched && a.batchFirst ? [N, L, eOut] : seqOut;
   // NOTE: the numeric replay knows the plain case only; masks, bias_k/v, zero attention and dropout get their own op name, so it says so
   const plain = a.attnMask === null && a.keyPaddingMask === null && !t3(a.biasK) && !a.addZeroAttn && !(a.training && a.dropoutP > 0);
-  const out = rt.tensor(shape, q.dtype, {
-    op: plain ? 'multi_head_attention' : 'multi_head_attention_masked',
-    inputs: [...(a.traced ?? [q, k, v]), a.inProjWeight, a.inProjBias, a.qProjWeight, a.kProjWeight, a.vProjWeight, outW, a.outProjBias],
-    attrs: { numHeads: H, batchFirst: a.batchFirst === true, averageWeights: a.averageWeights },
-  });
+  const inputs = [...(a.traced ?? [q, k, v]), a.inProjWeight, a.inProjBias, a.qProjWeight, a.kProjWeight, a.vProjWeight, outW, a.outProjBias];
+  const attrs = { numHeads: H, batchFirst: a.batchFirst === true, averageWeights: a.averageWeights };
+  const out = rt.tensor(shape, q.dtype, plain ? traced('multi_head_attention', inputs, attrs) : { op: 'multi_head_attention_masked', inputs, attrs });
   let weights: Value = null;
   if (a.needWeights) {
     const w: Shape = a.averageWeights ? [N, L, S] : [N, H, L, S];
@@ -123,7 +122,7 @@ export function scaledDotProductAttention(rt: TorchRuntime, a: SdpaArgs, ctx: Ca
   const E = q.shape[q.shape.length - 1], Ek = k.shape[k.shape.length - 1];
   if (E !== null && Ek !== null && E !== Ek) fail(ctx, `Expected query and key to have the same last dimension (embedding size), but got ${E} and ${Ek}`, 'features');
   const nd = k.shape.length;
-  const kt = derive(rt, k, transposeShape(k.shape, -2, -1), 'transpose', { dims: [nd - 2, nd - 1] });
+  const kt = derive(rt, k, transposeShape(k.shape, -2, -1), 'transpose', { dim0: nd - 2, dim1: nd - 1 });
   const scale = a.scale instanceof PyFloat || typeof a.scale === 'number' ? a.scale : new PyFloat(1 / Math.sqrt(E ?? 1));
   let scores = elementwise(rt, '*', [matmul(rt, q, kt, ctx), scale], ctx);
   if (a.isCausal) scores = derive(rt, scores, [...scores.shape], 'causal_mask', { diagonal: 1 });

@@ -11,6 +11,7 @@ import {
 import { isNum, numVal } from '../interp/ops';
 import { MAX_CONST_ELEMENTS, TensorV, broadcastShapes, isFloatDtype, numel, shapeStr, type DType } from './tensor';
 import type { Dim, Shape } from '../api';
+import { traced } from './trace';
 
 /** One dim of the tensor after the basic indices: source position of its i-th entry is start + i·step. */
 interface PlanDim { size: Dim; src: number | null; start: number; step: number }
@@ -256,7 +257,7 @@ export function getItem(rt: TorchRuntime, t: TensorV, index: Value, ctx: CallCtx
   const plan = planIndex(rt, t, index, ctx);
   if (plan instanceof Unknown) return plan;
   // the numeric replay reads basic indices and one flat list; other advanced ones are their own op, which it declines by name
-  const r = rt.tensor(plan.shape, t.dtype, { op: plan.block && !oneFlatList(index, plan) ? 'index_advanced' : 'index', inputs: [t], attrs: { index } });
+  const r = rt.tensor(plan.shape, t.dtype, plan.block && !oneFlatList(index, plan) ? { op: 'index_advanced', inputs: [t], attrs: { index } } : traced('index', [t], { index }));
   const offsets = t.data ? sourceOffsets(t, plan) : undefined;
   if (offsets) r.data = Array.from(offsets, (o) => t.data![o]);
   return r;

@@ -5,16 +5,17 @@ import {
   type CallCtx, type Value,
 } from '../interp/values';
 import { hashKey, isNum, numVal, pyStr } from '../interp/ops';
-import { sliceIndices } from '../interp/interp';
+import { sliceIndices } from '../interp/ops';
 import { ModuleState, TorchRuntime, childModules, ddel, dentries, dget, dset } from './runtime';
 import { TensorV } from './tensor';
+import { setModuleState, stateOf } from './moduleState';
 
 type M = (rt: TorchRuntime, self: PyInstance, a: Value[], kw: Map<string, Value>, ctx: CallCtx) => Value;
 
 function method(rt: TorchRuntime, name: string, f: M): Builtin {
   return new Builtin(name, (a, kw, ctx) => {
     const self = a[0];
-    if (!(self instanceof PyInstance) || !self.mod) throw new PyException('TypeError', `${name}() needs an nn.Module`);
+    if (!(self instanceof PyInstance) || !stateOf(self)) throw new PyException('TypeError', `${name}() needs an nn.Module`);
     return f(rt, self, a.slice(1), kw, ctx);
   });
 }
@@ -30,7 +31,7 @@ export function installModuleClass(rt: TorchRuntime): PyClass {
   const it = rt.it;
   const object = it.types.get('object')!;
   const Module = new PyClass('Module', [object], 'torch.nn');
-  Module.native = { create: (inst) => { if (!inst.mod) inst.mod = new ModuleState(); } };
+  Module.native = { create: (inst) => { if (!stateOf(inst)) setModuleState(inst, new ModuleState()); } };
   rt.Module = Module;
   rt.classes.set('Module', Module);
   const tuple = (xs: Value[]): PyTuple => new PyTuple(xs);
@@ -43,16 +44,16 @@ export function installModuleClass(rt: TorchRuntime): PyClass {
     const name = str(a[0] ?? kw.get('name')!);
     const m = a[1] ?? kw.get('module') ?? null;
     self.dict.delete(name);
-    dset(self.mod!.modules, name, m);
+    dset(stateOf(self)!.modules, name, m);
     return null;
   });
   d.set('register_module', d.get('add_module')!);
-  set('register_parameter', (_rt, self, a) => { const name = str(a[0]); self.dict.delete(name); dset(self.mod!.params, name, a[1] ?? null); return null; });
+  set('register_parameter', (_rt, self, a) => { const name = str(a[0]); self.dict.delete(name); dset(stateOf(self)!.params, name, a[1] ?? null); return null; });
   set('register_buffer', (_rt, self, a, kw) => {
     const name = str(a[0]);
     const t = a[1] ?? kw.get('tensor') ?? null;
     self.dict.delete(name);
-    dset(self.mod!.buffers, name, t);
+    dset(stateOf(self)!.buffers, name, t);
     if (t instanceof TensorV && (a[2] === false || kw.get('persistent') === false)) (t as TensorV & { nonPersistent?: boolean }).nonPersistent = true;
     return null;
   });
@@ -65,7 +66,7 @@ export function installModuleClass(rt: TorchRuntime): PyClass {
   set('named_children', (_r, self) => new PyIterator(childModules(self).map(([n, m]) => tuple([n, m]))));
   set('parameters', (r, self, a, kw) => {
     const recurse = (a[0] ?? kw.get('recurse') ?? true) !== false;
-    return new PyIterator(recurse ? r.namedParameters(self).map(([, p]) => p) : dentries(self.mod!.params).map(([, p]) => p).filter((p) => p !== null));
+    return new PyIterator(recurse ? r.namedParameters(self).map(([, p]) => p) : dentries(stateOf(self)!.params).map(([, p]) => p).filter((p) => p !== null));
   });
   set('named_parameters', (r, self, a, kw) => new PyIterator(r.namedParameters(self).map(([n, p]) => tuple([prefixed(a[0] ?? kw.get('prefix'), n), p]))));
   set('buffers', (r, self) => new PyIterator(r.namedBuffers(self).map(([, b]) => b)));
@@ -97,15 +98,15 @@ export function installModuleClass(rt: TorchRuntime): PyClass {
   set('__repr__', (_r, self) => `${self.cls.name}()`);
   set('get_submodule', (_r, self, a) => {
     let m: Value = self;
-    for (const part of str(a[0]).split('.').filter(Boolean)) m = dget((m as PyInstance).mod!.modules, part) ?? null;
+    for (const part of str(a[0]).split('.').filter(Boolean)) m = dget(stateOf(m as PyInstance)!.modules, part) ?? null;
     if (!(m instanceof PyInstance)) throw new PyException('AttributeError', `no submodule ${str(a[0])}`);
     return m;
   });
   set('get_parameter', (_r, self, a) => {
     const parts = str(a[0]).split('.');
     let m: PyInstance = self;
-    for (const part of parts.slice(0, -1)) m = dget(m.mod!.modules, part) as PyInstance;
-    return dget(m.mod!.params, parts[parts.length - 1]) ?? null;
+    for (const part of parts.slice(0, -1)) m = dget(stateOf(m)!.modules, part) as PyInstance;
+    return dget(stateOf(m)!.params, parts[parts.length - 1]) ?? null;
   });
   set('register_forward_hook', () => new Unknown('hook handle'));
   set('register_forward_pre_hook', () => new Unknown('hook handle'));
@@ -116,12 +117,12 @@ export function installModuleClass(rt: TorchRuntime): PyClass {
   d.set('__setattr__', new Builtin('Module.__setattr__', (a) => {
     const self = a[0] as PyInstance;
     const name = str(a[1]);
-    if (!(self.mod && rt.moduleSetAttr(self, name, a[2]))) self.dict.set(name, a[2]);
+    if (!(stateOf(self) && rt.moduleSetAttr(self, name, a[2]))) self.dict.set(name, a[2]);
     return null;
   }));
   d.set('__getattr__', new Builtin('Module.__getattr__', (a) => {
     const self = a[0] as PyInstance;
-    const v = self.mod ? rt.moduleGetAttr(self, str(a[1])) : undefined;
+    const v = stateOf(self) ? rt.moduleGetAttr(self, str(a[1])) : undefined;
     if (v === undefined) throw new PyException('AttributeError', `'${self.cls.name}' object has no attribute '${str(a[1])}'`);
     return v;
   }));
@@ -143,7 +144,7 @@ export function installContainers(rt: TorchRuntime): void {
     rt.classes.set(name, c);
     return c;
   };
-  const items = (self: PyInstance): Array<[string, Value]> => dentries(self.mod!.modules);
+  const items = (self: PyInstance): Array<[string, Value]> => dentries(stateOf(self)!.modules);
   const modulesOnly = (self: PyInstance): Value[] => items(self).map(([, m]) => m).filter((m) => m !== null);
   const index = (self: PyInstance, i: Value, ctx: CallCtx): [string, Value] => {
     const all = items(self);
@@ -154,22 +155,22 @@ export function installContainers(rt: TorchRuntime): void {
     return all[k];
   };
   const addAll = (self: PyInstance, mods: Value[], start = items(self).length): void => {
-    mods.forEach((m, i) => dset(self.mod!.modules, String(start + i), m));
+    mods.forEach((m, i) => dset(stateOf(self)!.modules, String(start + i), m));
   };
   const renumber = (self: PyInstance, mods: Value[]): void => {
-    self.mod!.modules.map.clear();
+    stateOf(self)!.modules.map.clear();
     addAll(self, mods, 0);
   };
 
   const seqInit: M = (_r, self, a) => {
     if (a.length === 1 && a[0] instanceof PyDict) {
-      for (const e of a[0].map.values()) dset(self.mod!.modules, str(e.k), e.v);
+      for (const e of a[0].map.values()) dset(stateOf(self)!.modules, str(e.k), e.v);
       return null;
     }
     a.forEach((m, i) => {
       if (m instanceof Unknown) throw new InterpError(`Sequential item ${i} is unknown (${m.reason})`);
-      if (!(m instanceof PyInstance && m.mod)) throw new PyException('TypeError', `${pyStr(m)} is not a Module subclass`);
-      dset(self.mod!.modules, String(i), m);
+      if (!(m instanceof PyInstance && stateOf(m))) throw new PyException('TypeError', `${pyStr(m)} is not a Module subclass`);
+      dset(stateOf(self)!.modules, String(i), m);
     });
     return null;
   };
@@ -177,8 +178,8 @@ export function installContainers(rt: TorchRuntime): void {
     const all = items(self);
     const sel = sliceIndices(sl, all.length).map((i) => all[i]);
     const inst = new PyInstance(cls.mro.includes(rt.classes.get('Sequential')!) ? rt.classes.get('Sequential')! : cls);
-    inst.mod = new ModuleState();
-    sel.forEach(([n, m], i) => dset(inst.mod!.modules, keepNames ? n : String(i), m));
+    setModuleState(inst, new ModuleState());
+    sel.forEach(([n, m], i) => dset(stateOf(inst)!.modules, keepNames ? n : String(i), m));
     return inst;
   };
   mk('Sequential', {
@@ -190,14 +191,14 @@ export function installContainers(rt: TorchRuntime): void {
       return x;
     },
     __getitem__: (_r, self, a, _kw, ctx) => (a[0] instanceof PySlice ? sliceTo(self.cls, self, a[0], true) : index(self, a[0], ctx)[1]),
-    __setitem__: (_r, self, a, _kw, ctx) => { const [n] = index(self, a[0], ctx); dset(self.mod!.modules, n, a[1]); return null; },
-    __delitem__: (_r, self, a, _kw, ctx) => { const [n] = index(self, a[0], ctx); ddel(self.mod!.modules, n); return null; },
+    __setitem__: (_r, self, a, _kw, ctx) => { const [n] = index(self, a[0], ctx); dset(stateOf(self)!.modules, n, a[1]); return null; },
+    __delitem__: (_r, self, a, _kw, ctx) => { const [n] = index(self, a[0], ctx); ddel(stateOf(self)!.modules, n); return null; },
     __len__: (_r, self) => items(self).length,
     __iter__: (_r, self) => new PyList(modulesOnly(self)),
     append: (_r, self, a) => { addAll(self, [a[0]]); return self; },
     extend: (_r, self, a, _kw, ctx) => { addAll(self, it.iterate(a[0], ctx)); return self; },
     insert: (_r, self, a) => { const mods = items(self).map(([, m]) => m); let i = numVal(a[0] as number); if (i < 0) i += mods.length; mods.splice(i, 0, a[1]); renumber(self, mods); return null; },
-    pop: (_r, self, a, _kw, ctx) => { const [n, m] = index(self, a[0] ?? -1, ctx); ddel(self.mod!.modules, n); return m; },
+    pop: (_r, self, a, _kw, ctx) => { const [n, m] = index(self, a[0] ?? -1, ctx); ddel(stateOf(self)!.modules, n); return m; },
   });
 
   mk('ModuleList', {
@@ -206,16 +207,16 @@ export function installContainers(rt: TorchRuntime): void {
       if (a[0] instanceof PySlice) return sliceTo(self.cls, self, a[0], false);
       return index(self, a[0], ctx)[1];
     },
-    __setitem__: (_r, self, a, _kw, ctx) => { const [n] = index(self, a[0], ctx); dset(self.mod!.modules, n, a[1]); return null; },
-    __delitem__: (_r, self, a, _kw, ctx) => { const [n] = index(self, a[0], ctx); ddel(self.mod!.modules, n); renumber(self, modulesOnly(self)); return null; },
+    __setitem__: (_r, self, a, _kw, ctx) => { const [n] = index(self, a[0], ctx); dset(stateOf(self)!.modules, n, a[1]); return null; },
+    __delitem__: (_r, self, a, _kw, ctx) => { const [n] = index(self, a[0], ctx); ddel(stateOf(self)!.modules, n); renumber(self, modulesOnly(self)); return null; },
     __len__: (_r, self) => items(self).length,
     __iter__: (_r, self) => new PyList(modulesOnly(self)),
     __iadd__: (_r, self, a, _kw, ctx) => { addAll(self, it.iterate(a[0], ctx)); return self; },
-    __add__: (_r, self, a, _kw, ctx) => { const c = new PyInstance(self.cls); c.mod = new ModuleState(); addAll(c, [...modulesOnly(self), ...it.iterate(a[0], ctx)]); return c; },
+    __add__: (_r, self, a, _kw, ctx) => { const c = new PyInstance(self.cls); setModuleState(c, new ModuleState()); addAll(c, [...modulesOnly(self), ...it.iterate(a[0], ctx)]); return c; },
     append: (_r, self, a) => { addAll(self, [a[0]]); return self; },
     extend: (_r, self, a, _kw, ctx) => { addAll(self, it.iterate(a[0], ctx)); return self; },
     insert: (_r, self, a) => { const mods = modulesOnly(self); let i = numVal(a[0] as number); if (i < 0) i += mods.length; mods.splice(i, 0, a[1]); renumber(self, mods); return null; },
-    pop: (_r, self, a, _kw, ctx) => { const [n, m] = index(self, a[0] ?? -1, ctx); ddel(self.mod!.modules, n); renumber(self, modulesOnly(self)); return m; },
+    pop: (_r, self, a, _kw, ctx) => { const [n, m] = index(self, a[0] ?? -1, ctx); ddel(stateOf(self)!.modules, n); renumber(self, modulesOnly(self)); return m; },
     forward: () => { throw new PyException('NotImplementedError', 'ModuleList has no forward(): iterate over it in your forward'); },
   });
 
@@ -225,7 +226,7 @@ export function installContainers(rt: TorchRuntime): void {
     else if (src !== null) for (const pair of it.iterate(src, ctx)) { const kv = it.iterate(pair, ctx); it.setItem(self, kv[0], kv[1], ctx); }
     return null;
   };
-  const dictOf = (self: PyInstance, params: boolean): PyDict => (params ? self.mod!.params : self.mod!.modules);
+  const dictOf = (self: PyInstance, params: boolean): PyDict => (params ? stateOf(self)!.params : stateOf(self)!.modules);
   const dictMethods = (params: boolean): Record<string, M> => ({
     __init__: dictInit,
     __getitem__: (_r, self, a) => {
@@ -248,11 +249,11 @@ export function installContainers(rt: TorchRuntime): void {
   mk('ModuleDict', dictMethods(false));
   mk('ParameterDict', dictMethods(true));
   mk('ParameterList', {
-    __init__: (_r, self, a, _kw, ctx) => { if (a[0] !== undefined && a[0] !== null) it.iterate(a[0], ctx).forEach((p, i) => dset(self.mod!.params, String(i), p)); return null; },
-    __getitem__: (_r, self, a) => { const all = dentries(self.mod!.params); let i = numVal(a[0] as number); if (i < 0) i += all.length; return all[i]?.[1] ?? null; },
-    __len__: (_r, self) => self.mod!.params.map.size,
-    __iter__: (_r, self) => new PyList(dentries(self.mod!.params).map(([, p]) => p)),
-    append: (_r, self, a) => { dset(self.mod!.params, String(self.mod!.params.map.size), a[0]); return self; },
+    __init__: (_r, self, a, _kw, ctx) => { if (a[0] !== undefined && a[0] !== null) it.iterate(a[0], ctx).forEach((p, i) => dset(stateOf(self)!.params, String(i), p)); return null; },
+    __getitem__: (_r, self, a) => { const all = dentries(stateOf(self)!.params); let i = numVal(a[0] as number); if (i < 0) i += all.length; return all[i]?.[1] ?? null; },
+    __len__: (_r, self) => stateOf(self)!.params.map.size,
+    __iter__: (_r, self) => new PyList(dentries(stateOf(self)!.params).map(([, p]) => p)),
+    append: (_r, self, a) => { dset(stateOf(self)!.params, String(stateOf(self)!.params.map.size), a[0]); return self; },
     forward: () => { throw new PyException('NotImplementedError', 'ParameterList has no forward()'); },
   });
 }

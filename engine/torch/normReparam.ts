@@ -7,14 +7,15 @@ import { TensorV, numel } from './tensor';
 import type { TorchRuntime } from './runtime';
 import { dget, ddel, dset } from './runtime';
 import { normExceptDimShape } from './parametrize';
+import { stateOf } from './moduleState';
 
 function moduleArg(v: Value, fn: string): PyInstance {
-  if (v instanceof PyInstance && v.mod) return v;
+  if (v instanceof PyInstance && stateOf(v)) return v;
   throw new PyException('TypeError', `${fn}() expects an nn.Module`);
 }
 
 function paramNamed(m: PyInstance, name: string, fn: string): TensorV {
-  const p = dget(m.mod!.params, name);
+  const p = dget(stateOf(m)!.params, name);
   if (!(p instanceof TensorV)) throw new PyException('AttributeError', `${fn}: module has no parameter '${name}'`);
   return p;
 }
@@ -34,20 +35,20 @@ export function normReparamFns(rt: TorchRuntime): Record<string, Value> {
     const name = String(argOr(a, kw, 1, 'name', 'weight'));
     const dim = argOr(a, kw, 2, 'dim', 0);
     const w = paramNamed(m, name, 'weight_norm');
-    ddel(m.mod!.params, name);
-    dset(m.mod!.params, `${name}_g`, rt.param(gShape(w.shape, dim) as number[], w.requiresGrad));
-    dset(m.mod!.params, `${name}_v`, rt.param([...w.shape] as number[], w.requiresGrad));
+    ddel(stateOf(m)!.params, name);
+    dset(stateOf(m)!.params, `${name}_g`, rt.param(gShape(w.shape, dim) as number[], w.requiresGrad));
+    dset(stateOf(m)!.params, `${name}_v`, rt.param([...w.shape] as number[], w.requiresGrad));
     m.dict.set(name, rt.tensor([...w.shape], w.dtype));
     return m;
   });
   const removeWeightNorm = new Builtin('remove_weight_norm', (a, kw) => {
     const m = moduleArg(a[0], 'remove_weight_norm');
     const name = String(argOr(a, kw, 1, 'name', 'weight'));
-    const v = dget(m.mod!.params, `${name}_v`);
+    const v = dget(stateOf(m)!.params, `${name}_v`);
     if (!(v instanceof TensorV)) throw new PyException('ValueError', `weight_norm of '${name}' not found in ${m.cls.name}`);
-    ddel(m.mod!.params, `${name}_g`); ddel(m.mod!.params, `${name}_v`);
+    ddel(stateOf(m)!.params, `${name}_g`); ddel(stateOf(m)!.params, `${name}_v`);
     m.dict.delete(name);
-    dset(m.mod!.params, name, rt.param([...v.shape] as number[], v.requiresGrad));
+    dset(stateOf(m)!.params, name, rt.param([...v.shape] as number[], v.requiresGrad));
     return m;
   });
   const spectralNorm = new Builtin('spectral_norm', (a, kw) => {
@@ -59,25 +60,25 @@ export function normReparamFns(rt: TorchRuntime): Record<string, Value> {
     const d = typeof dim === 'number' ? dim : 0;
     const h = w.shape[d];
     const n = numel(w.shape);
-    ddel(m.mod!.params, name);
-    dset(m.mod!.params, `${name}_orig`, rt.param([...w.shape] as number[], w.requiresGrad));
+    ddel(stateOf(m)!.params, name);
+    dset(stateOf(m)!.params, `${name}_orig`, rt.param([...w.shape] as number[], w.requiresGrad));
     m.dict.set(name, rt.tensor([...w.shape], w.dtype));
-    dset(m.mod!.buffers, `${name}_u`, rt.tensor([h], w.dtype));
-    dset(m.mod!.buffers, `${name}_v`, rt.tensor([h === null || n === null ? null : n / h], w.dtype));
+    dset(stateOf(m)!.buffers, `${name}_u`, rt.tensor([h], w.dtype));
+    dset(stateOf(m)!.buffers, `${name}_v`, rt.tensor([h === null || n === null ? null : n / h], w.dtype));
     // eval mode: sigma = dot(u, mv(W_mat, v)) with W_mat [h, n/h] — the mv and the dot, once per call
     const macs = h === null || n === null ? null : n + h;
-    m.mod!.preForwardCost = { macs, flops: macs === null ? null : 2 * macs };
+    stateOf(m)!.preForwardCost = { macs, flops: macs === null ? null : 2 * macs };
     return m;
   });
   const removeSpectralNorm = new Builtin('remove_spectral_norm', (a, kw) => {
     const m = moduleArg(a[0], 'remove_spectral_norm');
     const name = String(argOr(a, kw, 1, 'name', 'weight'));
-    const o = dget(m.mod!.params, `${name}_orig`);
+    const o = dget(stateOf(m)!.params, `${name}_orig`);
     if (!(o instanceof TensorV)) throw new PyException('ValueError', `spectral_norm of '${name}' not found in ${m.cls.name}`);
-    ddel(m.mod!.params, `${name}_orig`); ddel(m.mod!.buffers, `${name}_u`); ddel(m.mod!.buffers, `${name}_v`);
+    ddel(stateOf(m)!.params, `${name}_orig`); ddel(stateOf(m)!.buffers, `${name}_u`); ddel(stateOf(m)!.buffers, `${name}_v`);
     m.dict.delete(name);
-    dset(m.mod!.params, name, rt.param([...o.shape] as number[], o.requiresGrad));
-    delete m.mod!.preForwardCost;
+    dset(stateOf(m)!.params, name, rt.param([...o.shape] as number[], o.requiresGrad));
+    delete stateOf(m)!.preForwardCost;
     return m;
   });
   return { weight_norm: weightNorm, remove_weight_norm: removeWeightNorm, spectral_norm: spectralNorm, remove_spectral_norm: removeSpectralNorm };

@@ -12,11 +12,12 @@ import { ddel, dentries, dget, dset } from './runtime';
 import { TensorV, numel, shapeStr } from './tensor';
 import { derive, mapData } from './tensorOps';
 import type { Members } from './namespaces/common';
+import { stateOf } from './moduleState';
 
 const PARAMETRIZATIONS = 'parametrizations';
 
 function moduleArg(v: Value, fn: string): PyInstance {
-  if (v instanceof PyInstance && v.mod) return v;
+  if (v instanceof PyInstance && stateOf(v)) return v;
   throw new PyException('TypeError', `${fn}() expects an nn.Module, not ${pyStr(v)}`);
 }
 
@@ -27,8 +28,8 @@ const tensors = (v: Value): TensorV[] | undefined => {
 };
 
 function plistOf(m: PyInstance, name: string): PyInstance | undefined {
-  const dict = dget(m.mod!.modules, PARAMETRIZATIONS);
-  const p = dict instanceof PyInstance ? dget(dict.mod!.modules, name) : undefined;
+  const dict = dget(stateOf(m)!.modules, PARAMETRIZATIONS);
+  const p = dict instanceof PyInstance ? dget(stateOf(dict)!.modules, name) : undefined;
   return p instanceof PyInstance ? p : undefined;
 }
 
@@ -38,8 +39,8 @@ export function parametrize(rt: TorchRuntime): Members {
   const plistCls = new PyClass('ParametrizationList', [rt.classes.get('ModuleList')!], 'torch.nn.utils.parametrize');
   plistCls.dict.set('forward', new Builtin('ParametrizationList.forward', (a, _kw, ctx) => {
     const self = a[0] as PyInstance;
-    const chain = dentries(self.mod!.modules).map(([, m]) => m);
-    const one = dget(self.mod!.params, 'original') ?? dget(self.mod!.buffers, 'original');
+    const chain = dentries(stateOf(self)!.modules).map(([, m]) => m);
+    const one = dget(stateOf(self)!.params, 'original') ?? dget(stateOf(self)!.buffers, 'original');
     const originals = one !== undefined ? [one] : originalsOf(self);
     let x = it.call(chain[0], originals, new Map(), ctx);
     for (const m of chain.slice(1)) x = it.call(m, [x], new Map(), ctx);
@@ -50,16 +51,16 @@ export function parametrize(rt: TorchRuntime): Members {
     const m = moduleArg(a[0], 'register_parametrization');
     const name = pyStr(a[1] ?? kw.get('tensor_name')!);
     const p = a[2] ?? kw.get('parametrization')!;
-    if (!(p instanceof PyInstance && p.mod)) throw new PyException('TypeError', `register_parametrization() expects an nn.Module as the parametrization, not ${pyStr(p)}`);
+    if (!(p instanceof PyInstance && stateOf(p))) throw new PyException('TypeError', `register_parametrization() expects an nn.Module as the parametrization, not ${pyStr(p)}`);
     const unsafe = (a[3] ?? kw.get('unsafe') ?? false) === true;
     const existing = plistOf(m, name);
     if (existing) {
       if (!unsafe) checkShape(it.getAttr(m, name, ctx), it.call(p, [it.getAttr(m, name, ctx)], new Map(), ctx), ctx);
-      dset(existing.mod!.modules, String(existing.mod!.modules.map.size), p);
+      dset(stateOf(existing)!.modules, String(stateOf(existing)!.modules.map.size), p);
       return m;
     }
-    const isParam = dget(m.mod!.params, name) instanceof TensorV;
-    const orig = dget(m.mod!.params, name) ?? dget(m.mod!.buffers, name);
+    const isParam = dget(stateOf(m)!.params, name) instanceof TensorV;
+    const orig = dget(stateOf(m)!.params, name) ?? dget(stateOf(m)!.buffers, name);
     if (!(orig instanceof TensorV)) {
       throw new PyException('ValueError', `Module '${m.cls.name}' does not have a parameter, a buffer, or a parametrized element with name '${name}'`, null, ctx.file, ctx.s, ctx.e);
     }
@@ -71,14 +72,14 @@ export function parametrize(rt: TorchRuntime): Members {
     const plist = it.call(plistCls, [new PyList([p])], new Map(), ctx) as PyInstance;
     const keep = (n: string, t: TensorV): void => {
       const same = t === orig || (t.shape.length === orig.shape.length && t.shape.every((d, i) => d === orig.shape[i]));
-      if (isParam) dset(plist.mod!.params, n, same && n === 'original' ? orig : Object.assign(rt.param([...t.shape] as number[], orig.requiresGrad), { dtype: t.dtype }));
-      else dset(plist.mod!.buffers, n, same && n === 'original' ? orig : rt.tensor([...t.shape], t.dtype));
+      if (isParam) dset(stateOf(plist)!.params, n, same && n === 'original' ? orig : Object.assign(rt.param([...t.shape] as number[], orig.requiresGrad), { dtype: t.dtype }));
+      else dset(stateOf(plist)!.buffers, n, same && n === 'original' ? orig : rt.tensor([...t.shape], t.dtype));
     };
     if (inv instanceof TensorV) keep('original', inv);
     else originals.forEach((t, i) => keep(`original${i}`, t));
-    ddel(m.mod!.params, name); ddel(m.mod!.buffers, name);
+    ddel(stateOf(m)!.params, name); ddel(stateOf(m)!.buffers, name);
     parametrizedClass(rt, m, ctx).dict.set(name, new Property(new Builtin(`${name}.parametrized`, (b, _k, c) => it.call(plistOf(b[0] as PyInstance, name)!, [], new Map(), c))));
-    dset((dget(m.mod!.modules, PARAMETRIZATIONS) as PyInstance).mod!.modules, name, plist);
+    dset(stateOf(dget(stateOf(m)!.modules, PARAMETRIZATIONS) as PyInstance)!.modules, name, plist);
     return m;
   });
 
@@ -88,7 +89,7 @@ export function parametrize(rt: TorchRuntime): Members {
     is_parametrized: new Builtin('is_parametrized', (a, kw) => {
       const m = moduleArg(a[0], 'is_parametrized');
       const name = a[1] ?? kw.get('tensor_name') ?? null;
-      return name === null ? dget(m.mod!.modules, PARAMETRIZATIONS) !== undefined : plistOf(m, pyStr(name)) !== undefined;
+      return name === null ? dget(stateOf(m)!.modules, PARAMETRIZATIONS) !== undefined : plistOf(m, pyStr(name)) !== undefined;
     }),
     type_before_parametrizations: new Builtin('type_before_parametrizations', (a) => {
       const m = moduleArg(a[0], 'type_before_parametrizations');
@@ -102,7 +103,7 @@ export function parametrize(rt: TorchRuntime): Members {
 function originalsOf(plist: PyInstance): Value[] {
   const out: Value[] = [];
   for (let i = 0; ; i++) {
-    const v = dget(plist.mod!.params, `original${i}`) ?? dget(plist.mod!.buffers, `original${i}`);
+    const v = dget(stateOf(plist)!.params, `original${i}`) ?? dget(stateOf(plist)!.buffers, `original${i}`);
     if (v === undefined) return out;
     out.push(v);
   }
@@ -116,29 +117,29 @@ function checkShape(before: Value, after: Value, ctx: CallCtx): void {
 
 /** The module's own Parametrized<Name> class, made (with the parametrizations ModuleDict) on first use. */
 function parametrizedClass(rt: TorchRuntime, m: PyInstance, ctx: CallCtx): PyClass {
-  if (dget(m.mod!.modules, PARAMETRIZATIONS) instanceof PyInstance) return m.cls;
+  if (dget(stateOf(m)!.modules, PARAMETRIZATIONS) instanceof PyInstance) return m.cls;
   const cls = new PyClass(`Parametrized${m.cls.name}`, [m.cls], m.cls.moduleName);
   m.cls = cls;
-  dset(m.mod!.modules, PARAMETRIZATIONS, rt.it.call(rt.classes.get('ModuleDict')!, [], new Map(), ctx));
+  dset(stateOf(m)!.modules, PARAMETRIZATIONS, rt.it.call(rt.classes.get('ModuleDict')!, [], new Map(), ctx));
   return cls;
 }
 
 function plainClass(m: PyInstance): PyClass {
-  return dget(m.mod!.modules, PARAMETRIZATIONS) instanceof PyInstance && m.cls.bases.length === 1 ? m.cls.bases[0] : m.cls;
+  return dget(stateOf(m)!.modules, PARAMETRIZATIONS) instanceof PyInstance && m.cls.bases.length === 1 ? m.cls.bases[0] : m.cls;
 }
 
 function removeParametrizations(rt: TorchRuntime, m: PyInstance, name: string, leave: boolean, ctx: CallCtx): Value {
   const plist = plistOf(m, name);
   if (!plist) throw new PyException('ValueError', `Module ${m.cls.name} does not have a parametrization on ${name}`, null, ctx.file, ctx.s, ctx.e);
-  const wasParam = dentries(plist.mod!.params).length > 0;
-  const kept = leave ? rt.it.getAttr(m, name, ctx) : dget(plist.mod!.params, 'original') ?? dget(plist.mod!.buffers, 'original');
+  const wasParam = dentries(stateOf(plist)!.params).length > 0;
+  const kept = leave ? rt.it.getAttr(m, name, ctx) : dget(stateOf(plist)!.params, 'original') ?? dget(stateOf(plist)!.buffers, 'original');
   if (!(kept instanceof TensorV)) throw new PyException('ValueError', 'Cannot leave unparametrized (`leave_parametrized=False`) a tensor that is parametrized in terms of a sequence of tensors.', null, ctx.file, ctx.s, ctx.e);
-  const dict = dget(m.mod!.modules, PARAMETRIZATIONS) as PyInstance;
-  ddel(dict.mod!.modules, name);
+  const dict = dget(stateOf(m)!.modules, PARAMETRIZATIONS) as PyInstance;
+  ddel(stateOf(dict)!.modules, name);
   m.cls.dict.delete(name);
-  if (wasParam) dset(m.mod!.params, name, Object.assign(rt.param([...kept.shape] as number[], true), { dtype: kept.dtype }));
-  else dset(m.mod!.buffers, name, rt.tensor([...kept.shape], kept.dtype));
-  if (!dict.mod!.modules.map.size) { ddel(m.mod!.modules, PARAMETRIZATIONS); m.cls = m.cls.bases[0]; }
+  if (wasParam) dset(stateOf(m)!.params, name, Object.assign(rt.param([...kept.shape] as number[], true), { dtype: kept.dtype }));
+  else dset(stateOf(m)!.buffers, name, rt.tensor([...kept.shape], kept.dtype));
+  if (!stateOf(dict)!.modules.map.size) { ddel(stateOf(m)!.modules, PARAMETRIZATIONS); m.cls = m.cls.bases[0]; }
   return m;
 }
 
@@ -186,8 +187,8 @@ export function parametrizations(rt: TorchRuntime, ns: (name: string) => { scope
     self.dict.set('dim', dim); self.dict.set('eps', argOr(a, kw, 3, 'eps', 1e-12)); self.dict.set('n_power_iterations', iters);
     if (w.shape.length > 1) {
       const h = w.shape[dim], n = numel(w.shape);
-      dset(self.mod!.buffers, '_u', rt.tensor([h], w.dtype));
-      dset(self.mod!.buffers, '_v', rt.tensor([h === null || n === null ? null : n / h], w.dtype));
+      dset(stateOf(self)!.buffers, '_u', rt.tensor([h], w.dtype));
+      dset(stateOf(self)!.buffers, '_v', rt.tensor([h === null || n === null ? null : n / h], w.dtype));
     }
   }, (_self, a) => derive(rt, a[0] as TensorV, [...(a[0] as TensorV).shape], 'spectral_norm', {}), (_self, w) => w);
   const orthogonalCls = parametrizationClass(rt, '_Orthogonal', (self, a, kw, ctx) => {
@@ -196,7 +197,7 @@ export function parametrizations(rt: TorchRuntime, ns: (name: string) => { scope
     if (argOr(a, kw, 2, 'use_trivialization', true) !== false) {
       const [n, k] = w.shape.slice(-2);
       const big = n === null || k === null ? null : Math.max(n, k);
-      dset(self.mod!.buffers, 'base', rt.tensor([...w.shape.slice(0, -2), big, big], w.dtype));
+      dset(stateOf(self)!.buffers, 'base', rt.tensor([...w.shape.slice(0, -2), big, big], w.dtype));
     }
   }, (_self, a) => derive(rt, a[0] as TensorV, [...(a[0] as TensorV).shape], 'orthogonal', {}), (_self, w) => w);
   const isTransposedConv = (m: PyInstance): boolean => m.cls.mro.some((c) => /^ConvTranspose[123]d$/.test(c.name));

@@ -7,32 +7,25 @@ import {
   type CallCtx, type Value,
 } from '../interp/values';
 import { hashKey } from '../interp/ops';
-import { setCloners } from '../interp/stdlib/copy';
 import { TensorV, type DType } from './tensor';
 import type { LayerSpec } from './layers/spec';
+import type { LayerTerms } from '../api';
 import { DEFAULT_TORCH_VERSION, type TorchVersion } from './version';
 import { nativeFn, sigFunction, signatureFor, type Args } from './sig';
 import * as T from './tensorOps';
 import { getItem, setItem } from './indexing';
+import { ModuleState, setModuleState, stateOf } from './moduleState';
 import { withSizeChecks } from './layers/validate';
 
-export class ModuleState {
-  readonly modules = new PyDict();
-  readonly params = new PyDict();
-  readonly buffers = new PyDict();
-  training = true;
-  /** Where the module object was constructed. */
-  defCtx?: CallCtx;
-  calls = 0;
-  /** Work PyTorch does in a forward pre-hook before each call (spectral norm's σ), outside the layer. */
-  preForwardCost?: { macs: number | null; flops: number | null };
-}
+export { ModuleState } from './moduleState';
 
 export interface Frame {
   inst: PyInstance;
   leaf: boolean;
   macs: number | null;
   flops: number | null;
+  /** What the ops of this call resolved (geometry, cost factors), one entry per op that reported any. */
+  terms: LayerTerms[];
 }
 
 export interface CallRecord {
@@ -42,6 +35,7 @@ export interface CallRecord {
   output: Value;
   macs: number | null;
   flops: number | null;
+  terms: LayerTerms[];
   ctx: CallCtx;
   callIndex: number;
 }
@@ -68,16 +62,17 @@ export class TorchRuntime implements Extensions {
   names = new Map<PyInstance, string>();
 
   /** The PyTorch release whose API the analysis models (engine/torch/version.ts). */
-  constructor(readonly it: Interp, readonly version: TorchVersion = DEFAULT_TORCH_VERSION) {
-    it.ext = this;
-    setCloners((_it, v, _memo, copyValue) => this.cloneState(v, copyValue), (v, memo) => this.cloneTensorV(v as TensorV, memo));
-  }
+  constructor(readonly it: Interp, readonly version: TorchVersion = DEFAULT_TORCH_VERSION) {}
 
   // ---------------------------------------------------------------- MAC/FLOP routing
-  /** MACs/FLOPs of one op: to the innermost leaf module being called, else to the functional total. */
-  addCost(macs: number | null, flops: number | null): void {
+  /**
+   * MACs/FLOPs of one op: to the innermost leaf module being called, else to the functional total. The
+   * op's resolved terms go with them to the leaf's row.
+   */
+  addCost(macs: number | null, flops: number | null, terms?: LayerTerms): void {
     const top = this.frames[this.frames.length - 1];
     if (top && top.leaf) {
+      if (terms) top.terms.push(terms);
       top.macs = top.macs === null || macs === null ? null : top.macs + macs;
       top.flops = top.flops === null || flops === null ? null : top.flops + flops;
       return;
@@ -103,7 +98,7 @@ export class TorchRuntime implements Extensions {
   }
 
   moduleSetAttr(inst: PyInstance, name: string, v: Value): boolean {
-    const m = inst.mod!;
+    const m = stateOf(inst)!;
     if (name === 'training') { m.training = v === true; return true; }
     if (v instanceof TensorV && bufferMark(v)) {
       inst.dict.delete(name); ddel(m.modules, name); ddel(m.params, name);
@@ -115,7 +110,7 @@ export class TorchRuntime implements Extensions {
       dset(m.params, name, v);
       return true;
     }
-    if (v instanceof PyInstance && v.mod) {
+    if (v instanceof PyInstance && stateOf(v)) {
       inst.dict.delete(name); ddel(m.params, name); ddel(m.buffers, name);
       dset(m.modules, name, v);
       return true;
@@ -135,7 +130,7 @@ export class TorchRuntime implements Extensions {
   }
 
   moduleGetAttr(inst: PyInstance, name: string): Value | undefined {
-    const m = inst.mod!;
+    const m = stateOf(inst)!;
     switch (name) {
       case 'training': return m.training;
       case '_modules': return m.modules;
@@ -150,20 +145,20 @@ export class TorchRuntime implements Extensions {
   }
 
   moduleDelAttr(inst: PyInstance, name: string): boolean {
-    const m = inst.mod!;
+    const m = stateOf(inst)!;
     return ddel(m.params, name) || ddel(m.buffers, name) || ddel(m.modules, name);
   }
 
   onInstantiate(inst: PyInstance, ctx: CallCtx): void {
-    if (inst.mod) inst.mod.defCtx = ctx.file ? ctx : undefined;
+    if (stateOf(inst)) stateOf(inst)!.defCtx = ctx.file ? ctx : undefined;
   }
 
   callModule(inst: PyInstance, args: Value[], kwargs: Map<string, Value>, ctx: CallCtx): Value {
     const forward = this.it.getAttr(inst, 'forward', ctx);
-    const pre = inst.mod!.preForwardCost;
+    const pre = stateOf(inst)!.preForwardCost;
     if (pre && this.tracing) this.addCost(pre.macs, pre.flops);
     const leaf = !hasChildModules(inst);
-    const frame: Frame = { inst, leaf, macs: 0, flops: 0 };
+    const frame: Frame = { inst, leaf, macs: 0, flops: 0, terms: [] };
     const outerLeaf = this.frames.some((f) => f.leaf);
     this.frames.push(frame);
     let out: Value;
@@ -180,8 +175,8 @@ export class TorchRuntime implements Extensions {
     if (!leaf || outerLeaf) return out;
     const name = this.names.get(inst);
     if (this.tracing && name !== undefined) {
-      const m = inst.mod!;
-      this.records.push({ inst, name, inputs: [...args, ...kwargs.values()], output: out, macs: frame.macs, flops: frame.flops, ctx, callIndex: m.calls++ });
+      const m = stateOf(inst)!;
+      this.records.push({ inst, name, inputs: [...args, ...kwargs.values()], output: out, macs: frame.macs, flops: frame.flops, terms: frame.terms, ctx, callIndex: m.calls++ });
     } else if (this.tracing) {
       // a module outside the model tree: its work is still the model's
       this.addCost(frame.macs, frame.flops);
@@ -197,7 +192,8 @@ export class TorchRuntime implements Extensions {
       if (seen.has(m)) return;
       seen.add(m);
       out.push([prefix, m]);
-      if (m.mod) for (const e of m.mod.modules.map.values()) if (e.v instanceof PyInstance && e.v.mod) walk(e.v, prefix ? `${prefix}.${String(e.k)}` : String(e.k));
+      const st = stateOf(m);
+      if (st) for (const e of st.modules.map.values()) if (e.v instanceof PyInstance && stateOf(e.v)) walk(e.v, prefix ? `${prefix}.${String(e.k)}` : String(e.k));
     };
     walk(root, '');
     return out;
@@ -205,15 +201,15 @@ export class TorchRuntime implements Extensions {
 
   /** named_parameters() with shared parameters listed once, in registration order. */
   namedParameters(root: PyInstance, modules = this.namedModules(root)): Array<[string, TensorV, PyInstance]> {
-    return namedTensors(modules, (m) => m.mod!.params);
+    return namedTensors(modules, (m) => stateOf(m)!.params);
   }
 
   namedBuffers(root: PyInstance, modules = this.namedModules(root)): Array<[string, TensorV, PyInstance]> {
-    return namedTensors(modules, (m) => m.mod!.buffers);
+    return namedTensors(modules, (m) => stateOf(m)!.buffers);
   }
 
   setTraining(root: PyInstance, mode: boolean): void {
-    for (const [, m] of this.namedModules(root)) m.mod!.training = mode;
+    for (const [, m] of this.namedModules(root)) stateOf(m)!.training = mode;
   }
 
   specOf(inst: PyInstance): LayerSpec | undefined {
@@ -238,8 +234,18 @@ export class TorchRuntime implements Extensions {
   }
 
   /** A module's state for copy.deepcopy: submodules, parameters and buffers through the one memo. */
-  private cloneState(v: PyInstance, copyValue: (x: Value) => Value): ModuleState {
-    const src = v.mod!;
+  isModule(inst: PyInstance): boolean { return stateOf(inst) !== undefined; }
+
+  copyInstanceState(from: PyInstance, to: PyInstance, copyValue: ((x: Value) => Value) | null): void {
+    const src = stateOf(from);
+    if (!src) return;
+    // PyTorch's copy.copy(module) shares the module's _parameters/_modules/_buffers dicts
+    setModuleState(to, copyValue ? this.cloneState(src, copyValue) : Object.assign(Object.create(Object.getPrototypeOf(src) as object) as ModuleState, src));
+  }
+
+  deepCopyNative(v: Value, memo: Map<unknown, Value>): Value { return v instanceof TensorV ? this.cloneTensorV(v, memo) : v; }
+
+  private cloneState(src: ModuleState, copyValue: (x: Value) => Value): ModuleState {
     const m = new ModuleState();
     m.training = src.training;
     m.defCtx = src.defCtx;
@@ -284,11 +290,11 @@ export class TorchRuntime implements Extensions {
           rt: this, self, a, ctx, sig: initSig,
           set: (n, v) => { self.dict.set(n, v); },
           param: (n, shape, present = true, rg = true) => {
-            if (present) dset(self.mod!.params, n, this.param(shape, rg));
-            else dset(self.mod!.params, n, null);
+            if (present) dset(stateOf(self)!.params, n, this.param(shape, rg));
+            else dset(stateOf(self)!.params, n, null);
           },
-          buffer: (n, shape, dtype = 'float32', present = true) => dset(self.mod!.buffers, n, present ? this.tensor(shape, dtype) : null),
-          child: (n, m) => { dset(self.mod!.modules, n, m); },
+          buffer: (n, shape, dtype = 'float32', present = true) => dset(stateOf(self)!.buffers, n, present ? this.tensor(shape, dtype) : null),
+          child: (n, m) => { dset(stateOf(self)!.modules, n, m); },
         }));
         return null;
       }),
@@ -322,20 +328,20 @@ function namedTensors(modules: Array<[string, PyInstance]>, of: (m: PyInstance) 
 
 /** Whether a module has a child module (a leaf has none); allocates nothing: it runs on every call. */
 export function hasChildModules(inst: PyInstance): boolean {
-  if (!inst.mod) return false;
-  for (const e of inst.mod.modules.map.values()) if (e.v instanceof PyInstance && e.v.mod) return true;
+  if (!stateOf(inst)) return false;
+  for (const e of stateOf(inst)!.modules.map.values()) if (e.v instanceof PyInstance && stateOf(e.v)) return true;
   return false;
 }
 
 export function childModules(inst: PyInstance): Array<[string, PyInstance]> {
   const out: Array<[string, PyInstance]> = [];
-  if (!inst.mod) return out;
-  for (const [n, v] of dentries(inst.mod.modules)) if (v instanceof PyInstance && v.mod) out.push([n, v]);
+  if (!stateOf(inst)) return out;
+  for (const [n, v] of dentries(stateOf(inst)!.modules)) if (v instanceof PyInstance && stateOf(v)) out.push([n, v]);
   return out;
 }
 
 export function asModule(v: Value, what: string): PyInstance {
-  if (v instanceof PyInstance && v.mod) return v;
+  if (v instanceof PyInstance && stateOf(v)) return v;
   throw new InterpError(`${what} is not an nn.Module (${typeName(v)})`);
 }
 

@@ -1,7 +1,7 @@
 // Symbolic tensors: a shape (dims may be unknown), a dtype, and, for small constant tensors built from
 // literals (torch.arange, torch.tensor), their values. Shape rules shared by torch.*, F.* and methods.
 // No numeric kernels here: those live in engine/ops.
-import { PyException, freshId, type Value } from '../interp/values';
+import { PyException, freshId, type NativeValue, type Value } from '../interp/values';
 import type { Dim, Shape } from '../api';
 
 export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool' | 'complex64' | 'complex128';
@@ -13,14 +13,10 @@ export const DTYPE_BYTES: Record<DType, number> = {
 export function isFloatDtype(d: DType): boolean { return d === 'float32' || d === 'float64' || d === 'float16' || d === 'bfloat16'; }
 export function isComplexDtype(d: DType): boolean { return d === 'complex64' || d === 'complex128'; }
 
-/** One recorded operation of the trace: the numeric engine replays these with real numbers. */
-export interface TraceOp {
-  op: string;
-  inputs: Value[];
-  attrs?: Record<string, unknown>;
-}
+import type { TraceOp } from './trace';
+export type { TraceOp } from './trace';
 
-export class TensorV {
+export class TensorV implements NativeValue {
   readonly id = freshId();
   requiresGrad = false;
   isParam = false;
@@ -29,20 +25,13 @@ export class TensorV {
   /** For parameters: the op that made the initial tensor (`zeros`, `randn`, …), used for default initialisation. */
   init?: TraceOp;
   constructor(public shape: Shape, public dtype: DType = 'float32', public data?: number[]) {}
+  get pyTypeName(): string { return 'Tensor'; }
 }
 
 export const MAX_CONST_ELEMENTS = 1 << 16;
 
-export function numel(shape: Shape): number | null {
-  let n = 1;
-  for (const d of shape) { if (d === null) return null; n *= d; }
-  return n;
-}
-
-export function shapeStr(shape: Shape | null | undefined): string {
-  if (!shape) return '?';
-  return '[' + shape.map((d) => (d === null ? '?' : String(d))).join(', ') + ']';
-}
+import { numel, fmtShape as shapeStr } from '../util/shape';
+export { numel, shapeStr };
 
 export function shapeError(msg: string): PyException { return new PyException('RuntimeError', msg); }
 

@@ -7,13 +7,14 @@ import {
   type CallCtx, type Value,
 } from '../interp/values';
 import { isNum, numVal } from '../interp/ops';
-import { roundHalfEven } from '../interp/builtins/index';
+import { roundHalfEven } from '../util/numeric';
 import {
   MAX_CONST_ELEMENTS, TensorV, broadcastShapes, isComplexDtype, isFloatDtype, matmulShape, normDim, numel, resultDtype, shapeError,
   type DType, type TraceOp,
 } from './tensor';
 import type { Dim, Shape } from '../api';
 import { toInt } from './sig';
+import type { TraceAttrs, TracedOpName } from './trace';
 
 export type Src = TraceOp;
 
@@ -189,8 +190,11 @@ export function mapData(rt: TorchRuntime, t: TensorV, op: string, fn?: (x: numbe
 }
 
 /** A new tensor of the given shape derived from `t` (views, reshapes) with no cost. */
-export function derive(rt: TorchRuntime, t: TensorV, shape: Shape, op: string, attrs?: Record<string, unknown>, keepRf = false, dtype?: DType): TensorV {
-  const out = rt.tensor(shape, dtype ?? t.dtype, { op, inputs: [t], attrs });
+/** Attributes `derive` records for op K: the kernel's own type when replay reads them (torch/trace.ts). */
+type DeriveAttrs<K extends string> = K extends TracedOpName ? TraceAttrs[K] : Record<string, unknown>;
+
+export function derive<K extends string>(rt: TorchRuntime, t: TensorV, shape: Shape, op: K, attrs?: DeriveAttrs<K>, keepRf = false, dtype?: DType): TensorV {
+  const out = rt.tensor(shape, dtype ?? t.dtype, { op, inputs: [t], attrs } as TraceOp);
   if (keepRf) setRf(out, rfOf(t));
   return out;
 }

@@ -1,20 +1,20 @@
-// Messages between the extension host and the analysis worker: one request, one response, matched by id.
-// Plain JSON-able data only (reports and discoveries are plain data by design, see engine/api.ts).
-import type { AnalyzeOptions, DiscoveryResult, Report } from '../../engine';
+// Messages between the extension host and the analysis worker: one request, one response, matched by id
+// (the Envelope of engine/util/messages.ts, which webview/protocol.ts shares); the worker answers through
+// one handler table (dispatch). Plain JSON-able data only (reports and discoveries are plain data by
+// design, see engine/api.ts).
+import { assertNever, dispatch, type AnalyzeOptions, type DiscoveryResult, type Envelope, type Handlers, type Report } from '../../engine';
 
 /** Analyse one model: the engine's options, with the texts it may read instead of a SourceHost. */
-export interface AnalyzeRequest {
+export interface AnalyzeRequest extends Envelope {
   type: 'analyze';
-  id: number;
   opts: Omit<AnalyzeOptions, 'host'>;
   /** The texts the analysis may read, by engine path; anything else it asks for is a miss. */
   files: Record<string, string>;
 }
 
 /** Find the models of one file (parsing 2,000 lines takes longer than the host may be blocked). */
-export interface DiscoverRequest {
+export interface DiscoverRequest extends Envelope {
   type: 'discover';
-  id: number;
   file: string;
   source: string;
 }
@@ -23,9 +23,8 @@ export interface DiscoverRequest {
  * Test-only misbehaviour of the analysis itself, answered only where the worker was started with
  * LAYERLENS_ANALYSIS_PROBES=1: spin for `ms` (a hang), grow the heap until it dies, abort the process.
  */
-export interface ProbeRequest {
+export interface ProbeRequest extends Envelope {
   type: 'probe';
-  id: number;
   what: 'spin' | 'grow' | 'abort';
   ms?: number;
 }
@@ -54,17 +53,19 @@ export interface EngineEntry {
 
 /** Answers one request with the engine (in the worker, or inline where no worker can be started). */
 export function handleRequest(engine: EngineEntry, req: WorkerRequest): WorkerResponse {
-  switch (req.type) {
-    case 'analyze': return runAnalyze(engine, req);
-    case 'discover':
+  const handlers: Handlers<WorkerRequest, WorkerResponse> = {
+    analyze: (r) => runAnalyze(engine, r),
+    discover: (r) => {
       try {
-        return { type: 'discover', id: req.id, ok: true, discovery: engine.findModels(req.file, req.source) };
+        return { type: 'discover', id: r.id, ok: true, discovery: engine.findModels(r.file, r.source) };
       } catch (e) {
-        return { type: 'discover', id: req.id, ok: false, error: errorText(e) };
+        return { type: 'discover', id: r.id, ok: false, error: errorText(e) };
       }
-    case 'probe': return { type: 'probe', id: req.id, ok: false, error: 'probes are not enabled here' };
-    default: return assertNever(req);
-  }
+    },
+    probe: (r) => ({ type: 'probe', id: r.id, ok: false, error: 'probes are not enabled here' }),
+  };
+  if (!Object.prototype.hasOwnProperty.call(handlers, (req as { type?: unknown }).type as string)) assertNever(req as never, 'worker request');
+  return dispatch(handlers, req);
 }
 
 function runAnalyze(engine: EngineEntry, req: AnalyzeRequest): AnalyzeResponse {
@@ -85,8 +86,4 @@ function runAnalyze(engine: EngineEntry, req: AnalyzeRequest): AnalyzeResponse {
 
 function errorText(e: unknown): string {
   return e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unknown worker request ${JSON.stringify(x)}`);
 }

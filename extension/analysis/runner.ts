@@ -1,6 +1,6 @@
 // Where analyses and discovery run: in a child process on desktop (a fatal V8 error, an out-of-memory abort
 // or an endless loop there cannot take the extension host down), else a worker thread with resourceLimits,
-// else inline (the browser extension host). A watchdog stops a request that runs too long or grows too
+// a Web Worker in the browser extension host (webWorkerHost.ts), else inline. A watchdog stops a request that runs too long or grows too
 // big; a dead analysis is restarted for the next request, and the request that killed it is answered
 // with what happened (`Failure.fatal`) — the others queued behind it run again on the fresh one.
 import * as engine from '../../engine';
@@ -29,6 +29,8 @@ export interface RunnerOptions {
   rssMb?: number;
   /** Extra environment of the child or thread (tests enable the worker's probes with it). */
   env?: Record<string, string>;
+  /** The browser extension host's analysis: starts a Web Worker (webWorkerHost.ts). */
+  webWorker?: () => Channel;
 }
 
 export type Isolation = 'process' | 'thread' | 'inline';
@@ -59,8 +61,8 @@ class InlineRunner implements AnalysisRunner {
 /** How a child process or a worker thread ended. */
 interface Death { code: number | null; signal: string | null; stderr: string; outOfMemory?: boolean }
 
-/** One running analysis process or thread. */
-interface Channel {
+/** One running analysis process, thread or Web Worker. */
+export interface Channel {
   readonly pid?: number;
   send(m: unknown): void;
   onMessage(f: (m: WorkerResponse) => void): void;
@@ -93,12 +95,15 @@ class IsolatedRunner implements AnalysisRunner {
   /** How many times the analysis died (tests and the output channel). */
   deaths = 0;
 
-  /** Consecutive deaths without a single answer: three mean this kind of isolation does not work here. */
+  /**
+   * Consecutive deaths before the analysis was even ready: three mean this kind of isolation does not work
+   * here (the next is tried). Deaths on a request never count: a hostile file must not downgrade isolation.
+   */
   private streak = 0;
 
-  constructor(private readonly spawns: Array<{ kind: 'process' | 'thread'; spawn: Spawn }>, private readonly o: Required<Omit<RunnerOptions, 'env' | 'isolation'>>) {}
+  constructor(private readonly spawns: Array<{ kind: 'process' | 'thread' | 'web-worker'; spawn: Spawn }>, private readonly o: Required<Omit<RunnerOptions, 'env' | 'isolation' | 'webWorker'>>) {}
 
-  get isolation(): 'process' | 'thread' { return this.spawns[0].kind; }
+  get isolation(): 'process' | 'thread' | 'web-worker' { return this.spawns[0].kind; }
 
   get pid(): number | undefined { return this.ch?.pid; }
 
@@ -152,7 +157,7 @@ class IsolatedRunner implements AnalysisRunner {
     }
     ch.onMessage((res) => {
       if (this.ch !== ch) return;
-      if (res.type === 'ready') { this.ready = true; clearTimeout(this.startTimer); this.arm(); } else this.answered(res);
+      if (res.type === 'ready') { this.ready = true; this.streak = 0; clearTimeout(this.startTimer); this.arm(); } else this.answered(res);
     });
     ch.onDeath((d) => { if (this.ch === ch) this.died(d); });
     this.ch = ch;
@@ -168,7 +173,6 @@ class IsolatedRunner implements AnalysisRunner {
     const i = this.queue.findIndex((p) => p.req.id === res.id);
     if (i < 0) return;
     const [p] = this.queue.splice(i, 1);
-    this.streak = 0;
     if (this.watch?.id === res.id) this.disarm();
     p.resolve(res);
     this.arm();
@@ -202,13 +206,13 @@ class IsolatedRunner implements AnalysisRunner {
 
   private died(d: Death): void {
     this.ch = undefined;
+    if (!this.ready && ++this.streak >= 3 && this.spawns.length > 1) { this.spawns.shift(); this.streak = 0; }
     this.afterDeath(d.outOfMemory || OOM_TEXT.test(d.stderr) ? 'memory' : 'crash', d);
   }
 
   /** Answers the request that was running (or sends it once more after a plain crash) and restarts the rest. */
   private afterDeath(kind: FatalKind, d?: Death): void {
     this.deaths++;
-    if (kind === 'crash' && ++this.streak >= 3 && this.spawns.length > 1) { this.spawns.shift(); this.streak = 0; }
     this.disarm();
     const [head, ...rest] = this.queue;
     this.queue = [];
@@ -244,7 +248,7 @@ function failure(req: WorkerRequest, error: string, fatal?: FatalKind): WorkerRe
 // ---------- the two kinds of isolation (Node only; the browser bundle never reaches them) ----------
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-function processSpawn(script: string, o: Required<Omit<RunnerOptions, 'isolation'>>): Spawn {
+function processSpawn(script: string, o: Required<Omit<RunnerOptions, 'isolation' | 'webWorker'>>): Spawn {
   const cp = require('node:child_process') as typeof import('node:child_process');
   const fs = require('node:fs') as typeof import('node:fs');
   return () => {
@@ -279,7 +283,7 @@ function processSpawn(script: string, o: Required<Omit<RunnerOptions, 'isolation
   };
 }
 
-function threadSpawn(script: string, o: Required<Omit<RunnerOptions, 'isolation'>>): Spawn {
+function threadSpawn(script: string, o: Required<Omit<RunnerOptions, 'isolation' | 'webWorker'>>): Spawn {
   const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
   return () => {
     const w = new Worker(script, {
@@ -306,7 +310,7 @@ function threadSpawn(script: string, o: Required<Omit<RunnerOptions, 'isolation'
  * `workerScript`: absolute file path of dist/analysisWorker.js (undefined where there is no file system).
  * LAYERLENS_ANALYSIS=process|thread|inline overrides the choice (LAYERLENS_INLINE_ANALYSIS=1 is inline).
  */
-export function createRunner(workerScript: string | undefined, opts: RunnerOptions = {}): AnalysisRunner & { isolation?: 'process' | 'thread'; pid?: number } {
+export function createRunner(workerScript: string | undefined, opts: RunnerOptions = {}): AnalysisRunner & { isolation?: 'process' | 'thread' | 'web-worker'; pid?: number } {
   const isNode = typeof process !== 'undefined' && !!process.versions?.node;
   const env = isNode ? process.env : {};
   const asked = opts.isolation ?? (env.LAYERLENS_INLINE_ANALYSIS === '1' ? 'inline' : (env.LAYERLENS_ANALYSIS as Isolation | undefined));
@@ -322,5 +326,7 @@ export function createRunner(workerScript: string | undefined, opts: RunnerOptio
     }
     if (spawns.length) return new IsolatedRunner(spawns, o);
   }
+  // the browser extension host: never inline while a Web Worker can start
+  if (!isNode && opts.webWorker && asked !== 'inline') return new IsolatedRunner([{ kind: 'web-worker', spawn: opts.webWorker }], o);
   return new InlineRunner();
 }

@@ -440,7 +440,7 @@ export class AnalysisService implements vscode.Disposable {
     console.error('[LayerLens] engine error:', full);
     if (this.reportedErrors.has(msg)) return;
     this.reportedErrors.add(msg);
-    void vscode.window.showErrorMessage(`LayerLens: the analysis failed (${msg}). Please report this with the file that caused it.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('LayerLens: the analysis failed ({0}). Please report this with the file that caused it.', msg));
   }
 }
 

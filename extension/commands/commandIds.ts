@@ -10,5 +10,6 @@ export const CommandId = {
   copySummaryAsCsv: 'layerlens.copySummaryAsCsv',
   copySummaryAsJson: 'layerlens.copySummaryAsJson',
   statusMenu: 'layerlens.statusMenu',
+  openExample: 'layerlens.openExample',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];

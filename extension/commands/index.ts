@@ -3,12 +3,14 @@
 import { CommandId } from './commandIds';
 import * as vscode from 'vscode';
 import { InspectorPanel, type PanelDeps } from '../panel/inspectorPanel';
+import { openExample } from './openExample';
 import { openInspector } from './openInspector';
 import { selectModel } from './selectModel';
 import { setInputShape } from './setInputShape';
 import { copySummary, showSummary, type CopyFormat } from './showSummary';
 
-export function registerCommands(deps: PanelDeps): vscode.Disposable[] {
+/** `globalStorageUri`: where the trained example is copied to (context.globalStorageUri). */
+export function registerCommands(deps: PanelDeps, globalStorageUri: vscode.Uri): vscode.Disposable[] {
   const { service, summaries } = deps;
   // with an Inspector in front and no file given, a copy is of the Inspector's model
   const copy = (format: CopyFormat, uri?: vscode.Uri, expr?: string) => {
@@ -27,16 +29,17 @@ export function registerCommands(deps: PanelDeps): vscode.Disposable[] {
     [CommandId.copySummaryAsCsv]: (uri?: vscode.Uri, expr?: string) => copy('csv', uri, expr),
     [CommandId.copySummaryAsJson]: (uri?: vscode.Uri, expr?: string) => copy('json', uri, expr),
     [CommandId.statusMenu]: () => statusMenu(),
+    [CommandId.openExample]: () => openExample({ extensionUri: deps.extensionUri, globalStorageUri }),
   };
   return Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }
 
 async function statusMenu(): Promise<void> {
   const items = [
-    { label: '$(symbol-class) Select Model…', command: CommandId.selectModel },
-    { label: '$(symbol-array) Set Input Shape…', command: CommandId.setInputShape },
-    { label: '$(inspect) Open Inspector', command: CommandId.openInspector },
-    { label: '$(table) Show Model Summary as Text', command: CommandId.showSummaryText },
+    { label: `$(symbol-class) ${vscode.l10n.t('Select Model…')}`, command: CommandId.selectModel },
+    { label: `$(symbol-array) ${vscode.l10n.t('Set Input Shape…')}`, command: CommandId.setInputShape },
+    { label: `$(inspect) ${vscode.l10n.t('Open Inspector')}`, command: CommandId.openInspector },
+    { label: `$(table) ${vscode.l10n.t('Show Model Summary as Text')}`, command: CommandId.showSummaryText },
   ];
   const pick = await vscode.window.showQuickPick(items, { title: 'LayerLens' });
   if (pick) await vscode.commands.executeCommand(pick.command);

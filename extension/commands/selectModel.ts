@@ -11,7 +11,7 @@ interface ModelItem extends vscode.QuickPickItem {
 export async function selectModel(service: AnalysisService, expr?: string, uri?: vscode.Uri): Promise<string | undefined> {
   const doc = await targetDocument(uri);
   if (!doc) {
-    void vscode.window.showInformationMessage('LayerLens: open a Python file that defines a PyTorch model first.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('LayerLens: open a Python file that defines a PyTorch model first.'));
     return undefined;
   }
   let chosen = expr;
@@ -25,13 +25,13 @@ export async function selectModel(service: AnalysisService, expr?: string, uri?:
       expr: c.expr,
     }));
     items.push({ label: '$(edit) Other expression…', description: 'e.g. ResNet(BasicBlock, [2, 2, 2, 2])' });
-    const pick = await vscode.window.showQuickPick(items, { title: `LayerLens: model in ${doc.uri.path.split('/').pop()}`, placeHolder: 'Model to analyse' });
+    const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('LayerLens: model in {0}', doc.uri.path.split('/').pop() ?? ''), placeHolder: vscode.l10n.t('Model to analyse') });
     if (!pick) return undefined;
     chosen = pick.expr ?? (await vscode.window.showInputBox({
-      title: 'LayerLens: model expression',
+      title: vscode.l10n.t('LayerLens: model expression'),
       prompt: "A Python expression in the file's scope; a bare class name means calling it with no arguments",
       value: active,
-      validateInput: (t) => (t.trim() ? undefined : 'Enter an expression such as Net() or make_model(width=16)'),
+      validateInput: (t) => (t.trim() ? undefined : vscode.l10n.t('Enter an expression such as Net() or make_model(width=16)')),
     }));
     if (!chosen) return undefined;
   }

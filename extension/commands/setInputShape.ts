@@ -16,10 +16,10 @@ export async function setInputShape(
   if (shape !== undefined && !shapes) throw new Error(`LayerLens: not an input shape: ${JSON.stringify(shape)}`);
   if (!shapes) {
     const text = await vscode.window.showInputBox({
-      title: `LayerLens: input shape of ${target.expr}`,
-      prompt: 'Dimensions separated by commas, e.g. 1, 3, 224, 224. Several inputs: (1, 3, 32, 32), (1, 10)',
+      title: vscode.l10n.t('LayerLens: input shape of {0}', target.expr),
+      prompt: vscode.l10n.t('Dimensions separated by commas, e.g. 1, 3, 224, 224. Several inputs: (1, 3, 32, 32), (1, 10)'),
       value: formatShapes(current.input),
-      validateInput: (t) => (parseShapes(t) ? undefined : 'Positive integers separated by commas, e.g. 1, 3, 224, 224'),
+      validateInput: (t) => (parseShapes(t) ? undefined : vscode.l10n.t('Positive integers separated by commas, e.g. 1, 3, 224, 224')),
     });
     if (text === undefined) return undefined;
     shapes = parseShapes(text);
@@ -28,7 +28,9 @@ export async function setInputShape(
   await service.choices.setInput(doc.uri, target.expr, shapes);
   if (current.source === 'comment' || current.source === 'example') {
     void vscode.window.showInformationMessage(
-      `LayerLens: ${doc.uri.path.split('/').pop()} gives the input of ${target.expr} itself (${current.source === 'comment' ? '`# layerlens: input=` comment' : 'example tensor'}); that shape is used while it is there.`,
+      current.source === 'comment'
+        ? vscode.l10n.t('LayerLens: {0} gives the input of {1} itself (`# layerlens: input=` comment); that shape is used while it is there.', doc.uri.path.split('/').pop() ?? '', target.expr)
+        : vscode.l10n.t('LayerLens: {0} gives the input of {1} itself (example tensor); that shape is used while it is there.', doc.uri.path.split('/').pop() ?? '', target.expr),
     );
   }
   service.invalidate(doc.uri);

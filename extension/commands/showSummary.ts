@@ -100,15 +100,15 @@ export async function copySummary(service: AnalysisService, provider: SummaryDoc
     if (target) a = await service.analysis(target.doc, target.expr);
   }
   if (!a?.report) {
-    void vscode.window.showWarningMessage('LayerLens: no summary to copy (open a Python model file first).');
+    void vscode.window.showWarningMessage(vscode.l10n.t('LayerLens: no summary to copy (open a Python model file first).'));
     return undefined;
   }
   const text = formatReport(a.report, format);
   try {
     await vscode.env.clipboard.writeText(text);
-    vscode.window.setStatusBarMessage(`LayerLens: summary copied as ${format.toUpperCase()}`, 3000);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('LayerLens: summary copied as {0}', format.toUpperCase()), 3000);
   } catch (e) {
-    void vscode.window.showWarningMessage(`LayerLens: could not write the clipboard (${e instanceof Error ? e.message : e}).`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('LayerLens: could not write the clipboard ({0}).', e instanceof Error ? e.message : String(e)));
   }
   return text;
 }

@@ -23,13 +23,13 @@ export async function targetDocument(uri?: vscode.Uri): Promise<vscode.TextDocum
 export async function resolveTarget(service: AnalysisService, uri?: vscode.Uri, expr?: string): Promise<Target | undefined> {
   const doc = await targetDocument(uri);
   if (!doc) {
-    void vscode.window.showInformationMessage('LayerLens: open a Python file that defines a PyTorch model first.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('LayerLens: open a Python file that defines a PyTorch model first.'));
     return undefined;
   }
   await service.discovery(doc); // the model choice and the input shape of this version
   const e = expr ?? (uri?.scheme === 'layerlens-summary' ? new URLSearchParams(uri.query).get('model') ?? undefined : undefined) ?? service.activeExpr(doc);
   if (!e) {
-    void vscode.window.showInformationMessage(`LayerLens: no nn.Module model found in ${doc.uri.path.split('/').pop()}. Use "LayerLens: Select Model" to enter an expression.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('LayerLens: no nn.Module model found in {0}. Use "LayerLens: Select Model" to enter an expression.', doc.uri.path.split('/').pop() ?? ''));
     return undefined;
   }
   return { doc, expr: e };

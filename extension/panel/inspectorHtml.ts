@@ -13,6 +13,9 @@ export interface InspectorHtmlOptions {
   css: string;
   codicons: string;
   title: string;
+  /** VS Code's display language (vscode.env.language) and its runtime strings (vscode.l10n.bundle), for the page's own labels. */
+  lang?: string;
+  l10n?: Record<string, string>;
 }
 
 export function inspectorCsp(cspSource: string, nonce: string): string {
@@ -33,7 +36,7 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot
 
 export function inspectorHtml(o: InspectorHtmlOptions): string {
   return `<!doctype html>
-<html lang="en">
+<html lang="${esc(o.lang ?? 'en')}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${esc(inspectorCsp(o.cspSource, o.nonce))}">
@@ -43,6 +46,7 @@ export function inspectorHtml(o: InspectorHtmlOptions): string {
 <title>${esc(o.title)}</title>
 </head>
 <body data-worker="${esc(o.worker)}" data-layout-worker="${esc(o.layoutWorker)}">
+<script type="application/json" id="ll-l10n" nonce="${o.nonce}">${JSON.stringify(o.l10n ?? {}).replace(/</g, '\\u003c')}</script>
 <script nonce="${o.nonce}" src="${esc(o.main)}"></script>
 </body>
 </html>`;

@@ -106,7 +106,7 @@ export class InspectorPanel implements vscode.Disposable {
   private html(): string {
     const w = this.panel.webview;
     const res = (f: string) => w.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview', ...f.split('/'))).toString();
-    return inspectorHtml({ cspSource: w.cspSource, nonce: makeNonce(), title: titleOf(this.expr), main: res('main.js'), worker: res('worker.js'), layoutWorker: res('layoutWorker.js'), css: res('inspector.css'), codicons: res('codicons/codicon.css') });
+    return inspectorHtml({ cspSource: w.cspSource, nonce: makeNonce(), title: titleOf(this.expr), main: res('main.js'), worker: res('worker.js'), layoutWorker: res('layoutWorker.js'), css: res('inspector.css'), codicons: res('codicons/codicon.css'), lang: vscode.env.language, l10n: vscode.l10n.bundle });
   }
 
   private async receive(raw: unknown): Promise<void> {
@@ -140,7 +140,7 @@ export class InspectorPanel implements vscode.Disposable {
     console.warn(`LayerLens Inspector: ${message}`);
     if (this.reported.has(message)) return;
     this.reported.add(message);
-    void vscode.window.showWarningMessage(`LayerLens Inspector: ${message}`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('LayerLens Inspector: {0}', message));
   }
 
   private scheduleModel(): void {
@@ -219,10 +219,10 @@ export class InspectorPanel implements vscode.Disposable {
       uri = this.uri.with({ path, query: '', fragment: '' });
     } else {
       const pick = await vscode.window.showOpenDialog({
-        canSelectMany: false, defaultUri: vscode.Uri.joinPath(this.uri, '..'), openLabel: purpose === 'weights' ? 'Load Weights' : 'Use as Input',
-        filters: purpose === 'weights' ? { 'State dicts': ['safetensors', 'pt', 'pth', 'bin'] } : { Images: ['png', 'jpg', 'jpeg', 'bmp', 'gif', 'webp'], 'Input tensors': ['safetensors', 'pt', 'pth'] },
+        canSelectMany: false, defaultUri: vscode.Uri.joinPath(this.uri, '..'), openLabel: purpose === 'weights' ? vscode.l10n.t('Load Weights') : vscode.l10n.t('Use as Input'),
+        filters: purpose === 'weights' ? { [vscode.l10n.t('State dicts')]: ['safetensors', 'pt', 'pth', 'bin'] } : { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'bmp', 'gif', 'webp'], [vscode.l10n.t('Input tensors')]: ['safetensors', 'pt', 'pth'] },
       });
-      if (!pick?.[0]) { this.post({ type: 'file/error', id, message: 'cancelled' }); return; }
+      if (!pick?.[0]) { this.post({ type: 'cancelled', id }); return; }
       uri = pick[0];
       this.picked.add(uri.path);
     }
@@ -263,7 +263,7 @@ export class InspectorPanel implements vscode.Disposable {
   }
 }
 
-function titleOf(expr: string): string { return `Inspector: ${expr}`; }
+function titleOf(expr: string): string { return vscode.l10n.t('Inspector: {0}', expr); }
 
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {

@@ -36,7 +36,7 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider<vscode.Cod
       const line = Math.min(at.start.line, doc.lineCount - 1);
       const range = new vscode.Range(line, 0, line, 0);
       lenses.push(new ModelLens(range, doc, c));
-      lenses.push(new vscode.CodeLens(range, { title: 'Inspect', command: CommandId.openInspector, arguments: [doc.uri, c.expr], tooltip: `Open the LayerLens Inspector on ${c.expr}: summary, graph, feature maps` }));
+      lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Inspect'), command: CommandId.openInspector, arguments: [doc.uri, c.expr], tooltip: vscode.l10n.t('Open the LayerLens Inspector on {0}: summary, graph, feature maps', c.expr) }));
     }
     return lenses;
   }
@@ -44,7 +44,7 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider<vscode.Cod
   async resolveCodeLens(lens: vscode.CodeLens): Promise<vscode.CodeLens> {
     if (!(lens instanceof ModelLens)) return lens;
     if (needsArguments(lens.candidate)) {
-      lens.command = { title: `LayerLens: ${lens.candidate.name} needs constructor arguments — Select Model…`, command: CommandId.selectModel, arguments: [undefined, lens.doc.uri] };
+      lens.command = { title: vscode.l10n.t('LayerLens: {0} needs constructor arguments — Select Model…', lens.candidate.name), command: CommandId.selectModel, arguments: [undefined, lens.doc.uri] };
       return lens;
     }
     const a = await this.service.analysis(lens.doc, lens.candidate.expr);
@@ -56,13 +56,13 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider<vscode.Cod
 function lensCommand(a: Analysis, convention: FlopsConvention): vscode.Command {
   const args = [a.uri, a.expr];
   const r = a.report;
-  if (!r) return { title: `LayerLens: analysis failed${a.error ? ` (${a.error})` : ''}`, command: CommandId.selectModel, arguments: [undefined, a.uri] };
+  if (!r) return { title: a.error ? vscode.l10n.t('LayerLens: analysis failed ({0})', a.error) : vscode.l10n.t('LayerLens: analysis failed'), command: CommandId.selectModel, arguments: [undefined, a.uri] };
   const problem = r.diagnostics.find((d) => d.severity === 'error');
   if (r.rows.length === 0 && problem) {
-    return { title: `LayerLens: ${truncate(problem.message, 90)}`, command: CommandId.selectModel, arguments: [undefined, a.uri], tooltip: 'Choose the model expression to analyse' };
+    return { title: `LayerLens: ${truncate(problem.message, 90)}`, command: CommandId.selectModel, arguments: [undefined, a.uri], tooltip: vscode.l10n.t('Choose the model expression to analyse') };
   }
-  const why = r.totals.incomplete ? `\n\nIncomplete total — ${r.totals.incomplete.join('; ')}` : '';
-  return { title: lensTitle(r, convention), command: CommandId.showSummary, arguments: args, tooltip: `${a.expr} with input ${a.input.map(fmtShape).join(', ')}: the summary in the Inspector${why}` };
+  const why = r.totals.incomplete ? `\n\n${vscode.l10n.t('Incomplete total — {0}', r.totals.incomplete.join('; '))}` : '';
+  return { title: lensTitle(r, convention), command: CommandId.showSummary, arguments: args, tooltip: vscode.l10n.t('{0} with input {1}: the summary in the Inspector', a.expr, a.input.map(fmtShape).join(', ')) + why };
 }
 
 /** `11.69 M params · 1.81 GMACs · out [1, 1000]`; an incomplete total reads `≥ 44.83 MMACs (incomplete)`. */

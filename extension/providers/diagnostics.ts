@@ -6,6 +6,7 @@ import type { Diagnostic, Fix } from '../../engine';
 import { type Analysis, AnalysisService } from '../analysis/service';
 import { readConfig } from '../config';
 import { enginePath } from '../analysis/workspaceHost';
+import { localizeDiagnostic, localizeFixTitle } from './diagnosticText';
 
 const SOURCE = 'LayerLens';
 
@@ -65,7 +66,7 @@ export class DiagnosticsPublisher implements vscode.Disposable {
       // In this file the analysis may be of an earlier version (comments edited since): its lines, moved.
       const range = !d.loc ? modelRange : own ? this.service.mapLoc(a, d.loc, doc) : new vscode.Range(d.loc.line, d.loc.col, d.loc.endLine, d.loc.endCol);
       if (!range) continue;
-      const vd = new vscode.Diagnostic(range, d.message, severity(d.severity));
+      const vd = new vscode.Diagnostic(range, localizeDiagnostic(d.message), severity(d.severity));
       vd.source = SOURCE;
       vd.code = d.code;
       const list = targets.get(target.toString()) ?? [];
@@ -123,7 +124,7 @@ export class FixCodeActionProvider implements vscode.CodeActionProvider {
       if (!p?.fix) continue;
       const range = this.service.mapLoc(p.analysis, p.fix.loc, doc);
       if (!range) continue; // the literal moved or changed since the analysis: offer nothing rather than a wrong edit
-      const action = new vscode.CodeAction(p.fix.title, vscode.CodeActionKind.QuickFix);
+      const action = new vscode.CodeAction(localizeFixTitle(p.fix.title), vscode.CodeActionKind.QuickFix);
       action.edit = new vscode.WorkspaceEdit();
       action.edit.replace(doc.uri, range, p.fix.text);
       action.diagnostics = [diag];

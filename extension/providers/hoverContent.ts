@@ -5,6 +5,7 @@ import { fmtBytes, fmtInt, fmtShape } from '../../engine';
 import type { Row } from '../../engine';
 import type { FlopsConvention } from '../config';
 import { activationNote, batchNormNotes, layerFormulas } from './formulas';
+import { l10n } from '../l10n';
 
 export interface HoverOptions {
   flopsConvention: FlopsConvention;
@@ -20,7 +21,7 @@ export function hoverMarkdown(rows: Row[], opts: HoverOptions): string {
   const first = rows[0];
   const parts: string[] = [];
   const names = [...byModule.keys()];
-  parts.push(`**${first.type}** \`${first.name || '(model)'}\`${opts.modelLabel ? ` in \`${opts.modelLabel}\`` : ''} — LayerLens`);
+  parts.push(`**${first.type}** \`${first.name || '(model)'}\`${opts.modelLabel ? l10n.t(' in {0}', `\`${opts.modelLabel}\``) : ''} — LayerLens`);
   parts.push(rowDetails(first, opts));
   const instances = names.length > 1;
   const calls = instances ? rows : byModule.get(first.name)!;
@@ -31,16 +32,16 @@ export function hoverMarkdown(rows: Row[], opts: HoverOptions): string {
 function rowDetails(row: Row, opts: HoverOptions): string {
   const lines: string[] = [];
   const inputs = row.inputs.length > 0 ? row.inputs.map((s) => `\`${fmtShape(s)}\``).join(', ') : '—';
-  lines.push(`input ${inputs} → output \`${fmtShape(row.output)}\``);
+  lines.push(l10n.t('input {0} → output {1}', inputs, `\`${fmtShape(row.output)}\``));
   lines.push(paramsLine(row));
   lines.push(costLine(row, opts.flopsConvention));
   const extra: string[] = [];
-  if (row.outputBytes !== null) extra.push(`output memory ${fmtBytes(row.outputBytes)}`);
+  if (row.outputBytes !== null) extra.push(l10n.t('output memory {0}', fmtBytes(row.outputBytes)));
   if (row.receptiveField) {
-    extra.push(`receptive field ${row.receptiveField.size.join('×')}`, `cumulative stride ${row.receptiveField.stride.join('×')}`);
+    extra.push(l10n.t('receptive field {0}', row.receptiveField.size.join('×')), l10n.t('cumulative stride {0}', row.receptiveField.stride.join('×')));
   }
   if (extra.length > 0) lines.push(extra.join(' · '));
-  if (row.unknownReason) lines.push(`⚠ unknown: ${row.unknownReason}`);
+  if (row.unknownReason) lines.push(l10n.t('⚠ unknown: {0}', row.unknownReason));
   const out = [lines.join('  \n')];
   const formulas = layerFormulas(row);
   if (formulas.length > 0) out.push(codeBlock(formulas));
@@ -52,25 +53,25 @@ function rowDetails(row: Row, opts: HoverOptions): string {
 }
 
 function paramsLine(row: Row): string {
-  if (row.params === 0 && row.paramShapes.length === 0) return 'params 0';
+  if (row.params === 0 && row.paramShapes.length === 0) return l10n.t('params {0}', '0');
   const frozen = row.params - row.trainableParams;
-  const state = frozen === 0 ? 'trainable' : row.trainableParams === 0 ? 'frozen' : `${fmtInt(row.trainableParams)} trainable, ${fmtInt(frozen)} frozen`;
-  const shapes = row.paramShapes.map((p) => `${p.name} \`${fmtShape(p.shape)}\`${p.shared ? ' (shared, counted earlier)' : ''}${p.trainable ? '' : ' (frozen)'}`);
-  return `params **${fmtInt(row.params)}** ${state}${shapes.length > 0 ? ` — ${shapes.join(' · ')}` : ''}`;
+  const state = frozen === 0 ? l10n.t('trainable') : row.trainableParams === 0 ? l10n.t('frozen') : l10n.t('{0} trainable, {1} frozen', fmtInt(row.trainableParams), fmtInt(frozen));
+  const shapes = row.paramShapes.map((p) => `${p.name} \`${fmtShape(p.shape)}\`${p.shared ? l10n.t(' (shared, counted earlier)') : ''}${p.trainable ? '' : l10n.t(' (frozen)')}`);
+  return `${l10n.t('params {0}', `**${fmtInt(row.params)}**`)} ${state}${shapes.length > 0 ? ` — ${shapes.join(' · ')}` : ''}`;
 }
 
 function costLine(row: Row, convention: FlopsConvention): string {
-  const macs = `MACs ${row.macs === null ? 'unknown' : fmtInt(row.macs)}`;
-  const flops = `FLOPs ${row.flops === null ? 'unknown' : fmtInt(row.flops)}`;
+  const macs = `MACs ${row.macs === null ? l10n.t('unknown') : fmtInt(row.macs)}`;
+  const flops = `FLOPs ${row.flops === null ? l10n.t('unknown') : fmtInt(row.flops)}`;
   return convention === 'flops' ? `**${flops}** · ${macs}` : `**${macs}** · ${flops}`;
 }
 
 function instanceList(rows: Row[], instances: boolean, max: number): string {
   const head = instances
-    ? `**${new Set(rows.map((r) => r.name)).size} instances** (${rows.length} calls):`
-    : `**called ${rows.length} times**:`;
+    ? l10n.t('**{0} instances** ({1} calls):', new Set(rows.map((r) => r.name)).size, rows.length)
+    : l10n.t('**called {0} times**:', rows.length);
   const shown = rows.slice(0, max).map((r) => `- \`${r.name}\` \`${r.inputs.map(fmtShape).join(', ')}\` → \`${fmtShape(r.output)}\``);
-  const more = rows.length > max ? [`- …and ${rows.length - max} more`] : [];
+  const more = rows.length > max ? [l10n.t('- …and {0} more', rows.length - max)] : [];
   return [head, ...shown, ...more].join('\n');
 }
 

@@ -43,11 +43,11 @@ export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider {
 
 function hint(pos: vscode.Position, rows: Row[]): vscode.InlayHint {
   const shapes = [...new Set(rows.map((r) => fmtShape(r.output)))];
-  const label = `→ ${shapes[0]}${shapes.length > 1 ? ` (+${shapes.length - 1} more)` : ''}`;
+  const label = `→ ${shapes[0]}${shapes.length > 1 ? vscode.l10n.t(' (+{0} more)', shapes.length - 1) : ''}`;
   const h = new vscode.InlayHint(pos, label, vscode.InlayHintKind.Type);
   h.paddingLeft = true;
   const lines = rows.slice(0, 12).map((r) => `- \`${r.name}\` (${r.type}) → \`${fmtShape(r.output)}\``);
-  if (rows.length > 12) lines.push(`- …and ${rows.length - 12} more`);
-  h.tooltip = new vscode.MarkdownString(['LayerLens output shape', ...lines].join('\n'));
+  if (rows.length > 12) lines.push(vscode.l10n.t('- …and {0} more', rows.length - 12));
+  h.tooltip = new vscode.MarkdownString([vscode.l10n.t('LayerLens output shape'), ...lines].join('\n'));
   return h;
 }

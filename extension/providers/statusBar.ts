@@ -11,7 +11,7 @@ export class ModelStatusBar implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.item];
 
   constructor(private readonly service: AnalysisService) {
-    this.item.name = 'LayerLens model';
+    this.item.name = vscode.l10n.t('LayerLens model');
     this.item.command = CommandId.statusMenu;
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
@@ -46,14 +46,14 @@ export class ModelStatusBar implements vscode.Disposable {
     }
     const expr = this.service.activeExpr(doc);
     if (!expr) {
-      this.item.text = '$(layers) LayerLens: no model';
-      this.item.tooltip = 'No nn.Module model found in this file. Click to enter a model expression.';
+      this.item.text = `$(layers) ${vscode.l10n.t('LayerLens: no model')}`;
+      this.item.tooltip = vscode.l10n.t('No nn.Module model found in this file. Click to enter a model expression.');
     } else {
       const { input, source } = this.service.resolveInput(doc, expr);
       this.item.text = `$(layers) ${expr} · ${input.map((s) => s.join('×')).join(', ')}`;
       const latest = this.service.latest(doc.uri);
       const totals = latest?.report && latest.expr === expr ? `\n\n${lensTitle(latest.report, readConfig(doc.uri).flopsConvention)}` : '';
-      this.item.tooltip = new vscode.MarkdownString(`**LayerLens** — model \`${expr}\`, input ${input.map((s) => `\`[${s.join(', ')}]\``).join(', ')} (${source})${totals}\n\nClick to change the model or the input shape.`);
+      this.item.tooltip = new vscode.MarkdownString(`**LayerLens** — ${vscode.l10n.t('model {0}, input {1} ({2})', `\`${expr}\``, input.map((s) => `\`[${s.join(', ')}]\``).join(', '), source)}${totals}\n\n${vscode.l10n.t('Click to change the model or the input shape.')}`);
     }
     this.item.show();
     this.visible = true;

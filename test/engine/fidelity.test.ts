@@ -9,7 +9,7 @@ import { runAnalysis } from '../../engine/analysis/analyze';
 import { toContractJson } from '../../engine/analysis/format';
 import { parseInputArg } from '../../engine/cli/cli';
 import { diskHost } from './support/nodeHost';
-import { expectHonestReport } from './support/invariants';
+import { expectExactOrExplained } from './support/invariants';
 
 const dir = resolve(__dirname, '../fixtures/fidelity');
 const cases = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as Array<{ name: string; file: string; model: string; input: string[] }>;
@@ -19,7 +19,7 @@ describe('fidelity: public-style model code equals PyTorch', () => {
     it(`${c.name}: ${c.model} @ ${c.input.join(' ')}`, () => {
       const specs = c.input.map(parseInputArg);
       const { report } = runAnalysis({ file: join(dir, c.file), host: diskHost(), model: c.model, input: specs.map((s) => s.shape), inputDtypes: specs.map((s) => s.dtype), torchVersion: '1.13' });
-      expectHonestReport(report, c.name);
+      expectExactOrExplained(report, c.name);
       const expected = JSON.parse(readFileSync(join(dir, c.name, 'expected_summary.json'), 'utf8'));
       const got = JSON.parse(toContractJson(report));
       expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);

@@ -5,26 +5,48 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../engine';
 import { memoryHost } from './support/nodeHost';
-import { expectHonestReport } from './support/invariants';
+import { expectExactOrExplained } from './support/invariants';
+import type { Report } from '../../engine/api';
 
 const cases = JSON.parse(readFileSync(join(__dirname, '../fixtures/cases/index.json'), 'utf8')) as Array<{ name: string; model: string; input: number[] }>;
 
-describe('every prefix of a fixture file (a file being typed) analyses without throwing, and honestly', () => {
-  for (const c of cases) {
-    it(`${c.name}: all ${readFileSync(join(__dirname, '../fixtures/cases', c.name, 'model.py'), 'utf8').length + 1} prefixes`, () => {
-      const src = readFileSync(join(__dirname, '../fixtures/cases', c.name, 'model.py'), 'utf8');
+/** The cuts a file being typed is analysed at: every line end (before and after its newline) and `extra` seeded offsets. */
+function cutPoints(src: string, seed: number, extra = 40): number[] {
+  const cuts = new Set<number>([0, src.length]);
+  for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) { cuts.add(i); cuts.add(i + 1); }
+  let x = seed >>> 0 || 1;
+  for (let k = 0; k < extra; k++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; cuts.add((x >>> 0) % (src.length + 1)); }
+  return [...cuts].sort((a, b) => a - b);
+}
+
+const shapeErrorLines = (r: Report): Set<number> =>
+  new Set(r.diagnostics.filter((d) => d.severity === 'error' && d.code.startsWith('shape') && d.loc).map((d) => d.loc!.line));
+
+describe('prefixes of a fixture file (a file being typed) analyse honestly and invent no shape error', () => {
+  cases.forEach((c, ci) => {
+    const src = readFileSync(join(__dirname, '../fixtures/cases', c.name, 'model.py'), 'utf8');
+    const cuts = cutPoints(src, 0x9e3779b9 + ci);
+    it(`${c.name}: ${cuts.length} cuts (every line end, 40 seeded offsets)`, () => {
+      const file = '/ws/model.py';
+      const analyse = (text: string): Report => analyze({ file, host: memoryHost({ [file]: text }), model: c.model, input: [c.input] });
+      const whole = analyse(src);
+      expect(whole.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      const wholeShapeErrors = shapeErrorLines(whole);
       let withRows = 0;
-      for (let n = 0; n <= src.length; n++) {
-        const file = '/ws/model.py';
-        const r = analyze({ file, host: memoryHost({ [file]: src.slice(0, n) }), model: c.model, input: [c.input] });
-        expectHonestReport(r, `${c.name} cut at ${n}`);
+      const invented: string[] = [];
+      for (const n of cuts) {
+        const r = analyse(src.slice(0, n));
+        expectExactOrExplained(r, `${c.name} cut at ${n}`);
         if (n < src.length && r.rows.length) withRows++;
-        if (n === src.length) expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        // a line wholly before the cut reads as in the whole file: a shape error there must be the whole file's too
+        const cutLine = src.slice(0, n).split('\n').length - 1;
+        for (const line of shapeErrorLines(r)) if (line < cutLine && !wholeShapeErrors.has(line)) invented.push(`cut at ${n}: shape error on line ${line + 1}`);
       }
+      expect(invented).toEqual([]);
       // the complete file is not the only one that yields rows: a forward cut after its last line still works
       expect(withRows).toBeGreaterThan(0);
     });
-  }
+  });
 });
 
 function run(src: string, model = 'Net()', input = [[1, 4]]) {

@@ -106,6 +106,19 @@ describe('a crafted import cannot read a file outside the project', () => {
   });
 });
 
+describe('FILE itself given through a link', () => {
+  it('is analysed (the user named it), and nothing else outside is read', () => {
+    const { T, proj, outside } = tree();
+    writeFileSync(join(outside, 'real_model.py'), model('SECRET = 7'));
+    symlinkSync(join(outside, 'real_model.py'), join(proj, 'linked_model.py'));
+    const r = summary(proj, 'linked_model.py');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).totals.params).toBe(35);
+    expect(r.read.filter((p) => !isWithin(realpathSync(p), proj) && !isWithin(realpathSync(p), outside))).toEqual([]);
+    void T;
+  });
+});
+
 describe('import scope', () => {
   it('normalises, and admits only normal paths under a root', () => {
     expect(normalizePath('/a/b/../c/./d')).toBe('/a/c/d');

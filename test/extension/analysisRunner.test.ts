@@ -68,6 +68,10 @@ describe('analysis runner (process): killed from outside', () => {
       const res = await r.request({ type: 'probe', what: 'abort' });
       expect(!res.ok && res.fatal).toBe('crash');
       expect(paramsOf(await analyse(r))).toBe(10);
+      // files that keep killing it never downgrade the isolation to a thread (where an abort ends the host)
+      for (let i = 0; i < 2; i++) expect(((await r.request({ type: 'probe', what: 'abort' })) as { fatal?: string }).fatal).toBe('crash');
+      expect(r.isolation).toBe('process');
+      expect(paramsOf(await analyse(r))).toBe(10);
     } finally {
       r.dispose();
     }

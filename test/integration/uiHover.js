@@ -61,4 +61,40 @@ async function runUiHover(browser, { port, workbenchUrl, extDev, root }) {
   return missing.length === 0;
 }
 
-module.exports = { runUiHover };
+/**
+ * The first hover, asked for once, right after the file opens (while the extension activates and the first
+ * analysis runs): it must be answered and stay up — not dropped when the CodeLens arrive. `extDev`: the
+ * extension to load (the web worker host's copy, where this used to fail).
+ */
+async function runUiFirstHover(browser, { port, workbenchUrl, extDev, root }) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  let text = '';
+  try {
+    await page.goto(workbenchUrl([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${extDev}`], ['skipWelcome', 'true']]));
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: FILE }).first().click({ timeout: 60000 });
+    const lines = page.locator('.monaco-editor .view-lines');
+    await lines.first().waitFor({ timeout: 30000 });
+    const { line, col } = caretTarget(root);
+    await lines.first().click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type(`${line}:${col}`);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const h = page.locator('.monaco-hover .hover-contents', { hasText: 'H_out' }).first();
+    await h.waitFor({ state: 'visible', timeout: 45000 });
+    await page.waitForTimeout(1500); // the CodeLens and inlay hints arrive meanwhile: the hover must stay
+    text = (await page.locator('.monaco-hover .hover-contents').allInnerTexts()).join('\n');
+  } catch (e) {
+    console.log('ui first hover error:', String(e.message).split('\n')[0]);
+  }
+  await context.close().catch(() => {});
+  const flat = text.replace(/[ \t]+/g, ' ');
+  const missing = EXPECT.filter((re) => !re.test(flat));
+  for (const re of missing) console.log('ui first hover: missing', String(re));
+  return missing.length === 0;
+}
+
+module.exports = { runUiHover, runUiFirstHover };

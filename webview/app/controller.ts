@@ -2,7 +2,7 @@
 // messages, asks the worker for analyses and runs (latest settings win; the previous result stays on screen
 // until the next arrives), fetches weights and images through the host, and reports status back.
 import type { Diagnostic, Loc } from '../../engine';
-import { PROTOCOL_VERSION, assertNever, describeBad, parseToWebview, type FromWebview, type InputSpec, type ModelInfo, type RunVariant, type ToWebview } from '../protocol';
+import { CancelledError, PROTOCOL_VERSION, assertNever, describeBad, parseToWebview, type FromWebview, type InputSpec, type ModelInfo, type RunVariant, type ToWebview } from '../protocol';
 import type { EngineClient } from './engineClient';
 import { LayoutClient, layoutKey } from './layoutClient';
 import { imageTensor } from './imageInput';
@@ -145,6 +145,7 @@ export class Controller {
       case 'cursor': return this.cursor(msg.file, msg.line);
       case 'file/result': { const f = this.files.get(msg.id); this.files.delete(msg.id); this.bytes.set(msg.path, msg.bytes); f?.resolve({ name: msg.name, path: msg.path, bytes: msg.bytes }); return; }
       case 'file/error': { const f = this.files.get(msg.id); this.files.delete(msg.id); f?.reject(new Error(msg.message)); return; }
+      case 'cancelled': { const f = this.files.get(msg.id); this.files.delete(msg.id); f?.reject(new CancelledError()); return; }
       case 'select': return this.select(msg.rowIndex, true);
       case 'settings': {
         this.changeSettings(msg.settings);
@@ -191,7 +192,7 @@ export class Controller {
       this.askForSources(a.report.missingFiles);
       const sel = this.store.state.ui.selectedRow;
       this.store.update({ analysis: a.report, error: errorOf(a.report.diagnostics), ui: { ...this.store.state.ui, selectedRow: sel !== null && sel < a.report.rows.length ? sel : firstConv(a.report.rows) } });
-    } else if (a.type === 'error' && a.message !== 'cancelled') this.store.update({ error: { message: a.message } });
+    } else if (a.type === 'error') this.store.update({ error: { message: a.message } });
   }
 
   /** Runs with the current settings; a call while one runs makes one more run afterwards (latest wins). */
@@ -218,8 +219,8 @@ export class Controller {
         performance.mark('layerlens:result');
         this.runSeq++;
         this.store.update({ run: error ? undefined : { report: a.report, tensors: a.tensors ?? [], ms: performance.now() - t0 }, analysis: a.report, runStale: false, error });
-      } else if (a.type === 'error') {
-        this.store.update({ error: a.message === 'cancelled' ? undefined : { message: a.message }, runStale: false });
+      } else if (a.type === 'error' || a.type === 'cancelled') {
+        this.store.update({ error: a.type === 'cancelled' ? undefined : { message: a.message }, runStale: false });
       }
     } catch (e) {
       this.store.update({ error: { message: e instanceof Error ? e.message : String(e) } });

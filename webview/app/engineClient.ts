@@ -39,7 +39,7 @@ export class EngineClient {
     this.worker?.terminate();
     this.worker = undefined;
     this.ready = undefined;
-    for (const [id, p] of this.pending) p.resolve({ type: 'error', id, message: 'cancelled' });
+    for (const [id, p] of this.pending) p.resolve({ type: 'cancelled', id });
     this.pending.clear();
   }
 

@@ -2,14 +2,15 @@
 // with progress), the problems of the last analysis or run, and the views as tabs. Renders the store; every
 // action goes through the controller. Light DOM, so VS Code's CSS variables and the codicon font apply.
 import { LitElement, html, nothing } from 'lit';
-import { PATTERNS, type PatternName } from '../protocol';
+import { CancelledError, PATTERNS, type PatternName } from '../protocol';
 import { VIEWS } from '../views';
 import type { ViewContext } from '../views/view';
 import type { Controller } from './controller';
 import { normalizeLabel } from './imageInput';
 import { currentReport, currentTensors, type InputChoice, type Normalize, type Store, type WeightsChoice } from './store';
+import { l10n } from './l10n';
 
-const PATTERN_LABEL: Record<PatternName, string> = { gradient: 'Gradient', checkerboard: 'Checkerboard', edges: 'Edges', disc: 'Disc' };
+const PATTERN_LABEL: Record<PatternName, string> = { gradient: l10n.t('Gradient'), checkerboard: l10n.t('Checkerboard'), edges: l10n.t('Edges'), disc: l10n.t('Disc') };
 const BROWSE = '\u0000browse';
 
 export class InspectorApp extends LitElement {
@@ -70,40 +71,42 @@ export class InspectorApp extends LitElement {
     const run = s.run;
     return html`<header class="ll-controls" role="toolbar" aria-label="Run settings">
       <span class="ll-model" title=${m?.uri ?? ''}><vscode-icon name="symbol-class"></vscode-icon> <b>${m?.expr ?? '…'}</b> ${shape ? `[${shape.join(', ')}]` : ''}</span>
-      <vscode-label for="ll-weights">Weights</vscode-label>
+      <vscode-label for="ll-weights">${l10n.t('Weights')}</vscode-label>
       <vscode-single-select id="ll-weights" class="ll-weights" .value=${weightsValue} @change=${(e: Event) => void this.onWeights((e.target as HTMLSelectElement).value)}>
-        <vscode-option value="init" description="PyTorch's default initialisation from the seed">Default init (seeded)</vscode-option>
+        <vscode-option value="init" description=${l10n.t("PyTorch's default initialisation from the seed")}>${l10n.t('Default init (seeded)')}</vscode-option>
         ${(m?.weightsFiles ?? []).map((f) => html`<vscode-option value=${f.path}>${f.name}</vscode-option>`)}
         ${set.weights.kind === 'file' ? picked('weights', set.weights.path, set.weights.name) : nothing}
-        <vscode-option value=${BROWSE}>Browse…</vscode-option>
+        <vscode-option value=${BROWSE}>${l10n.t('Browse…')}</vscode-option>
       </vscode-single-select>
-      <vscode-label for="ll-input">Input</vscode-label>
+      <vscode-label for="ll-input">${l10n.t('Input')}</vscode-label>
       <vscode-single-select id="ll-input" class="ll-input-select" .value=${inputValue} @change=${(e: Event) => void this.onInput((e.target as HTMLSelectElement).value)}>
-        <vscode-option value="noise" description="N(0, 1) from the seed, as layerlens run uses">Noise (seeded)</vscode-option>
+        <vscode-option value="noise" description=${l10n.t('N(0, 1) from the seed, as layerlens run uses')}>${l10n.t('Noise (seeded)')}</vscode-option>
         ${PATTERNS.map((p) => html`<vscode-option value=${`pattern:${p}`}>${PATTERN_LABEL[p]}</vscode-option>`)}
-        ${(m?.sampleFiles ?? []).map((f) => html`<vscode-option value=${`image:${f.path}`} description="an image next to the model">${f.name}</vscode-option>`)}
+        ${(m?.sampleFiles ?? []).map((f) => html`<vscode-option value=${`image:${f.path}`} description=${l10n.t('an image next to the model')}>${f.name}</vscode-option>`)}
         ${set.input.kind === 'image' ? picked('input', set.input.path, set.input.name) : nothing}
-        <vscode-option value=${BROWSE}>Image file…</vscode-option>
+        <vscode-option value=${BROWSE}>${l10n.t('Image file…')}</vscode-option>
       </vscode-single-select>
       ${set.input.kind === 'image' ? html`<vscode-single-select class="ll-normalize" aria-label="Normalisation" .value=${set.normalize} @change=${(e: Event) => c.changeSettings({ normalize: (e.target as HTMLSelectElement).value as Normalize })}>
         ${(['none', 'imagenet', 'mnist'] as Normalize[]).map((n) => html`<vscode-option value=${n}>${normalizeLabel(n)}</vscode-option>`)}</vscode-single-select>` : nothing}
       <vscode-single-select class="ll-mode" aria-label="Mode" .value=${set.mode} @change=${(e: Event) => c.changeSettings({ mode: (e.target as HTMLSelectElement).value as 'eval' | 'train' })}>
-        <vscode-option value="eval" description="model.eval(): BatchNorm uses its running statistics, dropout is off">eval</vscode-option>
-        <vscode-option value="train" description="model.train(): BatchNorm uses the batch's statistics">train</vscode-option>
+        <vscode-option value="eval" description=${l10n.t('model.eval(): BatchNorm uses its running statistics, dropout is off')}>eval</vscode-option>
+        <vscode-option value="train" description=${l10n.t("model.train(): BatchNorm uses the batch's statistics")}>train</vscode-option>
       </vscode-single-select>
-      <vscode-label for="ll-seed">Seed</vscode-label>
+      <vscode-label for="ll-seed">${l10n.t('Seed')}</vscode-label>
       <vscode-textfield id="ll-seed" class="ll-seed" type="number" min="0" .value=${String(set.seed)} @input=${(e: Event) => this.onSeed((e.target as HTMLInputElement).value)}></vscode-textfield>
-      <label class="ll-batch">Batch <input type="range" min="1" max="64" .value=${String(batch)} aria-label="Batch size"
+      <label class="ll-batch">${l10n.t('Batch')} <input type="range" min="1" max="64" .value=${String(batch)} aria-label="Batch size"
         @input=${(e: Event) => c.changeSettings({ batch: Number((e.target as HTMLInputElement).value) })} /> <output>${batch}</output></label>
       <span class="ll-spacer"></span>
       ${s.job?.kind === 'run'
-        ? html`<vscode-button secondary icon="debug-stop" class="ll-cancel" @click=${() => c.cancel()}>Cancel</vscode-button>`
-        : html`<vscode-button icon="play" class="ll-run" ?disabled=${!m} @click=${() => void c.run()}>Run</vscode-button>`}
+        ? html`<vscode-button secondary icon="debug-stop" class="ll-cancel" @click=${() => c.cancel()}>${l10n.t('Cancel')}</vscode-button>`
+        : html`<vscode-button icon="play" class="ll-run" ?disabled=${!m} @click=${() => void c.run()}>${l10n.t('Run')}</vscode-button>`}
     </header>
     <div class="ll-status" aria-live="polite">
       ${s.job ? html`<vscode-progress-bar indeterminate aria-label="Working"></vscode-progress-bar><span>${s.job.phase}… <ll-elapsed .since=${s.job.startedAt}></ll-elapsed></span>` : nothing}
-      ${!s.job && run ? html`<span class="ll-muted ll-timing">${run.report.mode} run: forward ${run.report.timings.forwardMs.toFixed(0)} ms · backward ${run.report.timings.backwardMs.toFixed(0)} ms · ${(run.ms / 1000).toFixed(2)} s in all (loss = ${run.report.loss !== undefined && set.loss.kind === 'crossEntropy' ? `cross-entropy against class ${set.loss.target}: ${run.report.loss.toFixed(4)}` : 'sum of the output'})</span>` : nothing}
-      ${s.runStale && run ? html`<span class="ll-muted">(showing the previous run)</span>` : nothing}
+      ${!s.job && run ? html`<span class="ll-muted ll-timing">${run.report.loss !== undefined && set.loss.kind === 'crossEntropy'
+        ? l10n.t('{0} run: forward {1} ms · backward {2} ms · {3} s in all (loss = cross-entropy against class {4}: {5})', run.report.mode, run.report.timings.forwardMs.toFixed(0), run.report.timings.backwardMs.toFixed(0), (run.ms / 1000).toFixed(2), set.loss.target, run.report.loss.toFixed(4))
+        : l10n.t('{0} run: forward {1} ms · backward {2} ms · {3} s in all (loss = sum of the output)', run.report.mode, run.report.timings.forwardMs.toFixed(0), run.report.timings.backwardMs.toFixed(0), (run.ms / 1000).toFixed(2))}</span>` : nothing}
+      ${s.runStale && run ? html`<span class="ll-muted">${l10n.t('(showing the previous run)')}</span>` : nothing}
     </div>`;
   }
 
@@ -146,8 +149,8 @@ export class InspectorApp extends LitElement {
   }
 
   private fail(err: unknown): void {
-    const message = err instanceof Error ? err.message : String(err);
-    if (message !== 'cancelled') this.store.update({ error: { message } });
+    if (err instanceof CancelledError) return;
+    this.store.update({ error: { message: err instanceof Error ? err.message : String(err) } });
   }
 }
 customElements.define('ll-inspector', InspectorApp);

@@ -29,11 +29,7 @@ export function numArg(v: Value, what: string): number {
   throw new PyException('TypeError', `${what} argument must be a number, not '${typeName(v)}'`);
 }
 
-/** Python's round-half-to-even. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
+export { roundHalfEven } from '../../util/numeric';
 
 /** str(v): a class's __str__ / __repr__ when it has one. */
 export function strValue(it: Interp, v: Value): Value {

@@ -37,7 +37,7 @@ export function installObjectFunctions(it: Interp): void {
   defineFn(it, 'repr', (a) => reprValue(it, a[0]));
   defineFn(it, 'id', (a) => (a[0] as { id?: number })?.id ?? 0);
   defineFn(it, 'hash', (a) => { const k = hashKey(a[0]); let h = 0; for (let i = 0; i < k.length; i++) h = (h * 31 + k.charCodeAt(i)) | 0; return h; });
-  defineFn(it, 'callable', (a) => a[0] instanceof PyFunction || a[0] instanceof Builtin || a[0] instanceof PyClass || a[0] instanceof BoundMethod || a[0] instanceof Partial || (a[0] instanceof PyInstance && (!!a[0].mod || a[0].cls.lookup('__call__') !== undefined)));
+  defineFn(it, 'callable', (a) => a[0] instanceof PyFunction || a[0] instanceof Builtin || a[0] instanceof PyClass || a[0] instanceof BoundMethod || a[0] instanceof Partial || (a[0] instanceof PyInstance && (it.ext.isModule(a[0]) || a[0].cls.lookup('__call__') !== undefined)));
   defineFn(it, 'format', (a) => formatSpec(a[0], String(a[1] ?? '')));
   defineFn(it, 'vars', (a, _k, ctx) => {
     if (!a.length) return new Unknown('vars() without an argument (the local names)', ctx.file, ctx.s, ctx.e);
@@ -53,7 +53,7 @@ export function installObjectFunctions(it: Interp): void {
     else if (o instanceof PyClass) names = o.mro.flatMap((c) => [...c.dict.keys()]);
     else if (o instanceof PyModule) names = [...o.scope.vars.keys()];
     else return new Unknown('dir() of this value lists names the analysis does not track', ctx.file, ctx.s, ctx.e);
-    if (o instanceof PyInstance && o.mod) return new Unknown('dir() of an nn.Module lists names the analysis does not track', ctx.file, ctx.s, ctx.e);
+    if (o instanceof PyInstance && it.ext.isModule(o)) return new Unknown('dir() of an nn.Module lists names the analysis does not track', ctx.file, ctx.s, ctx.e);
     return new PyList([...new Set(names)].filter((n) => !n.endsWith('_native__')).sort());
   });
   defineFn(it, 'globals', () => new Unknown('globals()'));

@@ -43,7 +43,7 @@ export function shallowCopy(it: Interp, v: Value, ctx: CallCtx = {}): Value {
     for (const [k, x] of v.dict) c.dict.set(k, x);
     c.native = v.native;
     // PyTorch's copy.copy(module) shares the module's _parameters/_modules/_buffers dicts
-    if (v.mod) c.mod = Object.assign(Object.create(Object.getPrototypeOf(v.mod) as object) as object, v.mod) as PyInstance['mod'];
+    it.ext.copyInstanceState(v, c, null);
     return c;
   }
   if (v instanceof PyList) return new PyList([...v.items]);
@@ -77,7 +77,7 @@ export function deepCopy(it: Interp, v: Value, memo: Memo, ctx: CallCtx = {}): V
   if (v instanceof PyDict) return v.cls ? deepCopyViaHook(it, v, memo, ctx) ?? copyDict(v, rec, memo) : copyDict(v, rec, memo);
   if (v instanceof PySet) { const s = new PySet(); memo.set(v, s); for (const [k, e] of v.map) s.map.set(k, rec(e)); return s; }
   if (v instanceof PyInstance) return deepCopyInstance(it, v, memo, ctx);
-  if (it.ext.isTensor(v)) return cloneTensor(v, memo);
+  if (it.ext.isTensor(v)) return it.ext.deepCopyNative(v, memo);
   // functions, classes, modules, ranges, slices and unknowns are atomic, as copy's _deepcopy_atomic
   return v;
 }
@@ -100,7 +100,7 @@ function deepCopyInstance(it: Interp, v: PyInstance, memo: Memo, ctx: CallCtx): 
   const copyValue = (x: Value): Value => deepCopy(it, x, memo, ctx);
   for (const [k, x] of v.dict) c.dict.set(k, copyValue(x));
   c.native = copyNative(v.native, copyValue);
-  if (v.mod) c.mod = cloneModuleState(it, v, memo, copyValue);
+  it.ext.copyInstanceState(v, c, copyValue);
   return c;
 }
 
@@ -111,7 +111,3 @@ function copyNative(n: unknown, copyValue: (x: Value) => Value): unknown {
   return n;
 }
 
-/** Installed by the torch layer: deep copies of module state (values through `copyValue`, one memo) and tensors. */
-export let cloneModuleState: (it: Interp, v: PyInstance, memo: Memo, copyValue: (x: Value) => Value) => PyInstance['mod'] = () => undefined;
-export let cloneTensor: (v: Value, memo: Memo) => Value = (v) => v;
-export function setCloners(m: typeof cloneModuleState, t: typeof cloneTensor): void { cloneModuleState = m; cloneTensor = t; }

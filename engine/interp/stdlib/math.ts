@@ -5,6 +5,7 @@ import { InterpError, PyException, Unknown, typeName, type Value } from '../valu
 import { isIntLike, numOf } from '../ops';
 import { MAX_INT_BITS, bitLength as bitLengthOf, floatToInt, normInt, tooLarge } from '../intMath';
 import { fn, realArg, flt, kwOr } from './native';
+import { erf } from '../../util/numeric';
 
 export function math(it: Interp): Record<string, Value> {
   return {
@@ -61,19 +62,6 @@ export function math(it: Interp): Record<string, Value> {
     }),
     radians: fn('radians', (a) => flt((realArg(a[0]) * Math.PI) / 180)),
   };
-}
-
-function erf(x: number): number {
-  // Abramowitz–Stegun 7.1.26 is too coarse for golden checks; use a series/continued-fraction pair.
-  const t = Math.abs(x);
-  if (t < 2.5) {
-    let sum = t, term = t;
-    for (let n = 1; n < 60; n++) { term *= (-t * t) / n; sum += term / (2 * n + 1); }
-    return Math.sign(x) * (2 / Math.sqrt(Math.PI)) * sum;
-  }
-  let f = 0;
-  for (let n = 60; n >= 1; n--) f = n / 2 / (t + f);
-  return Math.sign(x) * (1 - Math.exp(-t * t) / Math.sqrt(Math.PI) / (t + f));
 }
 
 /** math.floor/ceil/trunc: an int, exact for floats beyond 2^53. */

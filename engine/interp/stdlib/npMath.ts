@@ -4,6 +4,7 @@
 import { InterpError, PyException } from '../values';
 import { floatFloorDiv } from '../ops';
 import { NdArray, binary, castValue, contiguousStrides, floatOf, kind, normAxis, promote, resultType, unary, type DType, type Operand } from './ndarray';
+import { roundHalfEven } from '../../util/numeric';
 
 /** numpy's floor_divide for floats: Python's float floor division, with inf/nan for a zero divisor. */
 function floorDivF(x: number, y: number): number {
@@ -72,10 +73,7 @@ export const SAME_UFUNCS: Record<string, (x: number) => number> = {
   absolute: Math.abs, abs: Math.abs, negative: (x) => -x, positive: (x) => x, square: (x) => x * x, sign: Math.sign,
 };
 
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
+export { roundHalfEven };
 
 export function floatUfunc(name: string, a: NdArray): NdArray { return unary(a, floatOf(a.dtype), FLOAT_UFUNCS[name]); }
 

@@ -5,6 +5,7 @@
 import { conv2d, conv2dBackward, conv2dInto, type Conv2dAttrs, type ConvArgs, type ConvEpilogue } from '../conv2d';
 import { gemm } from '../gemm';
 import { setGemmBackend, type GemmBackend } from '../wasm/wasmKernels';
+import { assertNever } from '../../util/messages';
 
 export type Task =
   | { op: 'backend'; backend: GemmBackend | 'auto' }
@@ -35,13 +36,10 @@ export function runTask(t: Task, into?: Float32Array[]): Float32Array[] {
       return g.bias ? [g.input.data, g.weight.data, g.bias.data] : [g.input.data, g.weight.data];
     }
     default:
-      return assertNever(t);
+      return assertNever(t, 'pool task');
   }
 }
 
-function assertNever(x: never): never {
-  throw new Error(`unknown pool task ${JSON.stringify(x)}`);
-}
 
 /** Requests and replies between a pool and its workers. `into`: shared arrays the outputs are copied into. */
 export interface TaskRequest { id: number; task: Task; into?: Float32Array[] }

@@ -4,6 +4,7 @@ import { activation, softmax } from '../functional';
 import { toTensor } from '../sig';
 import { TensorV } from '../tensor';
 import type { LayerSpec } from './spec';
+import { activationTrace } from '../trace';
 
 export interface ActivationInfo {
   name: string;
@@ -56,7 +57,7 @@ function actSpec(info: ActivationInfo): LayerSpec {
         return m.rt.tensor(shape, x.dtype, { op: 'glu', inputs: [x], attrs: { dim: nd } });
       }
       const out = activation(m.rt, x, info.name.toLowerCase(), info.flops);
-      if (out instanceof TensorV) out.src = { op: info.name.toLowerCase(), inputs: info.name === 'PReLU' ? [x, m.get('weight')] : [x], attrs: Object.fromEntries(params.map((p) => [p, m.get(p)])) };
+      if (out instanceof TensorV) out.src = activationTrace(info.name.toLowerCase(), info.name === 'PReLU' ? [x, m.get('weight')] : [x], (p) => (params.includes(p) ? m.get(p) : undefined));
       return out;
     },
   };

@@ -7,6 +7,8 @@ import { num } from '../functional';
 import { toBool, toInt, toTensor } from '../sig';
 import { TensorV } from '../tensor';
 import type { LayerSpec } from './spec';
+import { stateOf } from '../moduleState';
+import { traced } from '../trace';
 
 export const attentionSpecs: LayerSpec[] = [
   {
@@ -44,7 +46,7 @@ export const attentionSpecs: LayerSpec[] = [
       const rt = m.rt, ctx = m.ctx;
       const bf = m.get('batch_first') === true && q.shape.length === 3;
       // batch-first inputs go sequence-first, keeping which of them are the same tensor (as the module does)
-      const tr = (t: TensorV): TensorV => rt.tensor([t.shape[1], t.shape[0], t.shape[2]], t.dtype, { op: 'transpose', inputs: [t], attrs: { dims: [0, 1] } });
+      const tr = (t: TensorV): TensorV => rt.tensor([t.shape[1], t.shape[0], t.shape[2]], t.dtype, traced('transpose', [t], { dim0: 0, dim1: 1 }));
       let [qs, ks, vs] = [q, k, v];
       if (bf) {
         if (k === v) { qs = tr(q); ks = vs = q === k ? qs : tr(k); } else [qs, ks, vs] = [tr(q), tr(k), tr(v)];
@@ -62,7 +64,7 @@ export const attentionSpecs: LayerSpec[] = [
         useSeparateProjWeight: separate,
         qProjWeight: separate ? m.get('q_proj_weight') : null, kProjWeight: separate ? m.get('k_proj_weight') : null, vProjWeight: separate ? m.get('v_proj_weight') : null,
         attnMask: m.a.get('attn_mask')!, keyPaddingMask: m.a.get('key_padding_mask')!,
-        dropoutP: num(m.get('dropout')), training: m.self.mod!.training,
+        dropoutP: num(m.get('dropout')), training: stateOf(m.self)!.training,
       }, ctx);
     },
   },

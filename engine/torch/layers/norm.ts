@@ -5,6 +5,8 @@ import { batchNorm, fail, groupNorm, layerNorm, normLike, num, rmsNorm } from '.
 import { intList, toBool, toInt, toTensor } from '../sig';
 import { shapeStr } from '../tensor';
 import type { LayerInit, LayerSpec } from './spec';
+import { stateOf } from '../moduleState';
+import { traced } from '../trace';
 
 const BN_SIG = 'num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None';
 
@@ -29,7 +31,7 @@ function bnSpec(nd: number): LayerSpec {
       if (!want.includes(x.shape.length)) fail(m.ctx, `expected ${want.map((d) => `${d}D`).join(' or ')} input (got ${x.shape.length}D input)`);
       return batchNorm(m.rt, x, toInt(m.get('num_features'), 'num_features'), m.ctx, 'batch_norm', {
         inputs: [x, m.get('weight'), m.get('bias'), m.get('running_mean'), m.get('running_var')],
-        attrs: { eps: num(m.get('eps')), momentum: m.get('momentum') === null ? null : num(m.get('momentum')), training: m.self.mod!.training || m.get('running_mean') === null, module: m.self },
+        attrs: { eps: num(m.get('eps')), momentum: m.get('momentum') === null ? null : num(m.get('momentum')), training: stateOf(m.self)!.training || m.get('running_mean') === null, module: m.self },
       });
     },
   };
@@ -105,7 +107,7 @@ export const normSpecs: LayerSpec[] = [
       const x = toTensor(m.a.get('input')!, 'input');
       if (x.shape.length < 3) fail(m.ctx, `Expected 3D or higher dimensionality input (got ${x.shape.length} dimensions, shape ${shapeStr(x.shape)})`);
       const out = normLike(m.rt, x, 'local_response_norm', toInt(m.get('size'), 'size') + 3);
-      out.src = { op: 'local_response_norm', inputs: [x], attrs: { size: toInt(m.get('size'), 'size'), alpha: num(m.get('alpha')), beta: num(m.get('beta')), k: num(m.get('k')) } };
+      out.src = traced('local_response_norm', [x], { size: toInt(m.get('size'), 'size'), alpha: num(m.get('alpha')), beta: num(m.get('beta')), k: num(m.get('k')) });
       return out;
     },
   },

@@ -39,7 +39,7 @@ function avgPoolSpec(nd: number): LayerSpec {
     },
     forward: (m) => pool(m.rt, 'avg', toTensor(m.a.get('input')!, 'input'), {
       kernel: m.get('kernel_size'), stride: m.get('stride'), padding: m.get('padding'), dilation: 1, ceilMode: toBool(m.get('ceil_mode')),
-    }, nd, m.ctx, { countIncludePad: toBool(m.get('count_include_pad')) }),
+    }, nd, m.ctx, toBool(m.get('count_include_pad'))),
   };
 }
 

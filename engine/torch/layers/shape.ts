@@ -1,18 +1,19 @@
 // Layers that move or pad data without weights: Dropout*, Flatten, Unflatten, Upsample, padding layers,
 // PixelShuffle/Unshuffle, ChannelShuffle. Zero MACs by the contract.
 import { PyTuple } from '../../interp/values';
-import { fail, interpolate, pad } from '../functional';
+import { fail, interpolate, num, pad } from '../functional';
 import { derive, getRf, setRf } from '../tensorOps';
 import { intList, toInt, toTensor } from '../sig';
 import { flattenShape, shapeStr, viewShape } from '../tensor';
 import type { LayerSpec } from './spec';
+import { stateOf } from '../moduleState';
 
 const dropout = (name: string): LayerSpec => ({
   name, base: '_DropoutNd', kind: 'dropout', sig: 'p=0.5, inplace=False', config: ['p'],
   init(m) { m.set('p', m.a.get('p')!); m.set('inplace', m.a.get('inplace')!); },
   forward(m) {
     const x = toTensor(m.a.get('input')!, 'input');
-    return setRf(derive(m.rt, x, [...x.shape], 'dropout', { p: m.get('p'), training: m.self.mod!.training }), getRf(x));
+    return setRf(derive(m.rt, x, [...x.shape], 'dropout', { p: num(m.get('p')), training: stateOf(m.self)!.training }), getRf(x));
   },
 });
 

@@ -9,6 +9,8 @@ import { intList, signatureFor, toBool, toInt, toTensor } from '../sig';
 import { withLoc, definer, tensorArg as T, type Members } from './common';
 import * as F from '../functional';
 import { multiHeadAttentionForward, scaledDotProductAttention } from '../attentionOps';
+import { convOutputSize } from '../../ops/convShape';
+import { activationTrace, traced } from '../trace';
 
 /** torch.nn.functional, built from its parts in the order PyTorch documents them. */
 export function functional(rt: TorchRuntime): Members {
@@ -33,7 +35,7 @@ export function convPoolOps(rt: TorchRuntime, out: Members): void {
       return a.get('return_indices') === true ? new PyTuple([r, rt.tensor(r.shape, 'int64')]) : r;
     });
     out[`avg_pool${nd}d`] = fn(`avg_pool${nd}d`, 'input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None', (a, ctx) =>
-      F.pool(rt, 'avg', T(a), { kernel: a.get('kernel_size')!, stride: a.get('stride')!, padding: a.get('padding')!, dilation: 1, ceilMode: toBool(a.get('ceil_mode')!) }, nd, ctx, { countIncludePad: toBool(a.get('count_include_pad')!) }));
+      F.pool(rt, 'avg', T(a), { kernel: a.get('kernel_size')!, stride: a.get('stride')!, padding: a.get('padding')!, dilation: 1, ceilMode: toBool(a.get('ceil_mode')!) }, nd, ctx, toBool(a.get('count_include_pad')!)));
     out[`adaptive_avg_pool${nd}d`] = fn(`adaptive_avg_pool${nd}d`, 'input, output_size', (a, ctx) => F.adaptivePool(rt, 'avg', T(a), a.get('output_size')!, nd, ctx));
     out[`adaptive_max_pool${nd}d`] = fn(`adaptive_max_pool${nd}d`, 'input, output_size, return_indices=False', (a, ctx) => F.adaptivePool(rt, 'max', T(a), a.get('output_size')!, nd, ctx));
   }
@@ -63,7 +65,7 @@ export function layerOps(rt: TorchRuntime, out: Members): void {
   out.instance_norm = fn('instance_norm', 'input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-05', (a) => F.normLike(rt, T(a), 'instance_norm', 5));
   out.local_response_norm = fn('local_response_norm', 'input, size, alpha=0.0001, beta=0.75, k=1.0', (a) => {
     const r = F.normLike(rt, T(a), 'local_response_norm', 8);
-    r.src = { op: 'local_response_norm', inputs: [T(a)], attrs: { size: toInt(a.get('size')!, 'size'), alpha: F.num(a.get('alpha')!), beta: F.num(a.get('beta')!), k: F.num(a.get('k')!) } };
+    r.src = traced('local_response_norm', [T(a)], { size: toInt(a.get('size')!, 'size'), alpha: F.num(a.get('alpha')!), beta: F.num(a.get('beta')!), k: F.num(a.get('k')!) });
     return r;
   });
   out.normalize = fn('normalize', 'input, p=2.0, dim=1, eps=1e-12, out=None', (a) => F.normLike(rt, T(a), 'normalize', 3));
@@ -75,9 +77,7 @@ export function activationOps(rt: TorchRuntime, out: Members): void {
   const act = (name: string, sig: string, flops: number): void => {
     out[name] = fn(name, sig, (a) => {
       const r = F.activation(rt, T(a), name.replace(/_$/, ''), flops);
-      const attrs: Record<string, unknown> = {};
-      for (const [k, v] of a) if (k !== 'input' && k !== 'inplace') attrs[k] = v instanceof TensorV ? v : typeof v === 'string' ? v : F.num(v);
-      r.src = { op: name.replace(/_$/, ''), inputs: [T(a), ...(a.get('weight') instanceof TensorV ? [a.get('weight')!] : [])], attrs };
+      r.src = activationTrace(name.replace(/_$/, ''), [T(a), ...(a.get('weight') instanceof TensorV ? [a.get('weight')!] : [])], (k) => a.get(k));
       return r;
     });
   };
@@ -92,7 +92,7 @@ export function activationOps(rt: TorchRuntime, out: Members): void {
   out.log_softmax = fn('log_softmax', 'input, dim=None, _stacklevel=3, dtype=None', (a) => F.softmax(rt, T(a), a.get('dim')!, 'log_softmax'));
   out.softmin = fn('softmin', 'input, dim=None, _stacklevel=3, dtype=None', (a) => F.softmax(rt, T(a), a.get('dim')!, 'softmin'));
   for (const n of ['dropout', 'dropout1d', 'dropout2d', 'dropout3d', 'alpha_dropout', 'feature_alpha_dropout']) {
-    out[n] = fn(n, 'input, p=0.5, training=True, inplace=False', (a) => setRf(derive(rt, T(a), [...T(a).shape], 'dropout', { p: a.get('p'), training: a.get('training') }), getRf(T(a))));
+    out[n] = fn(n, 'input, p=0.5, training=True, inplace=False', (a) => setRf(derive(rt, T(a), [...T(a).shape], 'dropout', { p: F.num(a.get('p')!), training: a.get('training') !== false }), getRf(T(a))));
   }
   out.flatten = fn('flatten', 'input, start_dim=0, end_dim=-1', (a, ctx) => withLoc(ctx, () => derive(rt, T(a), flattenShape(T(a).shape, toInt(a.get('start_dim')!, 'start_dim'), toInt(a.get('end_dim')!, 'end_dim')), 'flatten')));
 }
@@ -116,7 +116,7 @@ export function miscOps(rt: TorchRuntime, out: Members): void {
     const s = intList(a.get('stride')!, 'stride'); const ss = s.length === 1 ? [s[0], s[0]] : s;
     const p = intList(a.get('padding')!, 'padding'); const pp = p.length === 1 ? [p[0], p[0]] : p;
     const d = intList(a.get('dilation')!, 'dilation'); const dd = d.length === 1 ? [d[0], d[0]] : d;
-    const L = t.shape.slice(2).reduce<number | null>((acc, x, i) => (acc === null || x === null ? null : acc * (Math.floor((x + 2 * pp[i] - dd[i] * (kk[i] - 1) - 1) / ss[i]) + 1)), 1);
+    const L = t.shape.slice(2).reduce<number | null>((acc, x, i) => (acc === null || x === null ? null : acc * convOutputSize(x, kk[i], ss[i], 2 * pp[i], dd[i])), 1);
     return rt.tensor([t.shape[0], t.shape[1] === null ? null : t.shape[1]! * kk[0] * kk[1], L]);
   });
   out.grid_sample = fn('grid_sample', "input, grid, mode='bilinear', padding_mode='zeros', align_corners=None", (a) => rt.tensor([T(a).shape[0], T(a).shape[1], T(a, 'grid').shape[1], T(a, 'grid').shape[2]]));

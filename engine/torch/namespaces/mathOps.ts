@@ -2,7 +2,7 @@
 // Values of small constant tensors are computed where the op is exact in float32.
 import { PyTuple, Unknown, type CallCtx, type Value } from '../../interp/values';
 import { isNum, numVal } from '../../interp/ops';
-import { roundHalfEven } from '../../interp/builtins/index';
+import { roundHalfEven } from '../../util/numeric';
 import type { TorchRuntime } from '../runtime';
 import { derive, elementwise, mapData, matmul, normDims } from '../tensorOps';
 import { TensorV, isComplexDtype, isFloatDtype, normDim, numel, reduceShape, type DType } from '../tensor';
@@ -10,6 +10,7 @@ import { toInt, type Args } from '../sig';
 import { withLoc, definer, tensorArg as T, type Members } from './common';
 import * as F from '../functional';
 import { normExceptDimShape } from '../parametrize';
+import { traced } from '../trace';
 
 /** matmul/mm/bmm, addmm/baddbmm, outer. */
 export function productOps(rt: TorchRuntime, out: Members): void {
@@ -61,7 +62,7 @@ export function elementwiseOps(rt: TorchRuntime, out: Members): void {
     const lo = a.get('min'), hi = a.get('max');
     const min = lo === null || !isNum(lo!) ? -Infinity : numVal(lo!), max = hi === null || !isNum(hi!) ? Infinity : numVal(hi!);
     const r = mapData(rt, T(a), 'clamp', (x) => Math.min(max, Math.max(min, x)), undefined, 2);
-    r.src = { op: 'clamp', inputs: [T(a)], attrs: { min, max } };
+    r.src = traced('clamp', [T(a)], { min, max });
     return r;
   });
   out.clip = out.clamp;
@@ -145,7 +146,7 @@ export function reductionOps(rt: TorchRuntime, out: Members): void {
 function reduce(rt: TorchRuntime, name: string, t: TensorV, dim: Value, keepdim: boolean, ctx: CallCtx): Value {
   const dims = withLoc(ctx, () => normDims(dim, t.shape.length));
   const shape = withLoc(ctx, () => reduceShape(t.shape, dims, keepdim));
-  const out = rt.tensor(shape, name === 'all' || name === 'any' ? 'bool' : name === 'count_nonzero' ? 'int64' : t.dtype, { op: name, inputs: [t], attrs: { dims, keepdim } });
+  const out = rt.tensor(shape, name === 'all' || name === 'any' ? 'bool' : name === 'count_nonzero' ? 'int64' : t.dtype, { op: name, inputs: [t], attrs: { dim: dims, keepdim } });
   if (t.data && dims === null) {
     const d = t.data;
     const v = name === 'sum' ? d.reduce((p, q) => p + q, 0) : name === 'mean' ? d.reduce((p, q) => p + q, 0) / d.length : name === 'max' || name === 'amax' ? Math.max(...d) : name === 'min' || name === 'amin' ? Math.min(...d) : name === 'prod' ? d.reduce((p, q) => p * q, 1) : undefined;

@@ -20,7 +20,7 @@ export function viewOps(rt: TorchRuntime, out: Members): void {
   out.stack = fn('stack', 'tensors, dim=0, out=None', (a, ctx) => F.cat(rt, a.get('tensors')!, toInt(a.get('dim')!, 'dim'), ctx, 'stack'));
   out.flatten = fn('flatten', 'input, start_dim=0, end_dim=-1', (a, ctx) => withLoc(ctx, () => derive(rt, T(a), flattenShape(T(a).shape, toInt(a.get('start_dim')!, 'start_dim'), toInt(a.get('end_dim')!, 'end_dim')), 'flatten')));
   out.reshape = fn('reshape', 'input, shape', (a, ctx) => withLoc(ctx, () => derive(rt, T(a), viewShape(T(a).shape, sizeArgs([a.get('shape')!])), 'reshape', {}, false)));
-  out.transpose = fn('transpose', 'input, dim0, dim1', (a, ctx) => withLoc(ctx, () => derive(rt, T(a), transposeShape(T(a).shape, toInt(a.get('dim0')!, 'dim0'), toInt(a.get('dim1')!, 'dim1')), 'transpose', { dims: [toInt(a.get('dim0')!, 'dim0'), toInt(a.get('dim1')!, 'dim1')] })));
+  out.transpose = fn('transpose', 'input, dim0, dim1', (a, ctx) => withLoc(ctx, () => derive(rt, T(a), transposeShape(T(a).shape, toInt(a.get('dim0')!, 'dim0'), toInt(a.get('dim1')!, 'dim1')), 'transpose', { dim0: toInt(a.get('dim0')!, 'dim0'), dim1: toInt(a.get('dim1')!, 'dim1') })));
   out.swapaxes = out.transpose; out.swapdims = out.transpose;
   out.permute = fn('permute', 'input, dims', (a, ctx) => withLoc(ctx, () => derive(rt, T(a), permuteShape(T(a).shape, intList(a.get('dims')!, 'dims')), 'permute', { dims: intList(a.get('dims')!, 'dims') })));
   out.squeeze = fn('squeeze', 'input, dim=None', (a, ctx) => withLoc(ctx, () => { const t = derive(rt, T(a), squeezeShape(T(a).shape, a.get('dim') === null ? null : toInt(a.get('dim')!, 'dim')), 'squeeze'); if (T(a).data) t.data = T(a).data; return t; }));
@@ -104,7 +104,7 @@ function splitOp(rt: TorchRuntime, t: TensorV, sizeOrChunks: Value, dim: number,
   if (n === null) throw new InterpError('split of a dimension of unknown size', ctx.file, ctx.s, ctx.e, 'unknown');
   const sizes = withLoc(ctx, () => chunks ? chunkSizes(n, toInt(sizeOrChunks, 'chunks'))
     : splitSizes(n, sizeOrChunks instanceof PyList || sizeOrChunks instanceof PyTuple ? intList(sizeOrChunks, 'split_sizes') : toInt(sizeOrChunks, 'split_size')));
-  return new PyTuple(sizes.map((s, i) => { const shape = [...t.shape]; shape[d] = s; return derive(rt, t, shape, 'split', { dim: d, index: i, sizes }, true); }));
+  return new PyTuple(sizes.map((s, i) => { const shape = [...t.shape]; shape[d] = s; return derive(rt, t, shape, 'split', { split_size_or_sections: sizes, dim: d, index: i }, true); }));
 }
 
 function einsum(rt: TorchRuntime, eq: string, ops: TensorV[], ctx: CallCtx): TensorV {

@@ -9,6 +9,7 @@ import { toInt, toTensor } from '../sig';
 import { type Dim } from '../../api';
 import { DTYPES, dtypeOf, withLoc } from './common';
 import * as F from '../functional';
+import { traced } from '../trace';
 
 /** A torch.* function of the runtime's interpreter (tensor methods that are the function with self first). */
 const torchFn = (r: TorchRuntime, name: string): Value => r.it.nativeModule('torch')!.scope.vars.get(name)!;
@@ -62,7 +63,7 @@ function shapeMethods(M: Map<string, Method>): void {
     const pad = [...Array(Math.max(0, reps.length - t.shape.length)).fill(1), ...t.shape] as Dim[];
     return derive(r, t, pad.map((d, i) => (d === null || reps[i] === null ? null : d * reps[i]!)), 'repeat');
   });
-  M.set('t', (r, t) => derive(r, t, [...t.shape].reverse(), 'transpose', { dims: [0, 1] }));
+  M.set('t', (r, t) => derive(r, t, [...t.shape].reverse(), 'transpose', { dim0: 0, dim1: 1 }));
 }
 
 /** contiguous/clone/detach, dtype conversions, to/type, item/tolist. */
@@ -115,7 +116,7 @@ function creationMethods(M: Map<string, Method>): void {
     const mask = args[0] ?? kw.get('mask')!, value = args[1] ?? kw.get('value')!;
     const out = elementwise(r, 'max', [t, mask], ctx);
     out.dtype = t.dtype; out.data = undefined;
-    out.src = { op: 'masked_fill', inputs: [t, mask], attrs: { value: F.num(value) } };
+    out.src = traced('masked_fill', [t, mask], { value: F.num(value) });
     return out;
   };
   M.set('masked_fill', maskedFill);

@@ -21,7 +21,7 @@ function standIn(theme: ThemeName): string {
     if (m.type !== 'file/request') return;
     const path = m.path ?? window.__pick;
     const b64 = path && window.__files[path];
-    setTimeout(() => window.__post(b64 ? { type: 'file/result', id: m.id, name: path.split('/').pop(), path, bytes: { __bytes: b64 } } : { type: 'file/error', id: m.id, message: path ? 'cannot read ' + path : 'cancelled' }), 0);
+    setTimeout(() => window.__post(b64 ? { type: 'file/result', id: m.id, name: path.split('/').pop(), path, bytes: { __bytes: b64 } } : (path ? { type: 'file/error', id: m.id, message: 'cannot read ' + path } : { type: 'cancelled', id: m.id })), 0);
   };
   window.acquireVsCodeApi = () => ({
     postMessage: (m) => { window.__toHost.push(m); answer(m); },

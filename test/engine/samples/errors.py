@@ -12,7 +12,7 @@ class Bad(nn.Module):
         self.fc = nn.Linear(400, 10)  # error: Linear expects 400 input features, gets 512 = 32·4·4
 
     def forward(self, x):
-        x = self.pool(torch.relu(self.c1(x)))  # shape: (1, 16, 12, 12)
-        x = self.pool(torch.relu(self.c2(x)))  # shape: (1, 32, 4, 4)
+        x = self.pool(torch.relu(self.c1(x)))  # shape: (1, 16, 12, 12)  params: 1,216  macs: 691,200
+        x = self.pool(torch.relu(self.c2(x)))  # shape: (1, 32, 4, 4)  params: 12,832  macs: 819,200
         x = torch.flatten(x, 1)
         return self.fc(x)

@@ -15,14 +15,17 @@ export function unknownParts(r: Report): string[] {
   return out;
 }
 
-/** No unknown value without a diagnostic that names a line; a total is a number only when complete. */
-export function expectHonestReport(r: Report, what = r.model): void {
+/** Every unknown value (a row's output or MACs, the model output, a total) comes with a located diagnostic. */
+export function expectUnknownsExplained(r: Report, what = r.model): void {
   const unknown = unknownParts(r);
-  if (unknown.length) {
-    // a model that cannot be built or chosen is named by its expression, which has no line in the file
-    const located = r.diagnostics.filter((d) => (d.loc && d.loc.line >= 0) || /^(model\.|input\.missing$|file$)/.test(d.code));
-    expect(located.length, `${what}: unknown ${unknown.slice(0, 3).join(', ')} without a located diagnostic; got ${JSON.stringify(r.diagnostics.map((d) => d.message))}`).toBeGreaterThan(0);
-  }
+  if (!unknown.length) return;
+  // a model that cannot be built or chosen is named by its expression, which has no line in the file
+  const located = r.diagnostics.filter((d) => (d.loc && d.loc.line >= 0) || /^(model\.|input\.missing$|file$)/.test(d.code));
+  expect(located.length, `${what}: unknown ${unknown.slice(0, 3).join(', ')} without a located diagnostic; got ${JSON.stringify(r.diagnostics.map((d) => d.message))}`).toBeGreaterThan(0);
+}
+
+/** A total MAC count is given only when every part is known (and equals its lower bound); otherwise it says why. */
+export function expectTotalsCompleteOrExplained(r: Report, what = r.model): void {
   const t = r.totals;
   if (t.macs !== null) {
     expect(t.incomplete, `${what}: a complete total has no reasons`).toBeUndefined();
@@ -31,7 +34,19 @@ export function expectHonestReport(r: Report, what = r.model): void {
   } else {
     expect(t.incomplete?.length, `${what}: an unknown total says why`).toBeGreaterThan(0);
   }
+}
+
+/** Every count in the report (params, MACs, FLOPs, per row and in total) is an exact non-negative integer. */
+export function expectCountsExactIntegers(r: Report, what = r.model): void {
+  const t = r.totals;
   for (const n of [t.params, t.trainableParams, t.macsLowerBound, t.flopsLowerBound, ...r.rows.flatMap((row) => [row.params, row.macs ?? 0, row.flops ?? 0])]) {
     expect(Number.isSafeInteger(n) && n >= 0, `${what}: count ${n} is not an exact non-negative integer`).toBe(true);
   }
+}
+
+/** The first promise, all three checks: exact, or it says why. */
+export function expectExactOrExplained(r: Report, what = r.model): void {
+  expectUnknownsExplained(r, what);
+  expectTotalsCompleteOrExplained(r, what);
+  expectCountsExactIntegers(r, what);
 }

@@ -1,3 +1,4 @@
+# edited
 import torch
 import torch.nn as nn
 

@@ -9,6 +9,7 @@ import { viewInputsChanged } from '../changed';
 import type { ViewContext, ViewDef } from '../view';
 import { chainAround, type ChainStep } from './chain';
 import { drawColorBar, drawHeatmap, scaleFor, type ColorScale, type Limits } from './heatmap';
+import { l10n } from '../../app/l10n';
 
 interface Planes { batch: number; channels: number; h: number; w: number }
 
@@ -59,9 +60,9 @@ export class FeatureMapsView extends LitElement {
   private get sel(): { index: number; row: RunRow; t: RowTensors; p: Planes } | { index: number | null; why: string } {
     const { report, tensors, state } = this.ctx;
     const index = state.ui.selectedRow;
-    if (!report) return { index, why: 'No analysis yet.' };
-    if (!tensors) return { index, why: state.job?.kind === 'run' ? 'Running…' : 'Run the model to see what each layer makes of the input.' };
-    if (index === null || !report.rows[index]) return { index, why: 'Select a layer in the Summary or the Graph.' };
+    if (!report) return { index, why: l10n.t('No analysis yet.') };
+    if (!tensors) return { index, why: state.job?.kind === 'run' ? l10n.t('Running…') : l10n.t('Run the model to see what each layer makes of the input.') };
+    if (index === null || !report.rows[index]) return { index, why: l10n.t('Select a layer in the Summary or the Graph.') };
     const t = tensors[index];
     const row = report.rows[index] as RunRow;
     if (!t) return { index, why: `${row.name} returned no tensor in the run.` };
@@ -73,7 +74,7 @@ export class FeatureMapsView extends LitElement {
   override render() {
     const s = this.sel;
     if ('why' in s) {
-      return html`<p class="ll-empty">${s.why}</p>${!this.ctx.tensors && this.ctx.report && !this.ctx.state.job ? html`<vscode-button icon="play" @click=${() => this.ctx.run()}>Run</vscode-button>` : nothing}`;
+      return html`<p class="ll-empty">${s.why}</p>${!this.ctx.tensors && this.ctx.report && !this.ctx.state.job ? html`<vscode-button icon="play" @click=${() => this.ctx.run()}>${l10n.t('Run')}</vscode-button>` : nothing}`;
     }
     const { row, t, p } = s;
     const ui = this.ctx.state.ui.featureMaps;
@@ -84,13 +85,13 @@ export class FeatureMapsView extends LitElement {
     return html`
       <div class="ll-toolbar" role="toolbar" aria-label="Feature maps">
         <span class="ll-layer"><b>${row.name}</b> ${row.type} · output [${t.output.shape.join(', ')}]</span>
-        ${p.batch > 1 ? html`<vscode-label for="ll-sample">Sample</vscode-label>
+        ${p.batch > 1 ? html`<vscode-label for="ll-sample">${l10n.t('Sample')}</vscode-label>
           <vscode-single-select id="ll-sample" .value=${String(sample)} @change=${(e: Event) => this.ctx.setUi('featureMaps', { sample: Number((e.target as HTMLSelectElement).value) })}>
             ${Array.from({ length: p.batch }, (_, i) => html`<vscode-option value=${String(i)}>${i}</vscode-option>`)}</vscode-single-select>` : nothing}
-        <vscode-label for="ll-scale">Scale</vscode-label>
+        <vscode-label for="ll-scale">${l10n.t('Scale')}</vscode-label>
         <vscode-single-select id="ll-scale" .value=${ui.scale} @change=${(e: Event) => this.ctx.setUi('featureMaps', { scale: (e.target as HTMLSelectElement).value as 'shared' | 'channel' })}>
-          <vscode-option value="shared">One for the layer</vscode-option>
-          <vscode-option value="channel">One per channel</vscode-option>
+          <vscode-option value="shared">${l10n.t('One for the layer')}</vscode-option>
+          <vscode-option value="channel">${l10n.t('One per channel')}</vscode-option>
         </vscode-single-select>
         <span class="ll-spacer"></span>
         ${p.channels > PREVIEW ? html`<vscode-button secondary @click=${() => this.ctx.setUi('featureMaps', { showAll: !ui.showAll })}>${ui.showAll ? `First ${PREVIEW}` : `All ${p.channels} channels`}</vscode-button>` : nothing}
@@ -99,7 +100,7 @@ export class FeatureMapsView extends LitElement {
         <span>${ui.scale === 'channel' ? 'per channel' : fmt(limits.lo)}</span>
         <canvas class="ll-colorbar-ramp" data-scale=${scale} aria-hidden="true"></canvas>
         <span>${ui.scale === 'channel' ? '' : fmt(limits.hi)}</span>
-        <span class="ll-muted">${scale === 'diverging' ? 'RdBu, centred on 0 (blue < 0 < red)' : 'viridis (no negative values)'} · layer mean ${fmt(row.stats!.mean)}, std ${fmt(row.stats!.std)}</span>
+        <span class="ll-muted">${scale === 'diverging' ? l10n.t('RdBu, centred on 0 (blue < 0 < red)') : l10n.t('viridis (no negative values)')} · ${l10n.t('layer mean {0}, std {1}', fmt(row.stats!.mean), fmt(row.stats!.std))}</span>
       </div>
       <p class="ll-channel-stats" aria-live="polite">${focus !== null && focus < p.channels ? this.statsText(t, focus) : `${p.channels} channel${p.channels > 1 ? 's' : ''} of ${p.h} × ${p.w}; hover or focus a channel for its statistics, click to enlarge.`}</p>
       ${ui.enlarged !== null && ui.enlarged < p.channels ? this.enlarged(ui.enlarged, p) : nothing}
@@ -116,10 +117,10 @@ export class FeatureMapsView extends LitElement {
     const close = () => this.ctx.setUi('featureMaps', { enlarged: null });
     const go = (d: number) => this.ctx.setUi('featureMaps', { enlarged: (c + d + p.channels) % p.channels });
     return html`<div class="ll-enlarged" role="dialog" aria-label="Channel ${c}" tabindex="-1">
-      <div class="ll-enlarged-head"><b>Channel ${c}</b>
-        <vscode-toolbar-button icon="arrow-left" label="Previous channel" @click=${() => go(-1)}></vscode-toolbar-button>
-        <vscode-toolbar-button icon="arrow-right" label="Next channel" @click=${() => go(1)}></vscode-toolbar-button>
-        <vscode-toolbar-button class="ll-close" icon="close" label="Close" @click=${close}></vscode-toolbar-button></div>
+      <div class="ll-enlarged-head"><b>${l10n.t('Channel {0}', c)}</b>
+        <vscode-toolbar-button icon="arrow-left" label=${l10n.t('Previous channel')} @click=${() => go(-1)}></vscode-toolbar-button>
+        <vscode-toolbar-button icon="arrow-right" label=${l10n.t('Next channel')} @click=${() => go(1)}></vscode-toolbar-button>
+        <vscode-toolbar-button class="ll-close" icon="close" label=${l10n.t('Close')} @click=${close}></vscode-toolbar-button></div>
       <canvas class="ll-big" data-ch=${c}></canvas>
     </div>`;
   }
@@ -129,7 +130,7 @@ export class FeatureMapsView extends LitElement {
     const steps = chainAround(report, index);
     if (steps.length < 2) return nothing;
     return html`<section class="ll-chain" aria-label="Channel ${channel} through the chain">
-      <h3>Channel ${channel} through ${steps.map((s) => s.type).join(' → ')}</h3>
+      <h3>${l10n.t('Channel {0} through {1}', channel, steps.map((s) => s.type).join(' → '))}</h3>
       <div class="ll-chain-steps">${steps.map((st, i) => html`${i ? html`<span class="codicon codicon-arrow-right" aria-hidden="true"></span>` : nothing}${this.chainStep(st, channel)}`)}</div>
     </section>`;
   }
@@ -137,8 +138,8 @@ export class FeatureMapsView extends LitElement {
   private chainStep(st: ChainStep, channel: number) {
     const t = st.rowIndex !== undefined ? this.ctx.tensors?.[st.rowIndex] : undefined;
     if (!t) {
-      return html`<div class="ll-chain-step ll-muted" title="A functional call has no row, so the run keeps no tensor for it; its output is the next layer's input.">
-        <div class="ll-chain-none">${st.label}<br />no tensor kept</div><span>${st.type}</span></div>`;
+      return html`<div class="ll-chain-step ll-muted" title=${l10n.t("A functional call has no row, so the run keeps no tensor for it; its output is the next layer's input.")}>
+        <div class="ll-chain-none">${st.label}<br />${l10n.t('no tensor kept')}</div><span>${st.type}</span></div>`;
     }
     return html`<button class="ll-chain-step" title=${this.statsText(t, channel)} @click=${() => this.ctx.select(st.rowIndex!)}>
       <canvas class="ll-chain-tile" data-row=${st.rowIndex} data-ch=${channel}></canvas>
@@ -235,6 +236,6 @@ export class FeatureMapsView extends LitElement {
 customElements.define('ll-feature-maps-view', FeatureMapsView);
 
 export const featureMapsView: ViewDef = {
-  id: 'featureMaps', title: 'Feature maps', icon: 'symbol-color', needs: 'run',
+  id: 'featureMaps', get title() { return l10n.t('Feature maps'); }, icon: 'symbol-color', needs: 'run',
   render: (ctx) => html`<ll-feature-maps-view .ctx=${ctx}></ll-feature-maps-view>`,
 };

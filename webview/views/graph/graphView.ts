@@ -7,6 +7,7 @@ import { fmtBytes, fmtInt, fmtSI } from '../../../engine/analysis/format';
 import { viewInputsChanged } from '../changed';
 import type { ViewContext, ViewDef } from '../view';
 import { blocksAtDepth, blocksIn, foldGraph, type Folded, type GraphNode } from './graphModel';
+import { l10n } from '../../app/l10n';
 
 export class GraphView extends LitElement {
   static override properties = { ctx: { attribute: false } };
@@ -20,12 +21,12 @@ export class GraphView extends LitElement {
 
   override render() {
     const { report, state } = this.ctx;
-    if (!report) return html`<p class="ll-empty">${state.job ? 'Analysing…' : 'No analysis yet.'}</p>`;
-    if (!report.dataflow) return html`<p class="ll-empty">No graph: the forward pass could not be traced (see the problems above).</p>`;
+    if (!report) return html`<p class="ll-empty">${state.job ? l10n.t('Analysing…') : l10n.t('No analysis yet.')}</p>`;
+    if (!report.dataflow) return html`<p class="ll-empty">${l10n.t('No graph: the forward pass could not be traced (see the problems above).')}</p>`;
     // the layout comes from the layout worker (dagre off the main thread); the last one stays while a new one is made
     const gl = state.graphLayout;
-    if (gl?.error && !gl.pending) return html`<p class="ll-empty">The graph could not be laid out: ${gl.error}</p>`;
-    if (!gl?.layout) return html`<p class="ll-empty">Laying out the graph…</p>`;
+    if (gl?.error && !gl.pending) return html`<p class="ll-empty">${l10n.t('The graph could not be laid out: {0}', gl.error)}</p>`;
+    if (!gl?.layout) return html`<p class="ll-empty">${l10n.t('Laying out the graph…')}</p>`;
     const ui = state.ui.graph;
     // geometry from the layout, numbers and shapes from the report on screen
     const now = this.folded(report, ui.collapsed);
@@ -38,22 +39,22 @@ export class GraphView extends LitElement {
     const z = ui.zoom;
     return html`
       <div class="ll-toolbar" role="toolbar" aria-label="Graph">
-        <vscode-label for="ll-color">Colour by</vscode-label>
+        <vscode-label for="ll-color">${l10n.t('Colour by')}</vscode-label>
         <vscode-single-select id="ll-color" .value=${ui.colorBy} @change=${(e: Event) => this.ctx.setUi('graph', { colorBy: (e.target as HTMLSelectElement).value as 'macs' | 'memory' })}>
-          <vscode-option value="macs">Share of MACs</vscode-option>
-          <vscode-option value="memory">Share of activation memory</vscode-option>
+          <vscode-option value="macs">${l10n.t('Share of MACs')}</vscode-option>
+          <vscode-option value="memory">${l10n.t('Share of activation memory')}</vscode-option>
         </vscode-single-select>
         <span class="ll-legend" aria-hidden="true">0 %
           <svg width="80" height="10"><defs><linearGradient id="ll-ramp">${[0, 0.25, 0.5, 0.75, 1].map((t) => svg`<stop offset=${t} stop-color=${shareColor(t)}></stop>`)}</linearGradient></defs><rect width="80" height="10" fill="url(#ll-ramp)"></rect></svg>
           ${(100 * top).toFixed(1)} %</span>
         <span class="ll-spacer"></span>
-        <vscode-button secondary icon="collapse-all" ?disabled=${!blocks.length} @click=${() => this.ctx.setUi('graph', { collapsed: blocksAtDepth(report.dataflow!, 1) })} title="Fold every block of the model">Fold blocks</vscode-button>
-        <vscode-button secondary icon="expand-all" ?disabled=${!ui.collapsed.length} @click=${() => this.ctx.setUi('graph', { collapsed: [] })} title="Unfold every block">Unfold all</vscode-button>
-        <vscode-toolbar-button icon="zoom-out" label="Zoom out" @click=${() => this.ctx.setUi('graph', { zoom: Math.max(0.25, z / 1.25) })}></vscode-toolbar-button>
-        <vscode-toolbar-button icon="zoom-in" label="Zoom in" @click=${() => this.ctx.setUi('graph', { zoom: Math.min(3, z * 1.25) })}></vscode-toolbar-button>
-        <vscode-toolbar-button icon="screen-normal" label="Actual size" @click=${() => this.ctx.setUi('graph', { zoom: 1 })}></vscode-toolbar-button>
+        <vscode-button secondary icon="collapse-all" ?disabled=${!blocks.length} @click=${() => this.ctx.setUi('graph', { collapsed: blocksAtDepth(report.dataflow!, 1) })} title=${l10n.t('Fold every block of the model')}>${l10n.t('Fold blocks')}</vscode-button>
+        <vscode-button secondary icon="expand-all" ?disabled=${!ui.collapsed.length} @click=${() => this.ctx.setUi('graph', { collapsed: [] })} title=${l10n.t('Unfold every block')}>${l10n.t('Unfold all')}</vscode-button>
+        <vscode-toolbar-button icon="zoom-out" label=${l10n.t('Zoom out')} @click=${() => this.ctx.setUi('graph', { zoom: Math.max(0.25, z / 1.25) })}></vscode-toolbar-button>
+        <vscode-toolbar-button icon="zoom-in" label=${l10n.t('Zoom in')} @click=${() => this.ctx.setUi('graph', { zoom: Math.min(3, z * 1.25) })}></vscode-toolbar-button>
+        <vscode-toolbar-button icon="screen-normal" label=${l10n.t('Actual size')} @click=${() => this.ctx.setUi('graph', { zoom: 1 })}></vscode-toolbar-button>
       </div>
-      ${report.dataflow.truncated ? html`<p class="ll-note">The graph was cut at ${report.dataflow.nodes.length} nodes; the Summary lists every row.</p>` : nothing}
+      ${report.dataflow.truncated ? html`<p class="ll-note">${l10n.t('The graph was cut at {0} nodes; the Summary lists every row.', report.dataflow.nodes.length)}</p>` : nothing}
       <div class="ll-graph-scroll" tabindex="-1">
         <svg class="ll-graph" width=${lay.width * z} height=${lay.height * z} viewBox="0 0 ${lay.width} ${lay.height}" role="group" aria-label="Data-flow graph of ${report.model}">
           <defs><marker id="ll-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="ll-arrowhead"></path></marker></defs>
@@ -144,6 +145,6 @@ function nodeTitle(n: GraphNode, s: number | null): string {
 }
 
 export const graphView: ViewDef = {
-  id: 'graph', title: 'Graph', icon: 'type-hierarchy', needs: 'analysis',
+  id: 'graph', get title() { return l10n.t('Graph'); }, icon: 'type-hierarchy', needs: 'analysis',
   render: (ctx) => html`<ll-graph-view .ctx=${ctx}></ll-graph-view>`,
 };

@@ -8,20 +8,21 @@ import type { SortKey } from '../../app/store';
 import { viewInputsChanged } from '../changed';
 import type { ViewContext, ViewDef } from '../view';
 import { filterRows, maxDepth, share, sortRows, tableRows, totalsOf, type TableRow } from './summaryModel';
+import { l10n } from '../../app/l10n';
 
 interface Column { id: string; key: SortKey | null; label: string; numeric: boolean; width: string; title?: string }
 
 const COLUMNS: Column[] = [
-  { id: 'order', key: 'order', label: '#', numeric: true, width: '4%', title: 'Order of the calls in forward' },
-  { id: 'name', key: 'name', label: 'Layer', numeric: false, width: '19%' },
-  { id: 'type', key: 'type', label: 'Type', numeric: false, width: '11%' },
-  { id: 'output', key: null, label: 'Output', numeric: false, width: '12%', title: 'Output shape' },
-  { id: 'params', key: 'params', label: 'Params', numeric: true, width: '10%' },
-  { id: 'macs', key: 'macs', label: 'MACs', numeric: true, width: '12%', title: 'Multiply-accumulates, batch included' },
-  { id: 'memory', key: 'memory', label: 'Activations', numeric: true, width: '8%', title: 'Bytes of the output tensor(s)' },
-  { id: 'mean', key: 'mean', label: 'Mean', numeric: true, width: '8%', title: 'Mean of the output in the last run (— before a run)' },
-  { id: 'std', key: 'std', label: 'Std', numeric: true, width: '8%', title: 'Standard deviation of the output in the last run (— before a run)' },
-  { id: 'gradNorm', key: 'gradNorm', label: '‖∂L/∂y‖', numeric: true, width: '8%', title: 'L2 norm of the gradient of loss = sum(output) w.r.t. this output, in the last run (— before a run)' },
+  { id: 'order', key: 'order', label: '#', numeric: true, width: '4%', title: l10n.t('Order of the calls in forward') },
+  { id: 'name', key: 'name', label: l10n.t('Layer'), numeric: false, width: '19%' },
+  { id: 'type', key: 'type', label: l10n.t('Type'), numeric: false, width: '11%' },
+  { id: 'output', key: null, label: l10n.t('Output'), numeric: false, width: '12%', title: l10n.t('Output shape') },
+  { id: 'params', key: 'params', label: l10n.t('Params'), numeric: true, width: '10%' },
+  { id: 'macs', key: 'macs', label: 'MACs', numeric: true, width: '12%', title: l10n.t('Multiply-accumulates, batch included') },
+  { id: 'memory', key: 'memory', label: l10n.t('Activations'), numeric: true, width: '8%', title: l10n.t('Bytes of the output tensor(s)') },
+  { id: 'mean', key: 'mean', label: l10n.t('Mean'), numeric: true, width: '8%', title: l10n.t('Mean of the output in the last run (— before a run)') },
+  { id: 'std', key: 'std', label: l10n.t('Std'), numeric: true, width: '8%', title: l10n.t('Standard deviation of the output in the last run (— before a run)') },
+  { id: 'gradNorm', key: 'gradNorm', label: '‖∂L/∂y‖', numeric: true, width: '8%', title: l10n.t('L2 norm of the gradient of loss = sum(output) w.r.t. this output, in the last run (— before a run)') },
 ];
 // one array for every render: vscode-table lays its columns out again whenever it gets a new one
 const WIDTHS = COLUMNS.map((c) => c.width);
@@ -41,7 +42,7 @@ export class SummaryView extends LitElement {
 
   override render() {
     const { report, state } = this.ctx;
-    if (!report) return html`<p class="ll-empty">${state.job ? 'Analysing…' : 'No analysis yet.'}</p>`;
+    if (!report) return html`<p class="ll-empty">${state.job ? l10n.t('Analysing…') : l10n.t('No analysis yet.')}</p>`;
     const ui = state.ui.summary;
     const cols = COLUMNS;
     const totals = totalsOf(report);
@@ -53,23 +54,23 @@ export class SummaryView extends LitElement {
           @input=${(e: Event) => this.ctx.setUi('summary', { filter: (e.target as HTMLInputElement).value })}>
           <vscode-icon slot="content-before" name="filter"></vscode-icon>
         </vscode-textfield>
-        <vscode-label for="ll-depth">Depth</vscode-label>
+        <vscode-label for="ll-depth">${l10n.t('Depth')}</vscode-label>
         <vscode-single-select id="ll-depth" class="ll-depth" aria-label="Depth" .value=${ui.depth === null ? 'all' : String(ui.depth)}
           @change=${(e: Event) => { const v = (e.target as HTMLSelectElement).value; this.ctx.setUi('summary', { depth: v === 'all' ? null : Number(v) }); }}>
-          <vscode-option value="all">All layers</vscode-option>
+          <vscode-option value="all">${l10n.t('All layers')}</vscode-option>
           ${Array.from({ length: deepest }, (_, i) => html`<vscode-option value=${String(i + 1)}>${i + 1}</vscode-option>`)}
         </vscode-single-select>
         <span class="ll-spacer"></span>
-        <vscode-button secondary icon="markdown" @click=${() => this.ctx.copy('markdown')} title="Copy the summary as Markdown">Markdown</vscode-button>
-        <vscode-button secondary icon="list-flat" @click=${() => this.ctx.copy('csv')} title="Copy the summary as CSV">CSV</vscode-button>
-        <vscode-button secondary icon="json" @click=${() => this.ctx.copy('json')} title="Copy the summary as JSON">JSON</vscode-button>
+        <vscode-button secondary icon="markdown" @click=${() => this.ctx.copy('markdown')} title=${l10n.t('Copy the summary as Markdown')}>Markdown</vscode-button>
+        <vscode-button secondary icon="list-flat" @click=${() => this.ctx.copy('csv')} title=${l10n.t('Copy the summary as CSV')}>CSV</vscode-button>
+        <vscode-button secondary icon="json" @click=${() => this.ctx.copy('json')} title=${l10n.t('Copy the summary as JSON')}>JSON</vscode-button>
       </div>
       <div class="ll-totals" aria-live="polite">
         <span><b>${report.model}</b> · input ${report.inputs.map((s) => fmtShape(s)).join(', ')}</span>
-        <span title=${`${fmtInt(totals.params)} parameters`}>Params <b class="ll-total-params">${fmtInt(totals.params)}</b> (${fmtSI(totals.params)})</span>
-        <span class="ll-total-macs" title=${totals.macsIncomplete ? `${totals.macsUnknownRows} row(s) have unknown MACs: the total is a lower bound` : 'Total multiply-accumulates'}>
+        <span title=${l10n.t('{0} parameters', fmtInt(totals.params))}>${l10n.t('Params')} <b class="ll-total-params">${fmtInt(totals.params)}</b> (${fmtSI(totals.params)})</span>
+        <span class="ll-total-macs" title=${totals.macsIncomplete ? l10n.t('{0} row(s) have unknown MACs: the total is a lower bound', totals.macsUnknownRows) : l10n.t('Total multiply-accumulates')}>
           MACs <b>${totals.macsIncomplete ? `≥ ${fmtInt(totals.macs)} (incomplete)` : fmtInt(totals.macs)}</b> (${fmtSI(totals.macs)})</span>
-        <span>Activations <b>${fmtBytes(totals.activationBytes)}</b></span>
+        <span>${l10n.t('Activations')} <b>${fmtBytes(totals.activationBytes)}</b></span>
         <span class="ll-count">${this.lines.length} of ${report.rows.length} rows</span>
       </div>
       <vscode-table class="ll-table" zebra bordered-columns resizable .columns=${WIDTHS}>
@@ -92,7 +93,7 @@ export class SummaryView extends LitElement {
     const first = key !== 'order' && c.numeric;
     const next = () => this.ctx.setUi('summary', !active ? { sort: key, descending: first } : key === 'order' || ui.descending === first ? { descending: !ui.descending } : { sort: 'order', descending: false });
     return html`<vscode-table-header-cell class=${c.numeric ? 'll-num' : ''} aria-sort=${sort}>
-      <button class="ll-sort" data-sort=${key} title=${c.title ?? `Sort by ${c.label}`} @click=${next}>${c.label}
+      <button class="ll-sort" data-sort=${key} title=${c.title ?? l10n.t('Sort by {0}', c.label)} @click=${next}>${c.label}
         <span class="codicon ${sort === 'ascending' ? 'codicon-arrow-up' : sort === 'descending' ? 'codicon-arrow-down' : ''}" aria-hidden="true"></span></button>
     </vscode-table-header-cell>`;
   }
@@ -106,8 +107,8 @@ export class SummaryView extends LitElement {
         case 'name': return html`<span class="ll-name" ${cssom({ 'padding-left': `${Math.max(0, l.depth - 1) * 12}px` })}>${l.folded ? html`<span class="codicon codicon-symbol-namespace" aria-hidden="true"></span>` : nothing}${l.name || '(model)'}${l.count > 1 ? html` <vscode-badge>${l.count}</vscode-badge>` : nothing}</span>`;
         case 'type': return l.type;
         case 'output': return fmtShape(l.output);
-        case 'params': return this.bar(fmtInt(l.params), share(l.params, params), `${(100 * share(l.params, params)).toFixed(1)} % of the parameters`);
-        case 'macs': return this.bar(l.macs === null ? '?' : l.incomplete ? `≥ ${fmtInt(l.macs)}` : fmtInt(l.macs), share(l.macs, macs), l.macs === null ? 'unknown' : `${(100 * share(l.macs, macs)).toFixed(1)} % of the MACs`);
+        case 'params': return this.bar(fmtInt(l.params), share(l.params, params), l10n.t('{0} % of the parameters', (100 * share(l.params, params)).toFixed(1)));
+        case 'macs': return this.bar(l.macs === null ? '?' : l.incomplete ? `≥ ${fmtInt(l.macs)}` : fmtInt(l.macs), share(l.macs, macs), l.macs === null ? l10n.t('unknown') : l10n.t('{0} % of the MACs', (100 * share(l.macs, macs)).toFixed(1)));
         case 'memory': return fmtBytes(l.outputBytes);
         case 'mean': return num(l.mean);
         case 'std': return num(l.std);
@@ -153,6 +154,6 @@ export class SummaryView extends LitElement {
 customElements.define('ll-summary-view', SummaryView);
 
 export const summaryView: ViewDef = {
-  id: 'summary', title: 'Summary', icon: 'table', needs: 'analysis',
+  id: 'summary', get title() { return l10n.t('Summary'); }, icon: 'table', needs: 'analysis',
   render: (ctx) => html`<ll-summary-view .ctx=${ctx}></ll-summary-view>`,
 };
