@@ -10,6 +10,7 @@ import { writeSafetensors } from '../../engine/io/safetensors';
 import { Rng } from '../../engine/run/init';
 import { activationCurve } from '../../engine/run/inspect';
 import { ops } from '../../engine/ops/registry';
+import { convGeometry } from '../../engine/ops/conv2d';
 
 const root = join(__dirname, '../..');
 const dir = join(root, 'examples/digits');
@@ -53,7 +54,9 @@ describe('Inspector captures (digits CNN, six sample digits, PyTorch 1.13)', () 
     const conv = r.captures![0]!;
     expect(conv.op).toBe('conv2d');
     expect(conv.args.map((a) => a?.shape)).toEqual([[6, 1, 16, 16], [8, 1, 3, 3], [8]]);
-    expect(conv.attrs).toMatchObject({ stride: [1, 1], padding: [[1, 1], [1, 1]], dilation: [1, 1], groups: 1 });
+    expect(conv.attrs).toMatchObject({ stride: [1, 1], dilation: [1, 1], groups: 1 });
+    // the trace's padding, however spelled, resolves to one row of zeros on each side
+    expect(convGeometry([3, 3], conv.attrs as never).padding).toEqual([[1, 1], [1, 1]]);
     const elu = r.captures![r.rows.findIndex((x) => x.name === 'elu')]!;
     expect(elu).toMatchObject({ op: 'elu', attrs: { alpha: 1 } });
     // the activation's input is the BatchNorm's output
