@@ -161,6 +161,23 @@ export interface RunReport extends Omit<Report, 'rows'> {
   timings: Report['timings'] & { forwardMs: number; backwardMs: number; warmForwardMs?: number; warmBackwardMs?: number; warmPasses?: number };
   /** Per row (same order): the call's output and d(loss)/d(output), when `keepTensors` was set. */
   tensors?: Array<{ output: TensorData; grad: TensorData | null }>;
+  /** Per row (same order), when `capture` was set: its own op's arguments (undefined for other rows; engine/run/inspect.ts). */
+  captures?: Array<RowCapture | undefined>;
+  /** The value of the loss back-propagated when it is not the sum (cross-entropy against a class). */
+  loss?: number;
+}
+
+/** A row's own op and the values of its tensor arguments as the run computed them (the Inspector's article views). */
+export interface RowCapture {
+  op: string;
+  /** The op's numeric and string attributes (stride, padding, eps, negative_slope, …). */
+  attrs: Record<string, unknown>;
+  /** The op's tensor arguments in PyTorch's order (conv: input, weight, bias; batch_norm: input, weight, bias, running_mean, running_var); null where absent. */
+  args: Array<TensorData | null>;
+  /** batch_norm: the batch's per-channel mean and biased variance (what train mode normalises with). */
+  batchStats?: { mean: Float64Array; var: Float64Array };
+  /** batch_norm in train mode: running_mean and running_var after this forward. */
+  buffersAfter?: { mean: TensorData; var: TensorData };
 }
 
 /** A run report as it crosses a boundary without its tensors (they travel separately, buffers transferred). */

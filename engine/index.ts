@@ -5,7 +5,8 @@ export { analyze, runAnalysis } from './analysis/analyze';
 export { discover as findModelsIn, pickModel, parseInputSpec } from './analysis/discovery';
 export { formatTable, toContractJson, toMarkdown, toCsv, fmtInt, fmtShape, fmtSI, fmtBytes, fmtTotal, incompleteNote } from './analysis/format';
 export { ACTIVATIONS } from './torch/layers/activation';
-export { runModel, runModelAsync, runJson, type RunOptions } from './run/run';
+export { runModel, runModelAsync, runForwardPasses, runJson, type RunOptions } from './run/run';
+export { activationCurve, activationGrad, WHAT_IF_ACTIVATIONS, ACTIVATION_OPS, type ActivationName, type RunVariant, type LossSpec } from './run/inspect';
 export { dispatch, assertNever, type Cancelled, type Envelope, type Handlers } from './util/messages';
 // Weights files: safetensors and PyTorch checkpoints (.pth/.pt/.bin) detected by content, read without Python.
 export { readWeights, detectFormat, summarizeTensor, type WeightsFile, type WeightTensor, type ReadWeightsOptions, type TensorSummary } from './io/weights';

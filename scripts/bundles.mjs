@@ -1,7 +1,7 @@
 // The bundles the extension ships (the .vsix holds exactly these, see scripts/package.mjs) and the webview's
 // static files, for the development build (scripts/build.mjs, into dist/) and the packaged one (minified, no
 // source maps, into the package's staging folder). Nothing else: the CLI and bench bundles are built by build.mjs.
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** esbuild options of every shipped bundle, written under `out` (a folder that plays dist/). */
@@ -24,6 +24,7 @@ export function shippedBundles(out, common) {
 /** The webview's static files: its stylesheet and @vscode/codicons' CSS and font (the CSS names the font relatively). */
 export function copyWebviewAssets(out) {
   mkdirSync(join(out, 'webview/codicons'), { recursive: true });
-  if (existsSync('webview/inspector.css')) copyFileSync('webview/inspector.css', join(out, 'webview/inspector.css'));
+  // uPlot's own stylesheet first (the article views' charts), then the Inspector's: one file, one <link>
+  if (existsSync('webview/inspector.css')) writeFileSync(join(out, 'webview/inspector.css'), readFileSync('node_modules/uplot/dist/uPlot.min.css', 'utf8') + '\n' + readFileSync('webview/inspector.css', 'utf8'));
   for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, join(out, `webview/codicons/${f}`));
 }

@@ -46,6 +46,12 @@ function batchStats(x: NdArray, L: Layout): { mean: Float64Array; varB: Float64A
   return { mean, varB };
 }
 
+/** The batch's per-channel mean and biased variance, exactly as the training-mode forward computes them (the Inspector shows them). */
+export function batchNormBatchStats(input: NdArray): { mean: Float64Array; var: Float64Array } {
+  const { mean, varB } = batchStats(input, layout(input.shape));
+  return { mean, var: varB };
+}
+
 /**
  * What the forward normalised with (batch statistics in training or without buffers, else the running
  * buffers): the buffer update and the backward take it instead of reading the input twice more.

@@ -15,6 +15,7 @@ import { backward, backwardAsync, type GradNode, type Keep } from '../autograd/g
 import type { ComputePool } from '../ops/pool/pool';
 import type { NdArray } from '../ops/tensor';
 import { initialState, Rng } from './init';
+import { applyVariant, captureRow, lossSeed, type LossSpec, type RowCapture, type RunVariant } from './inspect';
 import { now } from '../util/clock';
 
 export interface RunOptions extends AnalyzeOptions {
@@ -30,6 +31,14 @@ export interface RunOptions extends AnalyzeOptions {
   seed?: number;
   /** Keep every row's output and gradient tensors in `RunReport.tensors` (the Inspector shows them). */
   keepTensors?: boolean;
+  /** Keep, per row, its own op's arguments (conv, batch_norm, activations) in `RunReport.captures` (the Inspector's article views). */
+  capture?: boolean;
+  /** A "what if" run: the trace rewritten before it is replayed (every activation replaced, BatchNorm removed). */
+  variant?: RunVariant;
+  /** The loss back-propagated (default: sum of the output). */
+  loss?: LossSpec;
+  /** false: forward only (no gradNorm); for re-runs that need only forward statistics. */
+  backward?: boolean;
   /**
    * Asked with the static analysis before any tensor is allocated: a message refuses the run (an error
    * diagnostic 'run.memory'), e.g. when it would need more memory than `layerlens run --max-memory`.
@@ -122,6 +131,7 @@ function prepare(opts: RunOptions, pool?: ComputePool): Prepared | RunReport {
   });
   const outputT = firstTensor(analysis.outputValue ?? null);
   const rowOutputs = rt.records.map((r) => tensorsOf(r.output)[0]).filter((t): t is TensorV => !!t);
+  if (opts.variant) applyVariant([...rowOutputs, ...(outputT ? [outputT] : [])], opts.variant);
   if (pool?.shared && typeof SharedArrayBuffer === 'function') shareParameters(state);
   const fresh = (): Executor => new Executor(opts.mode, state, opts.seed ?? 0, pool);
   return { out, exec: fresh(), fresh, analysis, outputT, rowOutputs };
@@ -161,14 +171,16 @@ function finish(p: Prepared, opts: RunOptions, grads: Map<unknown, NdArray>, nor
   const outNode = exec.value(p.outputT!);
   out.outputStats = stats(outNode.value);
   if (opts.keepTensors) out.tensors = [];
+  if (opts.capture) out.captures = [];
   analysis.rt.records.forEach((r, i) => {
     const t = tensorsOf(r.output)[0];
     const row = out.rows[i];
+    if (out.captures) out.captures[i] = t ? captureRow(exec, t) : undefined;
     if (!t) return;
     const n = exec.value(t);
     row.stats = stats(n.value);
     const g = grads.get(n);
-    row.gradNorm = norms.get(n) ?? 0;
+    row.gradNorm = opts.backward === false ? null : norms.get(n) ?? 0;
     out.tensors?.push({ output: n.value, grad: g ?? null });
     const upd = opts.mode === 'train' ? exec.bnUpdates.get(r.inst) : undefined;
     if (upd) {
@@ -190,8 +202,9 @@ function runPrepared(p: Prepared, opts: RunOptions): RunReport {
   const t1 = markForward(p, t0);
   if (!p.outputT) return fail(p.out, new Error('the model returned no tensor'));
   let grads: Map<unknown, NdArray>;
+  if (opts.backward === false) return finish(p, opts, new Map(), new Map());
   const sink = normSink(opts);
-  try { grads = backward(...backwardArgs(p, sink)); } catch (e) { return fail(p.out, e); }
+  try { grads = backward(...backwardArgs(p, sink, opts.loss)); } catch (e) { return fail(p.out, e); }
   p.out.timings.backwardMs = round2(now() - t1 - sink.ms);
   const out = finish(p, opts, grads, sink.norms);
   p.exec.nodes.clear(); // the first pass's graph is reported: free it before the repeats
@@ -203,7 +216,7 @@ function runPrepared(p: Prepared, opts: RunOptions): RunReport {
     const s0 = now();
     try { q.exec.run(roots(q)); } catch (e) { return fail(out, e); }
     const s1 = now();
-    try { backward(...backwardArgs(q)); } catch (e) { return fail(out, e); }
+    try { backward(...backwardArgs(q, undefined, opts.loss)); } catch (e) { return fail(out, e); }
     warm.push([s1 - s0, now() - s1]);
   }
   setWarm(out, warm);
@@ -241,10 +254,13 @@ const normSink = (opts: RunOptions): NormSink => ({ norms: new Map(), ms: 0, ten
  * reaches it and the gradient itself is dropped there (kept only for keepTensors): holding every row's
  * gradient to the end would add another copy of the activations to the peak memory.
  */
-function backwardArgs(p: Prepared, sink?: NormSink): [GradNode, NdArray, Keep] {
+function backwardArgs(p: Prepared, sink?: NormSink, loss?: LossSpec): [GradNode, NdArray, Keep] {
   const outNode = p.exec.value(p.outputT!);
   const rowNodes = new Set(p.rowOutputs.map((t) => p.exec.value(t)));
-  return [outNode, onesLike(outNode.value), (n, g) => {
+  let seed = onesLike(outNode.value);
+  // another loss than the sum (the Inspector's cross-entropy against a class): its gradient at the output seeds backward
+  if (loss && loss.kind !== 'sum') { const l = lossSeed(outNode.value, loss); seed = l.seed; p.out.loss = l.value; }
+  return [outNode, seed, (n, g) => {
     if (!sink || !rowNodes.has(n)) return false;
     const t0 = now();
     sink.norms.set(n, l2(g));
@@ -261,6 +277,26 @@ function backwardArgs(p: Prepared, sink?: NormSink): [GradNode, NdArray, Keep] {
  */
 export const POOL_MIN_MACS = 1e9;
 
+/**
+ * Forward-only passes of one model over several inputs (`inputs[pass][i]` for the model's i-th input): one
+ * analysis and one state, a fresh executor per pass (the Inspector's batch-size re-run: eight batches cost
+ * eight forwards, not eight analyses). Each pass gets its own report, with captures when `opts.capture`.
+ */
+export function runForwardPasses(opts: RunOptions, inputs: NdArray[][]): RunReport[] {
+  const p = prepare(opts);
+  if (!('exec' in p)) return [p];
+  const base = p.out;
+  return inputs.map((xs, k) => {
+    xs.forEach((x, i) => { const t = p.analysis.inputs[i]; if (t) p.exec.state.set(t, x); });
+    const q: Prepared = { ...p, exec: p.fresh(), out: { ...base, rows: base.rows.map((r) => ({ ...r })), diagnostics: [...base.diagnostics], timings: { ...base.timings } } };
+    const t0 = now();
+    try { q.exec.run(roots(q)); } catch (e) { return fail(q.out, e); }
+    markForward(q, t0);
+    if (!q.outputT) return fail(q.out, new Error('the model returned no tensor'));
+    return finish(q, { ...opts, backward: false, keepTensors: k === 0 && opts.keepTensors }, new Map(), new Map());
+  });
+}
+
 /** runModel with 2-d convolutions split over the threads of a compute pool (both cores) when the model is big enough. */
 export async function runModelAsync(opts: RunOptions, pool: ComputePool, minMacs = POOL_MIN_MACS): Promise<RunReport> {
   const p = prepare(opts, pool);
@@ -271,8 +307,9 @@ export async function runModelAsync(opts: RunOptions, pool: ComputePool, minMacs
   const t1 = markForward(p, t0);
   if (!p.outputT) return fail(p.out, new Error('the model returned no tensor'));
   let grads: Map<unknown, NdArray>;
+  if (opts.backward === false) return finish(p, opts, new Map(), new Map());
   const sink = normSink(opts);
-  try { grads = await backwardAsync(...backwardArgs(p, sink)); } catch (e) { return fail(p.out, e); }
+  try { grads = await backwardAsync(...backwardArgs(p, sink, opts.loss)); } catch (e) { return fail(p.out, e); }
   p.out.timings.backwardMs = round2(now() - t1 - sink.ms);
   const out = finish(p, opts, grads, sink.norms);
   p.exec.nodes.clear();
@@ -282,7 +319,7 @@ export async function runModelAsync(opts: RunOptions, pool: ComputePool, minMacs
     const s0 = now();
     try { await q.exec.runAsync(roots(q)); } catch (e) { return fail(out, e); }
     const s1 = now();
-    try { await backwardAsync(...backwardArgs(q)); } catch (e) { return fail(out, e); }
+    try { await backwardAsync(...backwardArgs(q, undefined, opts.loss)); } catch (e) { return fail(out, e); }
     warm.push([s1 - s0, now() - s1]);
   }
   setWarm(out, warm);

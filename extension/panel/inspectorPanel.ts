@@ -220,7 +220,7 @@ export class InspectorPanel implements vscode.Disposable {
     } else {
       const pick = await vscode.window.showOpenDialog({
         canSelectMany: false, defaultUri: vscode.Uri.joinPath(this.uri, '..'), openLabel: purpose === 'weights' ? vscode.l10n.t('Load Weights') : vscode.l10n.t('Use as Input'),
-        filters: purpose === 'weights' ? { [vscode.l10n.t('State dicts')]: ['safetensors', 'pt', 'pth', 'bin'] } : { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'bmp', 'gif', 'webp'] },
+        filters: purpose === 'weights' ? { [vscode.l10n.t('State dicts')]: ['safetensors', 'pt', 'pth', 'bin'] } : { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'bmp', 'gif', 'webp'], [vscode.l10n.t('Input tensors')]: ['safetensors', 'pt', 'pth'] },
       });
       if (!pick?.[0]) { this.post({ type: 'cancelled', id }); return; }
       uri = pick[0];

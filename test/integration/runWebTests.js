@@ -19,6 +19,7 @@ const http = require('http');
 const { chromium } = require('playwright-core');
 const { runUiHover, runUiFirstHover } = require('./uiHover');
 const { runUiInspector } = require('./uiInspector');
+const { runUiArticle } = require('./uiArticle');
 const { runUiInstalled } = require('./uiInstalled');
 
 const root = path.resolve(__dirname, '..', '..');
@@ -179,7 +180,7 @@ async function runWebHost(browser, port, tmp) {
   if (!fs.existsSync(extTests) || !fs.existsSync(path.join(root, 'dist/extension.js'))) {
     spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
   }
-  const only = (process.env.LAYERLENS_ONLY || 'suite,ui,inspector,webhost,zh,installed').split(',');
+  const only = (process.env.LAYERLENS_ONLY || 'suite,ui,inspector,article,webhost,zh,installed').split(',');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'layerlens-it-'));
   let passed = 0; let failed = 0;
   let cs; let browser;
@@ -200,6 +201,11 @@ async function runWebHost(browser, port, tmp) {
     if (only.includes('inspector')) {
       const ok = await runUiInspector(browser, { port: cs.port, workbenchUrl: (payload) => workbenchUrl(cs.port, payload), extDev });
       console.log(`ui inspector (open, reload, restore): ${ok ? 'passed' : 'FAILED'} (${Date.now() - t0} ms)`);
+      if (ok) passed++; else failed++;
+    }
+    if (only.includes('article')) {
+      const ok = await runUiArticle(browser, { port: cs.port, workbenchUrl: (payload) => workbenchUrl(cs.port, payload), extDev, root });
+      console.log(`ui article views (digits: a conv, a BatchNorm, an activation): ${ok ? 'passed' : 'FAILED'} (${Date.now() - t0} ms)`);
       if (ok) passed++; else failed++;
     }
     if (only.includes('webhost')) {

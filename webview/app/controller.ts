@@ -2,7 +2,7 @@
 // messages, asks the worker for analyses and runs (latest settings win; the previous result stays on screen
 // until the next arrives), fetches weights and images through the host, and reports status back.
 import type { Diagnostic, Loc } from '../../engine';
-import { CancelledError, PROTOCOL_VERSION, assertNever, describeBad, parseToWebview, type FromWebview, type InputSpec, type ModelInfo, type ToWebview } from '../protocol';
+import { CancelledError, PROTOCOL_VERSION, assertNever, describeBad, parseToWebview, type FromWebview, type InputSpec, type ModelInfo, type RunVariant, type ToWebview } from '../protocol';
 import type { EngineClient } from './engineClient';
 import { LayoutClient, layoutKey } from './layoutClient';
 import { imageTensor } from './imageInput';
@@ -29,6 +29,9 @@ export class Controller {
   /** Source paths already asked of the host (each once: an absent file stays absent). */
   private readonly askedSources = new Set<string>();
   private renderedRows = 0;
+  /** Bumped by every main run's result: the side runs (batch size, what-if) belong to one. */
+  private runSeq = 0;
+  private side = { batch: { busy: false, want: null as null | (() => Promise<void>) }, whatIf: { busy: false, want: null as null | (() => Promise<void>) } };
 
   private readonly layouts?: LayoutClient;
   private layoutFor?: { report: unknown; collapsed: string[]; key: string };
@@ -61,7 +64,67 @@ export class Controller {
     this.store.update({ graphLayout: { key, layout, error, pending: false } });
   }
 
-  start(): void { this.host.postMessage({ type: 'ready', version: PROTOCOL_VERSION }); }
+  start(): void {
+    this.host.postMessage({ type: 'ready', version: PROTOCOL_VERSION });
+    // the article's worked example needs no model: the engine's conv2d of its numbers
+    void this.engine.request({ type: 'convDemo/request' }).then((a) => { if (a.type === 'convDemo/result') this.store.update({ convDemo: a.conv }); });
+  }
+
+  /** One side run at a time per kind; a newer wish replaces a waiting one (latest wins), the result on screen stays until the next. */
+  private async sideRun(kind: 'batch' | 'whatIf', job: () => Promise<void>): Promise<void> {
+    const q = this.side[kind];
+    if (q.busy) { q.want = job; return; }
+    q.busy = true;
+    try { await job(); } finally { q.busy = false; }
+    const next = q.want;
+    q.want = null;
+    if (next) void this.sideRun(kind, next);
+  }
+
+  private runKey(extra: string): string { return `${this.runSeq}|${extra}`; }
+
+  /** The batch-size slider: BatchNorm's batch statistics over 8 seeded batches of `batch`, and train vs eval. */
+  wantBatchNoise(batch: number): void {
+    const s = this.store.state, m = s.model;
+    const key = this.runKey(String(batch));
+    if (!m || !s.run || s.batchNoise?.key === key) return;
+    this.store.update({ batchNoise: { ...(s.batchNoise ?? {}), key, pending: true } });
+    void this.sideRun('batch', async () => {
+      if (this.store.state.batchNoise?.key !== key) return;
+      const settings = this.store.state.settings;
+      const weights = await this.weightBytes(settings).catch(() => undefined);
+      const a = await this.engine.request({ type: 'bn/request', file: m.file, files: m.files, model: m.expr, input: this.inputShapes(), seed: settings.seed, ...(weights ? { weights: weights.bytes, weightsName: weights.name } : {}), batch, draws: 8 });
+      if (this.store.state.batchNoise?.key !== key) return;
+      performance.mark('layerlens:batchNoise');
+      if (a.type === 'bn/result') this.store.update({ batchNoise: { key, value: a.noise, pending: false } });
+      else if (a.type === 'error') this.store.update({ batchNoise: { ...this.store.state.batchNoise!, pending: false, error: a.message } });
+    });
+  }
+
+  /** The what-if switches: the same run with every activation replaced or BatchNorm removed (null: none). */
+  wantWhatIf(variant: RunVariant | null): void {
+    const s = this.store.state, m = s.model;
+    if (!variant || (!variant.activation && !variant.removeBatchNorm)) { if (s.whatIf) this.store.update({ whatIf: undefined }); return; }
+    const key = this.runKey(JSON.stringify(variant));
+    if (!m || !s.run || s.whatIf?.key === key) return;
+    this.store.update({ whatIf: { ...(s.whatIf ?? {}), key, pending: true } });
+    void this.sideRun('whatIf', async () => {
+      if (this.store.state.whatIf?.key !== key) return;
+      const settings = this.store.state.settings;
+      const t0 = performance.now();
+      const [weights, inputSpec] = await Promise.all([this.weightBytes(settings), this.inputSpec(settings)]);
+      const a = await this.engine.request({
+        type: 'run/request', file: m.file, files: m.files, model: m.expr, input: this.inputShapes(), mode: settings.mode, seed: settings.seed,
+        ...(weights ? { weights: weights.bytes, weightsName: weights.name } : {}), inputSpec, variant, loss: settings.loss,
+      });
+      if (this.store.state.whatIf?.key !== key) return;
+      performance.mark('layerlens:whatIf');
+      if (a.type === 'run/result') {
+        const error = errorOf(a.report.diagnostics);
+        this.store.update({ whatIf: error ? { ...this.store.state.whatIf!, pending: false, error: error.message } : { key, pending: false, value: { variant, gradNorm: a.report.rows.map((r) => r.gradNorm), outputStd: a.report.outputStats?.std ?? null, ms: performance.now() - t0 } } });
+      } else if (a.type === 'error') this.store.update({ whatIf: { ...this.store.state.whatIf!, pending: false, error: a.message } });
+    });
+  }
 
   receive(raw: unknown): void {
     const msg = parseToWebview(normalizeBytes(raw));
@@ -148,12 +211,13 @@ export class Controller {
       const phase = (p: string) => this.store.update({ job: { kind: 'run', phase: p, startedAt: t0 } });
       const a = await this.engine.request({
         type: 'run/request', file: m.file, files: m.files, model: m.expr, input: this.inputShapes(), mode: settings.mode, seed: settings.seed,
-        ...(weights ? { weights: weights.bytes, weightsName: weights.name } : {}), inputSpec, keepTensors: true, dataflow: true,
+        ...(weights ? { weights: weights.bytes, weightsName: weights.name } : {}), inputSpec, keepTensors: true, dataflow: true, capture: true, loss: settings.loss,
       }, phase);
       if (a.type === 'run/result') {
         // a run that failed (weights that do not load, an op without kernel) says why and shows no stale numbers
         const error = errorOf(a.report.diagnostics);
         performance.mark('layerlens:result');
+        this.runSeq++;
         this.store.update({ run: error ? undefined : { report: a.report, tensors: a.tensors ?? [], ms: performance.now() - t0 }, analysis: a.report, runStale: false, error });
       } else if (a.type === 'error' || a.type === 'cancelled') {
         this.store.update({ error: a.type === 'cancelled' ? undefined : { message: a.message }, runStale: false });
@@ -227,6 +291,12 @@ export class Controller {
   private async weights(s: RunSettings): Promise<{ name: string; bytes: Uint8Array } | undefined> {
     if (s.weights.kind === 'init') return undefined;
     this.store.update({ job: { kind: 'run', phase: `reading ${s.weights.name}`, startedAt: performance.now() } });
+    return this.weightBytes(s);
+  }
+
+  /** The chosen weights' bytes without a progress phase (the side runs: the file is already read). */
+  private async weightBytes(s: RunSettings): Promise<{ name: string; bytes: Uint8Array } | undefined> {
+    if (s.weights.kind === 'init') return undefined;
     return { name: s.weights.name, bytes: await this.fileBytes('weights', s.weights.path) };
   }
 
@@ -236,6 +306,8 @@ export class Controller {
       case 'pattern': return { kind: 'pattern', pattern: s.input.pattern };
       case 'image': {
         const shape = this.inputShapes()[0];
+        // a tensor file (the trained example's samples.safetensors) is the input itself, as `layerlens run --input-file` takes it
+        if (/\.(safetensors|pt|pth|bin)$/i.test(s.input.name)) return { kind: 'file', bytes: await this.fileBytes('image', s.input.path) };
         if (!shape) throw new Error('the model has no input shape for an image');
         return { kind: 'tensor', tensor: await imageTensor(await this.fileBytes('image', s.input.path), s.input.name, shape, s.normalize) };
       }

@@ -42,6 +42,9 @@ export class InspectorApp extends LitElement {
       copy: (f) => c.copy(f),
       rendered: (v, rows) => c.rendered(v, rows),
       run: () => void c.run(),
+      wantBatchNoise: (b) => c.wantBatchNoise(b),
+      wantWhatIf: (v) => c.wantWhatIf(v),
+      setLoss: (loss) => c.changeSettings({ loss }),
     };
   }
 
@@ -100,7 +103,9 @@ export class InspectorApp extends LitElement {
     </header>
     <div class="ll-status" aria-live="polite">
       ${s.job ? html`<vscode-progress-bar indeterminate aria-label="Working"></vscode-progress-bar><span>${s.job.phase}… <ll-elapsed .since=${s.job.startedAt}></ll-elapsed></span>` : nothing}
-      ${!s.job && run ? html`<span class="ll-muted ll-timing">${l10n.t('{0} run: forward {1} ms · backward {2} ms · {3} s in all (loss = sum of the output)', run.report.mode, run.report.timings.forwardMs.toFixed(0), run.report.timings.backwardMs.toFixed(0), (run.ms / 1000).toFixed(2))}</span>` : nothing}
+      ${!s.job && run ? html`<span class="ll-muted ll-timing">${run.report.loss !== undefined && set.loss.kind === 'crossEntropy'
+        ? l10n.t('{0} run: forward {1} ms · backward {2} ms · {3} s in all (loss = cross-entropy against class {4}: {5})', run.report.mode, run.report.timings.forwardMs.toFixed(0), run.report.timings.backwardMs.toFixed(0), (run.ms / 1000).toFixed(2), set.loss.target, run.report.loss.toFixed(4))
+        : l10n.t('{0} run: forward {1} ms · backward {2} ms · {3} s in all (loss = sum of the output)', run.report.mode, run.report.timings.forwardMs.toFixed(0), run.report.timings.backwardMs.toFixed(0), (run.ms / 1000).toFixed(2))}</span>` : nothing}
       ${s.runStale && run ? html`<span class="ll-muted">${l10n.t('(showing the previous run)')}</span>` : nothing}
     </div>`;
   }

@@ -2,7 +2,7 @@
 // change so views can compare slices by identity; subscribers are told after each change. The persisted
 // part (settings and view state, never tensors or file bytes) goes to vscode.setState for a reload.
 import type { Diagnostic, Report, RunReport } from '../../engine';
-import type { ModelInfo, PatternName, RowTensors } from '../protocol';
+import type { ActivationName, BatchNoise, ConvStepData, LossSpec, ModelInfo, PatternName, RowTensors, RunVariant } from '../protocol';
 import type { GraphLayout } from '../views/graph/graphModel';
 
 export type WeightsChoice = { kind: 'init' } | { kind: 'file'; path: string; name: string };
@@ -17,6 +17,8 @@ export interface RunSettings {
   /** Batch size of the run; null: the model's own input shape. */
   batch: number | null;
   normalize: Normalize;
+  /** What backward differentiates: sum of the output, or cross-entropy against a class. */
+  loss: LossSpec;
 }
 
 export type SortKey = 'order' | 'name' | 'type' | 'params' | 'macs' | 'memory' | 'mean' | 'std' | 'gradNorm';
@@ -27,7 +29,14 @@ export interface UiState {
   summary: { sort: SortKey; descending: boolean; depth: number | null; filter: string };
   graph: { collapsed: string[]; colorBy: 'macs' | 'memory'; zoom: number };
   featureMaps: { scale: 'shared' | 'channel'; enlarged: number | null; sample: number; showAll: boolean };
+  /** The step-through: the article's example or the selected conv layer, which filter, which output cell. */
+  convStep: { source: 'article' | 'layer'; filter: number; position: number };
+  batchNorm: { channel: number; batch: number };
+  activations: { whatIf: ActivationName | 'original'; removeBatchNorm: boolean };
 }
+
+/** A re-run's answer beside the main run (the previous one stays on screen while `pending`). */
+export interface SideRun<T> { key: string; value?: T; pending: boolean; error?: string }
 
 export interface RunResult {
   report: Omit<RunReport, 'tensors'>;
@@ -52,16 +61,25 @@ export interface InspectorState {
   theme: number;
   /** The graph's latest layout (from the layout worker) and whether a newer one is being made. */
   graphLayout?: { key: string; layout?: GraphLayout; error?: string; pending: boolean };
+  /** The article's worked example through the engine's conv2d (asked for once). */
+  convDemo?: ConvStepData;
+  /** The batch-size slider's re-run. */
+  batchNoise?: SideRun<BatchNoise>;
+  /** The what-if run: per-row gradient norms and statistics with the variant. */
+  whatIf?: SideRun<{ variant: RunVariant; gradNorm: Array<number | null>; outputStd: number | null; ms: number }>;
 }
 
 export interface Persisted { uri?: string; expr?: string; settings: RunSettings; ui: UiState }
 
-export const DEFAULT_SETTINGS: RunSettings = { weights: { kind: 'init' }, input: { kind: 'noise' }, mode: 'eval', seed: 0, batch: null, normalize: 'none' };
+export const DEFAULT_SETTINGS: RunSettings = { weights: { kind: 'init' }, input: { kind: 'noise' }, mode: 'eval', seed: 0, batch: null, normalize: 'none', loss: { kind: 'sum' } };
 export const DEFAULT_UI: UiState = {
   view: 'summary', selectedRow: null,
   summary: { sort: 'order', descending: false, depth: null, filter: '' },
   graph: { collapsed: [], colorBy: 'macs', zoom: 1 },
   featureMaps: { scale: 'shared', enlarged: null, sample: 0, showAll: false },
+  convStep: { source: 'article', filter: 0, position: 0 },
+  batchNorm: { channel: 0, batch: 8 },
+  activations: { whatIf: 'original', removeBatchNorm: false },
 };
 
 export class Store {
@@ -107,6 +125,9 @@ function mergeUi(ui: Partial<UiState> | undefined): UiState {
     summary: { ...DEFAULT_UI.summary, ...ui.summary },
     graph: { ...DEFAULT_UI.graph, ...ui.graph },
     featureMaps: { ...DEFAULT_UI.featureMaps, ...ui.featureMaps, enlarged: null },
+    convStep: { ...DEFAULT_UI.convStep, ...ui.convStep },
+    batchNorm: { ...DEFAULT_UI.batchNorm, ...ui.batchNorm },
+    activations: { ...DEFAULT_UI.activations, ...ui.activations },
   };
 }
 

@@ -3,5 +3,8 @@ import type { ViewDef } from './view';
 import { summaryView } from './summary/summaryView';
 import { graphView } from './graph/graphView';
 import { featureMapsView } from './featureMaps/featureMapsView';
+import { convStepView } from './convStep/convStepView';
+import { batchNormView } from './batchNorm/batchNormView';
+import { activationsView } from './activations/activationsView';
 
-export const VIEWS: ViewDef[] = [summaryView, graphView, featureMapsView];
+export const VIEWS: ViewDef[] = [summaryView, graphView, featureMapsView, convStepView, batchNormView, activationsView];

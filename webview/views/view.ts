@@ -3,7 +3,7 @@
 // engine calls; selection is shared through the context. views/index.ts lists the views in tab order.
 import type { TemplateResult } from 'lit';
 import type { Loc, Report, RunReport } from '../../engine';
-import type { RowTensors } from '../protocol';
+import type { LossSpec, RowTensors, RunVariant } from '../protocol';
 import type { InspectorState, UiState } from '../app/store';
 
 export interface ViewContext {
@@ -16,7 +16,13 @@ export interface ViewContext {
   select(row: number | null, reveal?: boolean): void;
   reveal(loc: Loc): void;
   /** Updates one slice of the persisted UI state. */
-  setUi<K extends 'summary' | 'graph' | 'featureMaps'>(key: K, patch: Partial<UiState[K]>): void;
+  setUi<K extends 'summary' | 'graph' | 'featureMaps' | 'convStep' | 'batchNorm' | 'activations'>(key: K, patch: Partial<UiState[K]>): void;
+  /** Asks for the batch-size re-run of the current run (the controller runs it in the worker; latest wins). */
+  wantBatchNoise(batch: number): void;
+  /** Asks for the what-if run (null: none). */
+  wantWhatIf(variant: RunVariant | null): void;
+  /** Changes the loss backward differentiates (re-runs). */
+  setLoss(loss: LossSpec): void;
   copy(format: 'markdown' | 'csv' | 'json'): void;
   /** A view calls this once it has drawn real data (the status the host and the tests read). */
   rendered(view: string, rows?: number): void;
