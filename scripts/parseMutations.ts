@@ -69,7 +69,7 @@ export const SNIPPETS: readonly string[] = [
 ];
 
 /** One mutation: edits `text` using `r`; returns the new text and a short description. */
-type Op = (text: string, r: Rand) => [string, string];
+export type Op = (text: string, r: Rand) => [string, string];
 
 function lineOp(fn: (lines: string[], i: number, r: Rand) => string[] | null, name: string): Op {
   return (text, r) => {
@@ -120,23 +120,31 @@ const OPS: Array<[number, string, Op]> = [
   }, 'snippet')],
   [1, 'crlf', (t) => [t.replace(/\r?\n/g, '\r\n'), 'crlf']],
 ];
-const TOTAL = OPS.reduce((a, [w]) => a + w, 0);
 
-/** 1–3 seeded mutations of `text` (60 % one, 30 % two, 10 % three). */
-export function mutate(text: string, seed: number): { text: string; ops: string } {
+/**
+ * 1–3 seeded mutations of `text`, each an operator of `ops` drawn by weight: one mutation when the first
+ * draw is below `one`, else two when the next is below `two`, else three.
+ */
+export function mutateWith(ops: ReadonlyArray<readonly [number, string, Op]>, text: string, seed: number, one: number, two: number): { text: string; ops: string } {
   const r = rng(seed);
-  const n = r() < 0.6 ? 1 : r() < 0.75 ? 2 : 3;
+  const total = ops.reduce((a, [w]) => a + w, 0);
+  const n = r() < one ? 1 : r() < two ? 2 : 3;
   const names: string[] = [];
   let t = text;
   for (let k = 0; k < n; k++) {
-    let x = r() * TOTAL;
-    let op = OPS[0];
-    for (const o of OPS) { if ((x -= o[0]) < 0) { op = o; break; } }
+    let x = r() * total;
+    let op = ops[0];
+    for (const o of ops) { if ((x -= o[0]) < 0) { op = o; break; } }
     const [next, name] = op[2](t, r);
     t = next;
     names.push(name);
   }
   return { text: t, ops: names.join('+') };
+}
+
+/** 1–3 seeded mutations of `text` (60 % one, 30 % two, 10 % three). */
+export function mutate(text: string, seed: number): { text: string; ops: string } {
+  return mutateWith(OPS, text, seed, 0.6, 0.75);
 }
 
 /** Pathological programs (issue 9): long chains CPython accepts, nesting it refuses, typing states. */

@@ -8,7 +8,7 @@ import { TensorV } from '../torch/tensor';
 import { ops } from '../ops/registry';
 import { batchNormBatchStats } from '../ops/batchNorm';
 import type { NdArray } from '../ops/tensor';
-import type { Executor } from './execute';
+import { tensorsOf, type Executor } from './execute';
 import type { RowCapture } from '../api';
 
 /** Activations a what-if run can put in place of every activation of the model. */
@@ -45,10 +45,6 @@ function num(v: unknown, d: number): number {
   return d;
 }
 
-function tensorInputs(v: Value): TensorV[] {
-  const items = (v as { items?: Value[] })?.items;
-  return v instanceof TensorV ? [v] : Array.isArray(items) ? items.flatMap(tensorInputs) : [];
-}
 
 /** Rewrites the trace reachable from `roots` in place (the trace is this run's own: a fresh analysis made it). */
 export function applyVariant(roots: TensorV[], v: RunVariant): void {
@@ -63,7 +59,7 @@ export function applyVariant(roots: TensorV[], v: RunVariant): void {
     const op = kernelName(src.op);
     if (v.activation && ACTIVATION_OPS[op] && src.inputs[0] instanceof TensorV) t.src = { op: v.activation, inputs: [src.inputs[0]], attrs: {} };
     else if (v.removeBatchNorm && op === 'batch_norm' && src.inputs[0] instanceof TensorV) t.src = { op: 'clone', inputs: [src.inputs[0]], attrs: {} };
-    for (const i of t.src!.inputs) for (const x of tensorInputs(i)) if (!seen.has(x)) stack.push(x);
+    for (const i of t.src!.inputs) for (const x of tensorsOf(i)) if (!seen.has(x)) stack.push(x);
   }
 }
 

@@ -1,7 +1,7 @@
 // Seeded mutations that reach the interpreter and the torch layer (the parser's own mutations are in
 // scripts/parseMutations.ts and are mixed in): sizes PyTorch rejects, huge counts and loops, value growth,
 // odd argument lists. The same (source, seed) always gives the same text. Pure: no I/O, no clock.
-import { mutate as syntaxMutate, rng } from '../../scripts/parseMutations';
+import { mutate as syntaxMutate, mutateWith, rng, type Op } from '../../scripts/parseMutations';
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
@@ -27,7 +27,6 @@ const SNIPPETS = [
   'raise ValueError("x")', 'return', 'return None', 'assert False', 'import torchvision.transforms as T', 'del self',
 ];
 
-type Op = (text: string, r: Rand) => [string, string];
 
 const numberRe = /(?<![\w.])\d+(?:\.\d*)?(?:[eE][-+]?\d+)?(?![\w.])/g;
 
@@ -83,23 +82,9 @@ const OPS: Array<[number, string, Op]> = [
   }],
   [18, 'syntax', (t, r) => { const m = syntaxMutate(t, Math.floor(r() * 2 ** 32) >>> 0); return [m.text, `syntax(${m.ops})`]; }],
 ];
-const TOTAL = OPS.reduce((a, [w]) => a + w, 0);
-
 /** 1–3 seeded mutations of a model file. */
 export function mutateModel(text: string, seed: number): { text: string; ops: string } {
-  const r = rng(seed);
-  const n = r() < 0.55 ? 1 : r() < 0.7 ? 2 : 3;
-  const names: string[] = [];
-  let t = text;
-  for (let k = 0; k < n; k++) {
-    let x = r() * TOTAL;
-    let op = OPS[0];
-    for (const o of OPS) { if ((x -= o[0]) < 0) { op = o; break; } }
-    const [next, name] = op[2](t, r);
-    t = next;
-    names.push(name);
-  }
-  return { text: t, ops: names.join('+') };
+  return mutateWith(OPS, text, seed, 0.55, 0.7);
 }
 
 export { rng };

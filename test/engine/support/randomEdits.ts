@@ -2,17 +2,9 @@
 // deleted at random places, half-typed lines, numbers changed, lines deleted, undo. For the tests that
 // compare an incremental reparse / reanalysis after each edit with a fresh one.
 
-/** mulberry32: a small seeded generator (the same edits on every run). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../../scripts/parseMutations';
+
+export { rng };
 
 const CHARS = ['a', 'x', '1', '0', ' ', '(', ')', ':', ',', '.', '\n', '#', '"', "'", '\\', '\t', '=', '[', '@'];
 const LINES = ['    x = foo(', '        self.extra = nn.Linear(4, ', 'def helper(a, b):', '    return a +', 'class Half(nn.Module', '@decorator', 'else:', '"""doc', 'global g', 'from __future__ import annotations', 'y = [1, 2,', '    pass'];
