@@ -15,7 +15,10 @@ const bundles = readdirSync(join(root, 'l10n')).filter((f) => /^bundle\.l10n\.[\
 const placeholders = (s: string) => [...s.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort();
 const commandLinks = (s: string) => [...s.matchAll(/\(command:[\w.]+\)/g)].map((m) => m[0]);
 
-/** Every string literal passed as the first argument of l10n.t( (TypeScript sources of extension/ and webview/). */
+/**
+ * Every string literal passed as the first argument of l10n.t( (TypeScript sources of extension/ and webview/),
+ * and message/comment of each l10n.t({ message: '…', comment: ['…'] }).
+ */
 function runtimeKeys(): Set<string> {
   const keys = new Set<string>();
   const walk = (dir: string): string[] => readdirSync(join(root, dir), { withFileTypes: true })
@@ -24,6 +27,10 @@ function runtimeKeys(): Set<string> {
     const src = readFileSync(join(root, f), 'utf8');
     for (const m of src.matchAll(/\bl10n\.t\(\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\$]|\\.)*`)/g)) {
       keys.add(JSON.parse(m[1][0] === '"' ? m[1] : `"${m[1].slice(1, -1).replace(/\\'/g, "'").replace(/\\`/g, '`').replace(/"/g, '\\"')}"`));
+    }
+    // l10n.t({ message, comment: [...] }): the bundle's key is message/comment, as @vscode/l10n looks it up
+    for (const m of src.matchAll(/\bl10n\.t\(\{\s*message:\s*'((?:[^'\\]|\\.)*)',\s*comment:\s*\['((?:[^'\\]|\\.)*)'\]/g)) {
+      keys.add(`${m[1]}/${m[2]}`.replace(/\\'/g, "'"));
     }
   }
   // the layer catalogue's activation cautions, shown in hovers through l10n.t(note) (providers/formulas.ts)

@@ -13,3 +13,12 @@ if (el?.textContent) {
 }
 
 export const l10n = { t: vl10n.t };
+
+/**
+ * A translated sentence whose placeholders hold markup (a <b> number, a <sub>): `l10n.t(message)` without
+ * arguments keeps {0}, {1}…, and this splits the result there, putting `parts[i]` in place of {i} (Lit
+ * renders the array). The translation may reorder the placeholders; the words are never concatenated.
+ */
+export function withParts(message: string, ...parts: unknown[]): unknown[] {
+  return message.split(/\{(\d+)\}/).map((s, i) => (i % 2 ? parts[Number(s)] : s));
+}

@@ -9,6 +9,7 @@ import { viewInputsChanged } from '../changed';
 import type { ViewContext, ViewDef } from '../view';
 import { cssom } from '../../app/cssom';
 import { cells, windowAt, type WindowCalc } from './convStepModel';
+import { l10n, withParts } from '../../app/l10n';
 
 const STEP_MS = 650;
 const MAX_CHANNELS = 3;
@@ -64,10 +65,10 @@ export class ConvStepView extends LitElement {
 
   private source(): { data?: ConvStepData; row?: number; why?: string } {
     const ui = this.ctx.state.ui.convStep;
-    if (ui.source === 'article') return this.ctx.state.convDemo ? { data: this.ctx.state.convDemo } : { why: 'Preparing the example…' };
-    if (!this.ctx.tensors) return { why: this.ctx.state.job?.kind === 'run' ? 'Running…' : 'Run the model to step through its convolutions.' };
+    if (ui.source === 'article') return this.ctx.state.convDemo ? { data: this.ctx.state.convDemo } : { why: l10n.t('Preparing the example…') };
+    if (!this.ctx.tensors) return { why: this.ctx.state.job?.kind === 'run' ? l10n.t('Running…') : l10n.t('Run the model to step through its convolutions.') };
     const rows = this.convRows();
-    if (!rows.length) return { why: 'This model has no Conv2d the run could step through (Conv1d, Conv3d and transposed convolutions are not stepped through).' };
+    if (!rows.length) return { why: l10n.t('This model has no Conv2d the run could step through (Conv1d, Conv3d and transposed convolutions are not stepped through).') };
     const sel = this.ctx.state.ui.selectedRow;
     const row = sel !== null && rows.includes(sel) ? sel : rows[0];
     return { data: this.ctx.tensors[row].conv, row };
@@ -117,15 +118,15 @@ export class ConvStepView extends LitElement {
     const src = this.source();
     const rows = this.ctx.tensors ? this.convRows() : [];
     const report = this.ctx.report;
-    const head = html`<div class="ll-toolbar" role="toolbar" aria-label="Convolution step-through">
-      <vscode-button class="ll-conv-article" ?secondary=${ui.source !== 'article'} @click=${() => this.ctx.setUi('convStep', { source: 'article', filter: 0, position: 0 })}>Article example</vscode-button>
-      <vscode-button class="ll-conv-layer" ?secondary=${ui.source !== 'layer'} @click=${() => this.ctx.setUi('convStep', { source: 'layer', filter: 0, position: 0 })}>A layer of this model</vscode-button>
-      ${ui.source === 'layer' && rows.length ? html`<vscode-single-select class="ll-conv-row" aria-label="Conv layer" .value=${String(src.row ?? '')}
+    const head = html`<div class="ll-toolbar" role="toolbar" aria-label=${l10n.t('Convolution step-through')}>
+      <vscode-button class="ll-conv-article" ?secondary=${ui.source !== 'article'} @click=${() => this.ctx.setUi('convStep', { source: 'article', filter: 0, position: 0 })}>${l10n.t('Article example')}</vscode-button>
+      <vscode-button class="ll-conv-layer" ?secondary=${ui.source !== 'layer'} @click=${() => this.ctx.setUi('convStep', { source: 'layer', filter: 0, position: 0 })}>${l10n.t('A layer of this model')}</vscode-button>
+      ${ui.source === 'layer' && rows.length ? html`<vscode-single-select class="ll-conv-row" aria-label=${l10n.t('Conv layer')} .value=${String(src.row ?? '')}
           @change=${(e: Event) => { this.ctx.select(Number((e.target as HTMLSelectElement).value)); this.ctx.setUi('convStep', { position: 0, filter: 0 }); }}>
         ${rows.map((i) => html`<vscode-option value=${String(i)}>${report?.rows[i]?.name ?? i}</vscode-option>`)}</vscode-single-select>` : nothing}
     </div>`;
     if (!src.data) {
-      return html`${head}<p class="ll-empty">${src.why}</p>${!this.ctx.tensors && ui.source === 'layer' && this.ctx.report && !this.ctx.state.job ? html`<vscode-button icon="play" @click=${() => this.ctx.run()}>Run</vscode-button>` : nothing}`;
+      return html`${head}<p class="ll-empty">${src.why}</p>${!this.ctx.tensors && ui.source === 'layer' && this.ctx.report && !this.ctx.state.job ? html`<vscode-button icon="play" @click=${() => this.ctx.run()}>${l10n.t('Run')}</vscode-button>` : nothing}`;
     }
     const d = src.data, g = d.geometry;
     const { filter, position } = this.clamp(d);
@@ -133,25 +134,25 @@ export class ConvStepView extends LitElement {
     const n = cells(d);
     const name = ui.source === 'article' ? `w${filter}` : `weight[${filter}]`;
     return html`${head}
-      <div class="ll-toolbar ll-conv-controls" role="toolbar" aria-label="Step controls">
-        <label>Filter <input class="ll-conv-filter" type="number" min="0" max=${g.outChannels - 1} .value=${String(filter)} aria-label="Filter (output channel)"
-          @change=${(e: Event) => this.go(Math.max(0, Math.min(g.outChannels - 1, Number((e.target as HTMLInputElement).value) | 0)), position)} /> of ${g.outChannels}</label>
-        <vscode-toolbar-button icon="debug-restart" label="First cell" @click=${() => this.go(filter, 0)}></vscode-toolbar-button>
-        <vscode-toolbar-button class="ll-conv-prev" icon="chevron-left" label="Previous cell" @click=${() => this.step(-1)}></vscode-toolbar-button>
-        <vscode-toolbar-button class="ll-conv-play" icon=${this.playing ? 'debug-pause' : 'play'} label=${this.playing ? 'Pause' : 'Play'} @click=${() => this.toggle()}></vscode-toolbar-button>
-        <vscode-toolbar-button class="ll-conv-next" icon="chevron-right" label="Next cell" @click=${() => this.step(1)}></vscode-toolbar-button>
-        <input class="ll-conv-scrub" type="range" min="0" max=${n - 1} .value=${String(position)} aria-label="Output cell"
+      <div class="ll-toolbar ll-conv-controls" role="toolbar" aria-label=${l10n.t('Step controls')}>
+        <label>${withParts(l10n.t('Filter {0} of {1}'), html`<input class="ll-conv-filter" type="number" min="0" max=${g.outChannels - 1} .value=${String(filter)} aria-label=${l10n.t('Filter (output channel)')}
+          @change=${(e: Event) => this.go(Math.max(0, Math.min(g.outChannels - 1, Number((e.target as HTMLInputElement).value) | 0)), position)} />`, g.outChannels)}</label>
+        <vscode-toolbar-button icon="debug-restart" label=${l10n.t('First cell')} @click=${() => this.go(filter, 0)}></vscode-toolbar-button>
+        <vscode-toolbar-button class="ll-conv-prev" icon="chevron-left" label=${l10n.t('Previous cell')} @click=${() => this.step(-1)}></vscode-toolbar-button>
+        <vscode-toolbar-button class="ll-conv-play" icon=${this.playing ? 'debug-pause' : 'play'} label=${this.playing ? l10n.t('Pause') : l10n.t('Play')} @click=${() => this.toggle()}></vscode-toolbar-button>
+        <vscode-toolbar-button class="ll-conv-next" icon="chevron-right" label=${l10n.t('Next cell')} @click=${() => this.step(1)}></vscode-toolbar-button>
+        <input class="ll-conv-scrub" type="range" min="0" max=${n - 1} .value=${String(position)} aria-label=${l10n.t('Output cell')}
           @input=${(e: Event) => this.go(filter, Number((e.target as HTMLInputElement).value))} />
-        <span class="ll-muted">cell (${w.oy}, ${w.ox}) · ${position + 1} of ${n}</span>
+        <span class="ll-muted">${l10n.t('cell ({0}, {1}) · {2} of {3}', w.oy, w.ox, position + 1, n)}</span>
       </div>
       <div class="ll-conv-stage">
         ${w.channels.slice(0, MAX_CHANNELS).map((ch) => this.channel(d, w, ch.c, name))}
-        ${w.channels.length > MAX_CHANNELS ? html`<p class="ll-muted ll-conv-more">channels ${w.channels[MAX_CHANNELS].c} … ${w.channels[w.channels.length - 1].c}: Σ = ${fmtV(w.channels.slice(MAX_CHANNELS).reduce((a, c) => a + c.sum, 0))}</p>` : nothing}
+        ${w.channels.length > MAX_CHANNELS ? html`<p class="ll-muted ll-conv-more">${l10n.t('channels {0} … {1}: Σ = {2}', w.channels[MAX_CHANNELS].c, w.channels[w.channels.length - 1].c, fmtV(w.channels.slice(MAX_CHANNELS).reduce((a, c) => a + c.sum, 0)))}</p>` : nothing}
       </div>
-      <p class="ll-conv-result" aria-live="polite">output[${filter}, ${w.oy}, ${w.ox}] = ${w.channels.length <= 6 ? w.channels.map((c) => fmtV(c.sum)).join(' + ') : `Σ over ${w.channels.length} channels`} + bias ${fmtV(w.bias)} =
+      <p class="ll-conv-result" aria-live="polite">${l10n.t('output[{0}, {1}, {2}] = {3} + bias {4} =', filter, w.oy, w.ox, w.channels.length <= 6 ? w.channels.map((c) => fmtV(c.sum)).join(' + ') : l10n.t('Σ over {0} channels', w.channels.length), fmtV(w.bias))}
         <b class="ll-conv-total" data-value=${String(w.total)}>${fmtV(w.total)}</b>
-        <span class="ll-muted">· the engine's conv2d: <span class="ll-conv-engine" data-value=${String(w.engine)}>${fmtV(w.engine)}</span>
-        ${Math.abs(w.total - w.engine) <= 1e-4 * Math.max(1, Math.abs(w.engine)) ? html`<span class="codicon codicon-check" aria-label="equal"></span>` : html`<span class="codicon codicon-warning" aria-label="differs"></span>`}</span></p>
+        <span class="ll-muted">${withParts(l10n.t("· the engine's conv2d: {0}"), html`<span class="ll-conv-engine" data-value=${String(w.engine)}>${fmtV(w.engine)}</span>`)}
+        ${Math.abs(w.total - w.engine) <= 1e-4 * Math.max(1, Math.abs(w.engine)) ? html`<span class="codicon codicon-check" aria-label=${l10n.t('equal')}></span>` : html`<span class="codicon codicon-warning" aria-label=${l10n.t('differs')}></span>`}</span></p>
       ${this.outputs(d, filter, position)}
       ${this.words(d, ui.source === 'article', src.row)}`;
   }
@@ -177,8 +178,8 @@ export class ConvStepView extends LitElement {
       }
     }
     const j = c % (g.inChannels / g.groups);
-    return html`<section class="ll-conv-ch" data-ch=${c} aria-label="Input channel ${c}">
-      <div class="ll-conv-col"><h4>x[${c}] ${whole ? '(zero-padded)' : `rows ${r0}…${r1}, cols ${c0}…${c1}`}</h4>
+    return html`<section class="ll-conv-ch" data-ch=${c} aria-label=${l10n.t('Input channel {0}', c)}>
+      <div class="ll-conv-col"><h4>x[${c}] ${whole ? l10n.t('(zero-padded)') : l10n.t('rows {0}…{1}, cols {2}…{3}', r0, r1, c0, c1)}</h4>
         <div class="ll-conv-gridwrap">
           <div class="ll-conv-grid" ${cssom({ 'grid-template-columns': `repeat(${c1 - c0 + 1}, ${CELL}px)` })}>${grid}</div>
           <div class="ll-conv-win" ${cssom({ width: `${spanW * CELL}px`, height: `${spanH * CELL}px`, transform: `translate(${(w.ix - c0) * CELL}px, ${(w.iy - r0) * CELL}px)` })}></div>
@@ -188,7 +189,7 @@ export class ConvStepView extends LitElement {
       <div class="ll-conv-col ll-conv-math">
         <p><span class="ll-conv-values" data-values=${ch.values.join(',')}>${list(ch.values, kw)}</span> · <span class="ll-conv-weights" data-values=${ch.weights.join(',')}>${list(ch.weights, kw)}</span>
           = <b class="ll-conv-sum" data-value=${String(ch.sum)}>${fmtV(ch.sum)}</b></p>
-        <p class="ll-muted">products <span class="ll-conv-products" data-values=${ch.products.join(',')}>${list(ch.products, kw)}</span></p>
+        <p class="ll-muted">${withParts(l10n.t('products {0}'), html`<span class="ll-conv-products" data-values=${ch.products.join(',')}>${list(ch.products, kw)}</span>`)}</p>
       </div>
     </section>`;
   }
@@ -197,7 +198,7 @@ export class ConvStepView extends LitElement {
   private outputs(d: ConvStepData, filter: number, position: number) {
     const g = d.geometry;
     const n = cells(d);
-    if (n > 16 * 16) return html`<p class="ll-muted">output map ${g.outH} × ${g.outW}: cell ${position + 1} of ${n}.</p>`;
+    if (n > 16 * 16) return html`<p class="ll-muted">${l10n.t('output map {0} × {1}: cell {2} of {3}.', g.outH, g.outW, position + 1, n)}</p>`;
     const article = this.ctx.state.ui.convStep.source === 'article';
     const maps = article ? Array.from({ length: g.outChannels }, (_, f) => f) : [filter];
     const small = g.outW <= 8;
@@ -225,13 +226,16 @@ export class ConvStepView extends LitElement {
     };
     const perGroup = g.inChannels / g.groups;
     const macs = g.outH * g.outW * g.outChannels * perGroup * g.kernel[0] * g.kernel[1];
-    return html`<section class="ll-words" aria-label="What the step-through shows">
-      <p>Each output cell is the dot product of the ${g.kernel.join('×')}×${perGroup} window of the ${article ? 'zero-padded ' : ''}input with one filter, plus that filter's bias: the ${g.kernel[0] * g.kernel[1]} products of each channel are summed, then the channels' sums and the bias.
-        The window moves by the stride (${g.stride.join(' × ')}) from one cell to the next.</p>
+    return html`<section class="ll-words" aria-label=${l10n.t('What the step-through shows')}>
+      <p>${article
+        ? l10n.t("Each output cell is the dot product of the {0} window of the zero-padded input with one filter, plus that filter's bias: the {1} products of each channel are summed, then the channels' sums and the bias.", `${g.kernel.join('×')}×${perGroup}`, g.kernel[0] * g.kernel[1])
+        : l10n.t("Each output cell is the dot product of the {0} window of the input with one filter, plus that filter's bias: the {1} products of each channel are summed, then the channels' sums and the bias.", `${g.kernel.join('×')}×${perGroup}`, g.kernel[0] * g.kernel[1])}
+        ${l10n.t('The window moves by the stride ({0}) from one cell to the next.', g.stride.join(' × '))}</p>
       <ul>${same ? formula('W', g.inW, g.outW, 1) : dims.map(([l, s, o, i]) => formula(l, s, o, i))}</ul>
-      <p class="ll-conv-cost">Cost: every one of the H<sub>out</sub>·W<sub>out</sub> = ${g.outH}·${g.outW} output positions of each of the ${g.outChannels} filters takes ${perGroup}·${g.kernel.join('·')} multiply-adds:
-        ${g.outH}·${g.outW}·${g.outChannels}·${perGroup}·${g.kernel.join('·')} = <b>${macs.toLocaleString('en-US')}</b> MACs per sample${row !== undefined && this.ctx.report?.rows[row]?.macs != null ? html` (the analysis: ${(this.ctx.report!.rows[row].macs! / (this.ctx.report!.rows[row].output?.[0] ?? 1)).toLocaleString('en-US')})` : nothing}. The count uses the output's H × W, not the input's.</p>
-      ${article ? html`<p class="ll-muted ll-conv-slip">Where the article slips: with W = 640, F = 3, P = 0, S = 2, ⌊(640 − 3 + 2·0)/2⌋ + 1 = ⌊318.5⌋ + 1 = 319, not 320.</p>` : nothing}
+      <p class="ll-conv-cost">${withParts(l10n.t("Cost: every one of the {0} = {1} output positions of each of the {2} filters takes {3} multiply-adds: {4} = {5} MACs per sample{6}. The count uses the output's H × W, not the input's."),
+        html`H<sub>out</sub>·W<sub>out</sub>`, `${g.outH}·${g.outW}`, g.outChannels, `${perGroup}·${g.kernel.join('·')}`, `${g.outH}·${g.outW}·${g.outChannels}·${perGroup}·${g.kernel.join('·')}`, html`<b>${macs.toLocaleString('en-US')}</b>`,
+        row !== undefined && this.ctx.report?.rows[row]?.macs != null ? l10n.t(' (the analysis: {0})', (this.ctx.report!.rows[row].macs! / (this.ctx.report!.rows[row].output?.[0] ?? 1)).toLocaleString('en-US')) : '')}</p>
+      ${article ? html`<p class="ll-muted ll-conv-slip">${l10n.t('Where the article slips: with W = 640, F = 3, P = 0, S = 2, ⌊(640 − 3 + 2·0)/2⌋ + 1 = ⌊318.5⌋ + 1 = 319, not 320.')}</p>` : nothing}
     </section>`;
   }
 
@@ -245,6 +249,6 @@ export class ConvStepView extends LitElement {
 customElements.define('ll-conv-step-view', ConvStepView);
 
 export const convStepView: ViewDef = {
-  id: 'convStep', title: 'Convolution', icon: 'symbol-array', needs: 'analysis',
+  id: 'convStep', get title() { return l10n.t('Convolution'); }, icon: 'symbol-array', needs: 'analysis',
   render: (ctx) => html`<ll-conv-step-view .ctx=${ctx}></ll-conv-step-view>`,
 };
