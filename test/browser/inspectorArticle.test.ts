@@ -52,8 +52,8 @@ beforeAll(async () => {
 
 afterAll(async () => { await browser?.close(); await h?.close(); });
 
-async function opened(mode: 'eval' | 'train', theme: ThemeName = 'dark', ui: Record<string, unknown> = {}, viewport = { width: 1280, height: 820 }): Promise<InspectorPage> {
-  const p = await InspectorPage.open(browser, h, theme, state(mode, ui), viewport);
+async function opened(mode: 'eval' | 'train', theme: ThemeName = 'dark', ui: Record<string, unknown> = {}, viewport = { width: 1280, height: 820 }, lang?: string): Promise<InspectorPage> {
+  const p = await InspectorPage.open(browser, h, theme, state(mode, ui), viewport, lang);
   await p.serve('/ws/digits.pth', pth);
   await p.serve('/ws/samples.safetensors', samples);
   await p.post(MODEL);
@@ -229,6 +229,42 @@ describe('Inspector article views (Chromium harness, digits example)', () => {
     await p.page.waitForTimeout(100);
     await p.post({ type: 'select', rowIndex: row(expected, 'elu') });
     await shoot(p, 'activations', 'dark');
+    await p.close();
+  });
+
+  it('in Chinese (the zh-cn bundle): the three views\' words are translated, their numbers and formulas the same as in English', async () => {
+    const p = await opened('train', 'dark', {}, { width: 1280, height: 1100 }, 'zh-cn');
+    // what stays Latin: layer and activation names, the model's row names, code (eval, train, momentum,
+    // track_running_stats, output[…], weight[…]) and the formulas' symbols; any other word is a missed translation
+    const NAMES = /BatchNorm|Conv|Linear|MaxPool|Sigmoid|Tanh|Leaky|GELU|ReLU|ELU|PyTorch|MAC|conv|relu|elu|pool|eval|train|loss|max|momentum|track_running_stats|output|weight|[HW]out/g;
+    const english = async (tag: string) => ((await p.texts(tag))[0].replace(NAMES, ' ').match(/[A-Za-z]{3,}/g) ?? []);
+    const tabs = await p.texts('vscode-tab-header');
+    expect(tabs).toEqual(expect.arrayContaining(['卷积', 'BatchNorm', '激活函数']));
+    await p.tab('convStep');
+    await p.waitStatus((s) => s.rendered.includes('convStep'));
+    expect(await p.texts('.ll-conv-result')).toEqual([expect.stringContaining('output[0, 0, 0] = 1 + −1 + 0 + 偏置 1 = 1 · 引擎的 conv2d：1')]);
+    const words = (await p.texts('.ll-words')).join(' ');
+    expect(words).toContain('⌊(W − F + 2P)/S⌋ + 1 = ⌊(5 − 3 + 2·1)/2⌋ + 1 = 3');
+    expect(words).toContain('窗口按步长（2 × 2）移动');
+    expect(words).toContain('3·3·2·3·3·3 = 每个样本 486 次 MAC');
+    expect(words).toContain('⌊(640 − 3 + 2·0)/2⌋ + 1 = ⌊318.5⌋ + 1 = 319，而不是 320');
+    expect(await english('ll-conv-step-view')).toEqual([]);
+    await p.post({ type: 'select', rowIndex: 1 }); // DigitsCNN's rows: conv1, bn1, relu, …
+    await p.tab('batchNorm');
+    await p.waitStatus((s) => s.rendered.includes('batchNorm') && s.selectedName === 'bn1');
+    await p.waitDom(() => !!document.querySelector('.ll-bn-spread'), null, 30_000);
+    const mean = Number(await attr(p, '.ll-bn-headline', 'data-mean'));
+    expect((await p.texts('.ll-bn-headline'))[0]).toMatch(/^通道 0：批均值 μB = -?[\d.e-]+，批方差 σ²B = [\d.e-]+ · 运行均值 /);
+    expect((await p.texts('.ll-bn-headline'))[0]).toContain(`批均值 μB = ${(await p.texts('.ll-bn-batch td'))[1]}`);
+    expect(Number.isFinite(mean)).toBe(true);
+    expect((await p.texts('.ll-bn-steps li'))[0]).toMatch(/^μ = \(1\/m\)·Σ x，对本批次通道 0 的 m = 1,536 个值求和 = /);
+    expect(await english('ll-batch-norm-view')).toEqual([]);
+    await p.post({ type: 'select', rowIndex: 2 });
+    await p.tab('activations');
+    await p.waitStatus((s) => s.rendered.includes('activations') && s.selectedName === 'relu');
+    expect(await p.texts('.ll-act-df')).toEqual(['f′(x) = 1（x > 0 时），0（x < 0 时）；PyTorch 在 x = 0 处取 0']);
+    expect((await p.texts('.ll-act-headline'))[0]).toMatch(/^relu 的输入中有 [\d.]+ % 落在 \|f′\(x\)\| < 0\.05 的区域（x ≤ 0：ReLU 在这里不回传梯度）；8 个通道中有 \d+ 个的全部输入都落在这里（死亡 ReLU）。$/);
+    expect(await english('ll-activations-view')).toEqual([]);
     await p.close();
   });
 

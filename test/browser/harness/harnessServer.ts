@@ -44,7 +44,8 @@ function standIn(theme: ThemeName): string {
 })();`;
 }
 
-export interface Harness { base: string; url(theme?: ThemeName): string; close(): Promise<void> }
+/** `lang`: the page gets l10n/bundle.l10n.<lang>.json as the host puts its vscode.l10n bundle in (none: English). */
+export interface Harness { base: string; url(theme?: ThemeName, lang?: string): string; close(): Promise<void> }
 
 export async function startHarness(root: string): Promise<Harness> {
   const dist = join(root, 'dist/webview');
@@ -61,14 +62,16 @@ export async function startHarness(root: string): Promise<Harness> {
     }
     const theme = (url.searchParams.get('theme') ?? 'dark') as ThemeName;
     const nonce = makeNonce();
+    const lang = url.searchParams.get('lang');
+    const bundle = lang && /^[\w-]+$/.test(lang) ? JSON.parse(readFileSync(join(root, 'l10n', `bundle.l10n.${lang}.json`), 'utf8')) as Record<string, string> : undefined;
     const html = inspectorHtml({
       cspSource: base, nonce, title: 'LayerLens Inspector (harness)',
-      main: `${base}/dist/webview/main.js`, worker: `${base}/dist/webview/worker.js`, layoutWorker: `${base}/dist/webview/layoutWorker.js`, css: `${base}/dist/webview/inspector.css`, codicons: `${base}/dist/webview/codicons/codicon.css`,
+      main: `${base}/dist/webview/main.js`, worker: `${base}/dist/webview/worker.js`, layoutWorker: `${base}/dist/webview/layoutWorker.js`, css: `${base}/dist/webview/inspector.css`, codicons: `${base}/dist/webview/codicons/codicon.css`, lang: bundle ? lang! : undefined, l10n: bundle,
     }).replace('</head>', `<script nonce="${nonce}">${standIn(theme)}</script>\n</head>`);
     res.writeHead(200, { 'Content-Type': 'text/html' });
     res.end(html);
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  return { base, url: (theme = 'dark') => `${base}/?theme=${theme}`, close: () => new Promise<void>((ok) => server.close(() => ok())) };
+  return { base, url: (theme = 'dark', lang) => `${base}/?theme=${theme}${lang ? `&lang=${lang}` : ''}`, close: () => new Promise<void>((ok) => server.close(() => ok())) };
 }

@@ -22,11 +22,11 @@ export class InspectorPage {
     page.on('console', (m) => { if (m.type() === 'error') this.errors.push(m.text()); });
   }
 
-  static async open(browser: Browser, h: Harness, theme: ThemeName = 'dark', state?: unknown, viewport = { width: 1280, height: 820 }): Promise<InspectorPage> {
+  static async open(browser: Browser, h: Harness, theme: ThemeName = 'dark', state?: unknown, viewport = { width: 1280, height: 820 }, lang?: string): Promise<InspectorPage> {
     const page = await browser.newPage({ viewport });
     if (state !== undefined) await page.addInitScript((s) => { (globalThis as any).__initialState = s; }, state);
     const p = new InspectorPage(page);
-    await page.goto(h.url(theme));
+    await page.goto(h.url(theme, lang));
     await p.waitHost((ms) => ms.some((m: any) => m.type === 'ready'));
     return p;
   }
