@@ -3,7 +3,10 @@
 // output rows into bands; every part is an ordinary conv2d call on a slice (a band reads its input rows
 // with adjusted top/bottom padding), so workers run the same synchronous kernel.
 
-import { conv2d, conv2dBackward, conv2dInto, conv2dOutputShape, convGeometry, type Conv2dAttrs, type ConvArgs, type ConvEpilogue } from '../conv2d';
+import {
+  conv2d, conv2dBackward, conv2dBiasGrad, conv2dInto, conv2dOutputShape, conv2dWeightGrad, convGeometry,
+  type Conv2dAttrs, type ConvArgs, type ConvEpilogue,
+} from '../conv2d';
 import { numel, type NdArray } from '../tensor';
 import { splitRange } from './parallelGemm';
 import type { ComputePool } from './pool';
@@ -134,6 +137,7 @@ type ConvGrads = { input: NdArray; weight: NdArray; bias?: NdArray };
 export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs, pool?: ComputePool): Promise<ConvGrads> {
   const ps = pool ? parts(args.input.shape, args.weight.shape, attrs, pool.threads, true) : null;
   if (!pool || !ps) return conv2dBackward(gradOutput, args, attrs);
+  if (pool.threads === 2) return backwardOnTwo(gradOutput, args, attrs, pool);
   const x = args.input, [, C, , W] = x.shape, Co = args.weight.shape[0], per = numel(args.weight.shape.slice(1));
   const grads: ConvGrads = {
     input: { shape: [...x.shape], data: new Float32Array(x.data.length) },
@@ -182,6 +186,39 @@ export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, a
   }
   await Promise.all(jobs);
   return grads;
+}
+
+/**
+ * Two threads: the input gradient on the worker (it needs dy and the weight), the weight and bias
+ * gradients here (dy and the input). Each costs about one forward, no thread repeats the other's im2col,
+ * and nothing is summed across threads, so the gradients are conv2dBackward's to the bit.
+ */
+async function backwardOnTwo(gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs, pool: ComputePool): Promise<ConvGrads> {
+  const x = args.input, w = args.weight;
+  const gy = inPool(pool, gradOutput), weight = inPool(pool, w);
+  const into = pool.shared ? [pool.alloc(x.data.length)] : undefined;
+  const job = pool.run(0, { op: 'conv2dInputGrad', gradOutput: gy, weight, inputShape: [...x.shape], attrs }, into, [gy.data, weight.data]);
+  try {
+    const gw = new Float32Array(w.data.length);
+    conv2dWeightGrad(gradOutput, x, w.shape, attrs, gw);
+    const grads: ConvGrads = { input: { shape: [...x.shape], data: new Float32Array(0) }, weight: { shape: [...w.shape], data: gw } };
+    if (args.bias) grads.bias = { shape: [...args.bias.shape], data: conv2dBiasGrad(gradOutput, args.bias.shape[0]) };
+    const outs = await job;
+    // A shared result lives in the pool's recycled buffer: copy it out (cheaper than a fresh SharedArrayBuffer's page faults).
+    grads.input.data = into ? new Float32Array(into[0]) : outs[0];
+    return grads;
+  } finally {
+    await job.catch(() => undefined);
+    pool.release(gy.data, weight.data, ...(into ?? []));
+  }
+}
+
+/** An operand for a worker: as it is when it already lives in the pool's shared memory, else a pool copy. */
+function inPool(pool: ComputePool, t: NdArray): NdArray {
+  if (pool.shared && typeof SharedArrayBuffer === 'function' && t.data.buffer instanceof SharedArrayBuffer) return t;
+  const d = pool.alloc(t.data.length);
+  d.set(t.data);
+  return { shape: t.shape, data: d };
 }
 
 /** Channels [c0, c1) of a one-sample [1, C, H, W] array (contiguous), copied into `dst`. */

@@ -112,22 +112,23 @@ export function matrixToImage(wk: WasmKernels, g: ColGeometry, mat: Float32Array
 }
 
 /**
- * gw[M, Kc] += mat[M, outH·outW] · im2col(img)ᵀ (conv2d's weight gradient) and, with `wOut`, also
- * out = w · im2col(img) (conv_transpose2d's input gradient) from the same column buffer.
+ * gw[M, Kc] += mat[M, outH·outW] · im2col(img)ᵀ (conv2d's weight gradient; with `accumulate` false,
+ * gw = … instead, which skips staging gw's old contents) and, with `wOut`, also out = w · im2col(img)
+ * (conv_transpose2d's input gradient) from the same column buffer.
  */
 export function weightGrad(
   wk: WasmKernels, g: ColGeometry, img: Float32Array, imgOff: number, mat: Float32Array, matOff: number, M: number,
-  gw: Float32Array, wOut?: { w: Float32Array; out: Float32Array; outOff: number },
+  gw: Float32Array, wOut?: { w: Float32Array; out: Float32Array; outOff: number }, accumulate = true,
 ): void {
   const K = kc(g), P = g.outH * g.outW, r = regions(wk, g, M);
-  r.mem.set(gw.subarray(0, M * K), r.gw >> 2);
+  if (accumulate) r.mem.set(gw.subarray(0, M * K), r.gw >> 2);
   if (wOut) r.mem.set(wOut.w.subarray(0, M * K), r.w >> 2);
   for (let oy0 = 0; oy0 < g.outH; oy0 += g.rows) {
     const oy1 = Math.min(g.outH, oy0 + g.rows), Pb = (oy1 - oy0) * g.outW, [y0, y1] = rowsRead(g, oy0, oy1);
     moveRows(g, img, imgOff, y0, y1, r.mem, r.img >> 2, true);
     im2colBand(wk, g, r.img, y0, y1, r.col, oy0, oy1);
     moveCols(mat, matOff + oy0 * g.outW, P, M, Pb, r.mem, r.mat >> 2, true);
-    wk.k.gemm(0, 1, M, K, Pb, 1, r.mat, Pb, r.col, Pb, 1, r.gw, K, wk.work);
+    wk.k.gemm(0, 1, M, K, Pb, 1, r.mat, Pb, r.col, Pb, accumulate || oy0 > 0 ? 1 : 0, r.gw, K, wk.work);
     if (wOut) {
       wk.k.gemm(0, 0, M, Pb, K, 1, r.w, K, r.col, Pb, 0, r.mat, Pb, wk.work);
       moveCols(wOut.out, wOut.outOff + oy0 * g.outW, P, M, Pb, r.mem, r.mat >> 2, false);
