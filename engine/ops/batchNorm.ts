@@ -3,6 +3,7 @@
 // separate pure function (batchNormBuffersAfter) so the forward never mutates its arguments.
 
 import { fmtShape, type NdArray } from './tensor';
+import { batchNormGradInputWasm, elementwiseKernels, scaleShiftWasm } from './wasm/elementwise';
 
 export interface BatchNormArgs {
   input: NdArray;
@@ -76,11 +77,15 @@ export function batchNorm(args: BatchNormArgs, attrs: BatchNormAttrs): NdArray {
 export function batchNormForward(args: BatchNormArgs, attrs: BatchNormAttrs): { output: NdArray; saved: BatchNormSaved } {
   const x = args.input, L = layout(x.shape);
   const saved = normStats(args, attrs, L), { mean, invstd } = saved;
-  const y = new Float32Array(x.data.length);
+  const y = new Float32Array(x.data.length), wk = elementwiseKernels(L.S);
   for (let c = 0; c < L.C; c++) {
     const scale = invstd[c] * (args.weight ? args.weight.data[c] : 1);
     const shift = (args.bias ? args.bias.data[c] : 0) - mean[c] * scale;
-    for (let b = 0; b < L.N; b++) for (let i = (b * L.C + c) * L.S, e = i + L.S; i < e; i++) y[i] = x.data[i] * scale + shift;
+    for (let b = 0; b < L.N; b++) {
+      const i0 = (b * L.C + c) * L.S, e = i0 + L.S;
+      if (wk) scaleShiftWasm(wk, x.data, y, i0, e, scale, shift);
+      else for (let i = i0; i < e; i++) y[i] = x.data[i] * scale + shift;
+    }
   }
   return { output: { shape: [...x.shape], data: y }, saved };
 }
@@ -116,7 +121,7 @@ export function batchNormBackward(
 ): { input: NdArray; weight?: NdArray; bias?: NdArray } {
   const x = args.input, L = layout(x.shape), gy = gradOutput.data;
   const { mean, invstd, batch } = saved ?? normStats(args, attrs, L);
-  const gx = new Float32Array(x.data.length);
+  const gx = new Float32Array(x.data.length), wk = elementwiseKernels(L.S);
   const gw = new Float32Array(L.C), gb = new Float32Array(L.C);
   for (let c = 0; c < L.C; c++) {
     const m = mean[c], is = invstd[c], w = args.weight ? args.weight.data[c] : 1;
@@ -129,8 +134,10 @@ export function batchNormBackward(
     gw[c] = sgx;
     // Batch statistics depend on x too: dx = w·invstd·(dy − mean(dy) − x̂·mean(dy·x̂)).
     const k = w * is, mg = batch ? sg / L.n : 0, mgx = batch ? sgx / L.n : 0;
-    for (let b = 0; b < L.N; b++) for (let i = (b * L.C + c) * L.S, e = i + L.S; i < e; i++) {
-      gx[i] = k * (gy[i] - mg - (x.data[i] - m) * is * mgx);
+    for (let b = 0; b < L.N; b++) {
+      const i0 = (b * L.C + c) * L.S, e = i0 + L.S;
+      if (wk) batchNormGradInputWasm(wk, x.data, gy, gx, i0, e, k, mg, m, is, mgx);
+      else for (let i = i0; i < e; i++) gx[i] = k * (gy[i] - mg - (x.data[i] - m) * is * mgx);
     }
   }
   const grads: { input: NdArray; weight?: NdArray; bias?: NdArray } = { input: { shape: [...x.shape], data: gx } };
