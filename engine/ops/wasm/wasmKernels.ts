@@ -32,6 +32,8 @@ interface KernelExports {
   batchNormGradInput(x: number, g: number, out: number, n: number, k: number, mg: number, m: number, is: number, mgx: number): void;
   maxPool2d(src: number, planes: number, H: number, W: number, Ho: number, Wo: number, kh: number, kw: number,
     sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, dst: number): void;
+  maxPool2dBackward(src: number, gy: number, planes: number, H: number, W: number, Ho: number, Wo: number, kh: number, kw: number,
+    sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, gx: number): void;
 }
 
 const PAGE = 65536;

@@ -7,7 +7,7 @@ import { conv2d, conv2dBackward } from '../../../engine/ops/conv2d';
 import { convTranspose2d, convTranspose2dBackward } from '../../../engine/ops/convTranspose2d';
 import { gemm, gemmWasm } from '../../../engine/ops/gemm';
 import { gemmJs } from '../../../engine/ops/gemmJs';
-import { maxPool2d, type MaxPool2dAttrs } from '../../../engine/ops/maxPool2d';
+import { maxPool2d, maxPool2dBackward, type MaxPool2dAttrs } from '../../../engine/ops/maxPool2d';
 import { batchNormBackward, batchNormForward } from '../../../engine/ops/batchNorm';
 import { relu, relu_, reluBackward } from '../../../engine/ops/relu';
 import type { NdArray } from '../../../engine/ops/tensor';
@@ -124,7 +124,7 @@ describe('conv kernels on WebAssembly equal the JS ones', () => {
   });
 });
 
-describe('max_pool2d on WebAssembly equals the JS loop', () => {
+describe('max_pool2d forward and backward on WebAssembly equal the JS loops', () => {
   const cases: Array<[number[], MaxPool2dAttrs]> = [
     [[1, 8, 112, 112], { kernel_size: 3, stride: 2, padding: 1 }],
     [[2, 6, 66, 47], { kernel_size: 2, stride: 2 }],
@@ -133,12 +133,18 @@ describe('max_pool2d on WebAssembly equals the JS loop', () => {
     [[1, 8, 40, 41], { kernel_size: 3, stride: 2, dilation: 2, padding: 1 }],
   ];
   for (const [shape, attrs] of cases) {
-    it(`max_pool2d x=[${shape.join(',')}] ${JSON.stringify(attrs)}, with NaN and ±Infinity inputs`, () => {
+    it(`max_pool2d and its backward x=[${shape.join(',')}] ${JSON.stringify(attrs)}, with NaN and ±Infinity inputs`, () => {
       const x = nd(shape, 11);
       x.data[5] = NaN; x.data[200] = -Infinity; x.data[301] = Infinity; x.data[x.data.length - 1] = NaN;
       const [w, j] = both(() => maxPool2d({ input: x }, attrs));
       expect(w.shape).toEqual(j.shape);
       expect(Array.from(w.data)).toEqual(Array.from(j.data));
+      // backward: ties (the first maximum gets dy), NaNs (the first NaN wins) and windows that share inputs
+      for (let i = 0; i < x.data.length; i += 13) x.data[i] = x.data[i + 1] ?? 0;
+      x.data[700] = NaN; x.data[701] = NaN;
+      const gy = nd(w.shape, 12);
+      const [gw, gj] = both(() => maxPool2dBackward(gy, { input: x }, attrs));
+      expect(Array.from(gw.input.data)).toEqual(Array.from(gj.input.data));
     });
   }
 });
