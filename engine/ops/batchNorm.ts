@@ -78,15 +78,13 @@ export function batchNormForward(args: BatchNormArgs, attrs: BatchNormAttrs): { 
   const x = args.input, L = layout(x.shape);
   const saved = normStats(args, attrs, L), { mean, invstd } = saved;
   const y = new Float32Array(x.data.length), wk = elementwiseKernels(L.S);
+  const scales = new Float64Array(L.C), shifts = new Float64Array(L.C);
   for (let c = 0; c < L.C; c++) {
-    const scale = invstd[c] * (args.weight ? args.weight.data[c] : 1);
-    const shift = (args.bias ? args.bias.data[c] : 0) - mean[c] * scale;
-    for (let b = 0; b < L.N; b++) {
-      const i0 = (b * L.C + c) * L.S, e = i0 + L.S;
-      if (wk) scaleShiftWasm(wk, x.data, y, i0, e, scale, shift);
-      else for (let i = i0; i < e; i++) y[i] = x.data[i] * scale + shift;
-    }
+    const scale = (scales[c] = invstd[c] * (args.weight ? args.weight.data[c] : 1));
+    const shift = (shifts[c] = (args.bias ? args.bias.data[c] : 0) - mean[c] * scale);
+    if (!wk) for (let b = 0; b < L.N; b++) for (let i = (b * L.C + c) * L.S, e = i + L.S; i < e; i++) y[i] = x.data[i] * scale + shift;
   }
+  if (wk) scaleShiftWasm(wk, x.data, y, L, scales, shifts);
   return { output: { shape: [...x.shape], data: y }, saved };
 }
 
@@ -123,6 +121,7 @@ export function batchNormBackward(
   const { mean, invstd, batch } = saved ?? normStats(args, attrs, L);
   const gx = new Float32Array(x.data.length), wk = elementwiseKernels(L.S);
   const gw = new Float32Array(L.C), gb = new Float32Array(L.C);
+  const q = { k: new Float64Array(L.C), mg: new Float64Array(L.C), m: new Float64Array(L.C), is: new Float64Array(L.C), mgx: new Float64Array(L.C) };
   for (let c = 0; c < L.C; c++) {
     const m = mean[c], is = invstd[c], w = args.weight ? args.weight.data[c] : 1;
     let sg = 0, sgx = 0;
@@ -134,12 +133,12 @@ export function batchNormBackward(
     gw[c] = sgx;
     // Batch statistics depend on x too: dx = w·invstd·(dy − mean(dy) − x̂·mean(dy·x̂)).
     const k = w * is, mg = batch ? sg / L.n : 0, mgx = batch ? sgx / L.n : 0;
-    for (let b = 0; b < L.N; b++) {
-      const i0 = (b * L.C + c) * L.S, e = i0 + L.S;
-      if (wk) batchNormGradInputWasm(wk, x.data, gy, gx, i0, e, k, mg, m, is, mgx);
-      else for (let i = i0; i < e; i++) gx[i] = k * (gy[i] - mg - (x.data[i] - m) * is * mgx);
+    q.k[c] = k; q.mg[c] = mg; q.m[c] = m; q.is[c] = is; q.mgx[c] = mgx;
+    if (!wk) for (let b = 0; b < L.N; b++) for (let i = (b * L.C + c) * L.S, e = i + L.S; i < e; i++) {
+      gx[i] = k * (gy[i] - mg - (x.data[i] - m) * is * mgx);
     }
   }
+  if (wk) batchNormGradInputWasm(wk, x.data, gy, gx, L, q);
   const grads: { input: NdArray; weight?: NdArray; bias?: NdArray } = { input: { shape: [...x.shape], data: gx } };
   if (args.weight) grads.weight = { shape: [...args.weight.shape], data: gw };
   if (args.bias) grads.bias = { shape: [...args.bias.shape], data: gb };

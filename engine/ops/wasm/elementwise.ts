@@ -37,28 +37,37 @@ export function reluBackwardWasm(wk: WasmKernels, x: Float32Array, g: Float32Arr
   }
 }
 
-/** out[from, to) = f32(x · scale + shift) in float64: batch norm's normalisation of one channel's run. */
-export function scaleShiftWasm(wk: WasmKernels, x: Float32Array, out: Float32Array, from: number, to: number, scale: number, shift: number): void {
+/** Runs of S floats per channel in an [N, C, S] array: the layout batch norm walks. */
+export interface ChannelRuns { N: number; C: number; S: number }
+
+/** y[b, c, :] = f32(x[b, c, :] · scale[c] + shift[c]) in float64: batch norm's normalisation. */
+export function scaleShiftWasm(wk: WasmKernels, x: Float32Array, y: Float32Array, L: ChannelRuns, scale: Float64Array, shift: Float64Array): void {
   const [a] = wk.regions(['ew.a', CHUNK]), mem = wk.f32();
-  for (let i = from; i < to; i += CHUNK) {
-    const n = Math.min(CHUNK, to - i);
-    mem.set(x.subarray(i, i + n), a >> 2);
-    wk.k.scaleShift(a, a, n, scale, shift);
-    out.set(mem.subarray(a >> 2, (a >> 2) + n), i);
+  for (let c = 0; c < L.C; c++) for (let b = 0; b < L.N; b++) {
+    const e = (b * L.C + c + 1) * L.S;
+    for (let i = (b * L.C + c) * L.S; i < e; i += CHUNK) {
+      const n = Math.min(CHUNK, e - i);
+      mem.set(x.subarray(i, i + n), a >> 2);
+      wk.k.scaleShift(a, a, n, scale[c], shift[c]);
+      y.set(mem.subarray(a >> 2, (a >> 2) + n), i);
+    }
   }
 }
 
-/** gx[from, to) = f32(k · (g − mg − (x − m) · is · mgx)) in float64: batch norm's input gradient on one run. */
-export function batchNormGradInputWasm(
-  wk: WasmKernels, x: Float32Array, g: Float32Array, gx: Float32Array, from: number, to: number,
-  k: number, mg: number, m: number, is: number, mgx: number,
-): void {
-  const [a, b] = wk.regions(['ew.a', CHUNK], ['ew.b', CHUNK]), mem = wk.f32();
-  for (let i = from; i < to; i += CHUNK) {
-    const n = Math.min(CHUNK, to - i);
-    mem.set(x.subarray(i, i + n), a >> 2);
-    mem.set(g.subarray(i, i + n), b >> 2);
-    wk.k.batchNormGradInput(a, b, a, n, k, mg, m, is, mgx);
-    gx.set(mem.subarray(a >> 2, (a >> 2) + n), i);
+/** Per-channel constants of batch norm's input gradient: gx = f32(k · (g − mg − (x − m) · is · mgx)). */
+export interface BatchNormGradConsts { k: Float64Array; mg: Float64Array; m: Float64Array; is: Float64Array; mgx: Float64Array }
+
+/** gx[b, c, :] from x and g with channel c's constants, in float64: batch norm's input gradient. */
+export function batchNormGradInputWasm(wk: WasmKernels, x: Float32Array, g: Float32Array, gx: Float32Array, L: ChannelRuns, q: BatchNormGradConsts): void {
+  const [a, b2] = wk.regions(['ew.a', CHUNK], ['ew.b', CHUNK]), mem = wk.f32();
+  for (let c = 0; c < L.C; c++) for (let b = 0; b < L.N; b++) {
+    const e = (b * L.C + c + 1) * L.S;
+    for (let i = (b * L.C + c) * L.S; i < e; i += CHUNK) {
+      const n = Math.min(CHUNK, e - i);
+      mem.set(x.subarray(i, i + n), a >> 2);
+      mem.set(g.subarray(i, i + n), b2 >> 2);
+      wk.k.batchNormGradInput(a, b2, a, n, q.k[c], q.mg[c], q.m[c], q.is[c], q.mgx[c]);
+      gx.set(mem.subarray(a >> 2, (a >> 2) + n), i);
+    }
   }
 }
