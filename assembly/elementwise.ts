@@ -54,3 +54,16 @@ export function batchNormGradInput(x: usize, g: usize, out: usize, n: i32, k: f6
     store<f32>(out + o, <f32>(k * (gv - mg - (xv - m) * is * mgx)));
   }
 }
+
+/** out[i] = x[i] + y[i] in float32: the JS loop's float64 sum rounds to the same float32 (double rounding is exact for +). */
+export function addArrays(x: usize, y: usize, out: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i * 4;
+    v128.store(out + o, f32x4.add(v128.load(x + o), v128.load(y + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i * 4;
+    store<f32>(out + o, load<f32>(x + o) + load<f32>(y + o));
+  }
+}

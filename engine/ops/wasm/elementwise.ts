@@ -37,6 +37,18 @@ export function reluBackwardWasm(wk: WasmKernels, x: Float32Array, g: Float32Arr
   }
 }
 
+/** out = x + y over whole arrays of one length (out may be x: add_). */
+export function addWasm(wk: WasmKernels, x: Float32Array, y: Float32Array, out: Float32Array): void {
+  const [a, b] = wk.regions(['ew.a', CHUNK], ['ew.b', CHUNK]), mem = wk.f32();
+  for (let i = 0; i < x.length; i += CHUNK) {
+    const n = Math.min(CHUNK, x.length - i);
+    mem.set(x.subarray(i, i + n), a >> 2);
+    mem.set(y.subarray(i, i + n), b >> 2);
+    wk.k.addArrays(a, b, a, n);
+    out.set(mem.subarray(a >> 2, (a >> 2) + n), i);
+  }
+}
+
 /** Runs of S floats per channel in an [N, C, S] array: the layout batch norm walks. */
 export interface ChannelRuns { N: number; C: number; S: number }
 

@@ -28,6 +28,7 @@ interface KernelExports {
     img: number, oy0: number, oy1: number): void;
   reluInPlace(p: number, n: number): void;
   reluBackward(x: number, g: number, out: number, n: number): void;
+  addArrays(x: number, y: number, out: number, n: number): void;
   scaleShift(x: number, out: number, n: number, scale: number, shift: number): void;
   batchNormGradInput(x: number, g: number, out: number, n: number, k: number, mg: number, m: number, is: number, mgx: number): void;
   maxPool2d(src: number, planes: number, H: number, W: number, Ho: number, Wo: number, kh: number, kw: number,

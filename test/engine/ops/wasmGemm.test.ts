@@ -10,6 +10,7 @@ import { gemmJs } from '../../../engine/ops/gemmJs';
 import { maxPool2d, maxPool2dBackward, type MaxPool2dAttrs } from '../../../engine/ops/maxPool2d';
 import { batchNormBackward, batchNormForward } from '../../../engine/ops/batchNorm';
 import { relu, relu_, reluBackward } from '../../../engine/ops/relu';
+import { add, add_ } from '../../../engine/ops/add';
 import type { NdArray } from '../../../engine/ops/tensor';
 import { gemmBackend, setGemmBackend, trimWasmMemory, wasmKernels } from '../../../engine/ops/wasm/wasmKernels';
 import { randFloats } from './helpers';
@@ -198,7 +199,7 @@ describe('elementwise kernels on WebAssembly equal the JS loops to the bit', () 
   }
   // below the staging threshold, not a multiple of 4, several 16 Ki-float chunks, batch of 2
   for (const shape of [[1, 3, 5, 7], [1, 4, 65, 67], [2, 3, 150, 151]]) {
-    it(`relu, relu_, reluBackward and batch norm (train and eval) forward and backward, x=[${shape}]`, () => {
+    it(`relu, relu_, reluBackward, add, add_ and batch norm (train and eval) forward and backward, x=[${shape}]`, () => {
       const x = { shape, data: special(shape.reduce((a, b) => a * b), 31) }, gy = { shape, data: special(x.data.length, 32) };
       const [y, yj] = both(() => relu({ input: x }));
       expectSameBits(y.data, yj.data, 'relu');
@@ -206,6 +207,10 @@ describe('elementwise kernels on WebAssembly equal the JS loops to the bit', () 
       expectSameBits(yi.data, yij.data, 'relu_');
       const [g, gj] = both(() => reluBackward(gy, { input: x }));
       expectSameBits(g.input.data, gj.input.data, 'reluBackward');
+      const [s, sj] = both(() => add({ input: x, other: gy }));
+      expectSameBits(s.data, sj.data, 'add');
+      const [s_, sj_] = both(() => add_({ input: { shape, data: x.data.slice() }, other: gy }));
+      expectSameBits(s_.data, sj_.data, 'add_');
       const C = shape[1], finite = { shape, data: rand(x.data.length, 33) };
       const bn = { input: finite, weight: nd([C], 34), bias: nd([C], 35), running_mean: nd([C], 36), running_var: { shape: [C], data: new Float32Array(C).fill(0.7) } };
       for (const training of [true, false]) {
