@@ -196,20 +196,19 @@ export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, a
 async function backwardOnTwo(gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs, pool: ComputePool): Promise<ConvGrads> {
   const x = args.input, w = args.weight;
   const gy = inPool(pool, gradOutput), weight = inPool(pool, w);
-  const into = pool.shared ? [pool.alloc(x.data.length)] : undefined;
-  const job = pool.run(0, { op: 'conv2dInputGrad', gradOutput: gy, weight, inputShape: [...x.shape], attrs }, into, [gy.data, weight.data]);
+  // NOTE: no `into`, even on a shared pool: the worker fills a fresh array and moves it here, so the new
+  // gradient's page faults are taken there, beside its GEMM, not here after the wait, and nothing is copied.
+  const job = pool.run(0, { op: 'conv2dInputGrad', gradOutput: gy, weight, inputShape: [...x.shape], attrs }, undefined, [gy.data, weight.data]);
   try {
     const gw = new Float32Array(w.data.length);
     conv2dWeightGrad(gradOutput, x, w.shape, attrs, gw);
     const grads: ConvGrads = { input: { shape: [...x.shape], data: new Float32Array(0) }, weight: { shape: [...w.shape], data: gw } };
     if (args.bias) grads.bias = { shape: [...args.bias.shape], data: conv2dBiasGrad(gradOutput, args.bias.shape[0]) };
-    const outs = await job;
-    // A shared result lives in the pool's recycled buffer: copy it out (cheaper than a fresh SharedArrayBuffer's page faults).
-    grads.input.data = into ? new Float32Array(into[0]) : outs[0];
+    grads.input.data = (await job)[0];
     return grads;
   } finally {
     await job.catch(() => undefined);
-    pool.release(gy.data, weight.data, ...(into ?? []));
+    pool.release(gy.data, weight.data);
   }
 }
 
