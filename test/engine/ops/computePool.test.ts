@@ -114,6 +114,28 @@ for (const [kind, pool] of pools) {
   });
 }
 
+describe('three threads (backward split by rows, output channels or samples, partial sums added)', () => {
+  const cases: Array<{ name: string; x: number[]; w: number[]; attrs: Conv2dAttrs }> = [
+    { name: 'x=[1,32,45,45] w=[32,32,3,3] p=1 (row bands)', x: [1, 32, 45, 45], w: [32, 32, 3, 3], attrs: { padding: 1 } },
+    { name: 'x=[1,64,9,9] w=[130,64,3,3] p=1 (output channels)', x: [1, 64, 9, 9], w: [130, 64, 3, 3], attrs: { padding: 1 } },
+    { name: 'x=[3,16,30,30] w=[32,16,3,3] s=2 p=1 (samples)', x: [3, 16, 30, 30], w: [32, 16, 3, 3], attrs: { stride: 2, padding: 1 } },
+  ];
+  const pool = counting(createNodePool({ threads: 3, script: POOL_WORKER }));
+  afterAll(() => pool.dispose());
+  for (const c of cases) {
+    it(`conv2dAsync and conv2dBackwardAsync ${c.name} equal conv2d`, async () => {
+      const args = { input: nd(c.x, 14), weight: nd(c.w, 15), bias: nd([c.w[0]], 16) };
+      const want = conv2d(args, c.attrs), before = pool.tasks;
+      expectNear((await conv2dAsync(args, c.attrs, pool)).data, want.data, 1e-5, 'output');
+      const gy = nd(want.shape, 17), gw = conv2dBackward(gy, args, c.attrs), gg = await conv2dBackwardAsync(gy, args, c.attrs, pool);
+      expect(pool.tasks).toBe(before + 4);
+      expectNear(gg.input.data, gw.input.data, 1e-5, 'grad input');
+      expectNear(gg.weight.data, gw.weight.data, 1e-3, 'grad weight');
+      expectNear(gg.bias!.data, gw.bias!.data, 1e-3, 'grad bias');
+    });
+  }
+});
+
 describe('parameters already in shared memory', () => {
   it('go to the workers as they are and are never recycled by the pool', async () => {
     const pool = createNodePool({ threads: 2, script: POOL_WORKER });
