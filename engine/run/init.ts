@@ -7,17 +7,16 @@ import { TensorV, numel } from '../torch/tensor';
 import { PyFloat, type PyInstance, type Value } from '../interp/values';
 import type { NdArray } from '../ops/tensor';
 import { stateOf } from '../torch/moduleState';
+import { MULBERRY32_STEP, mulberry32Bits } from '../util/random';
 
-/** mulberry32 with Box–Muller normals: small, fast, reproducible across platforms. */
+/** mulberry32 (util/random.ts) with Box–Muller normals: small, fast, reproducible across platforms. */
 export class Rng {
   private s: number;
   private spare: number | null = null;
   constructor(seed: number) { this.s = (seed >>> 0) ^ 0x9e3779b9; }
   uniform(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.s = (this.s + MULBERRY32_STEP) | 0;
+    return mulberry32Bits(this.s) / 4294967296;
   }
   normal(): number {
     if (this.spare !== null) { const v = this.spare; this.spare = null; return v; }
@@ -28,15 +27,12 @@ export class Rng {
   }
   normalArray(n: number): Float32Array { const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = this.normal(); return a; }
   uniformArray(n: number, lo: number, hi: number): Float32Array {
-    // mulberry32 inlined: millions of weights per model
     const a = new Float32Array(n);
     const scale = (hi - lo) / 4294967296;
     let s = this.s;
     for (let i = 0; i < n; i++) {
-      let t = (s = (s + 0x6d2b79f5) | 0);
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      a[i] = lo + ((t ^ (t >>> 14)) >>> 0) * scale;
+      s = (s + MULBERRY32_STEP) | 0;
+      a[i] = lo + mulberry32Bits(s) * scale;
     }
     this.s = s;
     return a;
