@@ -11,12 +11,23 @@ export type Keep = (n: GradNode, grad: NdArray) => boolean;
 export interface GradNode {
   readonly id: number;
   readonly op: string;
+  /** The forward value; reading it after a releasing backward() ran the node's rule throws. */
   value: NdArray;
   /** Inputs that may need a gradient (null for constants and integer tensors). */
   readonly parents: ReadonlyArray<GradNode | null>;
-  /** Gradients w.r.t. each parent, given the gradient w.r.t. this node's value. */
-  readonly backward?: (grad: NdArray) => Grads | Promise<Grads>;
+  /** Gradients w.r.t. each parent, given the gradient w.r.t. this node's value (dropped once run by a releasing backward()). */
+  backward?: (grad: NdArray) => Grads | Promise<Grads>;
   requiresGrad: boolean;
+}
+
+/** backward()'s options. */
+export interface BackwardOptions {
+  /**
+   * Drop each node's value and rule (and with it the forward values its closure saved) as soon as the
+   * rule has run, so saved activations are freed as backward goes instead of at its end. Nothing may read
+   * such a node's value afterwards (it throws, naming the op): callers report forward values first.
+   */
+  release?: boolean;
 }
 
 let nextId = 1;
@@ -62,8 +73,8 @@ function accumulate(acc: NdArray | undefined, g: NdArray): NdArray {
  * `keep(node, grad)` says which gradients the caller wants kept (it sees each final gradient once, so it may
  * also just read it); the others are dropped as soon as they are used.
  */
-export function backward(root: GradNode, seed: NdArray, keep: Keep = () => true): Map<GradNode, NdArray> {
-  const walk = new Walk(root, seed, keep);
+export function backward(root: GradNode, seed: NdArray, keep: Keep = () => true, opts: BackwardOptions = {}): Map<GradNode, NdArray> {
+  const walk = new Walk(root, seed, keep, !!opts.release);
   for (let n = walk.next(); n; n = walk.next()) {
     const gs = n.node.backward!(n.grad);
     if (gs instanceof Promise) throw new Error(`op '${n.node.op}' computes its gradient asynchronously: use backwardAsync`);
@@ -73,10 +84,22 @@ export function backward(root: GradNode, seed: NdArray, keep: Keep = () => true)
 }
 
 /** The same walk where gradient rules may run on other threads (multi-threaded kernels). */
-export async function backwardAsync(root: GradNode, seed: NdArray, keep: Keep = () => true): Promise<Map<GradNode, NdArray>> {
-  const walk = new Walk(root, seed, keep);
+export async function backwardAsync(root: GradNode, seed: NdArray, keep: Keep = () => true, opts: BackwardOptions = {}): Promise<Map<GradNode, NdArray>> {
+  const walk = new Walk(root, seed, keep, !!opts.release);
   for (let n = walk.next(); n; n = walk.next()) walk.give(n.node, await n.node.backward!(n.grad));
   return walk.kept;
+}
+
+/**
+ * Drops a node's value and rule. NOTE: only references go, no array is written: a value another rule's
+ * closure still holds stays intact for it, and its memory is freed when the last holder lets go.
+ */
+function release(n: GradNode): void {
+  n.backward = undefined;
+  Object.defineProperty(n, 'value', {
+    get(): never { throw new Error(`internal: the value of op '${n.op}' was read after backward released it`); },
+    enumerable: true, configurable: true,
+  });
 }
 
 /** Reverse topological order with gradient accumulation; yields the nodes whose rule must run. */
@@ -85,7 +108,7 @@ class Walk {
   readonly kept = new Map<GradNode, NdArray>();
   private readonly order: GradNode[];
   private i: number;
-  constructor(root: GradNode, seed: NdArray, private readonly keep: Keep) {
+  constructor(root: GradNode, seed: NdArray, private readonly keep: Keep, private readonly releasing: boolean) {
     this.grads.set(root, seed);
     this.order = topoOrder(root);
     this.i = this.order.length;
@@ -111,5 +134,6 @@ class Walk {
       if (!p || !p.requiresGrad || !gp) return;
       this.grads.set(p, accumulate(this.grads.get(p), gp));
     });
+    if (this.releasing) release(n);
   }
 }

@@ -38,3 +38,36 @@ describe('autograd', () => {
     expect(() => backward(z, t(1))).toThrow(/no gradient rule for op 'frobnicate'/);
   });
 });
+
+describe('autograd: a releasing backward', () => {
+  const graph = () => {
+    const x = leaf('x', t(1, 2, 3), true), y = leaf('y', t(4, 5, 6), true);
+    const xy = mul(x, y);
+    // xy feeds two rules: the first to run must not take its value away from the second
+    const sq = mul(xy, xy);
+    const z = node('add', t(...sq.value.data.map((v, i) => v + xy.value.data[i])), [sq, xy], (g) => [g, g]);
+    return { x, y, xy, sq, z };
+  };
+  it('gives the same gradients as a keeping one', () => {
+    const a = graph(), b = graph();
+    const ga = backward(a.z, t(1, 1, 1)), gb = backward(b.z, t(1, 1, 1), () => true, { release: true });
+    // d/dx (x²y² + xy) = 2xy² + y
+    expect(Array.from(gb.get(b.x)!.data)).toEqual([36, 105, 222]);
+    expect(Array.from(gb.get(b.x)!.data)).toEqual(Array.from(ga.get(a.x)!.data));
+    expect(Array.from(gb.get(b.y)!.data)).toEqual(Array.from(ga.get(a.y)!.data));
+  });
+  it('drops each rule and value once used, and a read afterwards fails naming the op', () => {
+    const g = graph();
+    backward(g.z, t(1, 1, 1), () => true, { release: true });
+    for (const n of [g.z, g.sq, g.xy]) expect(n.backward).toBeUndefined();
+    expect(() => g.sq.value).toThrow(/value of op 'mul' was read after backward released it/);
+    // leaves keep their values: they are the caller's state
+    expect(Array.from(g.x.value.data)).toEqual([1, 2, 3]);
+  });
+  it('without the option, values and rules stay', () => {
+    const g = graph();
+    backward(g.z, t(1, 1, 1));
+    expect(Array.from(g.xy.value.data)).toEqual([4, 10, 18]);
+    expect(g.sq.backward).toBeDefined();
+  });
+});
