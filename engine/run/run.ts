@@ -135,7 +135,8 @@ function prepare(opts: RunOptions, pool?: ComputePool): Prepared | RunReport {
   const rowOutputs = rt.records.map((r) => tensorsOf(r.output)[0]).filter((t): t is TensorV => !!t);
   if (opts.variant) applyVariant([...rowOutputs, ...(outputT ? [outputT] : [])], opts.variant);
   if (shared && opts.weights) shareParameters(state);
-  const fresh = (): Executor => new Executor(opts.mode, state, opts.seed ?? 0, pool);
+  // the report holds no parameter gradient (only the rows' norms and, with keepTensors, the rows' gradients)
+  const fresh = (): Executor => new Executor(opts.mode, state, opts.seed ?? 0, pool, true);
   return { out, exec: fresh(), fresh, analysis, outputT, rowOutputs };
 }
 

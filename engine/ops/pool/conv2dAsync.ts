@@ -130,14 +130,15 @@ type ConvGrads = { input: NdArray; weight: NdArray; bias?: NdArray };
 /**
  * conv2dBackward on up to pool.threads threads: parts' input gradients added into place, weight and bias
  * gradients summed (batch or row parts) or placed (output-channel parts, whose input gradients are partial sums).
+ * `weightInto`: an array of the weight's size the weight gradient is written into instead of a fresh one.
  */
-export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs, pool?: ComputePool): Promise<ConvGrads> {
+export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs, pool?: ComputePool, weightInto?: Float32Array): Promise<ConvGrads> {
   const ps = pool ? parts(args.input.shape, args.weight.shape, attrs, pool.threads, true) : null;
-  if (!pool || !ps) return conv2dBackward(gradOutput, args, attrs);
+  if (!pool || !ps) return conv2dBackward(gradOutput, args, attrs, { weight: weightInto });
   const x = args.input, [, C, , W] = x.shape, Co = args.weight.shape[0], per = numel(args.weight.shape.slice(1));
   const grads: ConvGrads = {
     input: { shape: [...x.shape], data: new Float32Array(x.data.length) },
-    weight: { shape: [...args.weight.shape], data: new Float32Array(args.weight.data.length) },
+    weight: { shape: [...args.weight.shape], data: weightInto ? weightInto.fill(0) : new Float32Array(args.weight.data.length) },
   };
   if (args.bias) grads.bias = { shape: [...args.bias.shape], data: new Float32Array(args.bias.data.length) };
   const byChannel = (p: Part) => p.c0 > 0 || p.c1 < Co;
@@ -168,17 +169,21 @@ export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, a
       releaseArgs(pool, wb);
     }
   });
-  // The caller's part: an output-channel part reads the whole input and its channels of dy in place.
+  // The caller's part: an output-channel part reads the whole input and its channels of dy in place and,
+  // running before any worker's part is added, writes its gradients straight into the results; a batch or
+  // row part writes into recycled pool arrays. Either way no fresh array is left for the garbage collector.
   const p = ps[0];
   if (byChannel(p)) {
     const gy = { shape: [1, p.c1 - p.c0, ...gradOutput.shape.slice(2)], data: gradOutput.data.subarray(p.c0 * gradOutput.shape[2] * gradOutput.shape[3], p.c1 * gradOutput.shape[2] * gradOutput.shape[3]) };
-    const g = conv2dBackward(gy, { ...channelSlice(args, p.c0, p.c1), input: x }, attrs);
-    add(p, g.bias ? [g.input.data, g.weight.data, g.bias.data] : [g.input.data, g.weight.data]);
+    conv2dBackward(gy, { ...channelSlice(args, p.c0, p.c1), input: x }, attrs, {
+      input: grads.input.data, weight: grads.weight.data.subarray(p.c0 * per, p.c1 * per), bias: grads.bias?.data.subarray(p.c0, p.c1),
+    });
   } else {
     const s = slices(p, (n) => pool.alloc(n));
-    const g = conv2dBackward(s.gy, { ...args, input: s.input }, p.attrs);
-    add(p, g.bias ? [g.input.data, g.weight.data, g.bias.data] : [g.input.data, g.weight.data]);
-    pool.release(s.input.data, s.gy.data);
+    const into = { input: pool.alloc(s.input.data.length), weight: pool.alloc(args.weight.data.length), bias: args.bias && pool.alloc(args.bias.data.length) };
+    conv2dBackward(s.gy, { ...args, input: s.input }, p.attrs, into);
+    add(p, into.bias ? [into.input, into.weight, into.bias] : [into.input, into.weight]);
+    pool.release(s.input.data, s.gy.data, into.input, into.weight, ...(into.bias ? [into.bias] : []));
   }
   await Promise.all(jobs);
   return grads;
