@@ -15,8 +15,12 @@ export interface GradNode {
   value: NdArray;
   /** Inputs that may need a gradient (null for constants and integer tensors). */
   readonly parents: ReadonlyArray<GradNode | null>;
-  /** Gradients w.r.t. each parent, given the gradient w.r.t. this node's value (dropped once run by a releasing backward()). */
-  backward?: (grad: NdArray) => Grads | Promise<Grads>;
+  /**
+   * Gradients w.r.t. each parent, given the gradient w.r.t. this node's value (dropped once run by a
+   * releasing backward()). `owned`: nothing else holds `grad`'s buffer, so the rule may overwrite it
+   * (an elementwise gradient written over the incoming one: no fresh array per layer).
+   */
+  backward?: (grad: NdArray, owned: boolean) => Grads | Promise<Grads>;
   requiresGrad: boolean;
 }
 
@@ -26,6 +30,7 @@ export interface BackwardOptions {
    * Drop each node's value and rule (and with it the forward values its closure saved) as soon as the
    * rule has run, so saved activations are freed as backward goes instead of at its end. Nothing may read
    * such a node's value afterwards (it throws, naming the op): callers report forward values first.
+   * Rules are then also told when they own their gradient (may overwrite it), the seed's buffer included.
    */
   release?: boolean;
 }
@@ -59,11 +64,14 @@ export function topoOrder(root: GradNode): GradNode[] {
   return order;
 }
 
-/** NOTE: never in place — backward rules may hand the same buffer to several parents (add) or pass it through (reshape). */
-function accumulate(acc: NdArray | undefined, g: NdArray): NdArray {
+/**
+ * acc + g. NOTE: in place only when `owned` (the walk's check): backward rules may hand the same buffer to
+ * several parents (add) or pass it through (reshape).
+ */
+function accumulate(acc: NdArray | undefined, g: NdArray, owned: boolean): NdArray {
   if (!acc) return g;
   const a = acc.data, b = g.data;
-  const out = new Float32Array(a.length);
+  const out = owned ? a : new Float32Array(a.length);
   for (let i = 0; i < a.length; i++) out[i] = a[i] + b[i];
   return { shape: acc.shape, data: out };
 }
@@ -76,7 +84,7 @@ function accumulate(acc: NdArray | undefined, g: NdArray): NdArray {
 export function backward(root: GradNode, seed: NdArray, keep: Keep = () => true, opts: BackwardOptions = {}): Map<GradNode, NdArray> {
   const walk = new Walk(root, seed, keep, !!opts.release);
   for (let n = walk.next(); n; n = walk.next()) {
-    const gs = n.node.backward!(n.grad);
+    const gs = n.node.backward!(n.grad, n.owned);
     if (gs instanceof Promise) throw new Error(`op '${n.node.op}' computes its gradient asynchronously: use backwardAsync`);
     walk.give(n.node, gs);
   }
@@ -86,7 +94,7 @@ export function backward(root: GradNode, seed: NdArray, keep: Keep = () => true,
 /** The same walk where gradient rules may run on other threads (multi-threaded kernels). */
 export async function backwardAsync(root: GradNode, seed: NdArray, keep: Keep = () => true, opts: BackwardOptions = {}): Promise<Map<GradNode, NdArray>> {
   const walk = new Walk(root, seed, keep, !!opts.release);
-  for (let n = walk.next(); n; n = walk.next()) walk.give(n.node, await n.node.backward!(n.grad));
+  for (let n = walk.next(); n; n = walk.next()) walk.give(n.node, await n.node.backward!(n.grad, n.owned));
   return walk.kept;
 }
 
@@ -106,6 +114,8 @@ function release(n: GradNode): void {
 class Walk {
   private readonly grads = new Map<GradNode, NdArray>();
   readonly kept = new Map<GradNode, NdArray>();
+  /** Buffers of the kept gradients: never owned by a rule, whatever passes them on. */
+  private readonly keptBuffers = new Set<ArrayBufferLike>();
   private readonly order: GradNode[];
   private i: number;
   constructor(root: GradNode, seed: NdArray, private readonly keep: Keep, private readonly releasing: boolean) {
@@ -114,25 +124,36 @@ class Walk {
     this.i = this.order.length;
   }
 
-  next(): { node: GradNode; grad: NdArray } | undefined {
+  next(): { node: GradNode; grad: NdArray; owned: boolean } | undefined {
     while (--this.i >= 0) {
       const n = this.order[this.i];
       const g = this.grads.get(n);
       if (!g) continue;
-      if (this.keep(n, g)) this.kept.set(n, g);
+      if (this.keep(n, g)) { this.kept.set(n, g); this.keptBuffers.add(g.data.buffer); }
       this.grads.delete(n); // NOTE: release what backward no longer needs
       if (!n.parents.length) continue;
       if (!n.backward) throw new Error(`no gradient rule for op '${n.op}'`);
-      return { node: n, grad: g };
+      return { node: n, grad: g, owned: this.owned(g) };
     }
     return undefined;
+  }
+
+  /** Whether nothing but the caller holds `g`'s buffer: no pending gradient (the walk's frontier, a few entries) and no kept one. */
+  private owned(g: NdArray, except?: NdArray): boolean {
+    const b = g.data.buffer;
+    if (!this.releasing || this.keptBuffers.has(b)) return false;
+    for (const o of this.grads.values()) if (o !== except && o.data.buffer === b) return false;
+    return true;
   }
 
   give(n: GradNode, gs: Grads): void {
     n.parents.forEach((p, j) => {
       const gp = gs[j];
       if (!p || !p.requiresGrad || !gp) return;
-      this.grads.set(p, accumulate(this.grads.get(p), gp));
+      const acc = this.grads.get(p);
+      // the sum goes into acc when the walk alone holds it (and gp is another buffer)
+      const inPlace = !!acc && acc.data.buffer !== gp.data.buffer && this.owned(acc, acc) && !gs.some((o) => o && o.data.buffer === acc.data.buffer);
+      this.grads.set(p, accumulate(acc, gp, inPlace));
     });
     if (this.releasing) release(n);
   }

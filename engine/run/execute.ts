@@ -5,7 +5,8 @@ import { PyFloat, PyList, PySlice, PyTuple, PyEllipsis, PyInstance, type Value }
 import { TensorV } from '../torch/tensor';
 import { getOp, ops, type OpName } from '../ops/registry';
 import { batchNormBackward, batchNormBuffersAfter, batchNormForward } from '../ops/batchNorm';
-import { broadcastTo, sumToShape, type NdArray } from '../ops/tensor';
+import { reluBackward } from '../ops/relu';
+import { broadcastTo, clone, sameShape, sumToShape, type NdArray } from '../ops/tensor';
 import { leaf, node, type GradNode } from '../autograd/graph';
 import { conv2dAsync, conv2dBackwardAsync } from '../ops/pool/conv2dAsync';
 import type { ComputePool } from '../ops/pool/pool';
@@ -150,7 +151,11 @@ export class Executor {
     const args: Record<string, NdArray> = {};
     k.args.forEach((a, i) => { const n = nodes[i]; if (n) args[a] = n.value; });
     const parents = k.args.map((a, i) => (k.grads.includes(a) && inputs[i] instanceof TensorV ? nodes[i] : null));
-    return node(label, k.forward(args, attrs), parents, (g) => { const r = k.backward(g, args, attrs); return k.args.map((a) => r[a]); });
+    const own = OWNED_BACKWARD[name];
+    return node(label, k.forward(args, attrs), parents, (g, owned) => {
+      const r = (owned && own?.(g, args, attrs)) || k.backward(g, args, attrs);
+      return k.args.map((a) => r[a]);
+    });
   }
 
   /** A trace input as a node: tensors by value, Python numbers as 0-d constants, None as nothing. */
@@ -266,8 +271,8 @@ export class Executor {
       this.buffersAfter.set(bufVar, after.running_var!);
       if (module) this.bnUpdates.set(module, { mean: bufMean, var: bufVar });
     }
-    return node('batch_norm', out, [x, w, b], (g) => {
-      const r = batchNormBackward(g, args as never, a, saved);
+    return node('batch_norm', out, [x, w, b], (g, owned) => {
+      const r = batchNormBackward(g, args as never, a, saved, owned ? g.data : undefined);
       return [r.input, r.weight, r.bias];
     });
   }
@@ -308,6 +313,15 @@ export class Executor {
     });
   }
 }
+
+/** Gradient rules that write over the incoming gradient when backward owns it (elementwise: no fresh array per layer). */
+const OWNED_BACKWARD: Partial<Record<OpName, (g: NdArray, args: Record<string, NdArray>, attrs: object) => Record<string, NdArray | undefined> | undefined>> = {
+  relu: (g, args) => reluBackward(g, { input: args.input }, {}, g.data),
+  // the residual add without broadcasting: dy itself for one operand and a copy for the other (the
+  // kernel's backward copies it for both); undefined: the kernel's own rule runs
+  add: (g, args, attrs) => ((attrs as { alpha?: number }).alpha ?? 1) === 1 && sameShape(args.input.shape, g.shape) && sameShape(args.other.shape, g.shape)
+    ? { input: g, other: clone(g) } : undefined,
+};
 
 /** Creation ops whose values do not depend on other tensors (random ones replay as zeros: no data flows from them into stats that PyTorch could reproduce anyway). */
 const CREATION = new Set(['zeros', 'ones', 'empty', 'zeros_like', 'ones_like', 'empty_like', 'full', 'full_like', 'randn', 'rand', 'randn_like', 'rand_like', 'eye']);

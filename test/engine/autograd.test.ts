@@ -71,3 +71,46 @@ describe('autograd: a releasing backward', () => {
     expect(g.sq.backward).toBeDefined();
   });
 });
+
+describe('autograd: gradients a rule owns', () => {
+  /** A node whose rule records whether it was told it owns its gradient, and then overwrites it (doubling) if so. */
+  const doubling = (p: ReturnType<typeof leaf>, seen: Array<[string, boolean]>, name: string) =>
+    node(name, p.value, [p], (g, owned) => {
+      seen.push([name, owned]);
+      if (!owned) return [t(...g.data.map((v) => 2 * v))];
+      for (let i = 0; i < g.data.length; i++) g.data[i] *= 2;
+      return [g];
+    });
+  const fork = () => {
+    const x = leaf('x', t(1, 2), true), seen: Array<[string, boolean]> = [];
+    const a = doubling(x, seen, 'a'), b = doubling(x, seen, 'b');
+    // one buffer handed to both parents: neither may overwrite it while the other still holds it
+    const z = node('fork', t(0, 0), [a, b], (g) => [g, g]);
+    return { x, a, b, z, seen };
+  };
+  it('only when nothing else holds the buffer: the second of two parents sharing one owns it', () => {
+    const f = fork();
+    const grads = backward(f.z, t(1, 3), (n) => n === f.x, { release: true });
+    expect(f.seen).toEqual([['b', false], ['a', true]]);
+    // d/dx = 2·g + 2·g, and the shared buffer was not doubled twice
+    expect(Array.from(grads.get(f.x)!.data)).toEqual([4, 12]);
+  });
+  it('never a kept gradient (nor one that shares its buffer), and never without release', () => {
+    const f = fork();
+    backward(f.z, t(1, 3), (n) => n === f.a, { release: true });
+    expect(f.seen).toEqual([['b', false], ['a', false]]);
+    const k = fork();
+    backward(k.z, t(1, 3), (n) => n === k.z, { release: true });
+    expect(k.seen).toEqual([['b', false], ['a', false]]);
+    const g = fork();
+    expect(Array.from(backward(g.z, t(1, 3)).get(g.x)!.data)).toEqual([4, 12]);
+    expect(g.seen).toEqual([['b', false], ['a', false]]);
+  });
+  it('sums over a shared input in place only into a buffer the walk alone holds', () => {
+    // x + x: both gradients are the same buffer, so the sum for x must be a new one (2g, not g doubled twice)
+    const x = leaf('x', t(1, 2), true);
+    const z = node('add', t(2, 4), [x, x], (g) => [g, g]);
+    const seed = t(1, 3);
+    expect(Array.from(backward(z, seed, () => true, { release: true }).get(x)!.data)).toEqual([2, 6]);
+  });
+});
