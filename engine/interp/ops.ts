@@ -387,6 +387,14 @@ export function identical(a: Value, b: Value): boolean {
   return false;
 }
 
+/** Where `v` is in the range (`range.index`, `in`) by arithmetic, never by listing it; -1 when absent. */
+export function rangeIndexOf(r: PyRange, v: Value): number {
+  const x = typeof v === 'boolean' ? Number(v) : typeof v === 'number' ? v : v instanceof PyFloat ? v.v : typeof v === 'bigint' ? Number(v) : NaN;
+  if (!Number.isInteger(x) || (typeof v === 'bigint' && !Number.isSafeInteger(x))) return -1;
+  const k = (x - r.start) / r.step;
+  return Number.isInteger(k) && k >= 0 && k < rangeLen(r) ? k : -1;
+}
+
 export function rangeLen(r: PyRange): number {
   if (r.step > 0) return Math.max(0, Math.ceil((r.stop - r.start) / r.step));
   return Math.max(0, Math.ceil((r.start - r.stop) / -r.step));
