@@ -75,7 +75,7 @@ describe('autograd: a releasing backward', () => {
 describe('autograd: gradients a rule owns', () => {
   /** A node whose rule records whether it was told it owns its gradient, and then overwrites it (doubling) if so. */
   const doubling = (p: ReturnType<typeof leaf>, seen: Array<[string, boolean]>, name: string) =>
-    node(name, p.value, [p], (g, owned) => {
+    node(name, p.value, [p], (g, { owned }) => {
       seen.push([name, owned]);
       if (!owned) return [t(...g.data.map((v) => 2 * v))];
       for (let i = 0; i < g.data.length; i++) g.data[i] *= 2;
@@ -112,5 +112,43 @@ describe('autograd: gradients a rule owns', () => {
     const z = node('add', t(2, 4), [x, x], (g) => [g, g]);
     const seed = t(1, 3);
     expect(Array.from(backward(z, seed, () => true, { release: true }).get(x)!.data)).toEqual([2, 6]);
+  });
+});
+
+describe('autograd: arrays a rule gets from the walk', () => {
+  it('a dead gradient from alloc() serves the next rule that asks for one of its length; others stay untouched', () => {
+    // a chain x → a → b → c of copying rules: each gradient comes from alloc() and is dead once the next rule ran
+    const x = leaf('x', t(1, 2), true), got: Float32Array[] = [];
+    const copying = (p: ReturnType<typeof leaf>, name: string) => node(name, p.value, [p], (g, ctx) => {
+      const out = ctx.alloc(g.data.length);
+      got.push(out);
+      for (let i = 0; i < out.length; i++) out[i] = g.data[i] + 1;
+      return [{ shape: g.shape, data: out }];
+    });
+    const c = copying(copying(copying(x, 'a'), 'b'), 'c');
+    const seed = t(10, 20);
+    const grads = backward(c, seed, (n) => n === x, { release: true });
+    expect(Array.from(grads.get(x)!.data)).toEqual([13, 23]);
+    // c's output (fresh) is dead after b ran, so a writes into it; the seed (the caller's) is never reused
+    expect(got[2]).toBe(got[0]);
+    expect(got.every((a) => a.buffer !== seed.data.buffer)).toBe(true);
+    expect(Array.from(seed.data)).toEqual([10, 20]);
+  });
+  it('never hands out a kept gradient, nor any without release', () => {
+    const x = leaf('x', t(1, 2), true), got: Float32Array[] = [];
+    const copying = (p: ReturnType<typeof leaf>, name: string) => node(name, p.value, [p], (g, ctx) => {
+      const out = ctx.alloc(g.data.length);
+      got.push(out);
+      out.set(g.data);
+      return [{ shape: g.shape, data: out }];
+    });
+    const a = copying(x, 'a'), b = copying(a, 'b'), c = copying(b, 'c');
+    const kept = backward(c, t(1, 1), (n) => n === b || n === x, { release: true });
+    expect(new Set(got.map((g) => g.buffer)).size).toBe(3);
+    expect(Array.from(kept.get(b)!.data)).toEqual([1, 1]);
+    const y = leaf('y', t(1, 2), true), got2: Float32Array[] = [];
+    const again = (p: ReturnType<typeof leaf>) => node('copy', p.value, [p], (g, ctx) => { const o = ctx.alloc(2); got2.push(o); o.set(g.data); return [{ shape: [2], data: o }]; });
+    backward(again(again(again(y))), t(1, 1));
+    expect(new Set(got2.map((g) => g.buffer)).size).toBe(3);
   });
 });

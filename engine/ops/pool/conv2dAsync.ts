@@ -3,7 +3,7 @@
 // output rows into bands; every part is an ordinary conv2d call on a slice (a band reads its input rows
 // with adjusted top/bottom padding), so workers run the same synchronous kernel.
 
-import { conv2d, conv2dBackward, conv2dInto, conv2dOutputShape, convGeometry, type Conv2dAttrs, type ConvArgs, type ConvEpilogue } from '../conv2d';
+import { conv2d, conv2dBackward, conv2dInto, conv2dOutputShape, convGeometry, type Conv2dAttrs, type ConvArgs, type ConvEpilogue, type ConvGradsInto } from '../conv2d';
 import { numel, type NdArray } from '../tensor';
 import { splitRange } from './parallelGemm';
 import type { ComputePool } from './pool';
@@ -130,15 +130,15 @@ type ConvGrads = { input: NdArray; weight: NdArray; bias?: NdArray };
 /**
  * conv2dBackward on up to pool.threads threads: parts' input gradients added into place, weight and bias
  * gradients summed (batch or row parts) or placed (output-channel parts, whose input gradients are partial sums).
- * `weightInto`: an array of the weight's size the weight gradient is written into instead of a fresh one.
+ * `into`: arrays of the input's and the weight's sizes the gradients are written into instead of fresh ones.
  */
-export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs, pool?: ComputePool, weightInto?: Float32Array): Promise<ConvGrads> {
+export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs, pool?: ComputePool, into: ConvGradsInto = {}): Promise<ConvGrads> {
   const ps = pool ? parts(args.input.shape, args.weight.shape, attrs, pool.threads, true) : null;
-  if (!pool || !ps) return conv2dBackward(gradOutput, args, attrs, { weight: weightInto });
+  if (!pool || !ps) return conv2dBackward(gradOutput, args, attrs, { input: into.input, weight: into.weight });
   const x = args.input, [, C, , W] = x.shape, Co = args.weight.shape[0], per = numel(args.weight.shape.slice(1));
   const grads: ConvGrads = {
-    input: { shape: [...x.shape], data: new Float32Array(x.data.length) },
-    weight: { shape: [...args.weight.shape], data: weightInto ? weightInto.fill(0) : new Float32Array(args.weight.data.length) },
+    input: { shape: [...x.shape], data: into.input ? into.input.fill(0) : new Float32Array(x.data.length) },
+    weight: { shape: [...args.weight.shape], data: into.weight ? into.weight.fill(0) : new Float32Array(args.weight.data.length) },
   };
   if (args.bias) grads.bias = { shape: [...args.bias.shape], data: new Float32Array(args.bias.data.length) };
   const byChannel = (p: Part) => p.c0 > 0 || p.c1 < Co;

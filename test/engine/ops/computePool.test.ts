@@ -95,8 +95,11 @@ for (const [kind, pool] of pools) {
         const gi = conv2dBackward(gy, args, c.attrs, into);
         expect([gi.input.data, gi.weight.data, gi.bias!.data]).toEqual([into.input, into.weight, into.bias]);
         expect([into.input, into.weight, into.bias]).toEqual([gw.input.data, gw.weight.data, gw.bias!.data]);
-        const wInto = junk(gw.weight.data.length), ga = await conv2dBackwardAsync(gy, args, c.attrs, pool, wInto);
+        const wInto = junk(gw.weight.data.length), xInto = junk(gw.input.data.length);
+        const ga = await conv2dBackwardAsync(gy, args, c.attrs, pool, { input: xInto, weight: wInto });
+        expect([ga.input.data, ga.weight.data]).toEqual([xInto, wInto]);
         expect(ga.weight.data).toBe(wInto);
+        expect(ga.input.data).toBe(xInto);
         expect([ga.input.data, ga.weight.data, ga.bias!.data]).toEqual([gg.input.data, gg.weight.data, gg.bias!.data]);
         expectNear((await conv2dAsync(args, c.attrs, pool, { relu: true })).data, conv2d(args, c.attrs, { relu: true }).data, 1e-5, 'fused relu');
       });
