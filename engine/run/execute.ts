@@ -79,8 +79,12 @@ export class Executor {
     });
   }
 
+  /** Shared memory on a shared pool: the workers then write their rows of it in place. */
   private scratch(n: number): Float32Array {
-    if (!this.weightGradScratch || this.weightGradScratch.length < n) this.weightGradScratch = new Float32Array(n);
+    if (!this.weightGradScratch || this.weightGradScratch.length < n) {
+      const shared = this.pool?.shared && typeof SharedArrayBuffer === 'function';
+      this.weightGradScratch = shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
+    }
     return this.weightGradScratch.subarray(0, n);
   }
 

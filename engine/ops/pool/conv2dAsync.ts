@@ -145,7 +145,8 @@ export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, a
   const add = (p: Part, outs: Float32Array[]) => {
     putRows(outs[0], grads.input, p.n0, p.n1, p.iy0, p.iy1, false);
     if (byChannel(p)) {
-      grads.weight.data.set(outs[1], p.c0 * per);
+      // (a worker that wrote its rows of a shared weight gradient in place: nothing to copy)
+      if (outs[1].buffer !== grads.weight.data.buffer) grads.weight.data.set(outs[1], p.c0 * per);
       if (grads.bias && outs[2]) grads.bias.data.set(outs[2], p.c0);
       return;
     }
@@ -160,7 +161,10 @@ export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, a
   const jobs = ps.slice(1).map(async (p, i) => {
     const s = slices(p, (n) => pool.alloc(n));
     const wb = shareArgs(pool, args, p.c0, p.c1);
-    const into = pool.shared ? [pool.alloc(s.input.data.length), pool.alloc(wb.weight.data.length), ...(wb.bias ? [pool.alloc(wb.bias.data.length)] : [])] : undefined;
+    // an output-channel part's weight-gradient rows are contiguous: written in place when the result is shared memory
+    const inPlace = pool.shared && byChannel(p) && typeof SharedArrayBuffer === 'function' && grads.weight.data.buffer instanceof SharedArrayBuffer;
+    const gwInto = inPlace ? grads.weight.data.subarray(p.c0 * per, p.c1 * per) : pool.alloc(wb.weight.data.length);
+    const into = pool.shared ? [pool.alloc(s.input.data.length), gwInto, ...(wb.bias ? [pool.alloc(wb.bias.data.length)] : [])] : undefined;
     try {
       const outs = await pool.run(i, { op: 'conv2dBackward', gradOutput: s.gy, args: { input: s.input, ...wb }, attrs: p.attrs }, into, [s.input.data, s.gy.data]);
       add(p, into ?? outs);

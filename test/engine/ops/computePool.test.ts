@@ -100,6 +100,10 @@ for (const [kind, pool] of pools) {
         expect([ga.input.data, ga.weight.data]).toEqual([xInto, wInto]);
         expect(ga.weight.data).toBe(wInto);
         expect(ga.input.data).toBe(xInto);
+        // a weight gradient in shared memory: a worker's output-channel part writes its rows there in place
+        const sInto = new Float32Array(new SharedArrayBuffer(gw.weight.data.byteLength)).fill(NaN);
+        expect((await conv2dBackwardAsync(gy, args, c.attrs, pool, { weight: sInto })).weight.data).toBe(sInto);
+        expect(sInto).toEqual(gg.weight.data);
         expect([ga.input.data, ga.weight.data, ga.bias!.data]).toEqual([gg.input.data, gg.weight.data, gg.bias!.data]);
         expectNear((await conv2dAsync(args, c.attrs, pool, { relu: true })).data, conv2d(args, c.attrs, { relu: true }).data, 1e-5, 'fused relu');
       });
