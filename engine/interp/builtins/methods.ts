@@ -112,7 +112,11 @@ function numberMethods(it: Interp): void {
   primitiveTable(it, 'bool', {});
   primitiveTable(it, 'float', { is_integer: (s) => Number.isInteger((s as PyFloat).v), __round__: (s) => roundHalfEven((s as PyFloat).v) });
   primitiveTable(it, 'range', {
-    index: (s, a) => { const k = rangeIndexOf(s as PyRange, a[0]); if (k < 0) throw new PyException('ValueError', `${pyRepr(a[0])} is not in range`); return k; },
+    index: (s, a) => {
+      const k = rangeIndexOf(s as PyRange, a[0]);
+      if (k >= 0) return k;
+      throw new PyException('ValueError', typeof a[0] === 'number' || typeof a[0] === 'bigint' || typeof a[0] === 'boolean' ? `${pyRepr(a[0])} is not in range` : 'sequence.index(x): x not in sequence');
+    },
     count: (s, a) => (rangeIndexOf(s as PyRange, a[0]) >= 0 ? 1 : 0),
   });
 }
