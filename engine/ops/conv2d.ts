@@ -124,18 +124,27 @@ export function conv2dInto(args: ConvArgs, attrs: Conv2dAttrs, y: Float32Array, 
   }
 }
 
+/** Arrays of the right sizes conv2dBackward writes gradients into instead of allocating them (their contents are overwritten). */
+export interface ConvGradsInto { input?: Float32Array; weight?: Float32Array; bias?: Float32Array }
+
 export function conv2dBackward(
-  gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs,
+  gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs, into?: ConvGradsInto,
 ): { input: NdArray; weight: NdArray; bias?: NdArray } {
   const { input: x, weight: w, bias: b } = args;
-  const gx = new Float32Array(x.data.length), gw = new Float32Array(w.data.length);
+  // NOTE: the input gradient is accumulated into (col2im), so an array handed in starts from zero here;
+  // conv2dWeightGrad overwrites its array
+  const gx = into?.input ? into.input.fill(0) : new Float32Array(x.data.length);
+  const gw = into?.weight ?? new Float32Array(w.data.length);
   conv2dWeightGrad(gradOutput, x, w.shape, attrs, gw);
   conv2dInputGrad(gradOutput, w, x.shape, attrs, gx);
   const grads: { input: NdArray; weight: NdArray; bias?: NdArray } = {
     input: { shape: [...x.shape], data: gx },
     weight: { shape: [...w.shape], data: gw },
   };
-  if (b) grads.bias = { shape: [...b.shape], data: conv2dBiasGrad(gradOutput, b.shape[0]) };
+  if (b) {
+    const gb = conv2dBiasGrad(gradOutput, b.shape[0]);
+    grads.bias = { shape: [...b.shape], data: into?.bias ? (into.bias.set(gb), into.bias) : gb };
+  }
   return grads;
 }
 

@@ -92,6 +92,25 @@ for (const [kind, pool] of pools) {
         expect(gg.input.data).toEqual(gw.input.data);
         expect(gg.weight.data).toEqual(gw.weight.data);
         expect(gg.bias!.data).toEqual(gw.bias!.data);
+        // written into arrays handed in (holding anything beforehand): the same numbers, no fresh arrays
+        const junk = (n: number) => new Float32Array(n).fill(NaN);
+        const into = { input: junk(gw.input.data.length), weight: junk(gw.weight.data.length), bias: junk(gw.bias!.data.length) };
+        const gi = conv2dBackward(gy, args, c.attrs, into);
+        expect([gi.input.data, gi.weight.data, gi.bias!.data]).toEqual([into.input, into.weight, into.bias]);
+        expect([into.input, into.weight, into.bias]).toEqual([gw.input.data, gw.weight.data, gw.bias!.data]);
+        const wInto = junk(gw.weight.data.length), xInto = junk(gw.input.data.length);
+        const ga = await conv2dBackwardAsync(gy, args, c.attrs, pool, { input: xInto, weight: wInto });
+        expect([ga.input.data, ga.weight.data]).toEqual([xInto, wInto]);
+        expect(ga.weight.data).toBe(wInto);
+        expect(ga.input.data).toBe(xInto);
+        // gradients in shared memory: written there in place (the worker's input gradient too)
+        const sInto = new Float32Array(new SharedArrayBuffer(gw.weight.data.byteLength)).fill(NaN);
+        const sxInto = new Float32Array(new SharedArrayBuffer(gw.input.data.byteLength)).fill(NaN);
+        const gs = await conv2dBackwardAsync(gy, args, c.attrs, pool, { input: sxInto, weight: sInto });
+        expect(gs.weight.data).toBe(sInto);
+        expect(gs.input.data).toBe(sxInto);
+        expect([sxInto, sInto]).toEqual([gg.input.data, gg.weight.data]);
+        expect([ga.input.data, ga.weight.data, ga.bias!.data]).toEqual([gg.input.data, gg.weight.data, gg.bias!.data]);
         expectNear((await conv2dAsync(args, c.attrs, pool, { relu: true })).data, conv2d(args, c.attrs, { relu: true }).data, 1e-5, 'fused relu');
       });
     }
