@@ -10,6 +10,14 @@ import {
 } from './values';
 import { hashKey } from './ops';
 
+/** A keyword map that refuses writes: the one empty kwargs of every call written without keywords. */
+class FrozenKwargs extends Map<string, Value> {
+  override set(k: string): this { throw new Error(`internal: the shared empty keyword arguments were written (${k})`); }
+  override delete(): boolean { throw new Error('internal: the shared empty keyword arguments were written'); }
+  override clear(): void { throw new Error('internal: the shared empty keyword arguments were written'); }
+}
+export const NO_KWARGS: Map<string, Value> = new FrozenKwargs();
+
 export function call(it: Interp, fn: Value, args: Value[], kwargs: Map<string, Value>, ctx: CallCtx): Value {
   it.step();
   if (fn instanceof PyFunction) return callFunction(it, fn, args, kwargs, ctx);

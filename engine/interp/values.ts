@@ -153,6 +153,8 @@ export class PyInstance {
   dict = new Map<string, Value>();
   /** Native payload of built-in classes (list subclass items, exception args, ...). */
   native?: unknown;
+  /** The extension's state of this object (torch's nn.Module bookkeeping); the interpreter never reads it. */
+  extState?: unknown = undefined;
   constructor(public cls: PyClass) {}
 }
 

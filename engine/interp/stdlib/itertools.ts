@@ -5,6 +5,7 @@ import { InterpError, PyIterator, PyTuple, type Value } from '../values';
 import { numVal } from '../ops';
 import { fn, kwOr } from './native';
 import { checkSize } from '../budget';
+import { NO_KWARGS } from '../calls';
 
 /** C(n, r), exactly. */
 function binomial(n: number, r: number): bigint {
@@ -32,7 +33,7 @@ export function itertools(it: Interp): Record<string, Value> {
       const items = it.iterate(a[0], ctx); const out: Value[] = [];
       let acc: Value | undefined = kw.get('initial');
       if (acc !== undefined) out.push(acc);
-      for (const v of items) { acc = acc === undefined ? v : a[1] ? it.call(a[1], [acc, v], new Map(), ctx) : it.binop('+', acc, v, ctx); out.push(acc); }
+      for (const v of items) { acc = acc === undefined ? v : a[1] ? it.call(a[1], [acc, v], NO_KWARGS, ctx) : it.binop('+', acc, v, ctx); out.push(acc); }
       return new PyIterator(out);
     }),
     islice: fn('islice', (a, _k, ctx) => { const items = it.iterate(a[0], ctx); return new PyIterator(a.length === 2 ? items.slice(0, numVal(a[1] as number)) : items.slice(numVal(a[1] as number), a[2] === null ? undefined : numVal(a[2] as number))); }),
