@@ -54,9 +54,9 @@ export function callFunction(it: Interp, fn: PyFunction, args: Value[], kwargs: 
   const scope = new Scope('function', fn.closure, fn.closure.moduleScope);
   bindArgs(fn, args, kwargs, scope.vars, ctx);
   if (fn.ownerClass) {
-    scope.vars.set('__class_owner__', fn.ownerClass);
+    scope.classOwner = fn.ownerClass;
     const first = fn.code.params[0];
-    if (first && scope.vars.has(first.name)) scope.vars.set('__self_arg__', scope.vars.get(first.name)!);
+    if (first) scope.selfArg = scope.vars.get(first.name);
   }
   it.depth++;
   const saved = it.cur;

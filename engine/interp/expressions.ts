@@ -181,8 +181,8 @@ export function evalCall(it: Interp, x: Expr & { k: 'Call' }, scope: Scope, mod:
   const ctx: CallCtx = { file: mod.path, s: x.s, e: x.e, argNodes: x.args };
   // zero-argument super(): the class owning the running function and its first argument
   if (x.fn.k === 'Name' && x.fn.id === 'super' && x.args.length === 0 && (scope.lookup('super') ?? it.builtins.vars.get('super')) === it.types.get('super')) {
-    const owner = scope.lookup('__class_owner__');
-    const self = scope.lookup('__self_arg__');
+    const owner = scope.methodSlot('classOwner');
+    const self = scope.methodSlot('selfArg');
     if (owner instanceof PyClass && self !== undefined) return new Super(owner, self);
     throw new InterpError('super() outside a method', mod.path, x.s, x.e);
   }
