@@ -7,6 +7,7 @@ import { charge } from '../budget';
 import { PyDict, PyException, PyFloat, PyInstance, PyList, PySet, PyTuple, typeName, type CallCtx, type Value } from '../values';
 import { DictAttrStore } from '../instanceDict';
 import { fn } from './native';
+import { NO_KWARGS } from '../calls';
 
 type Memo = Map<unknown, Value>;
 
@@ -39,7 +40,7 @@ function memoDict(memo: Memo): PyDict {
 export function shallowCopy(it: Interp, v: Value, ctx: CallCtx = {}): Value {
   if (v instanceof PyInstance) {
     const own = v.cls.lookup('__copy__');
-    if (own !== undefined) return it.call(own, [v], new Map(), ctx);
+    if (own !== undefined) return it.call(own, [v], NO_KWARGS, ctx);
     const c = new PyInstance(v.cls);
     for (const [k, x] of v.dict) c.dict.set(k, x);
     c.native = v.native;
@@ -93,7 +94,7 @@ export function deepCopy(it: Interp, v: Value, memo: Memo, ctx: CallCtx = {}): V
 function deepCopyViaHook(it: Interp, v: PyInstance | PyDict, memo: Memo, ctx: CallCtx): Value | undefined {
   const own = it.getAttrOpt(v, '__deepcopy__', ctx);
   if (own === undefined || own === null) return undefined;
-  const r = it.call(own, [memoDict(memo)], new Map(), ctx);
+  const r = it.call(own, [memoDict(memo)], NO_KWARGS, ctx);
   memo.set(v, r);
   return r;
 }
