@@ -119,7 +119,7 @@ export function batchNormNotes(row: Row): string[] {
   const track = cfg(row, 'track_running_stats') !== false;
   const lines = [
     // one factor (BatchNorm1d over [N, C]): `over N = 32 values`, not `N = 32 = 32`
-    rest.length === 1 ? `normalizes each of C = ${c} channels over N = ${fmtInt(perChannel)} values` : l10n.t('normalizes each of C = {0} channels over {1} = {2} = {3} values', c, names.join('·'), rest.join('·'), fmtInt(perChannel)),
+    rest.length === 1 ? l10n.t('normalizes each of C = {0} channels over N = {1} values', c, fmtInt(perChannel)) : l10n.t('normalizes each of C = {0} channels over {1} = {2} = {3} values', c, names.join('·'), rest.join('·'), fmtInt(perChannel)),
     affine ? l10n.t('params = 2·{0} = {1} (γ = weight [{0}], β = bias [{0}])', c, fmtInt(2 * c)) : l10n.t('params = 0 (affine=False)'),
   ];
   if (track) {
@@ -138,9 +138,14 @@ export function batchNormNotes(row: Row): string[] {
 export function dropoutNotes(row: Row): string[] {
   if (!/^(Alpha|FeatureAlpha)?Dropout(\d?d)?$/.test(row.type)) return [];
   const p = num(cfg(row, 'p')) ?? 0.5;
-  const what = /\dd$/.test(row.type) ? 'each whole channel' : 'each element';
-  const scale = p < 1 ? ` and the rest scaled by 1/(1 − p) = ${+(1 / (1 - p)).toFixed(4)}` : '';
-  return [`p = ${p}: in training ${what} is zeroed with probability ${p}${row.type.includes('Alpha') ? ' (kept self-normalizing)' : scale}`, 'in eval (what these numbers are): the identity'];
+  const channel = /\dd$/.test(row.type), k = +(1 / (1 - p)).toFixed(4);
+  // whole sentences per case, for the translations
+  const training = row.type.includes('Alpha')
+    ? (channel ? l10n.t('p = {0}: in training each whole channel is zeroed with probability {0} (kept self-normalizing)', p) : l10n.t('p = {0}: in training each element is zeroed with probability {0} (kept self-normalizing)', p))
+    : p < 1
+      ? (channel ? l10n.t('p = {0}: in training each whole channel is zeroed with probability {0} and the rest scaled by 1/(1 − p) = {1}', p, k) : l10n.t('p = {0}: in training each element is zeroed with probability {0} and the rest scaled by 1/(1 − p) = {1}', p, k))
+      : (channel ? l10n.t('p = {0}: in training each whole channel is zeroed with probability {0}', p) : l10n.t('p = {0}: in training each element is zeroed with probability {0}', p));
+  return [training, l10n.t('in eval (what these numbers are): the identity')];
 }
 
 // ---------- activations ----------
