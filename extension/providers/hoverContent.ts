@@ -73,22 +73,22 @@ function costLine(row: Row, convention: FlopsConvention): string {
 
 function instanceList(rows: Row[], instances: boolean, max: number): string {
   const head = instances
-    ? `**${new Set(rows.map((r) => r.name)).size} instances** (${rows.length} calls):`
-    : `**called ${rows.length} times**:`;
-  return [head, table(['instance', 'input', 'output'], rows.map((r) => [`\`${r.name}\``, r.inputs.map(fmtShape).join(', '), fmtShape(r.output)]), max)].join('\n\n');
+    ? l10n.t('**{0} instances** ({1} calls):', new Set(rows.map((r) => r.name)).size, rows.length)
+    : l10n.t('**called {0} times**:', rows.length);
+  return [head, table([l10n.t('instance'), l10n.t('input'), l10n.t('output')], rows.map((r) => [`\`${r.name}\``, r.inputs.map(fmtShape).join(', '), fmtShape(r.output)]), max)].join('\n\n');
 }
 
 /** A compact markdown table of at most `max` rows, then "…and k more". */
 function table(head: string[], body: string[][], max: number): string {
   const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
   const lines = [line(head), `|${head.map(() => '---').join('|')}|`, ...body.slice(0, max).map(line)];
-  if (body.length > max) lines.push('', `…and ${body.length - max} more`);
+  if (body.length > max) lines.push('', l10n.t('…and {0} more', body.length - max));
   return lines.join('\n');
 }
 
 function count(n: number | null, convention: FlopsConvention, flops: number | null): string {
-  const macs = `MACs ${n === null ? 'unknown' : fmtInt(n)}`;
-  const fl = `FLOPs ${flops === null ? 'unknown' : fmtInt(flops)}`;
+  const macs = `MACs ${n === null ? l10n.t('unknown') : fmtInt(n)}`;
+  const fl = `FLOPs ${flops === null ? l10n.t('unknown') : fmtInt(flops)}`;
   return convention === 'flops' ? `**${fl}** · ${macs}` : `**${macs}** · ${fl}`;
 }
 
@@ -101,16 +101,16 @@ export function blockHoverMarkdown(blocks: BlockCall[], leaves: Row[], report: R
     ...leaves.map((r) => ({ name: r.name, type: r.type, inputs: r.inputs, output: r.output, params: r.params, macs: r.macs, flops: r.flops, rows: [r], order: report.rows.indexOf(r) }))]
     .sort((x, y) => x.order - y.order);
   const first = calls[0];
-  const parts = [`**${first.type}** \`${first.name}\`${opts.modelLabel ? ` in \`${opts.modelLabel}\`` : ''} — LayerLens`];
-  const lines = [`input ${shapes(first.inputs)} → output \`${fmtShape(first.output)}\``,
-    `params **${fmtInt(first.params)}** (over its children) · ${count(first.macs, opts.flopsConvention, first.flops)}`,
-    `expands to ${first.rows.length} row${first.rows.length === 1 ? '' : 's'}: ${kinds(first.rows)}`];
+  const parts = [`**${first.type}** \`${first.name}\`${opts.modelLabel ? l10n.t(' in {0}', `\`${opts.modelLabel}\``) : ''} — LayerLens`];
+  const lines = [l10n.t('input {0} → output {1}', shapes(first.inputs), `\`${fmtShape(first.output)}\``),
+    l10n.t('params {0} (over its children) · {1}', `**${fmtInt(first.params)}**`, count(first.macs, opts.flopsConvention, first.flops)),
+    first.rows.length === 1 ? l10n.t('expands to {0} row: {1}', first.rows.length, kinds(first.rows)) : l10n.t('expands to {0} rows: {1}', first.rows.length, kinds(first.rows))];
   parts.push(lines.join('  \n'));
   if (calls.length === 1) {
-    parts.push(table(['row', 'type', 'output', 'MACs'], first.rows.map((r) => [`\`${r.name}\``, r.type, fmtShape(r.output), r.macs === null ? '?' : fmtInt(r.macs)]), opts.maxInstances * 2));
+    parts.push(table([l10n.t('row'), l10n.t('type'), l10n.t('output'), 'MACs'], first.rows.map((r) => [`\`${r.name}\``, r.type, fmtShape(r.output), r.macs === null ? '?' : fmtInt(r.macs)]), opts.maxInstances * 2));
   } else {
-    const head = new Set(calls.map((c) => c.name)).size > 1 ? `**${calls.length} calls** here, one per instance:` : `**called ${calls.length} times**:`;
-    parts.push(head, table(['instance', 'input', 'output', 'params', 'MACs'], calls.map((c) => [`\`${c.name}\``, c.inputs.map(fmtShape).join(', '), fmtShape(c.output), fmtInt(c.params), c.macs === null ? '?' : fmtInt(c.macs)]), opts.maxInstances));
+    const head = new Set(calls.map((c) => c.name)).size > 1 ? l10n.t('**{0} calls** here, one per instance:', calls.length) : l10n.t('**called {0} times**:', calls.length);
+    parts.push(head, table([l10n.t('instance'), l10n.t('input'), l10n.t('output'), l10n.t('params'), 'MACs'], calls.map((c) => [`\`${c.name}\``, c.inputs.map(fmtShape).join(', '), fmtShape(c.output), fmtInt(c.params), c.macs === null ? '?' : fmtInt(c.macs)]), opts.maxInstances));
   }
   return parts.join('\n\n');
 }
@@ -119,7 +119,7 @@ export function blockHoverMarkdown(blocks: BlockCall[], leaves: Row[], report: R
 function kinds(rows: Row[]): string {
   const by = new Map<string, number>();
   for (const r of rows) by.set(r.type, (by.get(r.type) ?? 0) + 1);
-  return [...by].map(([t, n]) => (n > 1 ? `${t} ×${n}` : t)).join(', ') || 'none';
+  return [...by].map(([t, n]) => (n > 1 ? `${t} ×${n}` : t)).join(', ') || l10n.t('none');
 }
 
 const RESHAPES = /(^|\.)(view|reshape|flatten|unflatten|squeeze|unsqueeze|view_as|reshape_as)$/;
@@ -128,15 +128,15 @@ const RESHAPES = /(^|\.)(view|reshape|flatten|unflatten|squeeze|unsqueeze|view_a
 export function opHoverMarkdown(ops: OpCall[], callee: string, opts: HoverOptions): string {
   const first = ops[0];
   const parts = [`**${callee || first.op}** — LayerLens`];
-  const lines = [`input ${shapes(first.inputs)} → output \`${fmtShape(first.output)}\``];
+  const lines = [l10n.t('input {0} → output {1}', shapes(first.inputs), `\`${fmtShape(first.output)}\``)];
   const arith = RESHAPES.test(first.op) && first.inputs[0] ? reshapeArithmetic(first.inputs[0], first.output) : undefined;
   if (arith) lines.push(`\`${fmtShape(first.inputs[0])} → ${fmtShape(first.output)}\` ${arith}`);
   if (first.macs !== 0) lines.push(count(first.macs, opts.flopsConvention, first.flops));
-  else if (!arith) lines.push('no multiply-accumulates');
-  if (first.module) lines.push(`in \`${first.module}\`.forward`);
+  else if (!arith) lines.push(l10n.t('no multiply-accumulates'));
+  if (first.module) lines.push(l10n.t('in {0}', `\`${first.module}\`.forward`));
   parts.push(lines.join('  \n'));
   if (ops.length > 1) {
-    parts.push(`**called ${ops.length} times**:`, table(['in', 'input', 'output'], ops.map((o) => [`\`${o.module || '(model)'}\``, o.inputs.map(fmtShape).join(', '), fmtShape(o.output)]), opts.maxInstances));
+    parts.push(l10n.t('**called {0} times**:', ops.length), table([l10n.t('in'), l10n.t('input'), l10n.t('output')], ops.map((o) => [`\`${o.module || '(model)'}\``, o.inputs.map(fmtShape).join(', '), fmtShape(o.output)]), opts.maxInstances));
   }
   return parts.join('\n\n');
 }
@@ -179,22 +179,27 @@ export function builtHoverMarkdown(rows: Row[], blocks: BlockCall[], callee: str
   const byName = new Map<string, Row>();
   for (const r of rows) if (!byName.has(r.name)) byName.set(r.name, r);
   const params = [...byName.values()].reduce((s, r) => s + r.params, 0);
-  const parts = [`**${callee}** builds ${outer.length ? outer.map((b) => `${b.type} \`${b.name}\``).filter((x, k, xs) => xs.indexOf(x) === k).join(', ') : `${modules.size} layers`} — LayerLens`];
-  parts.push(`${modules.size} layer${modules.size === 1 ? '' : 's'} (${kinds([...byName.values()])}) · params **${fmtInt(params)}**`);
-  parts.push(table(['layer', 'type', 'input', 'output'], rows.map((r) => [`\`${r.name}\``, r.type, r.inputs.map(fmtShape).join(', '), fmtShape(r.output)]), opts.maxInstances * 2));
+  const built = outer.length ? outer.map((b) => `${b.type} \`${b.name}\``).filter((x, k, xs) => xs.indexOf(x) === k).join(', ') : l10n.t('{0} layers', modules.size);
+  const parts = [l10n.t('{0} builds {1} — LayerLens', `**${callee}**`, built)];
+  parts.push(modules.size === 1
+    ? l10n.t('{0} layer ({1}) · params {2}', modules.size, kinds([...byName.values()]), `**${fmtInt(params)}**`)
+    : l10n.t('{0} layers ({1}) · params {2}', modules.size, kinds([...byName.values()]), `**${fmtInt(params)}**`));
+  parts.push(table([l10n.t('layer'), l10n.t('type'), l10n.t('input'), l10n.t('output')], rows.map((r) => [`\`${r.name}\``, r.type, r.inputs.map(fmtShape).join(', '), fmtShape(r.output)]), opts.maxInstances * 2));
   return parts.join('\n\n');
 }
 
 /** The model: its class name or `model = Net()`. */
 export function modelHoverMarkdown(expr: string, input: number[][], inputWhere: string, report: Report, opts: HoverOptions & { stale?: string }): string {
   const t = report.totals;
-  const cost = (exact: number | null, bound: number, unit: string) => (exact === null ? `≥ ${fmtInt(bound)} ${unit} (incomplete)` : `${fmtInt(exact)} ${unit} (${fmtSI(exact)}${unit})`);
-  const lines = [`input ${input.map((s) => `\`${fmtShape(s)}\``).join(', ')} (${inputWhere}) → output \`${fmtShape(report.output)}\``,
-    `params **${fmtInt(t.params)}**${t.params !== t.trainableParams ? ` (${fmtInt(t.trainableParams)} trainable)` : ''} · ${fmtBytes(t.paramBytes)}`,
+  const cost = (exact: number | null, bound: number, unit: string) => (exact === null ? l10n.t('≥ {0} {1} (incomplete)', fmtInt(bound), unit) : `${fmtInt(exact)} ${unit} (${fmtSI(exact)}${unit})`);
+  const lines = [l10n.t('input {0} ({1}) → output {2}', input.map((s) => `\`${fmtShape(s)}\``).join(', '), inputWhere, `\`${fmtShape(report.output)}\``),
+    t.params !== t.trainableParams
+      ? l10n.t('params {0} ({1} trainable) · {2}', `**${fmtInt(t.params)}**`, fmtInt(t.trainableParams), fmtBytes(t.paramBytes))
+      : l10n.t('params {0} · {1}', `**${fmtInt(t.params)}**`, fmtBytes(t.paramBytes)),
     opts.flopsConvention === 'flops' ? `**${cost(t.flops, t.flopsLowerBound, 'FLOPs')}** · ${cost(t.macs, t.macsLowerBound, 'MACs')}` : `**${cost(t.macs, t.macsLowerBound, 'MACs')}** · ${cost(t.flops, t.flopsLowerBound, 'FLOPs')}`,
-    `${report.rows.length} layer calls${t.activationBytes !== null ? ` · activations ${fmtBytes(t.activationBytes)}` : ''}`];
-  const parts = [`**${expr}** — model — LayerLens`, lines.join('  \n')];
-  if (t.incomplete?.length) parts.push(`⚠ incomplete total:\n${t.incomplete.map((w) => `- ${w}`).join('\n')}`);
+    t.activationBytes !== null ? l10n.t('{0} layer calls · activations {1}', report.rows.length, fmtBytes(t.activationBytes)) : l10n.t('{0} layer calls', report.rows.length)];
+  const parts = [l10n.t('{0} — model — LayerLens', `**${expr}**`), lines.join('  \n')];
+  if (t.incomplete?.length) parts.push(`${l10n.t('⚠ incomplete total:')}\n${t.incomplete.map((w) => `- ${w}`).join('\n')}`);
   if (opts.stale) parts.push(`⚠ ${opts.stale}`);
   return parts.join('\n\n');
 }
