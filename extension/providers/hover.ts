@@ -20,7 +20,7 @@ export class LayerHoverProvider implements vscode.HoverProvider {
       if (!analysis.report || token.isCancellationRequested) return undefined;
       return hover(modelHoverMarkdown(analysis.expr, analysis.input, inputSourceLabel(analysis.inputSource).long, analysis.report, {
         flopsConvention: cfg.flopsConvention, maxInstances: cfg.maxInstancesInHover,
-        stale: stale ? `numbers of the last version that parsed: line ${stale.line} has a syntax error (${stale.message})` : undefined,
+        stale: stale ? vscode.l10n.t('numbers of the last version that parsed: line {0} has a syntax error ({1})', stale.line, stale.message) : undefined,
       }), model.range);
     }
     const hit = await rowsAt(this.service, doc, pos);
