@@ -243,22 +243,30 @@ export async function benchEditor({ edits = 70, warmup = 6, bursts = 30, log = c
   // hover provider's answer; then the same provider on the cached analysis at three other lines.
   vscode.settings.set('layerlens.debounceMs', 0);
   const fresh = [], cached = [];
+  const hops = new Map(); // hop name → ms per fresh hover
+  const epoch = () => performance.timeOrigin + performance.now();
   let stale = 0, misses = 0;
   for (const [i, j] of spread(edits + warmup).entries()) {
     const site = siteAt(j);
     const ks = keystrokes(doc, vscode, site);
-    const t0 = performance.now();
+    const t0 = performance.now(), e0 = epoch();
     for (const k of ks.slice(0, -1)) vscode.editDocument(doc, k.range, k.text);
     vscode.editDocument(doc, ks[ks.length - 1].range, ks[ks.length - 1].text);
     await sleep(0); // after the service's 0 ms debounce timer
     const pos = hoverTarget(doc, vscode, site.line);
     const hv = await ext.hover.provideHover(doc, pos, vscode.CancellationTokenNone);
-    const dt = performance.now() - t0;
+    const dt = performance.now() - t0, answered = epoch();
     if (!hv) { misses++; continue; } // the layer below the edit is in a class the model does not use
+    const h = ext.api.analysisHops(doc.uri.toString());
     const again = await ext.hover.provideHover(doc, pos, vscode.CancellationTokenNone);
     if (again?.contents.value !== hv.contents.value) stale++;
     if (i < warmup) continue;
     fresh.push(dt);
+    if (h) {
+      const steps = [['keystrokes', e0, h.edit], ['debounce timer', h.edit, h.refresh], ['host: request prepared', h.refresh, h.sent], ['request → analysis start', h.sent, h.start],
+        ['analysis (engine)', h.start, h.end], ['answer encoded (changes from the last report)', h.end, h.encoded], ['answer → host (serialise, transfer, parse, rebuild)', h.encoded ?? h.end, h.received], ['host: Analysis built', h.received, h.done], ['host: listeners + hover', h.done, answered]];
+      for (const [name, a, b] of steps) if (a !== undefined && b !== undefined) { if (!hops.has(name)) hops.set(name, []); hops.get(name).push(b - a); }
+    }
     for (const dl of [3, 9, 17]) {
       const p = hoverTarget(doc, vscode, Math.min(doc.lineCount - 1, site.line + dl));
       if (p) cached.push((await timed(() => ext.hover.provideHover(doc, p, vscode.CancellationTokenNone))).total);
@@ -282,6 +290,7 @@ export async function benchEditor({ edits = 70, warmup = 6, bursts = 30, log = c
   log(`(b) hover after an edit (edits at different lines of the analysed model, ${PAUSE_MS} ms apart)`);
   log(`  while typing (debounce pending, last good results mapped): ${stats(whileTyping)}   goal p95 <= ${HOVER_GOAL_MS} ms: ${verdict(pct(whileTyping, 95) <= HOVER_GOAL_MS)}`);
   log(`  edit -> fresh hover, analysis on the worker (debounce excluded): ${stats(fresh)}   goal p95 <= ${HOVER_GOAL_MS} ms: ${verdict(pct(fresh, 95) <= HOVER_GOAL_MS)}`);
+  for (const [name, xs] of hops) log(`      ${name}: p50 ${f1(pct(xs, 50))} · p95 ${f1(pct(xs, 95))}`);
   log(`    of which the engine, in this process on the edited file: analyze ${f1(engine.analyze)} = parse ≈ ${f1(engine.analyze - engine.cached)} + interpretation ${f1(engine.cached)}; findModels ${f1(engine.findModels)} (medians)`);
   log(`  hover provider alone, analysis cached: ${stats(cached)}   goal p95 <= ${HOVER_GOAL_MS} ms: ${verdict(pct(cached, 95) <= HOVER_GOAL_MS)}`);
   log(`  answers that differed from the settled result: ${stale}; edits next to a class the model does not use (no hover): ${misses}`);

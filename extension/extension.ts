@@ -6,7 +6,7 @@ import { configureL10n } from './l10n';
 import { createRunner } from './analysis/runner';
 import { canStartWebWorker, WebAnalysisWorker } from './analysis/webWorkerHost';
 import { readExtensionFile } from './commands/openExample';
-import { AnalysisService } from './analysis/service';
+import { AnalysisService, type Hops } from './analysis/service';
 import { registerCommands } from './commands';
 import { SUMMARY_SCHEME, SummaryDocumentProvider } from './commands/showSummary';
 import { onDidChangeConfig } from './config';
@@ -35,6 +35,8 @@ export interface LayerLensApi {
   inspectorPost(uri: string, expr: string, msg: ToWebview): boolean;
   /** Resolves on the next change of any panel (opened, closed, new status). */
   inspectorChanged(): Promise<void>;
+  /** When each hop of the latest analysis of the document's active model happened (bench/editor.mjs). */
+  analysisHops(uri: string): Hops | undefined;
 }
 
 const PYTHON: vscode.DocumentSelector = { language: 'python' };
@@ -79,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi | undef
       inspectors: () => InspectorPanel.all().map((p) => ({ uri: p.uri.toString(), expr: p.expr, visible: p.panel.visible, active: p.panel.active, status: p.lastStatus })),
       inspectorPost: (uri, expr, msg) => { const p = InspectorPanel.all().find((x) => x.uri.toString() === uri && x.expr === expr); p?.post(msg); return !!p; },
       inspectorChanged: () => new Promise<void>((ok) => { const d = InspectorPanel.onDidChange(() => { d.dispose(); ok(); }); }),
+      analysisHops: (uri) => service.latest(vscode.Uri.parse(uri))?.hops,
     };
   } catch (e) {
     void vscode.window.showErrorMessage(vscode.l10n.t('LayerLens failed to start: {0}', e instanceof Error ? e.message : String(e)));
