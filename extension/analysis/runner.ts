@@ -103,6 +103,8 @@ class IsolatedRunner implements AnalysisRunner {
   private disposed = false;
   /** How many times the analysis died (tests and the output channel). */
   deaths = 0;
+  /** How many answers were the changes from a kept report (tests). */
+  deltas = 0;
 
   /**
    * Consecutive deaths before the analysis was even ready: three mean this kind of isolation does not work
@@ -202,6 +204,7 @@ class IsolatedRunner implements AnalysisRunner {
       if (kept?.id !== base) return failure(p.req, `the analysis answered with the changes from report ${base}, which this host does not keep`);
       try {
         full = { ...rest, report: delta ? (applyDelta(kept.report, delta) as Report) : { ...kept.report } };
+        this.deltas++;
       } catch (e) {
         return failure(p.req, `the analysis's changes do not apply: ${e instanceof Error ? e.message : String(e)}`);
       }
