@@ -74,7 +74,7 @@ export interface EngineEntry {
  * options is the changes from (a worker keeps one; the inline runner sends nothing and keeps none).
  */
 export class SentReports {
-  private readonly byOpts = new Map<string, { id: number; report: Report }>();
+  private readonly byOpts = new Map<string, { id: number; report: Report; lines: Map<string, number> }>();
   constructor(private readonly max = 8) {}
 
   /** The answer to `req`: its report whole, or its changes from the one the host says it keeps. */
@@ -82,14 +82,24 @@ export class SentReports {
     if (!res.ok) return res;
     const key = JSON.stringify(req.opts);
     const last = this.byOpts.get(key);
+    const lines = new Map(Object.entries(req.files).map(([p, t]) => [p, lineCount(t)]));
     this.byOpts.delete(key);
-    this.byOpts.set(key, { id: req.id, report: res.report });
+    this.byOpts.set(key, { id: req.id, report: res.report, lines });
     if (this.byOpts.size > this.max) this.byOpts.delete(this.byOpts.keys().next().value!);
     if (!last || req.base === undefined || last.id !== req.base) return res;
+    // locations can only have moved by what a file grew or shrank by (0: a number changed, nothing moved)
+    const moves = new Set<number>();
+    for (const [p, n] of lines) { const before = last.lines.get(p); if (before !== undefined && before !== n) moves.add(n - before); }
     const { report, ...rest } = res;
-    const delta = diffValues(last.report, report) ?? null;
+    const delta = diffValues(last.report, report, [...moves]) ?? null;
     return { ...rest, base: last.id, delta, timing: res.timing && { ...res.timing, encoded: epochMs() } };
   }
+}
+
+function lineCount(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** Answers one request with the engine (in the worker, or inline where no worker can be started). */

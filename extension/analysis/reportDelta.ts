@@ -21,17 +21,30 @@ export type Segment = [0, number, number] | [1, number, number, number] | [2, nu
 type Plain = Record<string, unknown>;
 
 /**
- * The delta from `base` to `next`, or undefined when they are equal.
+ * The delta from `base` to `next`, or undefined when they are equal. `moves`: the only line counts by which
+ * locations may have moved (what the edited files grew or shrank by); without it any is looked for.
  * NOTE: an object seen in both (base === next) counts as unchanged: reports are never modified once made
  * (the engine builds each anew; the host only reads them), which is what lets the base stand for what was sent.
  */
-export function diffValues(base: unknown, next: unknown): Delta | undefined {
+export function diffValues(base: unknown, next: unknown, moves?: readonly number[]): Delta | undefined {
+  allowed = moves?.filter((m) => m !== 0);
+  try {
+    return diffSame(base, next);
+  } finally {
+    allowed = undefined;
+  }
+}
+
+/** The moves diffValues was given (module state for the length of one call: the walk is synchronous). */
+let allowed: readonly number[] | undefined;
+
+function diffSame(base: unknown, next: unknown): Delta | undefined {
   // each item walked once when unchanged: arrays compare their items, objects their values, one by one
   if (Array.isArray(base) && Array.isArray(next)) return diffArrays(base, next);
   if (isPlain(base) && isPlain(next) && !isLoc(base) && sameKeyOrder(base, next)) {
     let changes: Record<string, Delta> | undefined;
     for (const k in next) {
-      const d = diffValues(base[k], next[k]);
+      const d = diffSame(base[k], next[k]);
       if (d) (changes ??= {})[k] = d;
     }
     return changes && { o: changes };
@@ -168,6 +181,10 @@ function sameKeyOrder(a: Plain, b: Plain): boolean {
  * undefined when `next` differs otherwise (or nothing moved).
  */
 function shiftOf(base: Plain, next: Plain): number | undefined {
+  if (allowed) {
+    for (const m of allowed) if (equalShifted(base, next, m)) return m;
+    return undefined;
+  }
   const first = firstLoc(base), other = first && firstLoc(next);
   if (!first || !other || other.line === first.line) return undefined;
   const lines = (other.line as number) - (first.line as number);
@@ -197,8 +214,10 @@ function shifted(value: unknown, lines: number): unknown {
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      const y = shifted(value[i], lines);
-      if (y !== value[i]) (out ??= value.slice())[i] = y;
+      const x = value[i];
+      if (typeof x !== 'object' || x === null) continue; // (no call per number of a shape)
+      const y = shifted(x, lines);
+      if (y !== x) (out ??= value.slice())[i] = y;
     }
     return out ?? value;
   }
@@ -206,8 +225,10 @@ function shifted(value: unknown, lines: number): unknown {
   if (isLoc(v)) return { ...v, line: (v.line as number) + lines, endLine: (v.endLine as number) + lines };
   let out: Plain | undefined;
   for (const k in v) {
-    const y = shifted(v[k], lines);
-    if (y !== v[k]) (out ??= { ...v })[k] = y;
+    const x = v[k];
+    if (typeof x !== 'object' || x === null) continue;
+    const y = shifted(x, lines);
+    if (y !== x) (out ??= { ...v })[k] = y;
   }
   return out ?? v;
 }
