@@ -370,8 +370,18 @@ export interface AnalyzeOptions {
   torchVersion?: TorchVersionChoice;
   /** Interpreter step budget (default 300,000, ten times what torchvision's largest model needs) — ends runaway loops with a diagnostic. */
   stepBudget?: number;
-  /** Wall-clock limit of the analysis in ms (default 2,000); the step and size budgets bound the work whatever it is. */
+  /**
+   * Wall-clock limit of the analysis in ms: default 2,000, or 5,000 with a `cpuClock` (then a safety net:
+   * a loaded machine slows the clock, not the work). The step and size budgets bound the work whatever it is.
+   */
   timeLimitMs?: number;
+  /**
+   * This process's CPU time in ms (Node: process.cpuUsage), where the analysis has a process to itself
+   * (the CLI, the editor's analysis process): the analysis then stops after `cpuLimitMs` of CPU time.
+   */
+  cpuClock?: () => number;
+  /** CPU-time limit of the analysis in ms when a `cpuClock` is given (default 800). */
+  cpuLimitMs?: number;
   /** Build the model and stop: no input shape needed, no forward trace (its state_dict is all that is wanted). */
   buildOnly?: boolean;
   /** Record `Report.blocks`, `Report.ops` and `ModuleNode.builtVia` for the editor's hovers and hints (default off). */

@@ -47,9 +47,9 @@ export interface Analysis {
   outputValue?: Value;
 }
 
-export function createInterp(opts: Pick<AnalyzeOptions, 'host' | 'searchPaths' | 'sitePackages' | 'stepBudget' | 'torchVersion' | 'timeLimitMs'>): { it: Interp; rt: TorchRuntime } {
+export function createInterp(opts: Pick<AnalyzeOptions, 'host' | 'searchPaths' | 'sitePackages' | 'stepBudget' | 'torchVersion' | 'timeLimitMs' | 'cpuClock' | 'cpuLimitMs'>): { it: Interp; rt: TorchRuntime } {
   let rt!: TorchRuntime;
-  const it = new Interp({ host: opts.host, searchPaths: opts.searchPaths ?? [], libraryRoots: opts.sitePackages ?? [], stepBudget: opts.stepBudget ?? 300_000, maxDepth: 150, parseCache, timeLimitMs: opts.timeLimitMs },
+  const it = new Interp({ host: opts.host, searchPaths: opts.searchPaths ?? [], libraryRoots: opts.sitePackages ?? [], stepBudget: opts.stepBudget ?? 300_000, maxDepth: 150, parseCache, timeLimitMs: opts.timeLimitMs, cpuClock: opts.cpuClock, cpuLimitMs: opts.cpuLimitMs },
     (interp) => (rt = new TorchRuntime(interp, opts.torchVersion ?? DEFAULT_TORCH_VERSION)));
   installBuiltins(it);
   installStdlib(it);

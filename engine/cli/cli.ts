@@ -24,6 +24,8 @@ export interface CliIO {
   isFile?(path: string): boolean;
   /** Resolves symbolic links (undefined when the path does not exist); omitted: links are not checked. */
   realpath?(path: string): string | undefined;
+  /** This process's CPU time in ms: `summary` then stops an analysis by CPU time, not by a loaded machine's clock. */
+  cpuClock?(): number;
   /** Forward MACs from which `run` uses the pool (default POOL_MIN_MACS). */
   poolMinMacs?: number;
   cwd: string;
@@ -256,7 +258,7 @@ export function runCli(argv: string[], io: CliIO): number | Promise<number> {
   if (io.host.readFile(file) === undefined) { io.err(`layerlens: cannot read ${args.file}\n`); return 2; }
   io = scopedIO(io, file, roots);
   if (args.cmd === 'run') return runCommand(args, file, roots, io);
-  const { report } = runAnalysis({ file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, sitePackages, torchVersion: args.torchVersion });
+  const { report } = runAnalysis({ file, host: io.host, model: args.model, input: args.input, inputDtypes: args.inputDtypes, searchPaths, sitePackages, torchVersion: args.torchVersion, cpuClock: io.cpuClock });
   const usage = report.diagnostics.find((d) => d.code === 'model.choose' || d.code === 'input.missing');
   if (usage) { io.err(`layerlens: ${usage.message}\n`); return 2; }
   const shown = report.diagnostics.filter((d) => d.severity !== 'info' || d.loc?.file === file);

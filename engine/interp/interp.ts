@@ -63,8 +63,11 @@ export interface InterpOptions {
   searchPaths: string[];
   stepBudget: number;
   maxDepth: number;
-  /** Wall-clock limit of one analysis (default 2,000 ms). */
+  /** Wall-clock limit of one analysis (default 2,000 ms; 5,000 ms with a cpuClock). */
   timeLimitMs?: number;
+  /** This process's CPU time in ms: with it, the analysis also stops after `cpuLimitMs` (default 800) of CPU time. */
+  cpuClock?: () => number;
+  cpuLimitMs?: number;
   /** Installed packages' folders (site-packages): searched last, and their import-time failures are notes, not errors. */
   libraryRoots?: string[];
   parseCache?: ParseCache;
@@ -94,9 +97,13 @@ export class Interp {
   cur: CallCtx = {};
   private readonly diagKeys = new Set<string>();
   private readonly deadline: number;
+  private readonly wallLimitMs: number;
+  private readonly cpuDeadline: number;
 
   constructor(readonly opts: InterpOptions, extension: ExtensionFactory) {
-    this.deadline = now() + (opts.timeLimitMs ?? 2000);
+    this.wallLimitMs = opts.timeLimitMs ?? (opts.cpuClock ? 5000 : 2000);
+    this.deadline = now() + this.wallLimitMs;
+    this.cpuDeadline = opts.cpuClock ? opts.cpuClock() + (opts.cpuLimitMs ?? 800) : Infinity;
     resetBudget(() => this.checkClock(), () => this.cur);
     this.ext = extension(this);
   }
@@ -132,7 +139,10 @@ export class Interp {
   /** Ends the analysis once its wall-clock limit has passed (a diagnostic at the statement running). */
   checkClock(): void {
     if (now() > this.deadline) {
-      throw new InterpError(`analysis stopped after ${this.opts.timeLimitMs ?? 2000} ms: an endless loop or too much work for a static analysis`, this.cur.file, this.cur.s, this.cur.e, 'budget');
+      throw new InterpError(`analysis stopped after ${this.wallLimitMs} ms: an endless loop or too much work for a static analysis`, this.cur.file, this.cur.s, this.cur.e, 'budget');
+    }
+    if (this.opts.cpuClock && this.opts.cpuClock() > this.cpuDeadline) {
+      throw new InterpError(`analysis stopped after ${this.opts.cpuLimitMs ?? 800} ms of CPU time: an endless loop or too much work for a static analysis`, this.cur.file, this.cur.s, this.cur.e, 'budget');
     }
   }
 

@@ -14,11 +14,24 @@ export function isNum(v: Value): v is number | bigint | boolean | PyFloat {
 }
 /** A number's value as a JS number (an int beyond 2^53 rounded, as float() would; use numOf for exactness). */
 export function numVal(v: number | bigint | boolean | PyFloat): number {
-  return typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'bigint' ? Number(v) : v.v;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof PyFloat) return v.v;
+  throw notANumber(v);
+}
+
+/** What a native reading a number gets for something else (an argument not passed, None, a tensor). */
+function notANumber(v: unknown): Error {
+  if (v instanceof Unknown) return new InterpError(`a number the analysis cannot know (${v.reason})`, v.file, v.s, v.e, 'unknown');
+  return new PyException('TypeError', `'${typeName((v ?? null) as Value)}' object cannot be interpreted as an integer`);
 }
 /** A number's exact value: ints as number or bigint, floats as number. */
 export function numOf(v: number | bigint | boolean | PyFloat): number | bigint {
-  return typeof v === 'number' || typeof v === 'bigint' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : v.v;
+  if (typeof v === 'number' || typeof v === 'bigint') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v instanceof PyFloat) return v.v;
+  throw notANumber(v);
 }
 export function isIntLike(v: Value): v is number | bigint | boolean { return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint'; }
 export function mkFloat(x: number): PyFloat { return new PyFloat(x); }
@@ -268,7 +281,8 @@ function strRepr(v: string): string {
 }
 
 export function pyStr(v: Value, inner = false): string {
-  if (v === null) return 'None';
+  // NOTE: an argument a native did not get is undefined: shown as None (as typeName names it), never a crash
+  if (v === null || v === undefined) return 'None';
   switch (typeof v) {
     case 'boolean': return v ? 'True' : 'False';
     case 'number': return String(v);
@@ -385,6 +399,14 @@ export function identical(a: Value, b: Value): boolean {
   if (a === b) return true;
   if (a instanceof PyFloat && b instanceof PyFloat) return a.v === b.v;
   return false;
+}
+
+/** Where `v` is in the range (`range.index`, `in`) by arithmetic, never by listing it; -1 when absent. */
+export function rangeIndexOf(r: PyRange, v: Value): number {
+  const x = typeof v === 'boolean' ? Number(v) : typeof v === 'number' ? v : v instanceof PyFloat ? v.v : typeof v === 'bigint' ? Number(v) : NaN;
+  if (!Number.isInteger(x) || (typeof v === 'bigint' && !Number.isSafeInteger(x))) return -1;
+  const k = (x - r.start) / r.step;
+  return Number.isInteger(k) && k >= 0 && k < rangeLen(r) ? k : -1;
 }
 
 export function rangeLen(r: PyRange): number {

@@ -7,7 +7,7 @@ import {
   Builtin, ClassMethod, InterpError, LazyRef, PyClass, PyDict, PyException, PyFloat, PyFunction, PyInstance, PyIterator, PyList, PyRange,
   PySet, PySlice, PyTuple, Unknown, typeName, type CallCtx, type Value,
 } from './values';
-import { arith, dictSet, hashKey, identical, isIntLike, isNum, numOf, numVal, pyCompare, pyEquals, pyRepr, rangeLen, sliceBounds, sliceIndices } from './ops';
+import { arith, dictSet, hashKey, identical, isIntLike, isNum, numOf, numVal, pyCompare, pyEquals, pyRepr, rangeIndexOf, rangeLen, sliceBounds, sliceIndices } from './ops';
 import { charge, checkSize } from './budget';
 import { intInvert, intNeg, type PyInt } from './intMath';
 
@@ -149,7 +149,13 @@ export function contains(it: Interp, container: Value, item: Value, ctx: CallCtx
     return item instanceof Unknown ? item : container.map.has(hashKey(item));
   }
   if (container instanceof PySet) return item instanceof Unknown ? item : container.map.has(hashKey(item));
-  if (typeof container === 'string') { charge(container.length); return typeof item === 'string' ? container.includes(item) : false; }
+  if (typeof container === 'string') {
+    if (item instanceof Unknown) return item;
+    if (typeof item !== 'string') throw new PyException('TypeError', `'in <string>' requires string as left operand, not ${typeName(item)}`);
+    charge(container.length);
+    return container.includes(item);
+  }
+  if (container instanceof PyRange && (typeof item === 'number' || typeof item === 'boolean' || typeof item === 'bigint' || item instanceof PyFloat)) return rangeIndexOf(container, item) >= 0;
   if (container instanceof PyInstance) {
     const f = container.cls.lookup('__contains__');
     if (f !== undefined) return truthy(it, it.call(f, [container, item], new Map(), ctx), ctx);

@@ -2,6 +2,7 @@
 // literals (torch.arange, torch.tensor), their values. Shape rules shared by torch.*, F.* and methods.
 // No numeric kernels here: those live in engine/ops.
 import { PyException, freshId, type NativeValue, type Value } from '../interp/values';
+import { checkSize } from '../interp/budget';
 import type { Dim, Shape } from '../api';
 
 export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool' | 'complex64' | 'complex128';
@@ -171,16 +172,25 @@ export function expandShape(shape: Shape, sizes: Dim[]): Shape {
 /** Sizes of the pieces of `torch.split(x, size_or_sections, dim)` along a dim of length n. */
 export function splitSizes(n: number, sizeOrSections: number | number[]): number[] {
   if (Array.isArray(sizeOrSections)) {
+    if (sizeOrSections.some((s) => s < 0)) throw shapeError(`split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=[${sizeOrSections.join(', ')}]`);
     const sum = sizeOrSections.reduce((a, b) => a + b, 0);
     if (sum !== n) throw shapeError(`split_with_sizes expects split_sizes to sum exactly to ${n} (input tensor's size at dimension), but got split_sizes=[${sizeOrSections.join(', ')}]`);
     return sizeOrSections;
   }
+  if (sizeOrSections < 0) throw shapeError(`split expects split_size be non-negative, but got split_size=${sizeOrSections}`);
+  if (sizeOrSections === 0) {
+    if (n === 0) return [0];
+    throw shapeError(`split_size can only be 0 if dimension size is 0, but got dimension size of ${n}`);
+  }
+  // one tensor per piece: refused past the size budget before the list is built
+  checkSize('tuple', Math.ceil(n / sizeOrSections));
   const out: number[] = [];
   for (let i = 0; i < n; i += sizeOrSections) out.push(Math.min(sizeOrSections, n - i));
   return out.length ? out : [0];
 }
 
 export function chunkSizes(n: number, chunks: number): number[] {
+  if (chunks <= 0) throw shapeError(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const size = Math.ceil(n / chunks);
   return splitSizes(n, Math.max(size, 1));
 }

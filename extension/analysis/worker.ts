@@ -12,8 +12,15 @@ const sent = new SentReports();
 
 function onRequest(req: WorkerRequest): void {
   if (req.type === 'probe' && probes) { send(probe(req)); return; }
-  send(handleRequest({ analyze, findModels }, req, sent));
+  send(handleRequest({ analyze: parentPort ? analyze : analyzeByCpu, findModels }, req, sent));
 }
+
+/**
+ * In its own process (desktop) the analysis is stopped by its CPU time: a machine loaded by other work
+ * slows the wall clock, not the analysis's work. A worker thread shares the host's process: wall clock.
+ */
+const cpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const analyzeByCpu: typeof analyze = (opts) => analyze({ ...opts, cpuClock: cpuMs });
 
 /** Test-only misbehaviour (see ProbeRequest): what a runaway analysis would do. */
 function probe(req: ProbeRequest): WorkerResponse {

@@ -38,7 +38,8 @@ export function runOne(i: number, input: FuzzInput): FuzzResult {
   let bad: string[] = [];
   let messages: string[] = [];
   try {
-    const r = analyze({ file: input.file, host: hostFor(input), model: input.model, input: input.input, torchVersion: '1.13' });
+    // as the CLI and the editor's analysis process run it: stopped by this process's CPU time
+    const r = analyze({ file: input.file, host: hostFor(input), model: input.model, input: input.input, torchVersion: '1.13', cpuClock: () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; } });
     internal = internalErrors(r);
     bad = violations(r);
     messages = r.diagnostics.slice(0, 12).map((d) => `${d.loc ? d.loc.line + 1 : '?'}: [${d.code}] ${d.message.slice(0, 300)}`);

@@ -2,13 +2,15 @@
 // a built-in type's methods, and the conversions several built-ins share (numbers, str(), sorting).
 // Pure functions over interpreter values.
 import type { Interp, PrimitiveMethod } from '../interp';
-import { Builtin, InterpError, PyClass, PyDict, PyException, PyInstance, PyList, PyTuple, Unknown, typeName, type CallCtx, type NativeFn, type Value } from '../values';
+import { Builtin, InterpError, PyClass, PyDict, PyException, PyFloat, PyInstance, PyList, PyTuple, Unknown, typeName, type CallCtx, type NativeFn, type Value } from '../values';
 import { dictSet, isNum, numVal, pyRepr, pyStr } from '../ops';
 import { orderBy } from '../protocols';
 import { charge } from '../budget';
+import { FUNCTION_ARITY, METHOD_ARITY, arityError } from './arity';
 
 export function defineFn(it: Interp, name: string, fn: NativeFn): Builtin {
-  const b = new Builtin(name, fn);
+  const spec = FUNCTION_ARITY[name];
+  const b = new Builtin(name, spec ? (a, kw, ctx) => { const err = arityError(name, spec, a); if (err) throw err; return fn(a, kw, ctx); } : fn);
   it.builtins.vars.set(name, b);
   return b;
 }
@@ -22,7 +24,11 @@ export function defineType(it: Interp, name: string, bases: PyClass[] = [], newF
 }
 
 export function primitiveTable(it: Interp, name: string, methods: Record<string, PrimitiveMethod>): void {
-  it.primitiveMethods.set(name, new Map(Object.entries(methods)));
+  const specs = METHOD_ARITY[name] ?? {};
+  it.primitiveMethods.set(name, new Map(Object.entries(methods).map(([k, m]): [string, PrimitiveMethod] => {
+    const spec = specs[k];
+    return [k, spec ? (s, a, kw, ctx) => { const err = arityError(`${name}.${k}`, spec, a); if (err) throw err; return m(s, a, kw, ctx); } : m];
+  })));
 }
 
 export function numArg(v: Value, what: string): number {
@@ -64,10 +70,15 @@ export function reprValue(it: Interp, v: Value): string {
 export function dictUpdate(it: Interp, d: PyDict, src: Value): void {
   if (src instanceof PyDict) { for (const e of src.map.values()) dictSet(d, e.k, e.v); return; }
   if (src instanceof Unknown) throw new InterpError(`dict() of an unknown value (${src.reason})`);
-  for (const pair of it.iterate(src, {})) {
+  it.iterate(src, {}).forEach((pair, i) => {
+    if (pair instanceof Unknown) throw new InterpError(`dict() of an unknown item (${pair.reason})`);
+    if (pair === null || typeof pair === 'number' || typeof pair === 'boolean' || typeof pair === 'bigint' || pair instanceof PyFloat) {
+      throw new PyException('TypeError', `cannot convert dictionary update sequence element #${i} to a sequence`);
+    }
     const kv = it.iterate(pair, {});
+    if (kv.length !== 2) throw new PyException('ValueError', `dictionary update sequence element #${i} has length ${kv.length}; 2 is required`);
     dictSet(d, kv[0], kv[1]);
-  }
+  });
 }
 
 export function sortValues(it: Interp, items: Value[], kw: Map<string, Value>, ctx: CallCtx): Value[] {

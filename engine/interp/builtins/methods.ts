@@ -2,7 +2,7 @@
 // float, range. Looked up by the interpreter's primitiveAttr; they mutate the interpreter's values only.
 import type { Interp } from '../interp';
 import { PyDict, PyException, PyFloat, PyList, PyRange, PySet, PyTuple, type Value } from '../values';
-import { dictSet, hashKey, numVal, pyEquals, pyRepr, identical, setAdd } from '../ops';
+import { dictSet, hashKey, numVal, pyEquals, pyRepr, identical, rangeIndexOf, setAdd } from '../ops';
 import { dictUpdate, sortValues, roundHalfEven, primitiveTable } from './define';
 import { bitLength } from '../intMath';
 import type { PrimitiveMethod } from '../interp';
@@ -111,5 +111,12 @@ function numberMethods(it: Interp): void {
   primitiveTable(it, 'int', { bit_length: (s) => bitLength(typeof s === 'bigint' ? s : numVal(s as number)), is_integer: () => true });
   primitiveTable(it, 'bool', {});
   primitiveTable(it, 'float', { is_integer: (s) => Number.isInteger((s as PyFloat).v), __round__: (s) => roundHalfEven((s as PyFloat).v) });
-  primitiveTable(it, 'range', { index: (s, a) => { const r = s as PyRange; return (numVal(a[0] as number) - r.start) / r.step; }, count: (s, a) => (it.iterate(s, {}).some((x) => pyEquals(x, a[0])) ? 1 : 0) });
+  primitiveTable(it, 'range', {
+    index: (s, a) => {
+      const k = rangeIndexOf(s as PyRange, a[0]);
+      if (k >= 0) return k;
+      throw new PyException('ValueError', typeof a[0] === 'number' || typeof a[0] === 'bigint' || typeof a[0] === 'boolean' ? `${pyRepr(a[0])} is not in range` : 'sequence.index(x): x not in sequence');
+    },
+    count: (s, a) => (rangeIndexOf(s as PyRange, a[0]) >= 0 ? 1 : 0),
+  });
 }

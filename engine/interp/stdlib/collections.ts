@@ -4,6 +4,7 @@ import type { Interp } from '../interp';
 import { Builtin, PyClass, PyDict, PyException, PyList, PySet, PyTuple, Unknown, type Value } from '../values';
 import { hashKey } from '../ops';
 import { fn, marker, isSeq, isMap } from './native';
+import { dictUpdate } from '../builtins/define';
 
 export function collections(it: Interp): Record<string, Value> {
   return {
@@ -32,11 +33,8 @@ export function orderedDictClass(it: Interp): PyClass {
   const c = new PyClass('OrderedDict', [it.types.get('dict')!], 'collections');
   c.dict.set('__new__', new Builtin('OrderedDict.__new__', (a, kw) => {
     const d = new PyDict();
-    if (a.length > 1) {
-      const src = a[1];
-      if (src instanceof PyDict) for (const [k, e] of src.map) d.map.set(k, e);
-      else for (const pair of it.iterate(src, {})) { const kv = it.iterate(pair, {}); d.map.set(hashKey(kv[0]), { k: kv[0], v: kv[1] }); }
-    }
+    if (a.length > 2) throw new PyException('TypeError', `expected at most 1 argument, got ${a.length - 1}`);
+    if (a.length > 1) dictUpdate(it, d, a[1]);
     for (const [k, v] of kw) d.map.set(hashKey(k), { k, v });
     return d;
   }));

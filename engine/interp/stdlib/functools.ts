@@ -1,11 +1,15 @@
 // functools: partial, wraps, the caching decorators (identity: analysis calls are not repeated for
 // speed), reduce, cached_property (a property).
 import type { Interp } from '../interp';
-import { Partial, PyFunction, Property, type Value } from '../values';
+import { Partial, PyDict, PyException, PyFloat, PyFunction, PyList, PyTuple, Property, type Value } from '../values';
 import { fn } from './native';
 
 export function functools(it: Interp): Record<string, Value> {
-  const partial = fn('partial', (a, kw) => new Partial(a[0], a.slice(1), kw));
+  const partial = fn('partial', (a, kw) => {
+    if (!a.length) throw new PyException('TypeError', "type 'partial' takes at least one argument");
+    if (a[0] === null || typeof a[0] !== 'object' || a[0] instanceof PyFloat || a[0] instanceof PyList || a[0] instanceof PyTuple || a[0] instanceof PyDict) throw new PyException('TypeError', 'the first argument must be callable');
+    return new Partial(a[0], a.slice(1), kw);
+  });
   const wraps = fn('wraps', (a) => fn('wraps_decorator', (b) => {
     const w = b[0];
     if (w instanceof PyFunction) {

@@ -1,9 +1,9 @@
 // itertools over finite inputs: chain, product, repeat (with a count), accumulate, islice, zip_longest,
 // combinations. Endless iterators are refused with a diagnostic, never looped.
 import type { Interp } from '../interp';
-import { InterpError, PyIterator, PyTuple, type Value } from '../values';
+import { InterpError, PyException, PyIterator, PyTuple, Unknown, type Value } from '../values';
 import { numVal } from '../ops';
-import { fn, kwOr } from './native';
+import { fn, intArg, kwOr } from './native';
 import { checkSize } from '../budget';
 
 /** C(n, r), exactly. */
@@ -27,7 +27,15 @@ export function itertools(it: Interp): Record<string, Value> {
       for (const p of pools) out = out.flatMap((prefix) => p.map((v) => [...prefix, v]));
       return new PyIterator(out.map((t) => new PyTuple(t)));
     }),
-    repeat: fn('repeat', (a) => { if (a.length < 2) throw new InterpError('itertools.repeat without a count is endless'); checkSize('itertools.repeat', Math.max(0, numVal(a[1] as number))); return new PyIterator(Array.from({ length: numVal(a[1] as number) }, () => a[0])); }),
+    repeat: fn('repeat', (a, kw) => {
+      if (!a.length && !kw.has('object')) throw new PyException('TypeError', "repeat() missing required argument 'object' (pos 1)");
+      const times = a.length > 1 ? a[1] : kw.get('times');
+      if (times === undefined) throw new InterpError('itertools.repeat without a count is endless');
+      const n = Math.max(0, intArg(times));
+      checkSize('itertools.repeat', n);
+      const obj = a.length ? a[0] : kw.get('object')!;
+      return new PyIterator(Array.from({ length: n }, () => obj));
+    }),
     accumulate: fn('accumulate', (a, kw, ctx) => {
       const items = it.iterate(a[0], ctx); const out: Value[] = [];
       let acc: Value | undefined = kw.get('initial');
@@ -35,13 +43,29 @@ export function itertools(it: Interp): Record<string, Value> {
       for (const v of items) { acc = acc === undefined ? v : a[1] ? it.call(a[1], [acc, v], new Map(), ctx) : it.binop('+', acc, v, ctx); out.push(acc); }
       return new PyIterator(out);
     }),
-    islice: fn('islice', (a, _k, ctx) => { const items = it.iterate(a[0], ctx); return new PyIterator(a.length === 2 ? items.slice(0, numVal(a[1] as number)) : items.slice(numVal(a[1] as number), a[2] === null ? undefined : numVal(a[2] as number))); }),
+    islice: fn('islice', (a, _k, ctx) => {
+      if (a.length < 2 || a.length > 4) throw new PyException('TypeError', `islice expected ${a.length < 2 ? 'at least 2' : 'at most 4'} arguments, got ${a.length}`);
+      const bound = (v: Value, what: string, dflt: number | undefined): number | undefined => {
+        if (v === null) return dflt;
+        const n = v instanceof Unknown || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? intArg(v) : -1;
+        if (n < 0) throw new PyException('ValueError', `${what} argument for islice() must be None or an integer: 0 <= x <= sys.maxsize.`);
+        return n;
+      };
+      const items = it.iterate(a[0], ctx);
+      if (a.length === 2) return new PyIterator(items.slice(0, bound(a[1], 'Stop', undefined)));
+      const start = bound(a[1], 'Indices', 0) ?? 0, stop = bound(a[2], 'Stop', undefined), step = a.length > 3 ? bound(a[3], 'Step', 1) ?? 1 : 1;
+      if (step === 0) throw new PyException('ValueError', 'Step for islice() must be a positive integer or None.');
+      const out = items.slice(start, stop);
+      return new PyIterator(step === 1 ? out : out.filter((_, i) => i % step === 0));
+    }),
     zip_longest: fn('zip_longest', (a, kw, ctx) => {
       const lists = a.map((x) => it.iterate(x, ctx)); const n = Math.max(0, ...lists.map((l) => l.length)); const fill = kwOr(kw, 'fillvalue', null);
       return new PyIterator(Array.from({ length: n }, (_, i) => new PyTuple(lists.map((l) => (i < l.length ? l[i] : fill)))));
     }),
-    combinations: fn('combinations', (a, _k, ctx) => {
-      const items = it.iterate(a[0], ctx); const r = numVal(a[1] as number); const out: Value[] = [];
+    combinations: fn('combinations', (a, kw, ctx) => {
+      if (a.length < 2 && !kw.has('r')) throw new PyException('TypeError', `combinations() missing required argument '${a.length ? 'r' : 'iterable'}' (pos ${a.length + 1})`);
+      const items = it.iterate(a[0], ctx); const r = intArg(a[1] ?? kw.get('r')!); const out: Value[] = [];
+      if (r < 0) throw new PyException('ValueError', 'r must be non-negative');
       checkSize('itertools.combinations', binomial(items.length, r));
       const rec = (start: number, acc: Value[]): void => { if (acc.length === r) { out.push(new PyTuple(acc)); return; } for (let i = start; i < items.length; i++) rec(i + 1, [...acc, items[i]]); };
       rec(0, []);

@@ -28,6 +28,15 @@ export function realArg(v: Value): number {
   return floatOf(v);
 }
 
+/** An integer argument (`__index__`): an unknown one stops the computation with a diagnostic. */
+export function intArg(v: Value | undefined): number {
+  if (v instanceof Unknown) throw new InterpError(`an integer the analysis cannot know (${v.reason})`);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  throw new PyException('TypeError', `'${typeName(v ?? null)}' object cannot be interpreted as an integer`);
+}
+
 export const flt = (x: number): PyFloat => new PyFloat(x);
 
 export function kwOr(kw: Map<string, Value>, name: string, def: Value): Value {

@@ -204,7 +204,12 @@ const CMP: Record<string, string> = { eq: '==', ne: '!=', lt: '<', le: '<=', gt:
 /** Methods and properties shared by ndarray and the numpy scalar types. */
 export function installArrayMethods(np: Np, cls: PyClass): void {
   const it = np.it;
-  const self = (a: Value[]): NdArray => arrayOf(a[0])!;
+  const self = (a: Value[]): NdArray => {
+    const x = arrayOf(a[0]);
+    // np.floating() or ndarray.__new__ without data: an instance with no array behind it
+    if (!x) throw new PyException('TypeError', `descriptor requires a 'numpy.ndarray' object but received '${typeName(a[0])}'`);
+    return x;
+  };
   const def = (name: string, f: (x: NdArray, a: Value[], kw: Map<string, Value>, ctx: CallCtx) => Value): void => { cls.dict.set(name, new Builtin(`ndarray.${name}`, (a, kw, ctx) => f(self(a), a.slice(1), kw, ctx))); };
   const prop = (name: string, f: (x: NdArray) => Value): void => { cls.dict.set(name, new Property(new Builtin(`ndarray.${name}`, (a) => f(self(a))))); };
   for (const [n, op] of Object.entries(BIN)) {

@@ -33,7 +33,9 @@ export function numpy(it: Interp): Record<string, Value> {
     squeeze: fn('numpy.squeeze', (a, kw, ctx) => out(squeeze(arr(a[0], ctx), axisArg(a[1] ?? kw.get('axis'))))),
     expand_dims: fn('numpy.expand_dims', (a, kw, ctx) => {
       const x = arr(a[0], ctx);
-      const axes = axisArg(a[1] ?? kw.get('axis'))!.map((ax) => (ax < 0 ? ax + x.ndim + 1 : ax));
+      const axis = axisArg(a[1] ?? kw.get('axis') ?? null);
+      if (!axis) throw new PyException('TypeError', "expand_dims() missing 1 required positional argument: 'axis'");
+      const axes = axis.map((ax) => (ax < 0 ? ax + x.ndim + 1 : ax));
       const shape = [...x.shape];
       for (const ax of [...axes].sort((p, q) => p - q)) shape.splice(ax, 0, 1);
       return out(x.reshape(shape));
@@ -79,6 +81,12 @@ function makeClasses(it: Interp): Np {
   const number = cls('number', [generic]), integer = cls('integer', [number]), inexact = cls('inexact', [number]);
   const signed = cls('signedinteger', [integer]), unsigned = cls('unsignedinteger', [integer]), floating = cls('floating', [inexact]);
   const np: Np = { it, ndarray, dtypeCls: cls('dtype', [object]), scalars: new Map(), dtypes: new Map(), generic, abstract: { generic, number, integer, inexact, signedinteger: signed, unsignedinteger: unsigned, floating } };
+  // the abstract scalar types are not instantiable; ndarray(shape) is not modelled (np.empty is)
+  for (const c of Object.values(np.abstract)) c.dict.set('__new__', new Builtin(`numpy.${c.name}.__new__`, () => { throw new PyException('TypeError', `cannot create 'numpy.${c.name}' instances`); }));
+  ndarray.dict.set('__new__', new Builtin('numpy.ndarray.__new__', (a, kw, ctx) => {
+    if (a.length < 2 && !kw.has('shape')) throw new PyException('TypeError', "ndarray() missing required argument 'shape' (pos 1)");
+    return notModelled(np, 'numpy.ndarray(shape) (use np.empty or np.zeros)', ctx);
+  }));
   for (const d of DTYPES) {
     const bases = d === 'bool' ? [generic] : d === 'float64' ? [floating, it.types.get('float')!] : kind(d) === 'f' ? [floating] : kind(d) === 'u' ? [unsigned] : [signed];
     const c = cls(d === 'bool' ? 'bool_' : d, bases);

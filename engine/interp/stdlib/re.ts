@@ -32,6 +32,8 @@ export function re(it: Interp): Record<string, Value> {
   const error = new PyClass('error', [it.types.get('Exception')!], 're');
   const Pattern = new PyClass('Pattern', [object], 're');
   const Match = new PyClass('Match', [object], 're');
+  // CPython: `TypeError: cannot create 're.Match' instances` (only re's functions make them)
+  for (const c of [Pattern, Match]) c.dict.set('__new__', new Builtin(`${c.name}.__new__`, () => { throw new PyException('TypeError', `cannot create 're.${c.name}' instances`); }));
   const cache = new Map<string, Compiled>();
   const R = { it, error, Pattern, Match, cache };
   installPattern(R);
@@ -310,7 +312,11 @@ function makeMatch(R: Re, d: MatchData): PyInstance {
 
 function installMatch(R: Re): void {
   const { Match } = R;
-  const data = (a: Value[]): MatchData => (a[0] as PyInstance).native as MatchData;
+  const data = (a: Value[]): MatchData => {
+    const d = a[0] instanceof PyInstance ? (a[0].native as MatchData | undefined) : undefined;
+    if (!d?.m) throw new PyException('TypeError', `descriptor requires a 're.Match' object but received '${typeName(a[0])}'`);
+    return d;
+  };
   const def = (name: string, f: (d: MatchData, a: Value[], kw: Map<string, Value>, ctx: CallCtx) => Value): void => { Match.dict.set(name, new Builtin(`Match.${name}`, (a, kw, ctx) => f(data(a), a.slice(1), kw, ctx))); };
   const span = (d: MatchData, g: Value): [number, number] => { const s = d.m.indices?.[groupNo(d, g)]; return s ? [s[0], s[1]] : [-1, -1]; };
   def('group', (d, a) => {

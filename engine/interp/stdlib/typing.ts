@@ -1,7 +1,7 @@
 // typing and typing_extensions: annotation helpers as subscriptable markers (isinstance works where the
 // check is decidable: Sequence, Mapping, Callable), NamedTuple, cast/overload as identities.
 import type { Interp } from '../interp';
-import { Builtin, Partial, PyClass, PyDict, PyFunction, PyList, PySet, Unknown, BoundMethod, type Value } from '../values';
+import { Builtin, Partial, PyClass, PyDict, PyException, PyFunction, PyList, PySet, Unknown, BoundMethod, type Value } from '../values';
 import { pyStr } from '../ops';
 import { fn, marker, isSeq, isMap } from './native';
 import { makeNamedTuple, orderedDictClass } from './collections';
@@ -15,7 +15,11 @@ export function typing(it: Interp): Record<string, Value> {
   m.Mapping = marker(it, 'Mapping', isMap);
   m.MutableMapping = marker(it, 'MutableMapping', isMap);
   m.Callable = marker(it, 'Callable', (v) => v instanceof PyFunction || v instanceof Builtin || v instanceof PyClass || v instanceof Partial || v instanceof BoundMethod);
-  m.TypeVar = fn('TypeVar', (a) => new Unknown(`TypeVar ${pyStr(a[0])}`));
+  m.TypeVar = fn('TypeVar', (a, kw) => {
+    const name = a[0] ?? kw.get('name');
+    if (name === undefined) throw new PyException('TypeError', "TypeVar.__init__() missing 1 required positional argument: 'name'");
+    return new Unknown(`TypeVar ${pyStr(name)}`);
+  });
   m.NewType = fn('NewType', (a) => a[1]);
   m.cast = fn('cast', (a) => a[1]);
   m.overload = fn('overload', (a) => a[0]);

@@ -1,5 +1,6 @@
 // torch.* shape and index ops: what shape each gives, checked as PyTorch checks it. Views cost nothing;
 // einsum reports its multiply-adds.
+import { checkSize } from '../../interp/budget';
 import { Builtin, InterpError, PyList, PyTuple, type CallCtx, type Value } from '../../interp/values';
 import { pyStr } from '../../interp/ops';
 import type { TorchRuntime } from '../runtime';
@@ -31,6 +32,7 @@ export function viewOps(rt: TorchRuntime, out: Members): void {
     const t = T(a); const d = normDim(toInt(a.get('dim')!, 'dim'), t.shape.length);
     const n = t.shape[d];
     if (n === null) throw new InterpError('unbind over a dimension of unknown size', ctx.file, ctx.s, ctx.e, 'unknown');
+    checkSize('tuple', n);
     return new PyTuple(Array.from({ length: n }, () => derive(rt, t, t.shape.filter((_, i) => i !== d), 'select')));
   });
   // hstack/vstack/dstack: cat after atleast_1d/2d/3d, along the dim their names say
