@@ -126,23 +126,22 @@ function placedOn(a: Analysis, file: string, line: number): RawPlaced[] {
   const known = cache.lines.get(key);
   if (known) return known;
   const out: RawPlaced[] = [];
-  const add = (p: Omit<RawPlaced, 'loc'>, loc: Loc | undefined) => {
-    if (loc && loc.line <= line && line <= loc.endLine && loc.file === file) out.push({ ...p, loc });
-  };
+  // (the test before any object is made: a scan allocates only for what is on the line)
+  const on = (loc: Loc | undefined): loc is Loc => loc !== undefined && loc.line <= line && line <= loc.endLine && loc.file === file;
   const { mods } = cache;
   for (const row of report?.rows ?? []) {
-    add({ kind: 'row', row, via: 'def' }, row.defLoc);
-    add({ kind: 'row', row, via: 'call' }, row.callLoc);
-    for (const via of mods.get(row.name)?.builtVia ?? []) add({ kind: 'built', row, via: 'def' }, via);
+    if (on(row.defLoc)) out.push({ kind: 'row', row, via: 'def', loc: row.defLoc });
+    if (on(row.callLoc)) out.push({ kind: 'row', row, via: 'call', loc: row.callLoc });
+    for (const via of mods.get(row.name)?.builtVia ?? []) if (on(via)) out.push({ kind: 'built', row, via: 'def', loc: via });
   }
   for (const block of report?.blocks ?? []) {
     if (!block.name) continue; // the model itself: its hover is on the class name
-    add({ kind: 'block', block, via: 'call' }, block.callLoc);
+    if (on(block.callLoc)) out.push({ kind: 'block', block, via: 'call', loc: block.callLoc });
     const m = mods.get(block.name);
-    add({ kind: 'block', block, via: 'def' }, m?.defLoc);
-    for (const via of m?.builtVia ?? []) add({ kind: 'built', block, via: 'def' }, via);
+    if (on(m?.defLoc)) out.push({ kind: 'block', block, via: 'def', loc: m.defLoc });
+    for (const via of m?.builtVia ?? []) if (on(via)) out.push({ kind: 'built', block, via: 'def', loc: via });
   }
-  for (const op of report?.ops ?? []) add({ kind: 'op', op, via: 'call' }, op.loc);
+  for (const op of report?.ops ?? []) if (on(op.loc)) out.push({ kind: 'op', op, via: 'call', loc: op.loc });
   cache.lines.set(key, out);
   return out;
 }
