@@ -380,7 +380,7 @@ export interface AnalyzeOptions {
    * (the CLI, the editor's analysis process): the analysis then stops after `cpuLimitMs` of CPU time.
    */
   cpuClock?: () => number;
-  /** CPU-time limit of the analysis in ms when a `cpuClock` is given (default 800). */
+  /** CPU-time limit of the analysis in ms when a `cpuClock` is given (default 700). */
   cpuLimitMs?: number;
   /** Build the model and stop: no input shape needed, no forward trace (its state_dict is all that is wanted). */
   buildOnly?: boolean;

@@ -280,7 +280,7 @@ function toRow(it: Interp, rt: TorchRuntime, r: CallRecord, ownerOf: Map<TensorV
   const rf = out ? getRf(out) : undefined;
   const row: Row = {
     name: r.name, type: r.inst.cls.name,
-    inputs: tensorsIn(new PyTuple(r.inputs)).map((t) => [...t.shape]),
+    inputs: r.inputs.flatMap(tensorsIn).map((t) => [...t.shape]),
     output: out ? [...out.shape] : null,
     params, trainableParams: trainable, paramShapes,
     macs: out ? r.macs : null, flops: out ? r.flops : null,
@@ -305,9 +305,16 @@ function toRow(it: Interp, rt: TorchRuntime, r: CallRecord, ownerOf: Map<TensorV
 
 function moduleNode(it: Interp, name: string, m: PyInstance): ModuleNode {
   let isLeaf = true, params = 0;
-  for (const e of stateOf(m)!.modules.map.values()) if (e.v instanceof PyInstance) { isLeaf = false; break; }
-  for (const e of stateOf(m)!.params.map.values()) if (e.v instanceof TensorV) params += numel(e.v.shape) ?? 0;
-  return { name, type: m.cls.name, depth: name ? name.split('.').length : 0, isLeaf, params, defLoc: ctxLoc(it, stateOf(m)!.defCtx) };
+  const st = stateOf(m)!;
+  for (const e of st.modules.map.values()) if (e.v instanceof PyInstance) { isLeaf = false; break; }
+  for (const e of st.params.map.values()) if (e.v instanceof TensorV) params += numel(e.v.shape) ?? 0;
+  return { name, type: m.cls.name, depth: name ? dots(name) + 1 : 0, isLeaf, params, defLoc: ctxLoc(it, st.defCtx) };
+}
+
+function dots(name: string): number {
+  let n = 0;
+  for (let i = name.indexOf('.'); i >= 0; i = name.indexOf('.', i + 1)) n++;
+  return n;
 }
 
 /** Where the model's forward is defined (the place to point at when its result is not a tensor). */

@@ -9,6 +9,7 @@ import {
 } from './values';
 import { hashKey } from './ops';
 import { DictAttrStore, dictOf } from './instanceDict';
+import { NO_KWARGS } from './calls';
 
 export function getAttr(it: Interp, obj: Value, name: string, ctx: CallCtx): Value {
   const v = getAttrOpt(it, obj, name, ctx);
@@ -24,7 +25,7 @@ export function getAttrOpt(it: Interp, obj: Value, name: string, ctx: CallCtx): 
   if (obj instanceof PyDict && obj.cls) return dictSubclassAttr(it, obj, obj.cls, name, ctx);
   if (obj instanceof PyFloat && obj.cls) {
     const v = obj.cls.lookup(name);
-    if (v instanceof Property) return it.call(v.fget, [obj], new Map(), ctx);
+    if (v instanceof Property) return it.call(v.fget, [obj], NO_KWARGS, ctx);
     if (v !== undefined) return bindDescriptor(it, v, obj, obj.cls);
     if (name === '__class__') return obj.cls;
   }
@@ -34,7 +35,7 @@ export function getAttrOpt(it: Interp, obj: Value, name: string, ctx: CallCtx): 
     if (v === undefined && name === '__name__') return obj.name;
     if (v === undefined) {
       const ga = obj.scope.vars.get('__getattr__');
-      if (ga !== undefined && name !== '__getattr__') return it.call(ga, [name], new Map(), ctx);
+      if (ga !== undefined && name !== '__getattr__') return it.call(ga, [name], NO_KWARGS, ctx);
     }
     return v;
   }
@@ -102,13 +103,13 @@ export function bindDescriptor(it: Interp, v: Value, self: Value, cls: PyClass):
   if (v instanceof PyFunction || v instanceof Builtin) return self instanceof PyClass ? v : new BoundMethod(self, v);
   if (v instanceof StaticMethod) return v.fn;
   if (v instanceof ClassMethod) return new BoundMethod(cls, v.fn);
-  if (v instanceof Property) return self instanceof PyClass ? v : it.call(v.fget, [self], new Map(), {});
+  if (v instanceof Property) return self instanceof PyClass ? v : it.call(v.fget, [self], NO_KWARGS, {});
   return v;
 }
 
 export function instanceAttr(it: Interp, obj: PyInstance, name: string, ctx: CallCtx): Value | undefined {
   const clsV = obj.cls.lookup(name);
-  if (clsV instanceof Property) return it.call(clsV.fget, [obj], new Map(), ctx);
+  if (clsV instanceof Property) return it.call(clsV.fget, [obj], NO_KWARGS, ctx);
   const own = obj.dict.get(name);
   if (own !== undefined) return own;
   if (it.ext.isModule(obj)) {
@@ -126,7 +127,7 @@ export function instanceAttr(it: Interp, obj: PyInstance, name: string, ctx: Cal
 function viaGetattr(it: Interp, obj: Value, cls: PyClass, name: string, ctx: CallCtx): Value | undefined {
   const ga = cls.lookup('__getattr__');
   if (ga === undefined || (obj instanceof PyInstance && it.ext.isModule(obj) && ga instanceof Builtin)) return undefined;
-  try { return it.call(bindDescriptor(it, ga, obj, cls), [name], new Map(), ctx); } catch (err) {
+  try { return it.call(bindDescriptor(it, ga, obj, cls), [name], NO_KWARGS, ctx); } catch (err) {
     if (err instanceof PyException && err.pyType === 'AttributeError') return undefined;
     throw err;
   }
@@ -135,7 +136,7 @@ function viaGetattr(it: Interp, obj: Value, cls: PyClass, name: string, ctx: Cal
 /** An instance of a dict subclass: the class's attributes, its own attributes, then dict's methods. */
 function dictSubclassAttr(it: Interp, obj: PyDict, cls: PyClass, name: string, ctx: CallCtx): Value | undefined {
   const clsV = cls.lookup(name);
-  if (clsV instanceof Property) return it.call(clsV.fget, [obj], new Map(), ctx);
+  if (clsV instanceof Property) return it.call(clsV.fget, [obj], NO_KWARGS, ctx);
   const own = obj.attrs?.get(name);
   if (own !== undefined) return own;
   if (clsV !== undefined) return bindDescriptor(it, clsV, obj, cls);
@@ -162,11 +163,11 @@ export function classAttr(it: Interp, cls: PyClass, name: string): Value | undef
     if (metaCls instanceof PyClass) {
       const mv = metaCls.lookup(name);
       if (mv instanceof PyFunction) return new BoundMethod(cls, mv);
-      if (mv instanceof Property) return it.call(mv.fget, [cls], new Map(), {});
+      if (mv instanceof Property) return it.call(mv.fget, [cls], NO_KWARGS, {});
       if (mv !== undefined) return mv;
     }
     const meta = cls.lookup('__class_getattr_native__');
-    if (meta instanceof Builtin) { const r = meta.fn([cls, name], new Map(), {}); if (r !== undefined) return r; }
+    if (meta instanceof Builtin) { const r = meta.fn([cls, name], NO_KWARGS, {}); if (r !== undefined) return r; }
     return undefined;
   }
   return bindDescriptor(it, v, cls, cls);
@@ -182,7 +183,7 @@ function unboundPrimitive(it: Interp, cls: PyClass, name: string): Value | undef
 export function setAttr(it: Interp, obj: Value, name: string, v: Value, ctx: CallCtx): void {
   if (obj instanceof PyInstance || (obj instanceof PyDict && obj.cls)) {
     const sa = (obj.cls as PyClass).lookup('__setattr__');
-    if (sa !== undefined && sa !== it.types.get('object')!.dict.get('__setattr__')) { it.call(bindDescriptor(it, sa, obj, obj.cls as PyClass), [name, v], new Map(), ctx); return; }
+    if (sa !== undefined && sa !== it.types.get('object')!.dict.get('__setattr__')) { it.call(bindDescriptor(it, sa, obj, obj.cls as PyClass), [name, v], NO_KWARGS, ctx); return; }
     genericSetAttr(it, obj, name, v, ctx);
     return;
   }
@@ -200,7 +201,7 @@ export function genericSetAttr(it: Interp, obj: PyInstance | PyDict, name: strin
   const p = cls.lookup(name);
   if (p instanceof Property) {
     if (p.fset === null) throw new PyException('AttributeError', `can't set attribute '${name}'`, null, ctx.file, ctx.s, ctx.e);
-    it.call(p.fset, [obj, v], new Map(), ctx);
+    it.call(p.fset, [obj, v], NO_KWARGS, ctx);
     return;
   }
   if (name === '__dict__') {
@@ -221,7 +222,7 @@ export function delAttr(it: Interp, obj: Value, name: string, ctx: CallCtx): voi
   if (obj instanceof PyInstance || (obj instanceof PyDict && obj.cls)) {
     const cls = obj.cls as PyClass;
     const da = cls.lookup('__delattr__');
-    if (da !== undefined && da !== it.types.get('object')!.dict.get('__delattr__')) { it.call(bindDescriptor(it, da, obj, cls), [name], new Map(), ctx); return; }
+    if (da !== undefined && da !== it.types.get('object')!.dict.get('__delattr__')) { it.call(bindDescriptor(it, da, obj, cls), [name], NO_KWARGS, ctx); return; }
     genericDelAttr(it, obj, name, ctx);
     return;
   }

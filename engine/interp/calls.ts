@@ -10,6 +10,14 @@ import {
 } from './values';
 import { hashKey } from './ops';
 
+/** A keyword map that refuses writes: the one empty kwargs of every call written without keywords. */
+class FrozenKwargs extends Map<string, Value> {
+  override set(k: string): this { throw new Error(`internal: the shared empty keyword arguments were written (${k})`); }
+  override delete(): boolean { throw new Error('internal: the shared empty keyword arguments were written'); }
+  override clear(): void { throw new Error('internal: the shared empty keyword arguments were written'); }
+}
+export const NO_KWARGS: Map<string, Value> = new FrozenKwargs();
+
 export function call(it: Interp, fn: Value, args: Value[], kwargs: Map<string, Value>, ctx: CallCtx): Value {
   it.step();
   if (fn instanceof PyFunction) return callFunction(it, fn, args, kwargs, ctx);
@@ -46,9 +54,9 @@ export function callFunction(it: Interp, fn: PyFunction, args: Value[], kwargs: 
   const scope = new Scope('function', fn.closure, fn.closure.moduleScope);
   bindArgs(fn, args, kwargs, scope.vars, ctx);
   if (fn.ownerClass) {
-    scope.vars.set('__class_owner__', fn.ownerClass);
+    scope.classOwner = fn.ownerClass;
     const first = fn.code.params[0];
-    if (first && scope.vars.has(first.name)) scope.vars.set('__self_arg__', scope.vars.get(first.name)!);
+    if (first) scope.selfArg = scope.vars.get(first.name);
   }
   it.depth++;
   const saved = it.cur;

@@ -9,6 +9,7 @@ import {
   PySet, PySlice, PyTuple, Super, Unknown, typeName, type CallCtx, type PyModule, type Value,
 } from './values';
 import { dictSet, formatSpec, pyRepr, pyStr, setAdd } from './ops';
+import { NO_KWARGS } from './calls';
 import { normInt } from './intMath';
 import { checkSize, pushAll } from './budget';
 
@@ -146,7 +147,7 @@ export function fstring(it: Interp, parts: Array<string | { expr: Expr; conv?: s
 export function formatValue(it: Interp, v: Value, spec: string): string {
   if (v instanceof PyInstance) {
     const f = v.cls.lookup('__format__') ?? v.cls.lookup('__str__');
-    if (f instanceof PyFunction || f instanceof Builtin) return pyStr(it.call(f, f === v.cls.lookup('__format__') ? [v, spec] : [v], new Map(), {}));
+    if (f instanceof PyFunction || f instanceof Builtin) return pyStr(it.call(f, f === v.cls.lookup('__format__') ? [v, spec] : [v], NO_KWARGS, {}));
   }
   return formatSpec(v, spec);
 }
@@ -171,16 +172,28 @@ export function evalArgs(it: Interp, args: Arg[], scope: Scope, mod: PyModule): 
   return { pos, kw };
 }
 
+function onlyPositional(args: Arg[]): boolean {
+  for (let i = 0; i < args.length; i++) if (args[i].kind !== 'pos') return false;
+  return true;
+}
+
 export function evalCall(it: Interp, x: Expr & { k: 'Call' }, scope: Scope, mod: PyModule): Value {
   const ctx: CallCtx = { file: mod.path, s: x.s, e: x.e, argNodes: x.args };
   // zero-argument super(): the class owning the running function and its first argument
   if (x.fn.k === 'Name' && x.fn.id === 'super' && x.args.length === 0 && (scope.lookup('super') ?? it.builtins.vars.get('super')) === it.types.get('super')) {
-    const owner = scope.lookup('__class_owner__');
-    const self = scope.lookup('__self_arg__');
+    const owner = scope.methodSlot('classOwner');
+    const self = scope.methodSlot('selfArg');
     if (owner instanceof PyClass && self !== undefined) return new Super(owner, self);
     throw new InterpError('super() outside a method', mod.path, x.s, x.e);
   }
   const fn = evalExpr(it, x.fn, scope, mod);
+  // NOTE: a hot path (every call): plain positional arguments skip evalArgs' result object and share the
+  // one empty keyword map (frozen: a callee that tried to fill it would fail loudly, not leak arguments)
+  if (onlyPositional(x.args)) {
+    const pos: Value[] = new Array(x.args.length);
+    for (let i = 0; i < x.args.length; i++) pos[i] = evalExpr(it, x.args[i].value, scope, mod);
+    return it.call(fn, pos, NO_KWARGS, ctx);
+  }
   const { pos, kw } = evalArgs(it, x.args, scope, mod);
   return it.call(fn, pos, kw, ctx);
 }

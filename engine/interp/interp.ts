@@ -65,7 +65,7 @@ export interface InterpOptions {
   maxDepth: number;
   /** Wall-clock limit of one analysis (default 2,000 ms; 5,000 ms with a cpuClock). */
   timeLimitMs?: number;
-  /** This process's CPU time in ms: with it, the analysis also stops after `cpuLimitMs` (default 800) of CPU time. */
+  /** This process's CPU time in ms: with it, the analysis also stops after `cpuLimitMs` (default 700) of CPU time. */
   cpuClock?: () => number;
   cpuLimitMs?: number;
   /** Installed packages' folders (site-packages): searched last, and their import-time failures are notes, not errors. */
@@ -103,7 +103,7 @@ export class Interp {
   constructor(readonly opts: InterpOptions, extension: ExtensionFactory) {
     this.wallLimitMs = opts.timeLimitMs ?? (opts.cpuClock ? 5000 : 2000);
     this.deadline = now() + this.wallLimitMs;
-    this.cpuDeadline = opts.cpuClock ? opts.cpuClock() + (opts.cpuLimitMs ?? 800) : Infinity;
+    this.cpuDeadline = opts.cpuClock ? opts.cpuClock() + (opts.cpuLimitMs ?? 700) : Infinity;
     resetBudget(() => this.checkClock(), () => this.cur);
     this.ext = extension(this);
   }
@@ -142,7 +142,7 @@ export class Interp {
       throw new InterpError(`analysis stopped after ${this.wallLimitMs} ms: an endless loop or too much work for a static analysis`, this.cur.file, this.cur.s, this.cur.e, 'budget');
     }
     if (this.opts.cpuClock && this.opts.cpuClock() > this.cpuDeadline) {
-      throw new InterpError(`analysis stopped after ${this.opts.cpuLimitMs ?? 800} ms of CPU time: an endless loop or too much work for a static analysis`, this.cur.file, this.cur.s, this.cur.e, 'budget');
+      throw new InterpError(`analysis stopped after ${this.opts.cpuLimitMs ?? 700} ms of CPU time: an endless loop or too much work for a static analysis`, this.cur.file, this.cur.s, this.cur.e, 'budget');
     }
   }
 

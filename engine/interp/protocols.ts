@@ -10,6 +10,7 @@ import {
 import { arith, dictSet, hashKey, identical, isIntLike, isNum, numOf, numVal, pyCompare, pyEquals, pyRepr, rangeIndexOf, rangeLen, sliceBounds, sliceIndices } from './ops';
 import { charge, checkSize } from './budget';
 import { intInvert, intNeg, type PyInt } from './intMath';
+import { NO_KWARGS } from './calls';
 
 const BIN_DUNDER: Record<string, string> = {
   '+': 'add', '-': 'sub', '*': 'mul', '/': 'truediv', '//': 'floordiv', '%': 'mod', '**': 'pow', '@': 'matmul',
@@ -24,11 +25,11 @@ export function binop(it: Interp, op: string, a: Value, b: Value, ctx: CallCtx):
   const notImpl = it.builtins.vars.get('NotImplemented');
   if (a instanceof PyInstance && dunder) {
     const f = a.cls.lookup(`__${dunder}__`);
-    if (f !== undefined) { const r = it.call(f, [a, b], new Map(), ctx); if (r !== notImpl) return r; }
+    if (f !== undefined) { const r = it.call(f, [a, b], NO_KWARGS, ctx); if (r !== notImpl) return r; }
   }
   if (b instanceof PyInstance && dunder) {
     const f = b.cls.lookup(`__r${dunder}__`);
-    if (f !== undefined) { const r = it.call(f, [b, a], new Map(), ctx); if (r !== notImpl) return r; }
+    if (f !== undefined) { const r = it.call(f, [b, a], NO_KWARGS, ctx); if (r !== notImpl) return r; }
   }
   const r = arith(op, a, b);
   if (r === undefined) {
@@ -57,7 +58,7 @@ export function unary(it: Interp, op: string, a: Value, ctx: CallCtx): Value {
   }
   if (a instanceof PyInstance) {
     const f = a.cls.lookup(op === '-' ? '__neg__' : op === '+' ? '__pos__' : '__invert__');
-    if (f !== undefined) return it.call(f, [a], new Map(), ctx);
+    if (f !== undefined) return it.call(f, [a], NO_KWARGS, ctx);
   }
   throw new PyException('TypeError', `bad operand type for unary ${op}: '${typeName(a)}'`, null, ctx.file, ctx.s, ctx.e);
 }
@@ -78,11 +79,11 @@ export function compare(it: Interp, op: string, a: Value, b: Value, ctx: CallCtx
   const notImpl = it.builtins.vars.get('NotImplemented');
   if (a instanceof PyInstance && own) {
     const f = a.cls.lookup(own);
-    if (f !== undefined) { const r = it.call(f, [a, b], new Map(), ctx); if (r !== notImpl) return r; }
+    if (f !== undefined) { const r = it.call(f, [a, b], NO_KWARGS, ctx); if (r !== notImpl) return r; }
   }
   if (b instanceof PyInstance && reflected) {
     const f = b.cls.lookup(reflected);
-    if (f !== undefined) { const r = it.call(f, [b, a], new Map(), ctx); if (r !== notImpl) return r; }
+    if (f !== undefined) { const r = it.call(f, [b, a], NO_KWARGS, ctx); if (r !== notImpl) return r; }
   }
   if ((a instanceof PyTuple && b instanceof PyTuple) || (a instanceof PyList && b instanceof PyList)) return seqCompare(it, op, a.items, b.items, ctx);
   let c: number;
@@ -128,10 +129,10 @@ function richEquals(it: Interp, op: '==' | '!=', a: Value, b: Value, ctx: CallCt
   };
   for (const [x, y] of [[a, b], [b, a]]) {
     const ne = op === '!=' ? hook(x, '__ne__') : undefined;
-    if (ne !== undefined) { const r = it.call(ne, [x, y], new Map(), ctx); if (r !== notImpl) return r; }
+    if (ne !== undefined) { const r = it.call(ne, [x, y], NO_KWARGS, ctx); if (r !== notImpl) return r; }
     const eq = hook(x, '__eq__');
     if (eq !== undefined) {
-      const r = it.call(eq, [x, y], new Map(), ctx);
+      const r = it.call(eq, [x, y], NO_KWARGS, ctx);
       if (r === notImpl) continue;
       if (op === '==' || r instanceof Unknown || it.ext.isTensor(r)) return op === '==' ? r : unary(it, 'not', r, ctx);
       return !truthy(it, r, ctx);
@@ -145,7 +146,7 @@ export function contains(it: Interp, container: Value, item: Value, ctx: CallCtx
   if (container instanceof Unknown) return container;
   if (container instanceof PyDict) {
     const own = container.cls?.lookup('__contains__');
-    if (own !== undefined) return truthy(it, it.call(own, [container, item], new Map(), ctx), ctx);
+    if (own !== undefined) return truthy(it, it.call(own, [container, item], NO_KWARGS, ctx), ctx);
     return item instanceof Unknown ? item : container.map.has(hashKey(item));
   }
   if (container instanceof PySet) return item instanceof Unknown ? item : container.map.has(hashKey(item));
@@ -158,7 +159,7 @@ export function contains(it: Interp, container: Value, item: Value, ctx: CallCtx
   if (container instanceof PyRange && (typeof item === 'number' || typeof item === 'boolean' || typeof item === 'bigint' || item instanceof PyFloat)) return rangeIndexOf(container, item) >= 0;
   if (container instanceof PyInstance) {
     const f = container.cls.lookup('__contains__');
-    if (f !== undefined) return truthy(it, it.call(f, [container, item], new Map(), ctx), ctx);
+    if (f !== undefined) return truthy(it, it.call(f, [container, item], NO_KWARGS, ctx), ctx);
   }
   const items = iterate(it, container, ctx);
   if (item instanceof Unknown) return item;
@@ -187,9 +188,9 @@ export function truthy(it: Interp, v: Value, ctx: CallCtx): boolean {
   }
   if (v instanceof PyInstance) {
     const b = v.cls.lookup('__bool__');
-    if (b !== undefined) return truthy(it, it.call(b, [v], new Map(), ctx), ctx);
+    if (b !== undefined) return truthy(it, it.call(b, [v], NO_KWARGS, ctx), ctx);
     const l = v.cls.lookup('__len__');
-    if (l !== undefined) return truthy(it, it.call(l, [v], new Map(), ctx), ctx);
+    if (l !== undefined) return truthy(it, it.call(l, [v], NO_KWARGS, ctx), ctx);
     if (it.ext.isModule(v)) return true;
   }
   return true;
@@ -217,13 +218,13 @@ export function iterate(it: Interp, v: Value, ctx: CallCtx): Value[] {
   if (v instanceof PyInstance) {
     const iterFn = v.cls.lookup('__iter__');
     if (iterFn !== undefined) {
-      const r = it.call(iterFn, [v], new Map(), ctx);
+      const r = it.call(iterFn, [v], NO_KWARGS, ctx);
       if (r instanceof PyInstance && r === v) {
         const nx = v.cls.lookup('__next__');
         const out: Value[] = [];
         for (;;) {
           it.step();
-          try { out.push(it.call(nx!, [v], new Map(), ctx)); } catch (err) { if (err instanceof PyException && err.pyType === 'StopIteration') break; throw err; }
+          try { out.push(it.call(nx!, [v], NO_KWARGS, ctx)); } catch (err) { if (err instanceof PyException && err.pyType === 'StopIteration') break; throw err; }
         }
         return out;
       }
@@ -232,15 +233,15 @@ export function iterate(it: Interp, v: Value, ctx: CallCtx): Value[] {
     const gi = v.cls.lookup('__getitem__');
     const len = v.cls.lookup('__len__');
     if (gi !== undefined && len !== undefined) {
-      const n = it.call(len, [v], new Map(), ctx) as number;
+      const n = it.call(len, [v], NO_KWARGS, ctx) as number;
       const out: Value[] = [];
-      for (let i = 0; i < n; i++) out.push(it.call(gi, [v, i], new Map(), ctx));
+      for (let i = 0; i < n; i++) out.push(it.call(gi, [v, i], NO_KWARGS, ctx));
       return out;
     }
   }
   if (v instanceof PyClass) {
     const iterFn = v.lookup('__class_iter_native__');
-    if (iterFn instanceof Builtin) return iterate(it, iterFn.fn([v], new Map(), ctx), ctx);
+    if (iterFn instanceof Builtin) return iterate(it, iterFn.fn([v], NO_KWARGS, ctx), ctx);
   }
   throw new PyException('TypeError', `'${typeName(v)}' object is not iterable`, null, ctx.file, ctx.s, ctx.e);
 }
@@ -254,7 +255,7 @@ export function len(it: Interp, v: Value, ctx: CallCtx): Value {
   if (it.ext.isTensor(v)) return it.ext.tensorLen(v);
   if (v instanceof PyInstance) {
     const f = v.cls.lookup('__len__');
-    if (f !== undefined) return it.call(f, [v], new Map(), ctx);
+    if (f !== undefined) return it.call(f, [v], NO_KWARGS, ctx);
   }
   if (v instanceof PyIterator) return v.items.length - v.pos;
   throw new PyException('TypeError', `object of type '${typeName(v)}' has no len()`, null, ctx.file, ctx.s, ctx.e);
@@ -281,18 +282,18 @@ export function getItem(it: Interp, obj: Value, idx: Value, ctx: CallCtx): Value
   }
   if (obj instanceof PyDict) {
     const own = obj.cls?.lookup('__getitem__');
-    if (own !== undefined) return it.call(own, [obj, idx], new Map(), ctx);
+    if (own !== undefined) return it.call(own, [obj, idx], NO_KWARGS, ctx);
     if (idx instanceof Unknown) return idx;
     const e = obj.map.get(hashKey(idx));
     if (e) return e.v;
     if (obj.factory !== undefined && obj.factory !== null) {
-      const v = it.call(obj.factory, [], new Map(), ctx);
+      const v = it.call(obj.factory, [], NO_KWARGS, ctx);
       obj.map.set(hashKey(idx), { k: idx, v });
       return v;
     }
     // dict.__getitem__ of a subclass asks the class's __missing__
     const missing = obj.cls?.lookup('__missing__');
-    if (missing !== undefined) return it.call(missing, [obj, idx], new Map(), ctx);
+    if (missing !== undefined) return it.call(missing, [obj, idx], NO_KWARGS, ctx);
     throw new PyException('KeyError', pyRepr(idx), null, ctx.file, ctx.s, ctx.e);
   }
   if (obj instanceof PyRange) {
@@ -304,16 +305,16 @@ export function getItem(it: Interp, obj: Value, idx: Value, ctx: CallCtx): Value
   }
   if (obj instanceof PyInstance) {
     const f = obj.cls.lookup('__getitem__');
-    if (f !== undefined) return it.call(f, [obj, idx], new Map(), ctx);
+    if (f !== undefined) return it.call(f, [obj, idx], NO_KWARGS, ctx);
   }
   if (obj instanceof PyClass) {
     const f = obj.lookup('__class_getitem__');
-    if (f !== undefined) return it.call(f instanceof ClassMethod ? f.fn : f, [obj, idx], new Map(), ctx);
+    if (f !== undefined) return it.call(f instanceof ClassMethod ? f.fn : f, [obj, idx], NO_KWARGS, ctx);
     return obj; // typing generics such as List[int]
   }
   if (obj instanceof Builtin) {
     const f = obj.attrs.get('__getitem__');
-    if (f !== undefined) return it.call(f, [idx], new Map(), ctx);
+    if (f !== undefined) return it.call(f, [idx], NO_KWARGS, ctx);
   }
   throw new PyException('TypeError', `'${typeName(obj)}' object is not subscriptable`, null, ctx.file, ctx.s, ctx.e);
 }
@@ -322,7 +323,7 @@ export function setItem(it: Interp, obj: Value, idx: Value, v: Value, ctx: CallC
   if (obj instanceof Unknown) return;
   if (obj instanceof PyDict) {
     const own = obj.cls?.lookup('__setitem__');
-    if (own !== undefined) { it.call(own, [obj, idx, v], new Map(), ctx); return; }
+    if (own !== undefined) { it.call(own, [obj, idx, v], NO_KWARGS, ctx); return; }
     if (idx instanceof Unknown) throw new InterpError('dict key is unknown', ctx.file, ctx.s, ctx.e);
     dictSet(obj, idx, v);
     return;
@@ -345,7 +346,7 @@ export function setItem(it: Interp, obj: Value, idx: Value, v: Value, ctx: CallC
   if (it.ext.isTensor(obj)) { it.ext.tensorSetItem(obj, idx, v, ctx); return; }
   if (obj instanceof PyInstance) {
     const f = obj.cls.lookup('__setitem__');
-    if (f !== undefined) { it.call(f, [obj, idx, v], new Map(), ctx); return; }
+    if (f !== undefined) { it.call(f, [obj, idx, v], NO_KWARGS, ctx); return; }
   }
   throw new PyException('TypeError', `'${typeName(obj)}' object does not support item assignment`, null, ctx.file, ctx.s, ctx.e);
 }

@@ -8,6 +8,9 @@ export class Scope {
   readonly vars = new Map<string, Value>();
   globalNames?: Set<string>;
   nonlocalNames?: Set<string>;
+  /** In a method's scope: the class defining it and its first argument (what a zero-argument super() uses). */
+  classOwner?: Value = undefined;
+  selfArg?: Value = undefined;
   constructor(readonly kind: ScopeKind, readonly parent: Scope | null, readonly globals: Scope | null) {}
 
   /** The module scope this scope belongs to. */
@@ -19,6 +22,18 @@ export class Scope {
     for (let s = this.parent; s; s = s.parent) {
       if (s.kind === 'class') continue;
       const v = s.vars.get(name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  /** The nearest enclosing method's owner class or first argument (class bodies skipped, as lookup does). */
+  methodSlot(slot: 'classOwner' | 'selfArg'): Value | undefined {
+    const own = this[slot];
+    if (own !== undefined) return own;
+    for (let s = this.parent; s; s = s.parent) {
+      if (s.kind === 'class') continue;
+      const v = s[slot];
       if (v !== undefined) return v;
     }
     return undefined;

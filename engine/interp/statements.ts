@@ -12,6 +12,7 @@ import { hashKey, pyRepr, pyStr } from './ops';
 import { delAttr } from './attributes';
 import { aliasOrigin } from './stdlib/native';
 import { charge, checkSize, pushAll, resetStatementWork } from './budget';
+import { NO_KWARGS } from './calls';
 
 const BREAK = 1, CONTINUE = 2;
 /** How a block ended: normally (undefined), by break/continue, or by return with its value. */
@@ -282,12 +283,12 @@ export function del(it: Interp, t: Expr, scope: Scope, mod: PyModule): void {
     const o = it.eval(t.obj, scope, mod), i = it.eval(t.index, scope, mod);
     if (o instanceof PyDict) {
       const own = o.cls?.lookup('__delitem__');
-      if (own !== undefined) { it.call(own, [o, i], new Map(), ctx); return; }
+      if (own !== undefined) { it.call(own, [o, i], NO_KWARGS, ctx); return; }
       if (!o.map.delete(hashKey(i))) throw new PyException('KeyError', pyRepr(i), null, ctx.file, ctx.s, ctx.e);
       return;
     }
     if (o instanceof PyList && typeof i === 'number') { o.items.splice(i < 0 ? o.items.length + i : i, 1); return; }
-    if (o instanceof PyInstance) { const f = o.cls.lookup('__delitem__'); if (f) { it.call(f, [o, i], new Map(), ctx); return; } }
+    if (o instanceof PyInstance) { const f = o.cls.lookup('__delitem__'); if (f) { it.call(f, [o, i], NO_KWARGS, ctx); return; } }
     return;
   }
   if (t.k === 'Attr') { delAttr(it, it.eval(t.obj, scope, mod), t.name, ctx); return; }

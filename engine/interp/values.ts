@@ -105,10 +105,26 @@ export interface NativeClass {
   create?(inst: PyInstance): void;
 }
 
+/** Bumped by every write to any class's namespace: a class's lookup cache holds within one epoch. */
+let classEpoch = 0;
+
+/** A class namespace: a Map whose every write ends all classes' lookup caches (a base's change reaches its subclasses). */
+class ClassDict extends Map<string, Value> {
+  override set(k: string, v: Value): this { classEpoch++; return super.set(k, v); }
+  override delete(k: string): boolean { classEpoch++; return super.delete(k); }
+  override clear(): void { classEpoch++; super.clear(); }
+}
+
+const MISSING = Symbol('missing');
+
 export class PyClass {
   readonly id = freshId();
-  readonly dict = new Map<string, Value>();
-  mro: PyClass[] = [];
+  readonly dict: Map<string, Value> = new ClassDict();
+  readonly mro: PyClass[];
+  // NOTE: attribute lookups walk the MRO on every access of a module's attribute (four levels for nn.Conv2d):
+  // the results, misses included, are kept until any class namespace changes
+  private cache = new Map<string, Value | typeof MISSING>();
+  private cacheEpoch = -1;
   native?: NativeClass;
   /** Source location of the class statement. */
   file?: string;
@@ -118,11 +134,16 @@ export class PyClass {
     this.mro = computeMro(this);
   }
   lookup(name: string): Value | undefined {
+    if (this.cacheEpoch !== classEpoch) { this.cache.clear(); this.cacheEpoch = classEpoch; }
+    const hit = this.cache.get(name);
+    if (hit !== undefined) return hit === MISSING ? undefined : hit;
+    let found: Value | undefined;
     for (const c of this.mro) {
-      const v = c.dict.get(name);
-      if (v !== undefined) return v;
+      found = c.dict.get(name);
+      if (found !== undefined) break;
     }
-    return undefined;
+    this.cache.set(name, found === undefined ? MISSING : found);
+    return found;
   }
   isSubclassOf(other: PyClass): boolean { return this.mro.includes(other); }
 }
@@ -153,6 +174,8 @@ export class PyInstance {
   dict = new Map<string, Value>();
   /** Native payload of built-in classes (list subclass items, exception args, ...). */
   native?: unknown;
+  /** The extension's state of this object (torch's nn.Module bookkeeping); the interpreter never reads it. */
+  extState?: unknown = undefined;
   constructor(public cls: PyClass) {}
 }
 

@@ -111,12 +111,16 @@ export function batchNormBuffersAfter(
   };
 }
 
+/**
+ * `into`: where the input gradient goes instead of a fresh array; may be gradOutput's own data (a channel's
+ * sums are taken before its gradient is written, element by element over the same positions).
+ */
 export function batchNormBackward(
-  gradOutput: NdArray, args: BatchNormArgs, attrs: BatchNormAttrs, saved?: BatchNormSaved,
+  gradOutput: NdArray, args: BatchNormArgs, attrs: BatchNormAttrs, saved?: BatchNormSaved, into?: Float32Array,
 ): { input: NdArray; weight?: NdArray; bias?: NdArray } {
   const x = args.input, L = layout(x.shape), gy = gradOutput.data;
   const { mean, invstd, batch } = saved ?? normStats(args, attrs, L);
-  const gx = new Float32Array(x.data.length);
+  const gx = into ?? new Float32Array(x.data.length);
   const gw = new Float32Array(L.C), gb = new Float32Array(L.C);
   for (let c = 0; c < L.C; c++) {
     const m = mean[c], is = invstd[c], w = args.weight ? args.weight.data[c] : 1;

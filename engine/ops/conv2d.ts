@@ -124,14 +124,18 @@ export function conv2dInto(args: ConvArgs, attrs: Conv2dAttrs, y: Float32Array, 
   }
 }
 
+/** Arrays of the right sizes conv2dBackward writes gradients into instead of allocating them (their contents are overwritten). */
+export interface ConvGradsInto { input?: Float32Array; weight?: Float32Array; bias?: Float32Array }
+
 export function conv2dBackward(
-  gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs,
+  gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs, into?: ConvGradsInto,
 ): { input: NdArray; weight: NdArray; bias?: NdArray } {
   const { input: x, weight: w, bias: b } = args;
   const p = plan(x.shape, w.shape, attrs);
   const gy = gradOutput.data;
-  const gx = new Float32Array(x.data.length);
-  const gw = new Float32Array(w.data.length);
+  // NOTE: both are accumulated into (col2im, beta = 1), so arrays handed in start from zero here
+  const gx = into?.input ? into.input.fill(0) : new Float32Array(x.data.length);
+  const gw = into?.weight ? into.weight.fill(0) : new Float32Array(w.data.length);
   const rows = bandRows(p.Kc, p.Ho, p.Wo), wk = p.direct ? null : wasmKernels(), geo = colGeometry(p);
   for (let n = 0; n < p.N; n++) {
     for (let g = 0; g < p.G; g++) {
@@ -165,7 +169,10 @@ export function conv2dBackward(
     input: { shape: [...x.shape], data: gx },
     weight: { shape: [...w.shape], data: gw },
   };
-  if (b) grads.bias = { shape: [...b.shape], data: channelSums(gy, p.N, p.Co, p.P) };
+  if (b) {
+    const gb = channelSums(gy, p.N, p.Co, p.P);
+    grads.bias = { shape: [...b.shape], data: into?.bias ? (into.bias.set(gb), into.bias) : gb };
+  }
   return grads;
 }
 

@@ -3,6 +3,7 @@
 // NOTE: the mask is this engine's own PRNG (mulberry32), so it cannot match PyTorch's bit for bit.
 
 import { fmtShape, type NdArray } from './tensor';
+import { mulberry32 } from '../util/random';
 
 export interface DropoutAttrs {
   p?: number;
@@ -15,15 +16,8 @@ export function dropoutMask(n: number, p: number, seed: number): Float32Array {
   const mask = new Float32Array(n);
   if (p >= 1) return mask;
   const scale = 1 / (1 - p);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    mask[i] = u < p ? 0 : scale;
-  }
+  const next = mulberry32(seed);
+  for (let i = 0; i < n; i++) mask[i] = next() < p ? 0 : scale;
   return mask;
 }
 

@@ -35,12 +35,13 @@ export function reluRange(d: Float32Array, from: number, to: number): void {
   for (let i = from; i < to; i++) d[i] = reluScalar(d[i]);
 }
 
-export function reluBackward(gradOutput: NdArray, args: UnaryArgs, _attrs: object = {}): { input: NdArray } {
+/** `into`: where the gradient goes instead of a fresh array; may be gradOutput's own data (each element is read before it is written). */
+export function reluBackward(gradOutput: NdArray, args: UnaryArgs, _attrs: object = {}, into?: Float32Array): { input: NdArray } {
   const d = args.input.data, g = gradOutput.data;
   if (!sameShape(gradOutput.shape, args.input.shape)) return unaryBackward(gradOutput, args.input, (v) => (v > 0 ? 1 : 0)); // its shape error
   // NOTE: dy · +(x > 0), the same products as dy · (x > 0 ? 1 : 0) (NaN·0 included), without the branch
   // random signs mispredict (1.5× here), in a loop of its own (unaryBackward's closure is not inlined).
-  const out = new Float32Array(d.length);
+  const out = into ?? new Float32Array(d.length);
   for (let i = 0; i < d.length; i++) out[i] = g[i] * +(d[i] > 0);
   return { input: { shape: [...args.input.shape], data: out } };
 }

@@ -191,9 +191,11 @@ function syntaxError(source: string, toks: Tokens, tree: Tree, errorStarts: numb
     while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid] < from) lo = mid + 1; else hi = mid; }
     return lo < sorted.length && sorted[lo] <= to;
   };
-  // past a parse limit the tree is not the code's: the checks stop there
+  // past a parse limit the tree is not the code's: the checks stop there; and CPython, whose grammar is
+  // stricter than lezer's, has failed by lezer's first error: no grammar rule is checked past it (a
+  // string's own errors can still come first: CPython reads the tokens around its failure)
   const bound = limit?.pos ?? Infinity;
-  for (const f of [grammarFailure(tree, source, toks, lineOf, errorIn, strict, bound), stringFailure(source, toks, lineOf, strict ? fieldError : undefined, bound)]) if (f) fails.push(f);
+  for (const f of [grammarFailure(tree, source, toks, lineOf, errorIn, strict, Math.min(bound, firstError)), stringFailure(source, toks, lineOf, strict ? fieldError : undefined, bound)]) if (f) fails.push(f);
   if (limit) {
     fails.push({
       s: limit.pos, e: limit.pos + 1, line: lineOf(limit.pos), kind: 'limit',

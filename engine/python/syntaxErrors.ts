@@ -84,13 +84,15 @@ function openerOf(toks: Tok[], i: number, src: string): number {
 /** Offsets of the depth-0 commas and colons between toks[open] and toks[end]. */
 function topLevel(toks: Tok[], open: number, end: number, src: string): { commas: number[]; colons: number[] } {
   const commas: number[] = [], colons: number[] = [];
-  let depth = 0;
+  // a lambda's ':' is its own (`{"k": 1, lambda a: 0}` is a key without ':')
+  let depth = 0, lambdas = 0;
   for (let j = open + 1; j < end; j++) {
     const w = text(toks[j], src);
     if (w === '(' || w === '[' || w === '{') depth++;
     else if (w === ')' || w === ']' || w === '}') depth--;
-    else if (depth === 0 && w === ',') commas.push(j);
-    else if (depth === 0 && w === ':') colons.push(j);
+    else if (depth === 0 && w === 'lambda' && toks[j].t === T.Name) lambdas++;
+    else if (depth === 0 && w === ',' && !lambdas) commas.push(j);
+    else if (depth === 0 && w === ':') { if (lambdas) lambdas--; else colons.push(j); }
   }
   return { commas, colons };
 }

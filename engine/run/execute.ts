@@ -5,8 +5,9 @@ import { PyFloat, PyList, PySlice, PyTuple, PyEllipsis, PyInstance, type Value }
 import { TensorV } from '../torch/tensor';
 import { getOp, ops, type OpName } from '../ops/registry';
 import { batchNormBackward, batchNormBuffersAfter, batchNormForward } from '../ops/batchNorm';
-import { broadcastTo, sumToShape, type NdArray } from '../ops/tensor';
-import { leaf, node, type GradNode } from '../autograd/graph';
+import { reluBackward } from '../ops/relu';
+import { broadcastTo, sameShape, sumToShape, type NdArray } from '../ops/tensor';
+import { leaf, node, type GradContext, type GradNode } from '../autograd/graph';
 import { conv2dAsync, conv2dBackwardAsync } from '../ops/pool/conv2dAsync';
 import type { ComputePool } from '../ops/pool/pool';
 import type { Conv2dAttrs } from '../ops/conv2d';
@@ -43,7 +44,15 @@ export class Executor {
   /** Modules whose buffers a train-mode forward updated, with their buffer tensors. */
   readonly bnUpdates = new Map<PyInstance, { mean: TensorV; var: TensorV }>();
 
-  constructor(readonly mode: Mode, readonly state: Map<TensorV, NdArray>, readonly seed = 0, readonly pool?: ComputePool) {}
+  /** The pooled convolutions' weight gradients, when nobody reads them: one array, reused layer after layer. */
+  private weightGradScratch?: Float32Array;
+
+  /**
+   * `discardWeightGrads`: the caller keeps no parameter gradient (`layerlens run` reports the rows'), so the
+   * pooled convolutions compute their weight gradients into one reused array and hand none to backward,
+   * instead of a fresh array per layer for the garbage collector (44 MB per backward on ResNet-18).
+   */
+  constructor(readonly mode: Mode, readonly state: Map<TensorV, NdArray>, readonly seed = 0, readonly pool?: ComputePool, readonly discardWeightGrads = false) {}
 
   /** Like run(), with 2-d convolutions (forward and backward) split over the compute pool's threads. */
   async runAsync(roots: TensorV[]): Promise<void> {
@@ -61,7 +70,22 @@ export class Executor {
     const pool = this.pool!;
     const out = await conv2dAsync(args, a, pool);
     // conv2dBackwardAsync decides per layer whether splitting pays (it runs conv2dBackward here when not)
-    return node('conv2d', out, [x, w, b], async (g) => { const r = await conv2dBackwardAsync(g, args, a, pool); return [r.input, r.weight, r.bias]; });
+    return node('conv2d', out, [x, w, b], async (g, ctx) => {
+      const input = ctx.alloc(args.input.data.length);
+      if (!this.discardWeightGrads) { const r = await conv2dBackwardAsync(g, args, a, pool, { input }); return [r.input, r.weight, r.bias]; }
+      // NOTE: computed all the same (the backward does the work a training step does), then not handed on
+      const r = await conv2dBackwardAsync(g, args, a, pool, { input, weight: this.scratch(args.weight.data.length) });
+      return [r.input, undefined, r.bias];
+    });
+  }
+
+  /** Shared memory on a shared pool: the workers then write their rows of it in place. */
+  private scratch(n: number): Float32Array {
+    if (!this.weightGradScratch || this.weightGradScratch.length < n) {
+      const shared = this.pool?.shared && typeof SharedArrayBuffer === 'function';
+      this.weightGradScratch = shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
+    }
+    return this.weightGradScratch.subarray(0, n);
   }
 
   /** Evaluates `roots` and everything they depend on, in the order the forward pass created them. */
@@ -132,7 +156,11 @@ export class Executor {
     const args: Record<string, NdArray> = {};
     k.args.forEach((a, i) => { const n = nodes[i]; if (n) args[a] = n.value; });
     const parents = k.args.map((a, i) => (k.grads.includes(a) && inputs[i] instanceof TensorV ? nodes[i] : null));
-    return node(label, k.forward(args, attrs), parents, (g) => { const r = k.backward(g, args, attrs); return k.args.map((a) => r[a]); });
+    const own = OWNED_BACKWARD[name];
+    return node(label, k.forward(args, attrs), parents, (g, ctx) => {
+      const r = (ctx.owned && own?.(g, args, attrs, ctx)) || k.backward(g, args, attrs);
+      return k.args.map((a) => r[a]);
+    });
   }
 
   /** A trace input as a node: tensors by value, Python numbers as 0-d constants, None as nothing. */
@@ -248,8 +276,8 @@ export class Executor {
       this.buffersAfter.set(bufVar, after.running_var!);
       if (module) this.bnUpdates.set(module, { mean: bufMean, var: bufVar });
     }
-    return node('batch_norm', out, [x, w, b], (g) => {
-      const r = batchNormBackward(g, args as never, a, saved);
+    return node('batch_norm', out, [x, w, b], (g, ctx) => {
+      const r = batchNormBackward(g, args as never, a, saved, ctx.owned ? g.data : ctx.alloc(g.data.length));
       return [r.input, r.weight, r.bias];
     });
   }
@@ -290,6 +318,17 @@ export class Executor {
     });
   }
 }
+
+/** Gradient rules that write over the incoming gradient when backward owns it (elementwise: no fresh array per layer). */
+const OWNED_BACKWARD: Partial<Record<OpName, (g: NdArray, args: Record<string, NdArray>, attrs: object, ctx: GradContext) => Record<string, NdArray | undefined> | undefined>> = {
+  relu: (g, args) => reluBackward(g, { input: args.input }, {}, g.data),
+  // the residual add without broadcasting: dy itself for one operand and a copy for the other (the
+  // kernel's backward copies it for both); undefined: the kernel's own rule runs
+  add: (g, args, attrs, ctx) => ((attrs as { alpha?: number }).alpha ?? 1) === 1 && sameShape(args.input.shape, g.shape) && sameShape(args.other.shape, g.shape)
+    ? { input: g, other: { shape: [...g.shape], data: copyInto(ctx.alloc(g.data.length), g.data) } } : undefined,
+};
+
+function copyInto(dst: Float32Array, src: Float32Array): Float32Array { dst.set(src); return dst; }
 
 /** Creation ops whose values do not depend on other tensors (random ones replay as zeros: no data flows from them into stats that PyTorch could reproduce anyway). */
 const CREATION = new Set(['zeros', 'ones', 'empty', 'zeros_like', 'ones_like', 'empty_like', 'full', 'full_like', 'randn', 'rand', 'randn_like', 'rand_like', 'eye']);

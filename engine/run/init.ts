@@ -7,17 +7,16 @@ import { TensorV, numel } from '../torch/tensor';
 import { PyFloat, type PyInstance, type Value } from '../interp/values';
 import type { NdArray } from '../ops/tensor';
 import { stateOf } from '../torch/moduleState';
+import { MULBERRY32_STEP, mulberry32Bits } from '../util/random';
 
-/** mulberry32 with Box–Muller normals: small, fast, reproducible across platforms. */
+/** mulberry32 (util/random.ts) with Box–Muller normals: small, fast, reproducible across platforms. */
 export class Rng {
   private s: number;
   private spare: number | null = null;
   constructor(seed: number) { this.s = (seed >>> 0) ^ 0x9e3779b9; }
   uniform(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.s = (this.s + MULBERRY32_STEP) | 0;
+    return mulberry32Bits(this.s) / 4294967296;
   }
   normal(): number {
     if (this.spare !== null) { const v = this.spare; this.spare = null; return v; }
@@ -26,17 +25,14 @@ export class Rng {
     this.spare = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);
   }
-  normalArray(n: number): Float32Array { const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = this.normal(); return a; }
-  uniformArray(n: number, lo: number, hi: number): Float32Array {
-    // mulberry32 inlined: millions of weights per model
-    const a = new Float32Array(n);
+  /** n normals, into `a` when given (its first n entries). */
+  normalArray(n: number, a: Float32Array = new Float32Array(n)): Float32Array { for (let i = 0; i < n; i++) a[i] = this.normal(); return a; }
+  uniformArray(n: number, lo: number, hi: number, a: Float32Array = new Float32Array(n)): Float32Array {
     const scale = (hi - lo) / 4294967296;
     let s = this.s;
     for (let i = 0; i < n; i++) {
-      let t = (s = (s + 0x6d2b79f5) | 0);
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      a[i] = lo + ((t ^ (t >>> 14)) >>> 0) * scale;
+      s = (s + MULBERRY32_STEP) | 0;
+      a[i] = lo + mulberry32Bits(s) * scale;
     }
     this.s = s;
     return a;
@@ -49,9 +45,13 @@ function fanIn(shape: number[]): number {
 
 const num = (v: Value | undefined, d: number): number => (typeof v === 'number' ? v : v instanceof PyFloat ? v.v : d);
 
+/** Makes the array a parameter's values are written into: plain, or shared memory the compute pool's workers read in place. */
+export type Alloc = (n: number) => Float32Array;
+const plain: Alloc = (n) => new Float32Array(n);
+
 /** Initial value of a parameter created from a tensor expression (`torch.zeros(...) * 0.02`, ...). */
-function fromInit(t: TensorV, n: number, rng: Rng): Float32Array {
-  if (t.data && t.data.length === n) return Float32Array.from(t.data);
+function fromInit(t: TensorV, n: number, rng: Rng, alloc: Alloc): Float32Array {
+  if (t.data && t.data.length === n) { const a = alloc(n); a.set(t.data); return a; }
   let scale = 1;
   let src = t.init;
   while (src && src.op === '*') {
@@ -61,16 +61,20 @@ function fromInit(t: TensorV, n: number, rng: Rng): Float32Array {
     src = inner?.src;
   }
   const op = src?.op ?? 'randn';
-  const fill = (v: number): Float32Array => new Float32Array(n).fill(v * scale);
+  const fill = (v: number): Float32Array => alloc(n).fill(v * scale);
   switch (op) {
     case 'zeros': case 'empty': case 'zeros_like': return fill(0);
     case 'ones': case 'ones_like': return fill(1);
-    case 'rand': return rng.uniformArray(n, 0, scale);
-    default: { const a = rng.normalArray(n); if (scale !== 1) for (let i = 0; i < n; i++) a[i] *= scale; return a; }
+    case 'rand': return rng.uniformArray(n, 0, scale, alloc(n));
+    default: { const a = rng.normalArray(n, alloc(n)); if (scale !== 1) for (let i = 0; i < n; i++) a[i] *= scale; return a; }
   }
 }
 
-export function initialState(rt: TorchRuntime, root: PyInstance, rng: Rng): Map<TensorV, NdArray> {
+/**
+ * Every parameter and buffer of `root`, initialised. Parameters are written straight into arrays from
+ * `alloc` (shared memory for a compute pool: no second copy of the weights); buffers are plain arrays.
+ */
+export function initialState(rt: TorchRuntime, root: PyInstance, rng: Rng, alloc: Alloc = plain): Map<TensorV, NdArray> {
   const out = new Map<TensorV, NdArray>();
   for (const [, m] of rt.namedModules(root)) {
     const spec = rt.specOf(m);
@@ -84,21 +88,21 @@ export function initialState(rt: TorchRuntime, root: PyInstance, rng: Rng): Map<
       const kind = spec?.kind;
       if ((kind === 'conv' || kind === 'linear') && name === 'weight') {
         const b = 1 / Math.sqrt(fanIn(shape));
-        data = rng.uniformArray(n, -b, b);
+        data = rng.uniformArray(n, -b, b, alloc(n));
       } else if ((kind === 'conv' || kind === 'linear') && name === 'bias') {
         const b = weight ? 1 / Math.sqrt(fanIn(weight.shape as number[])) : 0;
-        data = rng.uniformArray(n, -b, b);
+        data = rng.uniformArray(n, -b, b, alloc(n));
       } else if (kind === 'norm') {
-        data = new Float32Array(n).fill(name === 'weight' ? 1 : 0);
+        data = alloc(n).fill(name === 'weight' ? 1 : 0);
       } else if (kind === 'embedding') {
-        data = rng.normalArray(n);
+        data = rng.normalArray(n, alloc(n));
       } else if (spec?.name === 'PReLU') {
-        data = new Float32Array(n).fill(num(m.dict.get('init'), 0.25));
+        data = alloc(n).fill(num(m.dict.get('init'), 0.25));
       } else if (kind === 'attention') {
-        if (name.endsWith('bias')) data = new Float32Array(n);
-        else { const b = Math.sqrt(6 / (shape[0] + shape[1])); data = rng.uniformArray(n, -b, b); }
+        if (name.endsWith('bias')) data = alloc(n).fill(0);
+        else { const b = Math.sqrt(6 / (shape[0] + shape[1])); data = rng.uniformArray(n, -b, b, alloc(n)); }
       } else {
-        data = fromInit(p, n, rng);
+        data = fromInit(p, n, rng, alloc);
       }
       out.set(p, { shape, data });
     }

@@ -107,6 +107,7 @@ function prepare(opts: RunOptions, pool?: ComputePool): Prepared | RunReport {
   if (refusal) { out.diagnostics.push({ severity: 'error', code: 'run.memory', message: refusal }); return out; }
   const keyed = stateDictTensors(rt, model);
   const state = new Map<TensorV, NdArray>();
+  const shared = !!pool?.shared && typeof SharedArrayBuffer === 'function';
   const rng = new Rng(opts.seed ?? 0);
   if (opts.weights) {
     let report;
@@ -124,7 +125,8 @@ function prepare(opts: RunOptions, pool?: ComputePool): Prepared | RunReport {
     }
     for (const [k, t] of report.loaded) { const tv = keyed.get(k); if (tv) state.set(tv, toNd(t)); }
   } else {
-    for (const [tv, v] of initialState(rt, model, rng)) state.set(tv, v);
+    const alloc = shared ? (n: number) => new Float32Array(new SharedArrayBuffer(n * 4)) : undefined;
+    for (const [tv, v] of initialState(rt, model, rng, alloc)) state.set(tv, v);
   }
   analysis.inputs.forEach((t, i) => {
     state.set(t, inputData?.[i] ?? { shape: t.shape as number[], data: rng.normalArray(numel(t.shape) ?? 0) });
@@ -132,14 +134,16 @@ function prepare(opts: RunOptions, pool?: ComputePool): Prepared | RunReport {
   const outputT = firstTensor(analysis.outputValue ?? null);
   const rowOutputs = rt.records.map((r) => tensorsOf(r.output)[0]).filter((t): t is TensorV => !!t);
   if (opts.variant) applyVariant([...rowOutputs, ...(outputT ? [outputT] : [])], opts.variant);
-  if (pool?.shared && typeof SharedArrayBuffer === 'function') shareParameters(state);
-  const fresh = (): Executor => new Executor(opts.mode, state, opts.seed ?? 0, pool);
+  if (shared && opts.weights) shareParameters(state);
+  // the report holds no parameter gradient (only the rows' norms and, with keepTensors, the rows' gradients)
+  const fresh = (): Executor => new Executor(opts.mode, state, opts.seed ?? 0, pool, true);
   return { out, exec: fresh(), fresh, analysis, outputT, rowOutputs };
 }
 
 /**
- * Moves the parameters into SharedArrayBuffers, once: the pool's workers then read conv weights in place
+ * Moves loaded parameters into SharedArrayBuffers, once: the pool's workers then read conv weights in place
  * instead of getting a copy of every weight on every call, forward and backward (44 MB per pass on ResNet-18).
+ * (Initialised parameters are made there directly: initialState's alloc.)
  */
 function shareParameters(state: Map<TensorV, NdArray>): void {
   for (const [t, v] of state) {
@@ -165,11 +169,26 @@ function fail(out: RunReport, e: unknown): RunReport {
 
 const onesLike = (v: NdArray): NdArray => ({ shape: v.shape, data: new Float32Array(v.data.length).fill(1) });
 
-/** Per-row statistics, gradient norms and BatchNorm buffers once forward and backward have run. */
+/**
+ * The output's and every row's statistics, taken when the forward is done: a releasing backward then
+ * frees each forward value as soon as its gradient rule has used it (nothing is written in between, so
+ * the figures are the ones the end of the run would see).
+ */
+function takeStats(p: Prepared): void {
+  const { out, exec, analysis } = p;
+  out.outputStats = stats(exec.value(p.outputT!).value);
+  analysis.rt.records.forEach((r, i) => {
+    const t = tensorsOf(r.output)[0];
+    if (t) out.rows[i].stats = stats(exec.value(t).value);
+  });
+}
+
+/** Whether backward may free forward values as it goes: not when the report hands out values (tensors, captures). */
+const releasing = (opts: RunOptions): { release: boolean } => ({ release: !opts.keepTensors && !opts.capture });
+
+/** Gradient norms, tensors, captures and BatchNorm buffers once forward (takeStats) and backward have run. */
 function finish(p: Prepared, opts: RunOptions, grads: Map<unknown, NdArray>, norms: Map<GradNode, number>): RunReport {
   const { out, exec, analysis } = p;
-  const outNode = exec.value(p.outputT!);
-  out.outputStats = stats(outNode.value);
   if (opts.keepTensors) out.tensors = [];
   if (opts.capture) out.captures = [];
   analysis.rt.records.forEach((r, i) => {
@@ -178,10 +197,8 @@ function finish(p: Prepared, opts: RunOptions, grads: Map<unknown, NdArray>, nor
     if (out.captures) out.captures[i] = t ? captureRow(exec, t) : undefined;
     if (!t) return;
     const n = exec.value(t);
-    row.stats = stats(n.value);
-    const g = grads.get(n);
     row.gradNorm = opts.backward === false ? null : norms.get(n) ?? 0;
-    out.tensors?.push({ output: n.value, grad: g ?? null });
+    out.tensors?.push({ output: n.value, grad: grads.get(n) ?? null });
     const upd = opts.mode === 'train' ? exec.bnUpdates.get(r.inst) : undefined;
     if (upd) {
       row.runningMean = Array.from(exec.buffersAfter.get(upd.mean)!.data);
@@ -199,12 +216,13 @@ export function runModel(opts: RunOptions): RunReport {
 function runPrepared(p: Prepared, opts: RunOptions): RunReport {
   const t0 = now();
   try { p.exec.run(roots(p)); } catch (e) { return fail(p.out, e); }
-  const t1 = markForward(p, t0);
+  markForward(p, t0);
   if (!p.outputT) return fail(p.out, new Error('the model returned no tensor'));
+  takeStats(p);
   let grads: Map<unknown, NdArray>;
   if (opts.backward === false) return finish(p, opts, new Map(), new Map());
-  const sink = normSink(opts);
-  try { grads = backward(...backwardArgs(p, sink, opts.loss)); } catch (e) { return fail(p.out, e); }
+  const sink = normSink(opts), t1 = now();
+  try { grads = backward(...backwardArgs(p, sink, opts.loss), releasing(opts)); } catch (e) { return fail(p.out, e); }
   p.out.timings.backwardMs = round2(now() - t1 - sink.ms);
   const out = finish(p, opts, grads, sink.norms);
   p.exec.nodes.clear(); // the first pass's graph is reported: free it before the repeats
@@ -216,7 +234,7 @@ function runPrepared(p: Prepared, opts: RunOptions): RunReport {
     const s0 = now();
     try { q.exec.run(roots(q)); } catch (e) { return fail(out, e); }
     const s1 = now();
-    try { backward(...backwardArgs(q, undefined, opts.loss)); } catch (e) { return fail(out, e); }
+    try { backward(...backwardArgs(q, undefined, opts.loss), { release: true }); } catch (e) { return fail(out, e); }
     warm.push([s1 - s0, now() - s1]);
   }
   setWarm(out, warm);
@@ -238,10 +256,8 @@ function median(xs: number[]): number {
 
 const roots = (p: Prepared): TensorV[] => [...p.rowOutputs, ...(p.outputT ? [p.outputT] : [])];
 
-function markForward(p: Prepared, t0: number): number {
-  const t1 = now();
-  p.out.timings.forwardMs = round2(t1 - t0);
-  return t1;
+function markForward(p: Prepared, t0: number): void {
+  p.out.timings.forwardMs = round2(now() - t0);
 }
 
 /** The rows' gradient norms, taken as backward reaches each row (and the time that took, not the model's). */
@@ -293,6 +309,7 @@ export function runForwardPasses(opts: RunOptions, inputs: NdArray[][]): RunRepo
     try { q.exec.run(roots(q)); } catch (e) { return fail(q.out, e); }
     markForward(q, t0);
     if (!q.outputT) return fail(q.out, new Error('the model returned no tensor'));
+    takeStats(q);
     return finish(q, { ...opts, backward: false, keepTensors: k === 0 && opts.keepTensors }, new Map(), new Map());
   });
 }
@@ -304,12 +321,13 @@ export async function runModelAsync(opts: RunOptions, pool: ComputePool, minMacs
   if ((p.out.totals.macs ?? Infinity) < minMacs) return runPrepared(p, opts);
   const t0 = now();
   try { await p.exec.runAsync(roots(p)); } catch (e) { return fail(p.out, e); }
-  const t1 = markForward(p, t0);
+  markForward(p, t0);
   if (!p.outputT) return fail(p.out, new Error('the model returned no tensor'));
+  takeStats(p);
   let grads: Map<unknown, NdArray>;
   if (opts.backward === false) return finish(p, opts, new Map(), new Map());
-  const sink = normSink(opts);
-  try { grads = await backwardAsync(...backwardArgs(p, sink, opts.loss)); } catch (e) { return fail(p.out, e); }
+  const sink = normSink(opts), t1 = now();
+  try { grads = await backwardAsync(...backwardArgs(p, sink, opts.loss), releasing(opts)); } catch (e) { return fail(p.out, e); }
   p.out.timings.backwardMs = round2(now() - t1 - sink.ms);
   const out = finish(p, opts, grads, sink.norms);
   p.exec.nodes.clear();
@@ -319,7 +337,7 @@ export async function runModelAsync(opts: RunOptions, pool: ComputePool, minMacs
     const s0 = now();
     try { await q.exec.runAsync(roots(q)); } catch (e) { return fail(out, e); }
     const s1 = now();
-    try { await backwardAsync(...backwardArgs(q, undefined, opts.loss)); } catch (e) { return fail(out, e); }
+    try { await backwardAsync(...backwardArgs(q, undefined, opts.loss), { release: true }); } catch (e) { return fail(out, e); }
     warm.push([s1 - s0, now() - s1]);
   }
   setWarm(out, warm);

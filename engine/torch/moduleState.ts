@@ -14,9 +14,9 @@ export class ModuleState {
   preForwardCost?: { macs: number | null; flops: number | null };
 }
 
-const STATES = new WeakMap<PyInstance, ModuleState>();
-
+// NOTE: kept in the instance's extension slot, not a WeakMap: an ephemeron table with thousands of young
+// keys per analysis made every scavenge slow (the interpreter still never reads the slot).
 /** The module state of an nn.Module instance; undefined for any other object. */
-export function stateOf(inst: PyInstance): ModuleState | undefined { return STATES.get(inst); }
+export function stateOf(inst: PyInstance): ModuleState | undefined { const s = inst.extState; return s instanceof ModuleState ? s : undefined; }
 
-export function setModuleState(inst: PyInstance, state: ModuleState): void { STATES.set(inst, state); }
+export function setModuleState(inst: PyInstance, state: ModuleState): void { inst.extState = state; }

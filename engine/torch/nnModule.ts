@@ -9,6 +9,7 @@ import { sliceIndices } from '../interp/ops';
 import { ModuleState, TorchRuntime, childModules, ddel, dentries, dget, dset } from './runtime';
 import { TensorV } from './tensor';
 import { setModuleState, stateOf } from './moduleState';
+import { NO_KWARGS } from '../interp/calls';
 
 type M = (rt: TorchRuntime, self: PyInstance, a: Value[], kw: Map<string, Value>, ctx: CallCtx) => Value;
 
@@ -81,7 +82,7 @@ export function installModuleClass(rt: TorchRuntime): PyClass {
   set('apply', (r, self, a, _kw, ctx) => {
     // children first, then self (post-order), as Module.apply does
     void r;
-    const post = (m: PyInstance): void => { for (const [, c] of childModules(m)) post(c); it.call(a[0], [m], new Map(), ctx); };
+    const post = (m: PyInstance): void => { for (const [, c] of childModules(m)) post(c); it.call(a[0], [m], NO_KWARGS, ctx); };
     post(self);
     return self;
   });
@@ -186,7 +187,7 @@ export function installContainers(rt: TorchRuntime): void {
     __init__: seqInit,
     forward: (_r, self, a, kw, ctx) => {
       let x = a[0];
-      for (const m of modulesOnly(self)) x = it.call(m, [x], new Map(), ctx);
+      for (const m of modulesOnly(self)) x = it.call(m, [x], NO_KWARGS, ctx);
       void kw;
       return x;
     },

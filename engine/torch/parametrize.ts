@@ -13,6 +13,7 @@ import { TensorV, numel, shapeStr } from './tensor';
 import { derive, mapData } from './tensorOps';
 import type { Members } from './namespaces/common';
 import { stateOf } from './moduleState';
+import { NO_KWARGS } from '../interp/calls';
 
 const PARAMETRIZATIONS = 'parametrizations';
 
@@ -42,8 +43,8 @@ export function parametrize(rt: TorchRuntime): Members {
     const chain = dentries(stateOf(self)!.modules).map(([, m]) => m);
     const one = dget(stateOf(self)!.params, 'original') ?? dget(stateOf(self)!.buffers, 'original');
     const originals = one !== undefined ? [one] : originalsOf(self);
-    let x = it.call(chain[0], originals, new Map(), ctx);
-    for (const m of chain.slice(1)) x = it.call(m, [x], new Map(), ctx);
+    let x = it.call(chain[0], originals, NO_KWARGS, ctx);
+    for (const m of chain.slice(1)) x = it.call(m, [x], NO_KWARGS, ctx);
     return x;
   }));
 
@@ -55,7 +56,7 @@ export function parametrize(rt: TorchRuntime): Members {
     const unsafe = (a[3] ?? kw.get('unsafe') ?? false) === true;
     const existing = plistOf(m, name);
     if (existing) {
-      if (!unsafe) checkShape(it.getAttr(m, name, ctx), it.call(p, [it.getAttr(m, name, ctx)], new Map(), ctx), ctx);
+      if (!unsafe) checkShape(it.getAttr(m, name, ctx), it.call(p, [it.getAttr(m, name, ctx)], NO_KWARGS, ctx), ctx);
       dset(stateOf(existing)!.modules, String(stateOf(existing)!.modules.map.size), p);
       return m;
     }
@@ -65,11 +66,11 @@ export function parametrize(rt: TorchRuntime): Members {
       throw new PyException('ValueError', `Module '${m.cls.name}' does not have a parameter, a buffer, or a parametrized element with name '${name}'`, null, ctx.file, ctx.s, ctx.e);
     }
     // right_inverse gives the stored tensor(s): one is `original` (the same tensor, updated in place), several original0, original1, …
-    const inv = p.cls.lookup('right_inverse') === undefined ? orig : it.call(it.getAttr(p, 'right_inverse', ctx), [orig], new Map(), ctx);
+    const inv = p.cls.lookup('right_inverse') === undefined ? orig : it.call(it.getAttr(p, 'right_inverse', ctx), [orig], NO_KWARGS, ctx);
     const originals = tensors(inv);
     if (!originals) throw new InterpError('register_parametrization: right_inverse returned something that is not a tensor or a sequence of tensors', ctx.file, ctx.s, ctx.e);
-    if (!unsafe) checkShape(orig, it.call(p, originals, new Map(), ctx), ctx);
-    const plist = it.call(plistCls, [new PyList([p])], new Map(), ctx) as PyInstance;
+    if (!unsafe) checkShape(orig, it.call(p, originals, NO_KWARGS, ctx), ctx);
+    const plist = it.call(plistCls, [new PyList([p])], NO_KWARGS, ctx) as PyInstance;
     const keep = (n: string, t: TensorV): void => {
       const same = t === orig || (t.shape.length === orig.shape.length && t.shape.every((d, i) => d === orig.shape[i]));
       if (isParam) dset(stateOf(plist)!.params, n, same && n === 'original' ? orig : Object.assign(rt.param([...t.shape] as number[], orig.requiresGrad), { dtype: t.dtype }));
@@ -120,7 +121,7 @@ function parametrizedClass(rt: TorchRuntime, m: PyInstance, ctx: CallCtx): PyCla
   if (dget(stateOf(m)!.modules, PARAMETRIZATIONS) instanceof PyInstance) return m.cls;
   const cls = new PyClass(`Parametrized${m.cls.name}`, [m.cls], m.cls.moduleName);
   m.cls = cls;
-  dset(stateOf(m)!.modules, PARAMETRIZATIONS, rt.it.call(rt.classes.get('ModuleDict')!, [], new Map(), ctx));
+  dset(stateOf(m)!.modules, PARAMETRIZATIONS, rt.it.call(rt.classes.get('ModuleDict')!, [], NO_KWARGS, ctx));
   return cls;
 }
 
@@ -209,21 +210,21 @@ export function parametrizations(rt: TorchRuntime, ns: (name: string) => { scope
   return {
     weight_norm: new Builtin('weight_norm', (a, kw, ctx) => {
       const m = moduleArg(a[0], 'weight_norm');
-      const p = it.call(weightNormCls, [argOr(a, kw, 2, 'dim', 0)], new Map(), ctx);
+      const p = it.call(weightNormCls, [argOr(a, kw, 2, 'dim', 0)], NO_KWARGS, ctx);
       return it.call(register, [m, pyStr(argOr(a, kw, 1, 'name', 'weight')), p], new Map([['unsafe', true]]), ctx);
     }),
     spectral_norm: new Builtin('spectral_norm', (a, kw, ctx) => {
       const m = moduleArg(a[0], 'spectral_norm');
       const name = pyStr(argOr(a, kw, 1, 'name', 'weight'));
       const dim = argOr(a, kw, 4, 'dim', null) ?? (isTransposedConv(m) ? 1 : 0);
-      const p = it.call(spectralCls, [weightOf(m, name, ctx), argOr(a, kw, 2, 'n_power_iterations', 1), dim, argOr(a, kw, 3, 'eps', 1e-12)], new Map(), ctx);
-      return it.call(register, [m, name, p], new Map(), ctx);
+      const p = it.call(spectralCls, [weightOf(m, name, ctx), argOr(a, kw, 2, 'n_power_iterations', 1), dim, argOr(a, kw, 3, 'eps', 1e-12)], NO_KWARGS, ctx);
+      return it.call(register, [m, name, p], NO_KWARGS, ctx);
     }),
     orthogonal: new Builtin('orthogonal', (a, kw, ctx) => {
       const m = moduleArg(a[0], 'orthogonal');
       const name = pyStr(argOr(a, kw, 1, 'name', 'weight'));
       const p = it.call(orthogonalCls, [weightOf(m, name, ctx), argOr(a, kw, 2, 'orthogonal_map', null)], new Map([['use_trivialization', argOr(a, kw, 3, 'use_trivialization', true)]]), ctx);
-      return it.call(register, [m, name, p], new Map(), ctx);
+      return it.call(register, [m, name, p], NO_KWARGS, ctx);
     }),
     parametrize: ns('torch.nn.utils.parametrize') as unknown as Value,
   };

@@ -8,7 +8,7 @@ import {
 } from '../interp/values';
 import { hashKey } from '../interp/ops';
 import { TensorV, type DType } from './tensor';
-import type { LayerSpec } from './layers/spec';
+import type { LayerCall, LayerInit, LayerSpec } from './layers/spec';
 import type { LayerTerms } from '../api';
 import { DEFAULT_TORCH_VERSION, type TorchVersion } from './version';
 import { nativeFn, sigFunction, signatureFor, type Args } from './sig';
@@ -139,11 +139,12 @@ export class TorchRuntime implements Extensions {
       case '_parameters': return m.params;
       case '_buffers': return m.buffers;
     }
-    for (const d of [m.params, m.buffers, m.modules]) {
-      const v = dget(d, name);
-      if (v !== undefined) return v;
-    }
-    return undefined;
+    // a hot path (every self.x of a module): the three dicts in nn.Module.__getattr__'s order, no array
+    // (a None parameter, such as bias=False's, is found: not `??`)
+    const p = dget(m.params, name);
+    if (p !== undefined) return p;
+    const b = dget(m.buffers, name);
+    return b !== undefined ? b : dget(m.modules, name);
   }
 
   moduleDelAttr(inst: PyInstance, name: string): boolean {
@@ -288,23 +289,14 @@ export class TorchRuntime implements Extensions {
         const self = args[0] as PyInstance;
         const a: Args = new Map();
         it.bindArgs(initShell, args.slice(1), kw, a, ctx);
-        withSizeChecks(it, spec, initSig, a, ctx, () => spec.init({
-          rt: this, self, a, ctx, sig: initSig,
-          set: (n, v) => { self.dict.set(n, v); },
-          param: (n, shape, present = true, rg = true) => {
-            if (present) dset(stateOf(self)!.params, n, this.param(shape, rg));
-            else dset(stateOf(self)!.params, n, null);
-          },
-          buffer: (n, shape, dtype = 'float32', present = true) => dset(stateOf(self)!.buffers, n, present ? this.tensor(shape, dtype) : null),
-          child: (n, m) => { dset(stateOf(self)!.modules, n, m); },
-        }));
+        withSizeChecks(it, spec, initSig, a, ctx, () => spec.init(new InitContext(this, self, a, ctx, initSig)));
         return null;
       }),
       forward: new Builtin(`${spec.name}.forward`, (args, kw, ctx) => {
         const self = args[0] as PyInstance;
         const a: Args = new Map();
         it.bindArgs(fwdShell, args.slice(1), kw, a, ctx);
-        return spec.forward({ rt: this, self, a, ctx, get: (n) => it.getAttr(self, n, ctx) });
+        return spec.forward(new CallContext(this, self, a, ctx));
       }),
     });
     this.specs.set(cls, spec);
@@ -312,6 +304,22 @@ export class TorchRuntime implements Extensions {
   }
 
   fn(name: string, sig: string, impl: (a: Args, ctx: CallCtx) => Value): Builtin { return nativeFn(this.it, name, sig, impl); }
+}
+
+/** What a layer's native __init__ sees (one object per construction: methods, not closures, on a hot path). */
+class InitContext implements LayerInit {
+  constructor(readonly rt: TorchRuntime, readonly self: PyInstance, readonly a: Args, readonly ctx: CallCtx, readonly sig: string) {}
+  set(n: string, v: Value): void { this.self.dict.set(n, v); }
+  param(n: string, shape: number[], present = true, rg = true): void { dset(stateOf(this.self)!.params, n, present ? this.rt.param(shape, rg) : null); }
+  buffer(n: string, shape: number[], dtype: DType = 'float32', present = true): void { dset(stateOf(this.self)!.buffers, n, present ? this.rt.tensor(shape, dtype) : null); }
+  child(n: string, m: Value): void { dset(stateOf(this.self)!.modules, n, m); }
+}
+
+/** What a layer's native forward sees. */
+class CallContext implements LayerCall {
+  constructor(readonly rt: TorchRuntime, readonly self: PyInstance, readonly a: Args, readonly ctx: CallCtx) {}
+  /** A Python attribute of the module (so user changes after construction are honoured). */
+  get(n: string): Value { return this.rt.it.getAttr(this.self, n, this.ctx); }
 }
 
 function namedTensors(modules: Array<[string, PyInstance]>, of: (m: PyInstance) => PyDict): Array<[string, TensorV, PyInstance]> {

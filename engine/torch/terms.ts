@@ -33,5 +33,11 @@ export function costMacs(t: CostTerms | undefined): number | null {
 
 /** Spatial factor names: `H_out`, `W_out` for 2-d; `L` for 1-d; `D`, `H`, `W` for 3-d. */
 export function spatialNames(nd: number, suffix: string): string[] {
-  return ({ 1: ['L'], 2: ['H', 'W'], 3: ['D', 'H', 'W'] } as Record<number, string[]>)[nd].map((n) => `${n}${suffix}`);
+  const key = `${nd}${suffix}`;
+  let names = spatialNameCache.get(key);
+  // NOTE: every conv and pool call asks (the names go into its cost terms): one array per (rank, suffix), shared read-only
+  if (!names) spatialNameCache.set(key, names = Object.freeze(SPATIAL[nd].map((n) => `${n}${suffix}`)) as string[]);
+  return names;
 }
+const SPATIAL: Record<number, string[]> = { 1: ['L'], 2: ['H', 'W'], 3: ['D', 'H', 'W'] };
+const spatialNameCache = new Map<string, string[]>();

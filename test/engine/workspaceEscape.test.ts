@@ -2,10 +2,10 @@
 // leave the project cannot read a file outside it — through the CLI's host (real disk, real links) — while
 // --path and site-packages roots still work.
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../engine/cli/cli';
+import { escapeModel, escapeTree, packages } from './support/escapeTree';
 import { importScope, isWithin, mayRead, normalizePath, packageRootOf, scopedHost } from '../../engine/env/importScope';
 
 /**
@@ -21,30 +21,15 @@ import { importScope, isWithin, mayRead, normalizePath, packageRootOf, scopedHos
  *   T/ws/proj/lib/__init__.py, ok.py    OK = 3 (a normal subpackage)
  */
 function tree(): { T: string; proj: string; outside: string } {
-  const T = realpathSync(mkdtempSync(join(tmpdir(), 'll-escape-')));
-  const w = (p: string, s: string) => { mkdirSync(join(T, p, '..'), { recursive: true }); writeFileSync(join(T, p), s); };
-  for (const p of ['__init__.py', 'outside/__init__.py', 'ws/__init__.py', 'ws/proj/__init__.py', 'ws/proj/lib/__init__.py']) w(p, '');
-  for (const p of ['outside/secret.py', 'outside/tmp/secret/cfg.py', 'secret.py', 'ws/secret.py']) w(p, 'SECRET = 7\n');
-  w('outside/tmp/__init__.py', '');
-  w('outside/tmp/secret/__init__.py', '');
-  w('ws/proj/lib/ok.py', 'OK = 3\n');
-  symlinkSync(join(T, 'outside/secret.py'), join(T, 'ws/proj/link.py'));
-  symlinkSync(join(T, 'outside'), join(T, 'ws/proj/linkdir'));
+  const secret = 'SECRET = 7\n';
+  const T = escapeTree('ll-escape-', {
+    ...packages('', 'outside', 'ws', 'ws/proj', 'ws/proj/lib', 'outside/tmp', 'outside/tmp/secret'),
+    'outside/secret.py': secret, 'outside/tmp/secret/cfg.py': secret, 'secret.py': secret, 'ws/secret.py': secret, 'ws/proj/lib/ok.py': 'OK = 3\n',
+  }, { 'ws/proj/link.py': 'outside/secret.py', 'ws/proj/linkdir': 'outside' });
   return { T, proj: join(T, 'ws/proj'), outside: join(T, 'outside') };
 }
 
-const model = (imp: string) => `import torch.nn as nn
-${imp}
-
-
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc = nn.Linear(4, SECRET)
-
-    def forward(self, x):
-        return self.fc(x)
-`;
+const model = (imp: string): string => escapeModel(imp);
 
 function recordingHost(): { host: { readFile(p: string): string | undefined }; read: string[] } {
   const read: string[] = [];

@@ -3,8 +3,7 @@
 // workspace folder; `layerlens.importRoots` and the Python environment's site-packages are read.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as code from 'vscode';
-import { mkdirSync, mkdtempSync, promises as fsp, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { promises as fsp, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Every path the extension read from disk through vscode.workspace.fs. */
@@ -26,33 +25,16 @@ import { createRunner } from '../../extension/analysis/runner';
 import { AnalysisService } from '../../extension/analysis/service';
 import { ModelChoices } from '../../extension/analysis/modelChoices';
 import { isWithin } from '../../engine/env/importScope';
+import { escapeModel, escapeTree, packages } from '../engine/support/escapeTree';
 
-const T = realpathSync(mkdtempSync(join(tmpdir(), 'll-ws-escape-')));
+const T = escapeTree('ll-ws-escape-', {
+  ...packages('', 'outside', 'ws', 'outside/tmp', 'outside/tmp/secret', 'site/pkg', 'ws/lib'),
+  'secret.py': 'SECRET = 7\n', 'outside/secret.py': 'SECRET = 7\n', 'outside/tmp/secret/cfg.py': 'SECRET = 7\n',
+  'site/pkg/layers.py': 'SECRET = 5\n', 'ws/lib/ok.py': 'OK = 3\n',
+}, { 'ws/link.py': 'outside/secret.py', 'ws/linkdir': 'outside' });
 const ws = join(T, 'ws');
-const w = (p: string, s: string) => { mkdirSync(join(T, p, '..'), { recursive: true }); writeFileSync(join(T, p), s); };
-for (const p of ['__init__.py', 'outside/__init__.py', 'ws/__init__.py', 'outside/tmp/__init__.py', 'outside/tmp/secret/__init__.py', 'site/pkg/__init__.py']) w(p, '');
-for (const p of ['secret.py', 'outside/secret.py', 'outside/tmp/secret/cfg.py']) w(p, 'SECRET = 7\n');
-w('site/pkg/layers.py', 'SECRET = 5\n');
-w('ws/lib/__init__.py', '');
-w('ws/lib/ok.py', 'OK = 3\n');
-symlinkSync(join(T, 'outside/secret.py'), join(ws, 'link.py'));
-symlinkSync(join(T, 'outside'), join(ws, 'linkdir'));
 
-const model = (imp: string) => `import torch.nn as nn
-${imp}
-
-
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc = nn.Linear(4, SECRET)
-
-    def forward(self, x):
-        return self.fc(x)
-
-
-model = Net()  # layerlens: input=(1, 4)
-`;
+const model = (imp: string): string => escapeModel(imp, '\n\nmodel = Net()  # layerlens: input=(1, 4)\n');
 
 let n = 0;
 async function analyse(imp: string, site: string[] = []): Promise<{ params: number | undefined; messages: string[] }> {

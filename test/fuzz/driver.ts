@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
 import { mutateModel, rng } from './mutations';
 import { PATHOLOGICAL, type FuzzInput } from './pathological';
+import { callProbes } from './calls';
 import type { FuzzResult } from './child';
 
 /** The repository root (this file runs from test/fuzz/ under vitest and from out/fuzz/ bundled). */
@@ -54,7 +55,13 @@ export function loadSources(): Source[] {
   return out;
 }
 
-/** The pathological programs, then `n` seeded mutations (input k of seed s is always the same text). */
+/** Call probes per mutation: one in ten. */
+export const CALLS_PER_MUTATION = 0.1;
+
+/**
+ * The pathological programs, then `n` seeded mutations (input k of seed s is always the same text), then
+ * n/10 seeded call probes (calls.ts).
+ */
 export function fuzzInputs(n: number, seed: number, sources = loadSources()): FuzzInput[] {
   const r = rng(seed);
   const out: FuzzInput[] = [...PATHOLOGICAL];
@@ -64,6 +71,7 @@ export function fuzzInputs(n: number, seed: number, sources = loadSources()): Fu
     const m = mutateModel(src.text, s);
     out.push({ id: `${src.id}#${s} ${m.ops}`, file: src.file, text: m.text, model: src.model, input: src.input });
   }
+  out.push(...callProbes(Math.round(n * CALLS_PER_MUTATION), (seed ^ 0x5bd1e995) >>> 0));
   return out;
 }
 

@@ -177,6 +177,17 @@ const progs: Array<[string, string, string?]> = [
   ['numpyLinspaceHuge', atTop('import numpy as np\na = np.linspace(0, 1, 10**9)')],
   ['numpyOuter', atTop('import numpy as np\na = np.arange(10**5)\nb = a[:, None] * a[None, :]')],
   ['numpyRepeat', atTop('import numpy as np\na = np.ones(10**4)\nfor i in range(30):\n    a = np.concatenate([a, a])')],
+  // found by the call probes (every builtin, stdlib and torch callable with missing, extra and odd arguments)
+  ['splitNegative', netWith('', 'y = torch.split(x, -1)')],
+  ['splitHuge', netWith('', 'y = torch.zeros(10**9, 2).split(1)')],
+  ['unbindHuge', netWith('', 'y = torch.zeros(10**9, 2).unbind()')],
+  ['chunkZero', netWith('', 'y = x.chunk(0)')],
+  ['builtinNoArgs', atTop("a = [hash(), repr(), len(), getattr(1), [].append(), {}.get(), 'ab'.center(), range(3).index()]")],
+  ['builtinNoneArgs', atTop("a = ['ab'.center(None), [1].pop(None), 'ab'.zfill(None), range(3).index(None)]")],
+  ['stdlibNoArgs', atTop('import functools, itertools, typing, re\nimport numpy as np\na = [functools.partial(), itertools.repeat(1, None), itertools.islice([1]), typing.TypeVar(), re.Match(), np.floating(), np.expand_dims(np.zeros(2))]')],
+  ['dictBadSequence', atTop("a = dict('x')\nb = dict([1])")],
+  ['rangeIndexArith', atTop('a = range(0, 10**12, 3).index(3 * 10**11)\nb = 10**11 + 1 in range(0, 10**12, 2)')],
+  ['deepcopyMany', atTop('import copy\nm = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.LayerNorm(4))\nms = [copy.deepcopy(m) for _ in range(10**6)]')],
   // paths
   ['torchvisionTransforms', atTop('x = 1')],
   ['torchvisionIo', atTop('x = 1')],

@@ -23,41 +23,66 @@ function caretTarget(root) {
   return { line: before.length, col: before[before.length - 1].length + 1 };
 }
 
-async function runUiHover(browser, { port, workbenchUrl, extDev, root }) {
+/** A fresh browser context with the workbench open on FILE (the extension loaded from `extDev`); the editor's lines. */
+async function openFile(browser, { port, workbenchUrl, extDev }) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
-  let text = '';
   try {
     await page.goto(workbenchUrl([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${extDev}`], ['skipWelcome', 'true']]));
     await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: FILE }).first().click({ timeout: 60000 });
     const lines = page.locator('.monaco-editor .view-lines');
     await lines.first().waitFor({ timeout: 30000 });
-    const { line, col } = caretTarget(root);
+    return { context, page, lines };
+  } catch (e) {
+    await context.close().catch(() => {});
+    throw e;
+  }
+}
+
+/** Moves the caret onto the first conv (Go to Line/Column) and asks for the hover (editor.action.showHover). */
+async function askHover(page, lines, root) {
+  const { line, col } = caretTarget(root);
+  await lines.first().click({ position: { x: 5, y: 5 } }); // focus the editor
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type(`${line}:${col}`);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
+  return page.locator('.monaco-hover .hover-contents', { hasText: 'H_out' }).first();
+}
+
+const hoverText = async (page) => (await page.locator('.monaco-hover .hover-contents').allInnerTexts()).join('\n');
+
+/** The expected formulas missing from the hover text (logged under `label`). */
+function missingIn(text, label) {
+  const flat = text.replace(/[ \t]+/g, ' ');
+  const missing = EXPECT.filter((re) => !re.test(flat));
+  for (const re of missing) console.log(`${label}: missing`, String(re));
+  return { flat, missing };
+}
+
+async function runUiHover(browser, { port, workbenchUrl, extDev, root }) {
+  let text = '', context, page;
+  try {
+    ({ context, page } = await openFile(browser, { port, workbenchUrl, extDev }));
+    const lines = page.locator('.monaco-editor .view-lines');
     // The extension activates on the file and analyses it; retry until the LayerLens hover text appears.
     for (let i = 0; i < 12 && !EXPECT.every((re) => re.test(text)); i++) {
-      await lines.first().click({ position: { x: 5, y: 5 } });            // focus the editor
-      await page.keyboard.press('Control+G');                                 // Go to Line/Column
-      await page.keyboard.type(`${line}:${col}`);
-      await page.keyboard.press('Enter');
-      await page.keyboard.press('Control+K');
-      await page.keyboard.press('Control+I');                                 // editor.action.showHover
-      const h = page.locator('.monaco-hover .hover-contents', { hasText: 'H_out' }).first();
+      const h = await askHover(page, lines, root);
       try {
         await h.waitFor({ state: 'visible', timeout: 4000 });
-        text = (await page.locator('.monaco-hover .hover-contents').allInnerTexts()).join('\n');
+        text = await hoverText(page);
       } catch { /* not yet: extension still activating or analysing */ }
       await page.keyboard.press('Escape');
     }
   } catch (e) {
     console.log('ui hover error:', String(e.message).split('\n')[0]);
   }
-  if (process.env.UI_SCREENSHOT) await page.screenshot({ path: path.resolve(process.env.UI_SCREENSHOT) }).catch(() => {});
-  await context.close().catch(() => {});
-  const flat = text.replace(/[ \t]+/g, ' ');
+  if (process.env.UI_SCREENSHOT && page) await page.screenshot({ path: path.resolve(process.env.UI_SCREENSHOT) }).catch(() => {});
+  await context?.close().catch(() => {});
+  const { flat, missing } = missingIn(text, 'ui hover');
   console.log('UI HOVER TEXT:', JSON.stringify(flat.slice(0, 2000)));
-  const missing = EXPECT.filter((re) => !re.test(flat));
-  for (const re of missing) console.log('ui hover: missing', String(re));
   return missing.length === 0;
 }
 
@@ -67,34 +92,19 @@ async function runUiHover(browser, { port, workbenchUrl, extDev, root }) {
  * extension to load (the web worker host's copy, where this used to fail).
  */
 async function runUiFirstHover(browser, { port, workbenchUrl, extDev, root }) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  let text = '';
+  let text = '', context;
   try {
-    await page.goto(workbenchUrl([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${extDev}`], ['skipWelcome', 'true']]));
-    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: FILE }).first().click({ timeout: 60000 });
-    const lines = page.locator('.monaco-editor .view-lines');
-    await lines.first().waitFor({ timeout: 30000 });
-    const { line, col } = caretTarget(root);
-    await lines.first().click({ position: { x: 5, y: 5 } });
-    await page.keyboard.press('Control+G');
-    await page.keyboard.type(`${line}:${col}`);
-    await page.keyboard.press('Enter');
-    await page.keyboard.press('Control+K');
-    await page.keyboard.press('Control+I');
-    const h = page.locator('.monaco-hover .hover-contents', { hasText: 'H_out' }).first();
+    const o = await openFile(browser, { port, workbenchUrl, extDev });
+    context = o.context;
+    const h = await askHover(o.page, o.lines, root);
     await h.waitFor({ state: 'visible', timeout: 45000 });
-    await page.waitForTimeout(1500); // the CodeLens and inlay hints arrive meanwhile: the hover must stay
-    text = (await page.locator('.monaco-hover .hover-contents').allInnerTexts()).join('\n');
+    await o.page.waitForTimeout(1500); // the CodeLens and inlay hints arrive meanwhile: the hover must stay
+    text = await hoverText(o.page);
   } catch (e) {
     console.log('ui first hover error:', String(e.message).split('\n')[0]);
   }
-  await context.close().catch(() => {});
-  const flat = text.replace(/[ \t]+/g, ' ');
-  const missing = EXPECT.filter((re) => !re.test(flat));
-  for (const re of missing) console.log('ui first hover: missing', String(re));
-  return missing.length === 0;
+  await context?.close().catch(() => {});
+  return missingIn(text, 'ui first hover').missing.length === 0;
 }
 
 module.exports = { runUiHover, runUiFirstHover };

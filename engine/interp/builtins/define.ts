@@ -6,6 +6,7 @@ import { Builtin, InterpError, PyClass, PyDict, PyException, PyFloat, PyInstance
 import { dictSet, isNum, numVal, pyRepr, pyStr } from '../ops';
 import { orderBy } from '../protocols';
 import { charge } from '../budget';
+import { NO_KWARGS } from '../calls';
 import { FUNCTION_ARITY, METHOD_ARITY, arityError } from './arity';
 
 export function defineFn(it: Interp, name: string, fn: NativeFn): Builtin {
@@ -43,7 +44,7 @@ export function strValue(it: Interp, v: Value): Value {
   if (v instanceof Unknown) return v;
   if (v instanceof PyInstance) {
     const f = v.cls.lookup('__str__') ?? v.cls.lookup('__repr__');
-    if (f) return it.call(f, [v], new Map(), {});
+    if (f) return it.call(f, [v], NO_KWARGS, {});
   }
   if (v instanceof PyList || v instanceof PyTuple || v instanceof PyDict) return reprValue(it, v);
   return pyStr(v);
@@ -56,7 +57,7 @@ const REPR_COST = 8;
 export function reprValue(it: Interp, v: Value): string {
   if (v instanceof PyInstance) {
     const f = v.cls.lookup('__repr__');
-    if (f !== undefined) return pyStr(it.call(f, [v], new Map(), {}));
+    if (f !== undefined) return pyStr(it.call(f, [v], NO_KWARGS, {}));
   }
   // NOTE: charged per item, so that a big or shared structure (`[[0] * 10**6] * 10**6`) ends in the budget
   if (v instanceof PyList || v instanceof PyTuple) charge(REPR_COST * v.items.length);
@@ -83,7 +84,7 @@ export function dictUpdate(it: Interp, d: PyDict, src: Value): void {
 
 export function sortValues(it: Interp, items: Value[], kw: Map<string, Value>, ctx: CallCtx): Value[] {
   const key = kw.get('key');
-  const keyed = items.map((v) => ({ v, k: key !== undefined && key !== null ? it.call(key, [v], new Map(), ctx) : v }));
+  const keyed = items.map((v) => ({ v, k: key !== undefined && key !== null ? it.call(key, [v], NO_KWARGS, ctx) : v }));
   const u = keyed.find((x) => x.k instanceof Unknown);
   if (u) throw new InterpError('sorting values the analysis cannot know');
   const cmp = orderBy(it, ctx);

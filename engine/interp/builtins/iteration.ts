@@ -7,6 +7,7 @@ import {
 import { numVal } from '../ops';
 import { orderBy } from '../protocols';
 import { defineFn, sortValues } from './define';
+import { NO_KWARGS } from '../calls';
 
 export function installIterationFunctions(it: Interp): void {
   defineFn(it, 'enumerate', (a, kw, ctx) => { const start = numVal((a[1] ?? kw.get('start') ?? 0) as number); return new PyIterator(it.iterate(a[0], ctx).map((v, i) => new PyTuple([i + start, v]))); });
@@ -22,10 +23,10 @@ export function installIterationFunctions(it: Interp): void {
     const lists = a.slice(1).map((x) => it.iterate(x, ctx));
     const n = Math.min(...lists.map((l) => l.length));
     const out: Value[] = [];
-    for (let i = 0; i < n; i++) out.push(it.call(a[0], lists.map((l) => l[i]), new Map(), ctx));
+    for (let i = 0; i < n; i++) out.push(it.call(a[0], lists.map((l) => l[i]), NO_KWARGS, ctx));
     return new PyIterator(out);
   });
-  defineFn(it, 'filter', (a, _k, ctx) => new PyIterator(it.iterate(a[1], ctx).filter((v) => it.truthy(a[0] === null ? v : it.call(a[0], [v], new Map(), ctx), ctx))));
+  defineFn(it, 'filter', (a, _k, ctx) => new PyIterator(it.iterate(a[1], ctx).filter((v) => it.truthy(a[0] === null ? v : it.call(a[0], [v], NO_KWARGS, ctx), ctx))));
   defineFn(it, 'reversed', (a, _k, ctx) => new PyIterator(it.iterate(a[0], ctx).reverse()));
   defineFn(it, 'iter', (a, _k, ctx) => new PyIterator(it.iterate(a[0], ctx)));
   defineFn(it, 'next', (a) => {
@@ -35,7 +36,7 @@ export function installIterationFunctions(it: Interp): void {
       if (a.length > 1) return a[1];
       throw new PyException('StopIteration', '');
     }
-    if (i instanceof PyInstance) { const f = i.cls.lookup('__next__'); if (f) return it.call(f, [i], new Map(), {}); }
+    if (i instanceof PyInstance) { const f = i.cls.lookup('__next__'); if (f) return it.call(f, [i], NO_KWARGS, {}); }
     if (i instanceof Unknown) return i;
     throw new PyException('TypeError', `'${typeName(i)}' object is not an iterator`);
   });
@@ -49,9 +50,9 @@ export function installIterationFunctions(it: Interp): void {
     if (items.some((x) => it.ext.isTensor(x))) return new Unknown('min/max of tensors');
     const cmp = orderBy(it, ctx);
     let best = items[0];
-    let bestK = key && key !== null ? it.call(key, [best], new Map(), ctx) : best;
+    let bestK = key && key !== null ? it.call(key, [best], NO_KWARGS, ctx) : best;
     for (const x of items.slice(1)) {
-      const k = key && key !== null ? it.call(key, [x], new Map(), ctx) : x;
+      const k = key && key !== null ? it.call(key, [x], NO_KWARGS, ctx) : x;
       if (cmp(k, bestK) * sign > 0) { best = x; bestK = k; }
     }
     items = [];

@@ -7,6 +7,7 @@ import { dictUpdate, sortValues, roundHalfEven, primitiveTable } from './define'
 import { bitLength } from '../intMath';
 import type { PrimitiveMethod } from '../interp';
 import { charge, checkSize, pushAll } from '../budget';
+import { NO_KWARGS } from '../calls';
 
 export function installContainerMethods(it: Interp): void {
   sequenceMethods(it);
@@ -80,7 +81,7 @@ function dictMethods(it: Interp): void {
       const e = D(s).map.get(hashKey(a[0]));
       if (e) return e.v;
       const missing = D(s).cls?.lookup('__missing__');
-      if (missing !== undefined) return it.call(missing, [s, a[0]], new Map(), ctx);
+      if (missing !== undefined) return it.call(missing, [s, a[0]], NO_KWARGS, ctx);
       throw new PyException('KeyError', pyRepr(a[0]));
     },
     __setitem__: (s, a) => { dictSet(D(s), a[0], a[1]); return null; },

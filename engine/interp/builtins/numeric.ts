@@ -5,6 +5,7 @@ import { PyException, PyFloat, PyInstance, PyTuple, Unknown, typeName, type Valu
 import { isIntLike, numOf, numVal } from '../ops';
 import { floatToInt, intNeg, normInt, type PyInt } from '../intMath';
 import { defineFn, numArg, roundHalfEven } from './define';
+import { NO_KWARGS } from '../calls';
 
 export function installNumericFunctions(it: Interp): void {
   defineFn(it, 'abs', (a, _k, ctx) => {
@@ -12,7 +13,7 @@ export function installNumericFunctions(it: Interp): void {
     if (v instanceof Unknown) return v;
     if (it.ext.isTensor(v)) return it.ext.tensorUnary('abs', v, ctx);
     if (isIntLike(v)) { const x = numOf(v); return x < 0 ? intNeg(x) : x; }
-    if (v instanceof PyInstance) { const f = v.cls.lookup('__abs__'); if (f) return it.call(f, [v], new Map(), ctx); }
+    if (v instanceof PyInstance) { const f = v.cls.lookup('__abs__'); if (f) return it.call(f, [v], NO_KWARGS, ctx); }
     return new PyFloat(Math.abs(numArg(v, 'abs()')));
   });
   defineFn(it, 'round', (a, kw, ctx) => {

@@ -8,6 +8,7 @@ import { hashKey, numVal, pyRepr, setAdd } from '../ops';
 import { defineType, numArg, strValue, dictUpdate } from './define';
 import { delAttr, genericDelAttr, genericSetAttr } from '../attributes';
 import { floatToInt, intToFloat, parseIntText } from '../intMath';
+import { NO_KWARGS } from '../calls';
 
 /** An attribute name argument (getattr/setattr/...): a str, as Python requires. */
 export function attrName(v: Value): string {
@@ -33,7 +34,7 @@ export function isInstance(it: Interp, v: Value, cls: Value): boolean | Unknown 
   if (cls instanceof Unknown) return cls;
   if (!(cls instanceof PyClass)) return false;
   const hook = cls.dict.get('__instancecheck_native__');
-  if (hook instanceof Builtin) return hook.fn([v], new Map(), {}) === true;
+  if (hook instanceof Builtin) return hook.fn([v], NO_KWARGS, {}) === true;
   const c = classOf(it, v);
   if (!c) return cls.name === 'object';
   if (c.isSubclassOf(cls)) return true;
@@ -59,7 +60,7 @@ export function installTypes(it: Interp): void {
       return n;
     }
     if (it.ext.isTensor(v)) return it.ext.tensorUnary('int', v, {});
-    if (v instanceof PyInstance) { const f = v.cls.lookup('__int__') ?? v.cls.lookup('__index__'); if (f) return it.call(f, [v], new Map(), {}); }
+    if (v instanceof PyInstance) { const f = v.cls.lookup('__int__') ?? v.cls.lookup('__index__'); if (f) return it.call(f, [v], NO_KWARGS, {}); }
     if (typeof v === 'bigint') return v;
     return floatToInt(numArg(v, 'int()'));
   });
@@ -68,7 +69,7 @@ export function installTypes(it: Interp): void {
     if (v instanceof Unknown) return v;
     if (typeof v === 'string') { const t = v.trim().toLowerCase(); return new PyFloat(t === 'inf' ? Infinity : t === '-inf' ? -Infinity : t === 'nan' ? NaN : Number(t)); }
     if (it.ext.isTensor(v)) return it.ext.tensorUnary('float', v, {});
-    if (v instanceof PyInstance) { const f = v.cls.lookup('__float__') ?? v.cls.lookup('__index__'); if (f) return it.call(f, [v], new Map(), {}); }
+    if (v instanceof PyInstance) { const f = v.cls.lookup('__float__') ?? v.cls.lookup('__index__'); if (f) return it.call(f, [v], NO_KWARGS, {}); }
     if (typeof v === 'bigint') return new PyFloat(intToFloat(v));
     return new PyFloat(numArg(v, 'float()'));
   });

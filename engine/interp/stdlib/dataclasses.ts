@@ -14,6 +14,7 @@ import { annotationNames } from '../statements';
 import { reprValue } from '../builtins/define';
 import { deepCopy } from './copy';
 import { aliasOrigin, fn, kwOr } from './native';
+import { NO_KWARGS } from '../calls';
 
 type Kind = 'field' | 'classvar' | 'initvar';
 
@@ -237,14 +238,14 @@ function makeInit(dc: Dc, cls: PyClass, all: PyInstance[], frozen: boolean, err:
       const name = String(attr(f, 'name')), kind = kindOf(f);
       if (kind === 'classvar') continue;
       let v = bound.get(name);
-      if (v === FACTORY || (v === undefined && attr(f, 'default_factory') !== dc.MISSING)) v = it.call(attr(f, 'default_factory'), [], new Map(), ctx);
+      if (v === FACTORY || (v === undefined && attr(f, 'default_factory') !== dc.MISSING)) v = it.call(attr(f, 'default_factory'), [], NO_KWARGS, ctx);
       if (v === undefined) continue; // init=False with a plain default: the class attribute answers
       if (kind === 'initvar') { initVars.push(v); continue; }
       if (frozen && self instanceof PyInstance) self.dict.set(name, v);
       else it.setAttr(self, name, v, ctx);
     }
     const post = cls.lookup('__post_init__');
-    if (post !== undefined) it.call(post, [self, ...initVars], new Map(), ctx);
+    if (post !== undefined) it.call(post, [self, ...initVars], NO_KWARGS, ctx);
     return null;
   });
 }
@@ -299,8 +300,8 @@ function asInner(dc: Dc, v: Value, factory: Value, as: 'dict' | 'tuple'): Value 
   const rec = (x: Value): Value => asInner(dc, x, factory, as);
   if (v instanceof PyInstance && dcClass(v)) {
     const pairs = fieldList(v).filter((f) => kindOf(f) === 'field').map((f) => [String(attr(f, 'name')), rec(it.getAttr(v, String(attr(f, 'name')), {}))] as const);
-    if (as === 'tuple') return factory === null ? new PyTuple(pairs.map((p) => p[1])) : it.call(factory, [new PyList(pairs.map((p) => p[1]))], new Map(), {});
-    if (factory !== null) return it.call(factory, [new PyList(pairs.map(([k, x]) => new PyTuple([k, x])))], new Map(), {});
+    if (as === 'tuple') return factory === null ? new PyTuple(pairs.map((p) => p[1])) : it.call(factory, [new PyList(pairs.map((p) => p[1]))], NO_KWARGS, {});
+    if (factory !== null) return it.call(factory, [new PyList(pairs.map(([k, x]) => new PyTuple([k, x])))], NO_KWARGS, {});
     const d = new PyDict();
     for (const [k, x] of pairs) d.map.set(hashKey(k), { k, v: x });
     return d;

@@ -3,6 +3,7 @@
 import type { Interp } from '../interp';
 import { Partial, PyDict, PyException, PyFloat, PyFunction, PyList, PyTuple, Property, type Value } from '../values';
 import { fn } from './native';
+import { NO_KWARGS } from '../calls';
 
 export function functools(it: Interp): Record<string, Value> {
   const partial = fn('partial', (a, kw) => {
@@ -25,7 +26,7 @@ export function functools(it: Interp): Record<string, Value> {
       reduce: fn('reduce', (a, _k, ctx) => {
         const items = it.iterate(a[1], ctx);
         let acc = a.length > 2 ? a[2] : items.shift()!;
-        for (const v of items) acc = it.call(a[0], [acc, v], new Map(), ctx);
+        for (const v of items) acc = it.call(a[0], [acc, v], NO_KWARGS, ctx);
         return acc;
       }),
       update_wrapper: fn('update_wrapper', (a) => a[0]),

@@ -5,6 +5,7 @@ import { InterpError, PyException, PyIterator, PyTuple, Unknown, type Value } fr
 import { numVal } from '../ops';
 import { fn, intArg, kwOr } from './native';
 import { checkSize } from '../budget';
+import { NO_KWARGS } from '../calls';
 
 /** C(n, r), exactly. */
 function binomial(n: number, r: number): bigint {
@@ -40,7 +41,7 @@ export function itertools(it: Interp): Record<string, Value> {
       const items = it.iterate(a[0], ctx); const out: Value[] = [];
       let acc: Value | undefined = kw.get('initial');
       if (acc !== undefined) out.push(acc);
-      for (const v of items) { acc = acc === undefined ? v : a[1] ? it.call(a[1], [acc, v], new Map(), ctx) : it.binop('+', acc, v, ctx); out.push(acc); }
+      for (const v of items) { acc = acc === undefined ? v : a[1] ? it.call(a[1], [acc, v], NO_KWARGS, ctx) : it.binop('+', acc, v, ctx); out.push(acc); }
       return new PyIterator(out);
     }),
     islice: fn('islice', (a, _k, ctx) => {

@@ -8,6 +8,7 @@ import {
   typeName, type NativeFn, type Value,
 } from '../values';
 import { floatOf, isNum, pyStr } from '../ops';
+import { NO_KWARGS } from '../calls';
 
 /** The members of a native module, made when Python code first imports it. */
 export type ModuleMembers = (it: Interp) => Record<string, Value>;
@@ -63,7 +64,7 @@ export function genericAlias(it: Interp, origin: PyClass, args: Value): PyInstan
     cls.dict.set('__repr__', new Builtin('_GenericAlias.__repr__', (a) => {
       const self = a[0] as PyInstance;
       const o = self.dict.get('__origin__') as PyClass;
-      const items = (self.dict.get('__args__') as PyTuple).items.map((x) => (x instanceof PyClass ? (x.moduleName === 'builtins' ? x.name : `${x.moduleName}.${x.name}`) : x === null ? 'None' : x instanceof PyInstance ? pyStr(it.call(it.getAttr(x, '__repr__', {}), [], new Map(), {})) : pyStr(x)));
+      const items = (self.dict.get('__args__') as PyTuple).items.map((x) => (x instanceof PyClass ? (x.moduleName === 'builtins' ? x.name : `${x.moduleName}.${x.name}`) : x === null ? 'None' : x instanceof PyInstance ? pyStr(it.call(it.getAttr(x, '__repr__', {}), [], NO_KWARGS, {})) : pyStr(x)));
       return `typing.${o.name}[${items.join(', ')}]`;
     }));
     cls.dict.set('__getitem__', new Builtin('_GenericAlias.__getitem__', (a) => a[0]));

@@ -10,6 +10,7 @@ import {
 import { hashKey, isIntLike, numVal, pyRepr } from '../ops';
 import { fn } from './native';
 import { FLAG, emptyMatchAmbiguous, escapePattern, maxSubject, reError, translate, type Translated } from './reSyntax';
+import { NO_KWARGS } from '../calls';
 
 interface Compiled {
   pattern: string;
@@ -213,7 +214,7 @@ function installPattern(R: Re): void {
     for (const m of matches(c, s, 0, s.length, ctx)) {
       if (count > 0 && n >= count) break;
       out += s.slice(last, m.index);
-      const r = template ? expand(template, m) : it.call(repl, [makeMatch(R, { c, m, string: s, pos: 0, endpos: s.length })], new Map(), ctx);
+      const r = template ? expand(template, m) : it.call(repl, [makeMatch(R, { c, m, string: s, pos: 0, endpos: s.length })], NO_KWARGS, ctx);
       if (r instanceof Unknown) return [r, 0];
       if (typeof r !== 'string') throw new PyException('TypeError', `expected str instance, ${typeName(r)} found`);
       out += r;

@@ -6,6 +6,7 @@ import { Builtin, PyClass, PyException, PyInstance, PyList, PyTuple, Unknown, ty
 import { pyRepr, pyStr } from '../ops';
 import { compareLoose, comparePep440, looseParts, parsePep440, pepString, type PepVersion } from '../../util/version';
 import { fn } from './native';
+import { NO_KWARGS } from '../calls';
 
 const CMP: Record<string, (c: number) => boolean> = {
   __lt__: (c) => c < 0, __le__: (c) => c <= 0, __gt__: (c) => c > 0, __ge__: (c) => c >= 0, __eq__: (c) => c === 0, __ne__: (c) => c !== 0,
@@ -69,7 +70,7 @@ function versionClass(it: Interp): { Version: PyClass; InvalidVersion: PyClass }
 
 export function packagingVersion(it: Interp): Record<string, Value> {
   const { Version, InvalidVersion } = versionClass(it);
-  return { Version, InvalidVersion, parse: fn('parse', (a, kw, ctx) => it.call(Version, [a[0]], new Map(), ctx)) };
+  return { Version, InvalidVersion, parse: fn('parse', (a, kw, ctx) => it.call(Version, [a[0]], NO_KWARGS, ctx)) };
 }
 
 export function packaging(it: Interp): Record<string, Value> {

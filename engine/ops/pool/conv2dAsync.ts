@@ -3,7 +3,7 @@
 // output rows into bands; every part is an ordinary conv2d call on a slice (a band reads its input rows
 // with adjusted top/bottom padding), so workers run the same synchronous kernel.
 
-import { conv2d, conv2dBackward, conv2dInto, conv2dOutputShape, convGeometry, type Conv2dAttrs, type ConvArgs, type ConvEpilogue } from '../conv2d';
+import { conv2d, conv2dBackward, conv2dInto, conv2dOutputShape, convGeometry, type Conv2dAttrs, type ConvArgs, type ConvEpilogue, type ConvGradsInto } from '../conv2d';
 import { numel, type NdArray } from '../tensor';
 import { splitRange } from './parallelGemm';
 import type { ComputePool } from './pool';
@@ -130,21 +130,23 @@ type ConvGrads = { input: NdArray; weight: NdArray; bias?: NdArray };
 /**
  * conv2dBackward on up to pool.threads threads: parts' input gradients added into place, weight and bias
  * gradients summed (batch or row parts) or placed (output-channel parts, whose input gradients are partial sums).
+ * `into`: arrays of the input's and the weight's sizes the gradients are written into instead of fresh ones.
  */
-export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs, pool?: ComputePool): Promise<ConvGrads> {
+export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs, pool?: ComputePool, into: ConvGradsInto = {}): Promise<ConvGrads> {
   const ps = pool ? parts(args.input.shape, args.weight.shape, attrs, pool.threads, true) : null;
-  if (!pool || !ps) return conv2dBackward(gradOutput, args, attrs);
+  if (!pool || !ps) return conv2dBackward(gradOutput, args, attrs, { input: into.input, weight: into.weight });
   const x = args.input, [, C, , W] = x.shape, Co = args.weight.shape[0], per = numel(args.weight.shape.slice(1));
   const grads: ConvGrads = {
-    input: { shape: [...x.shape], data: new Float32Array(x.data.length) },
-    weight: { shape: [...args.weight.shape], data: new Float32Array(args.weight.data.length) },
+    input: { shape: [...x.shape], data: into.input ? into.input.fill(0) : new Float32Array(x.data.length) },
+    weight: { shape: [...args.weight.shape], data: into.weight ? into.weight.fill(0) : new Float32Array(args.weight.data.length) },
   };
   if (args.bias) grads.bias = { shape: [...args.bias.shape], data: new Float32Array(args.bias.data.length) };
   const byChannel = (p: Part) => p.c0 > 0 || p.c1 < Co;
   const add = (p: Part, outs: Float32Array[]) => {
     putRows(outs[0], grads.input, p.n0, p.n1, p.iy0, p.iy1, false);
     if (byChannel(p)) {
-      grads.weight.data.set(outs[1], p.c0 * per);
+      // (a worker that wrote its rows of a shared weight gradient in place: nothing to copy)
+      if (outs[1].buffer !== grads.weight.data.buffer) grads.weight.data.set(outs[1], p.c0 * per);
       if (grads.bias && outs[2]) grads.bias.data.set(outs[2], p.c0);
       return;
     }
@@ -159,7 +161,10 @@ export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, a
   const jobs = ps.slice(1).map(async (p, i) => {
     const s = slices(p, (n) => pool.alloc(n));
     const wb = shareArgs(pool, args, p.c0, p.c1);
-    const into = pool.shared ? [pool.alloc(s.input.data.length), pool.alloc(wb.weight.data.length), ...(wb.bias ? [pool.alloc(wb.bias.data.length)] : [])] : undefined;
+    // an output-channel part's weight-gradient rows are contiguous: written in place when the result is shared memory
+    const inPlace = pool.shared && byChannel(p) && typeof SharedArrayBuffer === 'function' && grads.weight.data.buffer instanceof SharedArrayBuffer;
+    const gwInto = inPlace ? grads.weight.data.subarray(p.c0 * per, p.c1 * per) : pool.alloc(wb.weight.data.length);
+    const into = pool.shared ? [pool.alloc(s.input.data.length), gwInto, ...(wb.bias ? [pool.alloc(wb.bias.data.length)] : [])] : undefined;
     try {
       const outs = await pool.run(i, { op: 'conv2dBackward', gradOutput: s.gy, args: { input: s.input, ...wb }, attrs: p.attrs }, into, [s.input.data, s.gy.data]);
       add(p, into ?? outs);
@@ -168,17 +173,21 @@ export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, a
       releaseArgs(pool, wb);
     }
   });
-  // The caller's part: an output-channel part reads the whole input and its channels of dy in place.
+  // The caller's part: an output-channel part reads the whole input and its channels of dy in place and,
+  // running before any worker's part is added, writes its gradients straight into the results; a batch or
+  // row part writes into recycled pool arrays. Either way no fresh array is left for the garbage collector.
   const p = ps[0];
   if (byChannel(p)) {
     const gy = { shape: [1, p.c1 - p.c0, ...gradOutput.shape.slice(2)], data: gradOutput.data.subarray(p.c0 * gradOutput.shape[2] * gradOutput.shape[3], p.c1 * gradOutput.shape[2] * gradOutput.shape[3]) };
-    const g = conv2dBackward(gy, { ...channelSlice(args, p.c0, p.c1), input: x }, attrs);
-    add(p, g.bias ? [g.input.data, g.weight.data, g.bias.data] : [g.input.data, g.weight.data]);
+    conv2dBackward(gy, { ...channelSlice(args, p.c0, p.c1), input: x }, attrs, {
+      input: grads.input.data, weight: grads.weight.data.subarray(p.c0 * per, p.c1 * per), bias: grads.bias?.data.subarray(p.c0, p.c1),
+    });
   } else {
     const s = slices(p, (n) => pool.alloc(n));
-    const g = conv2dBackward(s.gy, { ...args, input: s.input }, p.attrs);
-    add(p, g.bias ? [g.input.data, g.weight.data, g.bias.data] : [g.input.data, g.weight.data]);
-    pool.release(s.input.data, s.gy.data);
+    const into = { input: pool.alloc(s.input.data.length), weight: pool.alloc(args.weight.data.length), bias: args.bias && pool.alloc(args.bias.data.length) };
+    conv2dBackward(s.gy, { ...args, input: s.input }, p.attrs, into);
+    add(p, into.bias ? [into.input, into.weight, into.bias] : [into.input, into.weight]);
+    pool.release(s.input.data, s.gy.data, into.input, into.weight, ...(into.bias ? [into.bias] : []));
   }
   await Promise.all(jobs);
   return grads;

@@ -32,7 +32,9 @@ export function runTask(t: Task, into?: Float32Array[]): Float32Array[] {
       if (into) { conv2dInto(t.args, t.attrs, into[0], 0, Infinity, t.epilogue); return [into[0]]; }
       return [conv2d(t.args, t.attrs, t.epilogue).data];
     case 'conv2dBackward': {
-      const g = conv2dBackward(t.gradOutput, t.args, t.attrs);
+      // into the caller's shared arrays when given: a worker that allocated its outputs would hold them
+      // until its own (rare: it allocates little else) garbage collection
+      const g = conv2dBackward(t.gradOutput, t.args, t.attrs, into && { input: into[0], weight: into[1], bias: into[2] });
       return g.bias ? [g.input.data, g.weight.data, g.bias.data] : [g.input.data, g.weight.data];
     }
     default:

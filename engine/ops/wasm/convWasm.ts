@@ -62,13 +62,27 @@ function col2imBand(wk: WasmKernels, g: ColGeometry, col: number, y0: number, y1
   wk.k.col2im(col, g.C, g.H, g.W, (y1 - y0) * g.W, y0, w.kh, w.kw, w.sh, w.sw, w.padTop, w.padLeft, w.dh, w.dw, g.outW, img, oy0, oy1);
 }
 
+/**
+ * Floats of the weight (and of its gradient) staged at once. NOTE: a wider layer runs as blocks of whole
+ * GEMM rows (or, for wᵀ·mat, whole output rows), each element's sum unchanged (the same bits), so every
+ * thread's memory holds 2 MB of weights instead of ResNet-18's largest 9.4 MB twice over.
+ */
+const WASM_W_FLOATS = 1 << 19;
+/** Multiple the blocks are cut at: the GEMM's row block (MC). */
+const W_BLOCK = 64;
+
+/** Rows of w[M, K] staged at once for w·col and mat·colᵀ: all of them, or a multiple of W_BLOCK within WASM_W_FLOATS. */
+const wRows = (M: number, K: number): number => (M * K <= WASM_W_FLOATS ? M : Math.min(M, Math.max(W_BLOCK, Math.floor(WASM_W_FLOATS / K / W_BLOCK) * W_BLOCK)));
+/** Columns of w[M, K] staged at once for wᵀ·mat (rows of its product): likewise. */
+const wCols = (M: number, K: number): number => (M * K <= WASM_W_FLOATS ? K : Math.min(K, Math.max(W_BLOCK, Math.floor(WASM_W_FLOATS / M / W_BLOCK) * W_BLOCK)));
+
 interface Regions { img: number; col: number; w: number; mat: number; gw: number; mem: Float32Array }
 
-/** Every region one call needs, sized for its largest band, before the first view is taken. */
+/** Every region one call needs, sized for its largest band and weight block, before the first view is taken. */
 function regions(wk: WasmKernels, g: ColGeometry, M: number): Regions {
-  const Pb = g.rows * g.outW;
-  const [img, col, w, mat, gw] = wk.regions(['conv.img', g.C * maxRowsRead(g) * g.W], ['conv.col', kc(g) * Pb],
-    ['conv.w', M * kc(g)], ['conv.mat', M * Pb], ['conv.gw', M * kc(g)]);
+  const Pb = g.rows * g.outW, K = kc(g), mb = wRows(M, K);
+  const [img, col, w, mat, gw] = wk.regions(['conv.img', g.C * maxRowsRead(g) * g.W], ['conv.col', K * Pb],
+    ['conv.w', Math.max(mb * K, M * wCols(M, K))], ['conv.mat', M * Pb], ['conv.gw', mb * K]);
   return { img, col, w, mat, gw, mem: wk.f32() };
 }
 
@@ -80,29 +94,38 @@ export function imageToMatrix(
   wk: WasmKernels, g: ColGeometry, img: Float32Array, imgOff: number, w: Float32Array, M: number,
   out: Float32Array, outOff: number, r0 = 0, r1 = g.outH, bias?: Float32Array, relu = false,
 ): void {
-  const K = kc(g), P = g.outH * g.outW, r = regions(wk, g, M);
-  r.mem.set(w.subarray(0, M * K), r.w >> 2);
+  const K = kc(g), P = g.outH * g.outW, r = regions(wk, g, M), mb = wRows(M, K);
+  if (mb === M) r.mem.set(w.subarray(0, M * K), r.w >> 2);
   for (let oy0 = r0; oy0 < r1; oy0 += g.rows) {
     const oy1 = Math.min(r1, oy0 + g.rows), Pb = (oy1 - oy0) * g.outW, [y0, y1] = rowsRead(g, oy0, oy1);
     moveRows(g, img, imgOff, y0, y1, r.mem, r.img >> 2, true);
     im2colBand(wk, g, r.img, y0, y1, r.col, oy0, oy1);
-    // The bias enters as C's initial value (beta = 1): no separate pass over the output.
-    if (bias) for (let m = 0; m < M; m++) r.mem.fill(bias[m], (r.mat >> 2) + m * Pb, (r.mat >> 2) + (m + 1) * Pb);
-    wk.k.gemm(0, 0, M, Pb, K, 1, r.w, K, r.col, Pb, bias ? 1 : 0, r.mat, Pb, wk.work);
-    if (relu) wk.k.reluInPlace(r.mat, M * Pb); // while the band is in cache: no pass over the output later
-    moveCols(out, outOff + oy0 * g.outW, P, M, Pb, r.mem, r.mat >> 2, false);
+    for (let m0 = 0; m0 < M; m0 += mb) {
+      const m = Math.min(mb, M - m0);
+      if (mb < M) r.mem.set(w.subarray(m0 * K, (m0 + m) * K), r.w >> 2);
+      // The bias enters as C's initial value (beta = 1): no separate pass over the output.
+      if (bias) for (let i = 0; i < m; i++) r.mem.fill(bias[m0 + i], (r.mat >> 2) + i * Pb, (r.mat >> 2) + (i + 1) * Pb);
+      wk.k.gemm(0, 0, m, Pb, K, 1, r.w, K, r.col, Pb, bias ? 1 : 0, r.mat, Pb, wk.work);
+      if (relu) wk.k.reluInPlace(r.mat, m * Pb); // while the band is in cache: no pass over the output later
+      moveCols(out, outOff + m0 * P + oy0 * g.outW, P, m, Pb, r.mem, r.mat >> 2, false);
+    }
   }
   trimWasmMemory();
 }
 
 /** img += col2im(w[M, Kc]ᵀ · mat[M, outH·outW]): conv2d's input gradient, conv_transpose2d's forward. */
 export function matrixToImage(wk: WasmKernels, g: ColGeometry, mat: Float32Array, matOff: number, w: Float32Array, M: number, img: Float32Array, imgOff: number): void {
-  const K = kc(g), P = g.outH * g.outW, r = regions(wk, g, M);
-  r.mem.set(w.subarray(0, M * K), r.w >> 2);
+  const K = kc(g), P = g.outH * g.outW, r = regions(wk, g, M), kb = wCols(M, K);
+  if (kb === K) r.mem.set(w.subarray(0, M * K), r.w >> 2);
   for (let oy0 = 0; oy0 < g.outH; oy0 += g.rows) {
     const oy1 = Math.min(g.outH, oy0 + g.rows), Pb = (oy1 - oy0) * g.outW, [y0, y1] = rowsRead(g, oy0, oy1);
     moveCols(mat, matOff + oy0 * g.outW, P, M, Pb, r.mem, r.mat >> 2, true);
-    wk.k.gemm(1, 0, K, Pb, M, 1, r.w, K, r.mat, Pb, 0, r.col, Pb, wk.work);
+    // rows [k0, k0 + k) of col from columns [k0, k0 + k) of w: the sum over M of each element unchanged
+    for (let k0 = 0; k0 < K; k0 += kb) {
+      const k = Math.min(kb, K - k0);
+      if (kb < K) moveCols(w, k0, K, M, k, r.mem, r.w >> 2, true);
+      wk.k.gemm(1, 0, k, Pb, M, 1, r.w, k, r.mat, Pb, 0, r.col + k0 * Pb * 4, Pb, wk.work);
+    }
     // Bands overlap in image rows: stage the rows with what earlier bands added, add, copy back.
     moveRows(g, img, imgOff, y0, y1, r.mem, r.img >> 2, true);
     col2imBand(wk, g, r.col, y0, y1, r.img, oy0, oy1);
@@ -119,20 +142,28 @@ export function weightGrad(
   wk: WasmKernels, g: ColGeometry, img: Float32Array, imgOff: number, mat: Float32Array, matOff: number, M: number,
   gw: Float32Array, wOut?: { w: Float32Array; out: Float32Array; outOff: number },
 ): void {
-  const K = kc(g), P = g.outH * g.outW, r = regions(wk, g, M);
-  r.mem.set(gw.subarray(0, M * K), r.gw >> 2);
-  if (wOut) r.mem.set(wOut.w.subarray(0, M * K), r.w >> 2);
+  const K = kc(g), P = g.outH * g.outW, r = regions(wk, g, M), mb = wRows(M, K), whole = mb === M;
+  if (whole) r.mem.set(gw.subarray(0, M * K), r.gw >> 2);
+  if (whole && wOut) r.mem.set(wOut.w.subarray(0, M * K), r.w >> 2);
   for (let oy0 = 0; oy0 < g.outH; oy0 += g.rows) {
     const oy1 = Math.min(g.outH, oy0 + g.rows), Pb = (oy1 - oy0) * g.outW, [y0, y1] = rowsRead(g, oy0, oy1);
     moveRows(g, img, imgOff, y0, y1, r.mem, r.img >> 2, true);
     im2colBand(wk, g, r.img, y0, y1, r.col, oy0, oy1);
     moveCols(mat, matOff + oy0 * g.outW, P, M, Pb, r.mem, r.mat >> 2, true);
-    wk.k.gemm(0, 1, M, K, Pb, 1, r.mat, Pb, r.col, Pb, 1, r.gw, K, wk.work);
-    if (wOut) {
-      wk.k.gemm(0, 0, M, Pb, K, 1, r.w, K, r.col, Pb, 0, r.mat, Pb, wk.work);
-      moveCols(wOut.out, wOut.outOff + oy0 * g.outW, P, M, Pb, r.mem, r.mat >> 2, false);
+    // Blocks of rows [m0, m0 + m) of gw (accumulated band after band, so staged in and out per band when
+    // the weight does not fit whole) and of w; the block's output overwrites the rows of mat it has read.
+    for (let m0 = 0; m0 < M; m0 += mb) {
+      const m = Math.min(mb, M - m0), matRows = r.mat + m0 * Pb * 4;
+      if (!whole) r.mem.set(gw.subarray(m0 * K, (m0 + m) * K), r.gw >> 2);
+      wk.k.gemm(0, 1, m, K, Pb, 1, matRows, Pb, r.col, Pb, 1, r.gw, K, wk.work);
+      if (!whole) gw.set(r.mem.subarray(r.gw >> 2, (r.gw >> 2) + m * K), m0 * K);
+      if (wOut) {
+        if (!whole) r.mem.set(wOut.w.subarray(m0 * K, (m0 + m) * K), r.w >> 2);
+        wk.k.gemm(0, 0, m, Pb, K, 1, r.w, K, r.col, Pb, 0, matRows, Pb, wk.work);
+        moveCols(wOut.out, wOut.outOff + m0 * P + oy0 * g.outW, P, m, Pb, r.mem, matRows >> 2, false);
+      }
     }
   }
-  gw.set(r.mem.subarray(r.gw >> 2, (r.gw >> 2) + M * K));
+  if (whole) gw.set(r.mem.subarray(r.gw >> 2, (r.gw >> 2) + M * K));
   trimWasmMemory();
 }

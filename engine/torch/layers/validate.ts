@@ -49,16 +49,23 @@ function checkInt(name: string, v: Value): PyException | InterpError | undefined
 
 /** Checks the spec's size arguments before its __init__ runs; throws at the argument. */
 export function validateSizes(spec: LayerSpec, sig: string, a: Map<string, Value>, ctx: CallCtx): void {
-  for (const [name, rule] of Object.entries(spec.sizes ?? {})) {
+  const sizes = spec.sizes;
+  if (!sizes) return;
+  // NOTE: every layer construction runs this: a for-in over the spec's few sizes, no entries arrays
+  for (const name in sizes) {
+    const rule = sizes[name];
     const v = a.get(name);
     if (v === undefined || v === null) continue;
     if (rule === 'ints' && typeof v === 'string') continue; // padding='same'
-    const items = rule === 'ints' && (v instanceof PyTuple || v instanceof PyList) ? v.items : [v];
-    for (const x of items) {
-      const err = checkInt(name, x);
-      if (err) throw at(err, ctx, argLoc(ctx, sig, name));
-    }
+    if (rule === 'ints' && (v instanceof PyTuple || v instanceof PyList)) {
+      for (const x of v.items) checkSize(name, x, sig, ctx);
+    } else checkSize(name, v, sig, ctx);
   }
+}
+
+function checkSize(name: string, x: Value, sig: string, ctx: CallCtx): void {
+  const err = checkInt(name, x);
+  if (err) throw at(err, ctx, argLoc(ctx, sig, name));
 }
 
 /**

@@ -6,6 +6,7 @@ import type { TorchRuntime } from '../runtime';
 import { TensorV } from '../tensor';
 import type { Members } from './common';
 import type { NamespaceLookup } from './registry';
+import { NO_KWARGS } from '../../interp/calls';
 
 /** The ctx handed to forward: save_for_backward keeps its tensors, the mark_* calls change no shape. */
 function ctxClass(rt: TorchRuntime): PyClass {
@@ -29,7 +30,7 @@ function functionClass(rt: TorchRuntime, ctxCls: PyClass): PyClass {
     const setup = rt.version !== '1.13' ? cls.lookup('setup_context') : undefined;
     if (setup !== undefined && setup !== Fn.dict.get('setup_context')) {
       const out = it.call(fn, args, kw, ctx);
-      it.call(setup instanceof StaticMethod ? setup.fn : setup, [fctx, new PyTuple(args), out], new Map(), ctx);
+      it.call(setup instanceof StaticMethod ? setup.fn : setup, [fctx, new PyTuple(args), out], NO_KWARGS, ctx);
       return out;
     }
     return it.call(fn, [fctx, ...args], kw, ctx);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { readWeights } from '../../../engine/io/weights';
+import { mulberry32 } from '../../../engine/util/random';
 import { WeightsError } from '../../../engine/io/weightsError';
 import { f32Bytes, writeCheckpoint } from '../support/weightsWriter';
 
@@ -21,17 +22,8 @@ function corpus(): Array<{ name: string; bytes: Uint8Array }> {
   return out;
 }
 
-/** mulberry32: small, seedable, good enough to spread mutations. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (engine/util/random.ts): small, seedable, good enough to spread mutations. */
+const rng = mulberry32;
 
 const INTERESTING = [0, 1, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff];
 /** Opcodes worth inserting into a pickle: containers, memo, globals, calls, persistent ids, stops. */

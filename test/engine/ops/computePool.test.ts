@@ -89,6 +89,22 @@ for (const [kind, pool] of pools) {
         expectNear(gg.input.data, gw.input.data, 1e-5, 'grad input');
         expectNear(gg.weight.data, gw.weight.data, 1e-3, 'grad weight');
         expectNear(gg.bias!.data, gw.bias!.data, 1e-3, 'grad bias');
+        // written into arrays handed in (holding anything beforehand): the same numbers, no fresh arrays
+        const junk = (n: number) => new Float32Array(n).fill(NaN);
+        const into = { input: junk(gw.input.data.length), weight: junk(gw.weight.data.length), bias: junk(gw.bias!.data.length) };
+        const gi = conv2dBackward(gy, args, c.attrs, into);
+        expect([gi.input.data, gi.weight.data, gi.bias!.data]).toEqual([into.input, into.weight, into.bias]);
+        expect([into.input, into.weight, into.bias]).toEqual([gw.input.data, gw.weight.data, gw.bias!.data]);
+        const wInto = junk(gw.weight.data.length), xInto = junk(gw.input.data.length);
+        const ga = await conv2dBackwardAsync(gy, args, c.attrs, pool, { input: xInto, weight: wInto });
+        expect([ga.input.data, ga.weight.data]).toEqual([xInto, wInto]);
+        expect(ga.weight.data).toBe(wInto);
+        expect(ga.input.data).toBe(xInto);
+        // a weight gradient in shared memory: a worker's output-channel part writes its rows there in place
+        const sInto = new Float32Array(new SharedArrayBuffer(gw.weight.data.byteLength)).fill(NaN);
+        expect((await conv2dBackwardAsync(gy, args, c.attrs, pool, { weight: sInto })).weight.data).toBe(sInto);
+        expect(sInto).toEqual(gg.weight.data);
+        expect([ga.input.data, ga.weight.data, ga.bias!.data]).toEqual([gg.input.data, gg.weight.data, gg.bias!.data]);
         expectNear((await conv2dAsync(args, c.attrs, pool, { relu: true })).data, conv2d(args, c.attrs, { relu: true }).data, 1e-5, 'fused relu');
       });
     }

@@ -130,3 +130,22 @@ describe('conv2d / conv_transpose2d in several row bands (column buffer over bud
     expectClose(gt.weight, { shape: w.shape, data: ref.gw }, 'grad weight');
   });
 });
+
+describe('conv2d / conv_transpose2d with the weight staged in blocks (over the WebAssembly weight budget)', () => {
+  // 240·2304 weights > the 2^19 floats staged at once: blocks of 192 + 48 rows (and 2176 + 128 columns
+  // for wᵀ·mat); 3 row bands, so the weight gradient's blocks are staged in and out band after band.
+  const x = rand([1, 256, 7, 30], 22), w = rand([240, 256, 3, 3], 23), gy = rand([1, 240, 7, 30], 24);
+  const ref = naiveConv2d(x, w, 1, 1, gy);
+  it('conv2d x=[1,256,7,30] w=[240,256,3,3] p=1 matches direct loops, forward and backward', () => {
+    expectClose(conv2d({ input: x, weight: w }, { padding: 1 }), ref.y, 'output');
+    const g = conv2dBackward(gy, { input: x, weight: w }, { padding: 1 });
+    expectClose(g.input, { shape: x.shape, data: ref.gx }, 'grad input');
+    expectClose(g.weight, { shape: w.shape, data: ref.gw }, 'grad weight');
+  });
+  it('conv_transpose2d x=[1,240,7,30] w=[240,256,3,3] p=1 is the adjoint of conv2d (forward and backward)', () => {
+    expectClose(convTranspose2d({ input: gy, weight: w }, { padding: 1 }), { shape: x.shape, data: ref.gx }, 'output');
+    const gt = convTranspose2dBackward(x, { input: gy, weight: w }, { padding: 1 });
+    expectClose(gt.input, ref.y, 'grad input');
+    expectClose(gt.weight, { shape: w.shape, data: ref.gw }, 'grad weight');
+  });
+});

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import type { NdArray } from '../../../engine/ops/tensor';
+import { mulberry32 } from '../../../engine/util/random';
 
 export interface T {
   shape: number[];
@@ -101,16 +102,10 @@ export function goldenTests(file: string, op: string, run: (c: OpCase) => Golden
 
 /** Deterministic uniform [lo, hi) floats (mulberry32) so failures reproduce. */
 export function rand(shape: number[], seed: number, lo = -1, hi = 1): NdArray {
-  let s = seed >>> 0;
+  const next = mulberry32(seed);
   const n = shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    data[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
+  for (let i = 0; i < n; i++) data[i] = lo + (hi - lo) * next();
   return { shape, data };
 }
 
