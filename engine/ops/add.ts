@@ -1,6 +1,7 @@
 // add (torch.add): input + alpha·other with numpy broadcasting; each gradient is dy summed back to its shape.
 
 import { broadcastBinary, sameShape, sumToShape, type NdArray } from './tensor';
+import { addWasm, elementwiseKernels } from './wasm/elementwise';
 
 export interface BinaryArgs {
   input: NdArray;
@@ -15,8 +16,9 @@ export function add(args: BinaryArgs, attrs: AddAttrs = {}): NdArray {
   const a = attrs.alpha ?? 1;
   if (sameShape(args.input.shape, args.other.shape)) {
     // The residual add: a plain loop (broadcastBinary's closure call is not inlined there).
-    const x = args.input.data, y = args.other.data, out = new Float32Array(x.length);
-    if (a === 1) for (let i = 0; i < x.length; i++) out[i] = x[i] + y[i];
+    const x = args.input.data, y = args.other.data, out = new Float32Array(x.length), wk = a === 1 ? elementwiseKernels(x.length) : null;
+    if (wk) addWasm(wk, x, y, out);
+    else if (a === 1) for (let i = 0; i < x.length; i++) out[i] = x[i] + y[i];
     else for (let i = 0; i < x.length; i++) out[i] = x[i] + a * y[i];
     return { shape: [...args.input.shape], data: out };
   }
@@ -26,8 +28,9 @@ export function add(args: BinaryArgs, attrs: AddAttrs = {}): NdArray {
 /** Tensor.add_ / `out += identity` (torchvision's residual add): overwrites `input` with input + alpha·other (same shapes). */
 export function add_(args: BinaryArgs, attrs: AddAttrs = {}): NdArray {
   if (!sameShape(args.input.shape, args.other.shape)) throw new Error('add_: in-place add needs operands of the same shape');
-  const a = attrs.alpha ?? 1, x = args.input.data, y = args.other.data;
-  for (let i = 0; i < x.length; i++) x[i] += a * y[i];
+  const a = attrs.alpha ?? 1, x = args.input.data, y = args.other.data, wk = a === 1 ? elementwiseKernels(x.length) : null;
+  if (wk) addWasm(wk, x, y, x);
+  else for (let i = 0; i < x.length; i++) x[i] += a * y[i];
   return args.input;
 }
 

@@ -131,49 +131,68 @@ export function conv2dBackward(
   gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs, into?: ConvGradsInto,
 ): { input: NdArray; weight: NdArray; bias?: NdArray } {
   const { input: x, weight: w, bias: b } = args;
-  const p = plan(x.shape, w.shape, attrs);
-  const gy = gradOutput.data;
-  // NOTE: both are accumulated into (col2im, beta = 1), so arrays handed in start from zero here
+  // NOTE: the input gradient is accumulated into (col2im), so an array handed in starts from zero here;
+  // conv2dWeightGrad overwrites its array
   const gx = into?.input ? into.input.fill(0) : new Float32Array(x.data.length);
-  const gw = into?.weight ? into.weight.fill(0) : new Float32Array(w.data.length);
-  const rows = bandRows(p.Kc, p.Ho, p.Wo), wk = p.direct ? null : wasmKernels(), geo = colGeometry(p);
-  for (let n = 0; n < p.N; n++) {
-    for (let g = 0; g < p.G; g++) {
-      const xOff = (n * p.C + g * p.Cg) * p.H * p.W;
-      const gyOff = (n * p.Co + g * p.Cog) * p.P;
-      const wg = w.data.subarray(g * p.Cog * p.Kc);
-      const gwg = gw.subarray(g * p.Cog * p.Kc);
-      if (p.direct) {
-        const gyg = gy.subarray(gyOff);
-        gemm(false, true, p.Cog, p.Kc, p.P, 1, gyg, p.P, x.data.subarray(xOff), p.P, 1, gwg, p.Kc);
-        gemm(true, false, p.Kc, p.P, p.Cog, 1, wg, p.Kc, gyg, p.P, 0, gx.subarray(xOff), p.P);
-        continue;
-      }
-      if (wk) {
-        weightGrad(wk, geo, x.data, xOff, gy, gyOff, p.Cog, gwg);
-        matrixToImage(wk, geo, gy, gyOff, wg, p.Cog, gx, xOff);
-        continue;
-      }
-      for (let oy0 = 0; oy0 < p.Ho; oy0 += rows) {
-        const oy1 = Math.min(p.Ho, oy0 + rows), Pb = (oy1 - oy0) * p.Wo;
-        const col = scratchBuffer(0, p.Kc * Pb), gcol = scratchBuffer(1, p.Kc * Pb);
-        const gyb = gy.subarray(gyOff + oy0 * p.Wo);
-        im2col(x.data, xOff, p.Cg, p.H, p.W, p.win, p.Ho, p.Wo, col, oy0, oy1);
-        gemm(false, true, p.Cog, p.Kc, Pb, 1, gyb, p.P, col, Pb, 1, gwg, p.Kc);
-        gemm(true, false, p.Kc, Pb, p.Cog, 1, wg, p.Kc, gyb, p.P, 0, gcol, Pb);
-        col2im(gcol, p.Cg, p.H, p.W, p.win, p.Ho, p.Wo, gx, xOff, oy0, oy1);
-      }
-    }
-  }
+  const gw = into?.weight ?? new Float32Array(w.data.length);
+  conv2dWeightGrad(gradOutput, x, w.shape, attrs, gw);
+  conv2dInputGrad(gradOutput, w, x.shape, attrs, gx);
   const grads: { input: NdArray; weight: NdArray; bias?: NdArray } = {
     input: { shape: [...x.shape], data: gx },
     weight: { shape: [...w.shape], data: gw },
   };
   if (b) {
-    const gb = channelSums(gy, p.N, p.Co, p.P);
+    const gb = conv2dBiasGrad(gradOutput, b.shape[0]);
     grads.bias = { shape: [...b.shape], data: into?.bias ? (into.bias.set(gb), into.bias) : gb };
   }
   return grads;
+}
+
+/** The bias gradient of a conv with `Co` output channels: Σ of dy over batch and positions. */
+export function conv2dBiasGrad(gradOutput: NdArray, Co: number): Float32Array {
+  const [N, , Ho, Wo] = gradOutput.shape;
+  return channelSums(gradOutput.data, N, Co, Ho * Wo);
+}
+
+/**
+ * The weight gradient written into `gw` (w's size; its contents are overwritten, not added to). Needs only
+ * the input and dy, so a pool runs it on one thread and conv2dInputGrad on another.
+ */
+export function conv2dWeightGrad(gradOutput: NdArray, x: NdArray, wShape: readonly number[], attrs: Conv2dAttrs, gw: Float32Array): void {
+  const p = plan(x.shape, wShape, attrs), gy = gradOutput.data;
+  const rows = bandRows(p.Kc, p.Ho, p.Wo), wk = p.direct ? null : wasmKernels(), geo = colGeometry(p);
+  for (let n = 0; n < p.N; n++) {
+    for (let g = 0; g < p.G; g++) {
+      const xOff = (n * p.C + g * p.Cg) * p.H * p.W, gyOff = (n * p.Co + g * p.Cog) * p.P;
+      const gwg = gw.subarray(g * p.Cog * p.Kc), beta = n === 0 ? 0 : 1;
+      if (p.direct) gemm(false, true, p.Cog, p.Kc, p.P, 1, gy.subarray(gyOff), p.P, x.data.subarray(xOff), p.P, beta, gwg, p.Kc);
+      else if (wk) weightGrad(wk, geo, x.data, xOff, gy, gyOff, p.Cog, gwg, undefined, n > 0);
+      else for (let oy0 = 0; oy0 < p.Ho; oy0 += rows) {
+        const oy1 = Math.min(p.Ho, oy0 + rows), Pb = (oy1 - oy0) * p.Wo, col = scratchBuffer(0, p.Kc * Pb);
+        im2col(x.data, xOff, p.Cg, p.H, p.W, p.win, p.Ho, p.Wo, col, oy0, oy1);
+        gemm(false, true, p.Cog, p.Kc, Pb, 1, gy.subarray(gyOff + oy0 * p.Wo), p.P, col, Pb, oy0 === 0 ? beta : 1, gwg, p.Kc);
+      }
+    }
+  }
+}
+
+/** The input gradient added into `gx` (x's size; zero it for the gradient itself). Needs only w and dy. */
+export function conv2dInputGrad(gradOutput: NdArray, w: NdArray, xShape: readonly number[], attrs: Conv2dAttrs, gx: Float32Array): void {
+  const p = plan(xShape, w.shape, attrs), gy = gradOutput.data;
+  const rows = bandRows(p.Kc, p.Ho, p.Wo), wk = p.direct ? null : wasmKernels(), geo = colGeometry(p);
+  for (let n = 0; n < p.N; n++) {
+    for (let g = 0; g < p.G; g++) {
+      const xOff = (n * p.C + g * p.Cg) * p.H * p.W, gyOff = (n * p.Co + g * p.Cog) * p.P;
+      const wg = w.data.subarray(g * p.Cog * p.Kc);
+      if (p.direct) gemm(true, false, p.Kc, p.P, p.Cog, 1, wg, p.Kc, gy.subarray(gyOff), p.P, 1, gx.subarray(xOff), p.P);
+      else if (wk) matrixToImage(wk, geo, gy, gyOff, wg, p.Cog, gx, xOff);
+      else for (let oy0 = 0; oy0 < p.Ho; oy0 += rows) {
+        const oy1 = Math.min(p.Ho, oy0 + rows), Pb = (oy1 - oy0) * p.Wo, gcol = scratchBuffer(1, p.Kc * Pb);
+        gemm(true, false, p.Kc, Pb, p.Cog, 1, wg, p.Kc, gy.subarray(gyOff + oy0 * p.Wo), p.P, 0, gcol, Pb);
+        col2im(gcol, p.Cg, p.H, p.W, p.win, p.Ho, p.Wo, gx, xOff, oy0, oy1);
+      }
+    }
+  }
 }
 
 /** Σ over batch and spatial positions per channel of an [N, C, P] buffer, in float64 (the bias gradient). */

@@ -4,7 +4,7 @@
 
 import { poolPlan, type Pool2dAttrs, type PoolPlan } from './poolWindow';
 import type { NdArray } from './tensor';
-import { trimWasmMemory, wasmKernels } from './wasm/wasmKernels';
+import { trimWasmMemory, wasmKernels, type WasmKernels } from './wasm/wasmKernels';
 
 /** Outputs below which the JS loop beats staging into WebAssembly. */
 const WASM_MIN_OUTPUTS = 4096;
@@ -98,8 +98,29 @@ export function maxPool2d(args: { input: NdArray }, attrs: MaxPool2dAttrs): NdAr
 
 export function maxPool2dBackward(gradOutput: NdArray, args: { input: NdArray }, attrs: MaxPool2dAttrs): { input: NdArray } {
   const p = poolPlan('max_pool2d', args.input.shape, attrs);
+  const gx = new Float32Array(args.input.data.length), wk = p.planes * p.Ho * p.Wo >= WASM_MIN_OUTPUTS ? wasmKernels() : null;
+  if (wk) {
+    backwardWasm(wk, p, args.input.data, gradOutput.data, gx);
+    return { input: { shape: [...args.input.shape], data: gx } };
+  }
   const idx = maxPool2dArgmax(args.input, p);
-  const gx = new Float32Array(args.input.data.length);
   for (let o = 0; o < idx.length; o++) if (idx[o] >= 0) gx[idx[o]] += gradOutput.data[o];
   return { input: { shape: [...args.input.shape], data: gx } };
+}
+
+/** Planes per staged chunk of the WebAssembly backward: about 64 Ki floats of input, so the memory stays small. */
+const planesPerChunk = (p: PoolPlan) => Math.max(1, Math.floor((1 << 16) / (p.H * p.W)));
+
+/** maxPool2dBackward on the WebAssembly kernels, a chunk of planes at a time (planes are independent). */
+function backwardWasm(wk: WasmKernels, p: PoolPlan, x: Float32Array, gy: Float32Array, gx: Float32Array): void {
+  const HW = p.H * p.W, O = p.Ho * p.Wo, step = Math.min(p.planes, planesPerChunk(p));
+  const [src, g, dst] = wk.regions(['pool.x', step * HW], ['pool.y', step * O], ['pool.gx', step * HW]), mem = wk.f32();
+  for (let pl = 0; pl < p.planes; pl += step) {
+    const n = Math.min(step, p.planes - pl);
+    mem.set(x.subarray(pl * HW, (pl + n) * HW), src >> 2);
+    mem.set(gy.subarray(pl * O, (pl + n) * O), g >> 2);
+    mem.fill(0, dst >> 2, (dst >> 2) + n * HW);
+    wk.k.maxPool2dBackward(src, g, n, p.H, p.W, p.Ho, p.Wo, p.kh, p.kw, p.sh, p.sw, p.ph, p.pw, p.dh, p.dw, dst);
+    gx.set(mem.subarray(dst >> 2, (dst >> 2) + n * HW), pl * HW);
+  }
 }

@@ -3,7 +3,10 @@
 // output rows into bands; every part is an ordinary conv2d call on a slice (a band reads its input rows
 // with adjusted top/bottom padding), so workers run the same synchronous kernel.
 
-import { conv2d, conv2dBackward, conv2dInto, conv2dOutputShape, convGeometry, type Conv2dAttrs, type ConvArgs, type ConvEpilogue, type ConvGradsInto } from '../conv2d';
+import {
+  conv2d, conv2dBackward, conv2dBiasGrad, conv2dInto, conv2dOutputShape, conv2dWeightGrad, convGeometry,
+  type Conv2dAttrs, type ConvArgs, type ConvEpilogue, type ConvGradsInto,
+} from '../conv2d';
 import { numel, type NdArray } from '../tensor';
 import { splitRange } from './parallelGemm';
 import type { ComputePool } from './pool';
@@ -135,6 +138,7 @@ type ConvGrads = { input: NdArray; weight: NdArray; bias?: NdArray };
 export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs, pool?: ComputePool, into: ConvGradsInto = {}): Promise<ConvGrads> {
   const ps = pool ? parts(args.input.shape, args.weight.shape, attrs, pool.threads, true) : null;
   if (!pool || !ps) return conv2dBackward(gradOutput, args, attrs, { input: into.input, weight: into.weight });
+  if (pool.threads === 2) return backwardOnTwo(gradOutput, args, attrs, pool, into);
   const x = args.input, [, C, , W] = x.shape, Co = args.weight.shape[0], per = numel(args.weight.shape.slice(1));
   const grads: ConvGrads = {
     input: { shape: [...x.shape], data: into.input ? into.input.fill(0) : new Float32Array(x.data.length) },
@@ -191,6 +195,45 @@ export async function conv2dBackwardAsync(gradOutput: NdArray, args: ConvArgs, a
   }
   await Promise.all(jobs);
   return grads;
+}
+
+/**
+ * Two threads: the input gradient on the worker (it needs dy and the weight), the weight and bias
+ * gradients here (dy and the input). Each costs about one forward, no thread repeats the other's im2col,
+ * and nothing is summed across threads, so the gradients are conv2dBackward's to the bit.
+ */
+async function backwardOnTwo(gradOutput: NdArray, args: ConvArgs, attrs: Conv2dAttrs, pool: ComputePool, into: ConvGradsInto): Promise<ConvGrads> {
+  const x = args.input, w = args.weight;
+  const gy = inPool(pool, gradOutput), weight = inPool(pool, w);
+  // The worker's input gradient: in place in `into.input` when that is shared memory; in a recycled pool
+  // array copied into `into.input` (a plain one) after; else a fresh array the worker fills and moves here
+  // (its page faults taken there, beside its GEMM, not here after the wait).
+  const shared = pool.shared && typeof SharedArrayBuffer === 'function';
+  const direct = shared && into.input !== undefined && into.input.buffer instanceof SharedArrayBuffer;
+  const staged = shared && !direct && into.input ? pool.alloc(x.data.length) : undefined;
+  const target = direct ? into.input : staged;
+  const job = pool.run(0, { op: 'conv2dInputGrad', gradOutput: gy, weight, inputShape: [...x.shape], attrs }, target && [target], [gy.data, weight.data]);
+  try {
+    const gw = into.weight ?? new Float32Array(w.data.length);
+    conv2dWeightGrad(gradOutput, x, w.shape, attrs, gw);
+    const grads: ConvGrads = { input: { shape: [...x.shape], data: new Float32Array(0) }, weight: { shape: [...w.shape], data: gw } };
+    if (args.bias) grads.bias = { shape: [...args.bias.shape], data: conv2dBiasGrad(gradOutput, args.bias.shape[0]) };
+    const outs = await job;
+    const gx = target ?? outs[0];
+    grads.input.data = into.input && gx !== into.input ? (into.input.set(gx), into.input) : gx;
+    return grads;
+  } finally {
+    await job.catch(() => undefined);
+    pool.release(gy.data, weight.data, ...(staged ? [staged] : []));
+  }
+}
+
+/** An operand for a worker: as it is when it already lives in the pool's shared memory, else a pool copy. */
+function inPool(pool: ComputePool, t: NdArray): NdArray {
+  if (pool.shared && typeof SharedArrayBuffer === 'function' && t.data.buffer instanceof SharedArrayBuffer) return t;
+  const d = pool.alloc(t.data.length);
+  d.set(t.data);
+  return { shape: t.shape, data: d };
 }
 
 /** Channels [c0, c1) of a one-sample [1, C, H, W] array (contiguous), copied into `dst`. */

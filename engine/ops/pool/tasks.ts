@@ -2,7 +2,8 @@
 // runTask, which runs one synchronously on the worker's own thread (its own WebAssembly instance).
 // Tasks carry Float32Arrays; on a SharedArrayBuffer they are seen in place, else they arrive as copies.
 
-import { conv2d, conv2dBackward, conv2dInto, type Conv2dAttrs, type ConvArgs, type ConvEpilogue } from '../conv2d';
+import { conv2d, conv2dBackward, conv2dInputGrad, conv2dInto, type Conv2dAttrs, type ConvArgs, type ConvEpilogue } from '../conv2d';
+import { numel } from '../tensor';
 import { gemm } from '../gemm';
 import { setGemmBackend, type GemmBackend } from '../wasm/wasmKernels';
 import { assertNever } from '../../util/messages';
@@ -14,11 +15,12 @@ export type Task =
     A: Float32Array; lda: number; B: Float32Array; ldb: number; beta: number; C: Float32Array; ldc: number;
   }
   | { op: 'conv2d'; args: ConvArgs; attrs: Conv2dAttrs; epilogue?: ConvEpilogue }
-  | { op: 'conv2dBackward'; gradOutput: ConvArgs['input']; args: ConvArgs; attrs: Conv2dAttrs };
+  | { op: 'conv2dBackward'; gradOutput: ConvArgs['input']; args: ConvArgs; attrs: Conv2dAttrs }
+  | { op: 'conv2dInputGrad'; gradOutput: ConvArgs['input']; weight: ConvArgs['weight']; inputShape: number[]; attrs: Conv2dAttrs };
 
 /**
  * Runs a task here and returns its outputs in a fixed order per op (gemm: C; conv2d: output;
- * conv2dBackward: input, weight[, bias]). With `into`, ops that can write there directly do.
+ * conv2dBackward: input, weight[, bias]; conv2dInputGrad: input). With `into`, ops that can write there directly do.
  */
 export function runTask(t: Task, into?: Float32Array[]): Float32Array[] {
   switch (t.op) {
@@ -36,6 +38,11 @@ export function runTask(t: Task, into?: Float32Array[]): Float32Array[] {
       // until its own (rare: it allocates little else) garbage collection
       const g = conv2dBackward(t.gradOutput, t.args, t.attrs, into && { input: into[0], weight: into[1], bias: into[2] });
       return g.bias ? [g.input.data, g.weight.data, g.bias.data] : [g.input.data, g.weight.data];
+    }
+    case 'conv2dInputGrad': {
+      const gx = into ? into[0].fill(0) : new Float32Array(numel(t.inputShape));
+      conv2dInputGrad(t.gradOutput, t.weight, t.inputShape, t.attrs, gx);
+      return [gx];
     }
     default:
       return assertNever(t, 'pool task');

@@ -135,15 +135,16 @@ export function matrixToImage(wk: WasmKernels, g: ColGeometry, mat: Float32Array
 }
 
 /**
- * gw[M, Kc] += mat[M, outH·outW] · im2col(img)ᵀ (conv2d's weight gradient) and, with `wOut`, also
- * out = w · im2col(img) (conv_transpose2d's input gradient) from the same column buffer.
+ * gw[M, Kc] += mat[M, outH·outW] · im2col(img)ᵀ (conv2d's weight gradient; with `accumulate` false,
+ * gw = … instead, which skips staging gw's old contents) and, with `wOut`, also out = w · im2col(img)
+ * (conv_transpose2d's input gradient) from the same column buffer.
  */
 export function weightGrad(
   wk: WasmKernels, g: ColGeometry, img: Float32Array, imgOff: number, mat: Float32Array, matOff: number, M: number,
-  gw: Float32Array, wOut?: { w: Float32Array; out: Float32Array; outOff: number },
+  gw: Float32Array, wOut?: { w: Float32Array; out: Float32Array; outOff: number }, accumulate = true,
 ): void {
   const K = kc(g), P = g.outH * g.outW, r = regions(wk, g, M), mb = wRows(M, K), whole = mb === M;
-  if (whole) r.mem.set(gw.subarray(0, M * K), r.gw >> 2);
+  if (whole && accumulate) r.mem.set(gw.subarray(0, M * K), r.gw >> 2);
   if (whole && wOut) r.mem.set(wOut.w.subarray(0, M * K), r.w >> 2);
   for (let oy0 = 0; oy0 < g.outH; oy0 += g.rows) {
     const oy1 = Math.min(g.outH, oy0 + g.rows), Pb = (oy1 - oy0) * g.outW, [y0, y1] = rowsRead(g, oy0, oy1);
@@ -152,10 +153,12 @@ export function weightGrad(
     moveCols(mat, matOff + oy0 * g.outW, P, M, Pb, r.mem, r.mat >> 2, true);
     // Blocks of rows [m0, m0 + m) of gw (accumulated band after band, so staged in and out per band when
     // the weight does not fit whole) and of w; the block's output overwrites the rows of mat it has read.
+    // Without `accumulate` the first band overwrites gw (beta = 0): nothing of gw is staged in for it.
+    const add = accumulate || oy0 > 0;
     for (let m0 = 0; m0 < M; m0 += mb) {
       const m = Math.min(mb, M - m0), matRows = r.mat + m0 * Pb * 4;
-      if (!whole) r.mem.set(gw.subarray(m0 * K, (m0 + m) * K), r.gw >> 2);
-      wk.k.gemm(0, 1, m, K, Pb, 1, matRows, Pb, r.col, Pb, 1, r.gw, K, wk.work);
+      if (!whole && add) r.mem.set(gw.subarray(m0 * K, (m0 + m) * K), r.gw >> 2);
+      wk.k.gemm(0, 1, m, K, Pb, 1, matRows, Pb, r.col, Pb, add ? 1 : 0, r.gw, K, wk.work);
       if (!whole) gw.set(r.mem.subarray(r.gw >> 2, (r.gw >> 2) + m * K), m0 * K);
       if (wOut) {
         if (!whole) r.mem.set(wOut.w.subarray(m0 * K, (m0 + m) * K), r.w >> 2);

@@ -27,8 +27,14 @@ interface KernelExports {
     sh: number, sw: number, padT: number, padL: number, dh: number, dw: number, outW: number,
     img: number, oy0: number, oy1: number): void;
   reluInPlace(p: number, n: number): void;
+  reluBackward(x: number, g: number, out: number, n: number): void;
+  addArrays(x: number, y: number, out: number, n: number): void;
+  scaleShift(x: number, out: number, n: number, scale: number, shift: number): void;
+  batchNormGradInput(x: number, g: number, out: number, n: number, k: number, mg: number, m: number, is: number, mgx: number): void;
   maxPool2d(src: number, planes: number, H: number, W: number, Ho: number, Wo: number, kh: number, kw: number,
     sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, dst: number): void;
+  maxPool2dBackward(src: number, gy: number, planes: number, H: number, W: number, Ho: number, Wo: number, kh: number, kw: number,
+    sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, gx: number): void;
 }
 
 const PAGE = 65536;

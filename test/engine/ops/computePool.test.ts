@@ -86,9 +86,12 @@ for (const [kind, pool] of pools) {
         expectNear(got.data, want.data, 1e-5, 'output');
         const gy = nd(want.shape, 7);
         const gw = conv2dBackward(gy, args, c.attrs), gg = await conv2dBackwardAsync(gy, args, c.attrs, pool);
-        expectNear(gg.input.data, gw.input.data, 1e-5, 'grad input');
-        expectNear(gg.weight.data, gw.weight.data, 1e-3, 'grad weight');
-        expectNear(gg.bias!.data, gw.bias!.data, 1e-3, 'grad bias');
+        expect(pool.tasks).toBe(before + 2);
+        // two threads: the input gradient on the worker, the weight gradient here, nothing summed across
+        // threads, so the gradients are the one-thread ones to the bit
+        expect(gg.input.data).toEqual(gw.input.data);
+        expect(gg.weight.data).toEqual(gw.weight.data);
+        expect(gg.bias!.data).toEqual(gw.bias!.data);
         // written into arrays handed in (holding anything beforehand): the same numbers, no fresh arrays
         const junk = (n: number) => new Float32Array(n).fill(NaN);
         const into = { input: junk(gw.input.data.length), weight: junk(gw.weight.data.length), bias: junk(gw.bias!.data.length) };
@@ -100,10 +103,13 @@ for (const [kind, pool] of pools) {
         expect([ga.input.data, ga.weight.data]).toEqual([xInto, wInto]);
         expect(ga.weight.data).toBe(wInto);
         expect(ga.input.data).toBe(xInto);
-        // a weight gradient in shared memory: a worker's output-channel part writes its rows there in place
+        // gradients in shared memory: written there in place (the worker's input gradient too)
         const sInto = new Float32Array(new SharedArrayBuffer(gw.weight.data.byteLength)).fill(NaN);
-        expect((await conv2dBackwardAsync(gy, args, c.attrs, pool, { weight: sInto })).weight.data).toBe(sInto);
-        expect(sInto).toEqual(gg.weight.data);
+        const sxInto = new Float32Array(new SharedArrayBuffer(gw.input.data.byteLength)).fill(NaN);
+        const gs = await conv2dBackwardAsync(gy, args, c.attrs, pool, { input: sxInto, weight: sInto });
+        expect(gs.weight.data).toBe(sInto);
+        expect(gs.input.data).toBe(sxInto);
+        expect([sxInto, sInto]).toEqual([gg.input.data, gg.weight.data]);
         expect([ga.input.data, ga.weight.data, ga.bias!.data]).toEqual([gg.input.data, gg.weight.data, gg.bias!.data]);
         expectNear((await conv2dAsync(args, c.attrs, pool, { relu: true })).data, conv2d(args, c.attrs, { relu: true }).data, 1e-5, 'fused relu');
       });
@@ -114,8 +120,11 @@ for (const [kind, pool] of pools) {
       try {
         const attrs = { padding: 1 }, args = { input: nd([1, 16, 40, 40], 8), weight: nd([32, 16, 3, 3], 9) };
         const got = await conv2dAsync(args, attrs, pool);
+        const gy = nd(got.shape, 10), gg = await conv2dBackwardAsync(gy, args, attrs, pool), want = conv2dBackward(gy, args, attrs);
         setGemmBackend('auto');
         expectNear(got.data, conv2d(args, attrs).data, 1e-5, 'output');
+        expect(gg.input.data).toEqual(want.input.data);
+        expect(gg.weight.data).toEqual(want.weight.data);
       } finally {
         setGemmBackend('auto');
         await pool.run(0, { op: 'backend', backend: 'auto' });
@@ -123,6 +132,28 @@ for (const [kind, pool] of pools) {
     });
   });
 }
+
+describe('three threads (backward split by rows, output channels or samples, partial sums added)', () => {
+  const cases: Array<{ name: string; x: number[]; w: number[]; attrs: Conv2dAttrs }> = [
+    { name: 'x=[1,32,45,45] w=[32,32,3,3] p=1 (row bands)', x: [1, 32, 45, 45], w: [32, 32, 3, 3], attrs: { padding: 1 } },
+    { name: 'x=[1,64,9,9] w=[130,64,3,3] p=1 (output channels)', x: [1, 64, 9, 9], w: [130, 64, 3, 3], attrs: { padding: 1 } },
+    { name: 'x=[3,16,30,30] w=[32,16,3,3] s=2 p=1 (samples)', x: [3, 16, 30, 30], w: [32, 16, 3, 3], attrs: { stride: 2, padding: 1 } },
+  ];
+  const pool = counting(createNodePool({ threads: 3, script: POOL_WORKER }));
+  afterAll(() => pool.dispose());
+  for (const c of cases) {
+    it(`conv2dAsync and conv2dBackwardAsync ${c.name} equal conv2d`, async () => {
+      const args = { input: nd(c.x, 14), weight: nd(c.w, 15), bias: nd([c.w[0]], 16) };
+      const want = conv2d(args, c.attrs), before = pool.tasks;
+      expectNear((await conv2dAsync(args, c.attrs, pool)).data, want.data, 1e-5, 'output');
+      const gy = nd(want.shape, 17), gw = conv2dBackward(gy, args, c.attrs), gg = await conv2dBackwardAsync(gy, args, c.attrs, pool);
+      expect(pool.tasks).toBe(before + 4);
+      expectNear(gg.input.data, gw.input.data, 1e-5, 'grad input');
+      expectNear(gg.weight.data, gw.weight.data, 1e-3, 'grad weight');
+      expectNear(gg.bias!.data, gw.bias!.data, 1e-3, 'grad bias');
+    });
+  }
+});
 
 describe('parameters already in shared memory', () => {
   it('go to the workers as they are and are never recycled by the pool', async () => {

@@ -1,13 +1,16 @@
 // The WebAssembly kernels against the plain-JS ones: GEMM over shapes, transposes, strides, edge sizes
-// and chunked staging; conv2d / conv_transpose2d forward and backward; and the JS fallback when
-// WebAssembly is switched off. Every variant the runtime validates is checked.
+// and chunked staging; conv2d / conv_transpose2d forward and backward; relu and batch norm bit for bit;
+// and the JS fallback when WebAssembly is switched off. Every variant the runtime validates is checked.
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import { conv2d, conv2dBackward } from '../../../engine/ops/conv2d';
 import { convTranspose2d, convTranspose2dBackward } from '../../../engine/ops/convTranspose2d';
 import { gemm, gemmWasm } from '../../../engine/ops/gemm';
 import { gemmJs } from '../../../engine/ops/gemmJs';
-import { maxPool2d, type MaxPool2dAttrs } from '../../../engine/ops/maxPool2d';
+import { maxPool2d, maxPool2dBackward, type MaxPool2dAttrs } from '../../../engine/ops/maxPool2d';
+import { batchNormBackward, batchNormForward } from '../../../engine/ops/batchNorm';
+import { relu, relu_, reluBackward } from '../../../engine/ops/relu';
+import { add, add_ } from '../../../engine/ops/add';
 import type { NdArray } from '../../../engine/ops/tensor';
 import { gemmBackend, setGemmBackend, trimWasmMemory, wasmKernels } from '../../../engine/ops/wasm/wasmKernels';
 import { randFloats } from './helpers';
@@ -122,7 +125,7 @@ describe('conv kernels on WebAssembly equal the JS ones', () => {
   });
 });
 
-describe('max_pool2d on WebAssembly equals the JS loop', () => {
+describe('max_pool2d forward and backward on WebAssembly equal the JS loops', () => {
   const cases: Array<[number[], MaxPool2dAttrs]> = [
     [[1, 8, 112, 112], { kernel_size: 3, stride: 2, padding: 1 }],
     [[2, 6, 66, 47], { kernel_size: 2, stride: 2 }],
@@ -131,12 +134,18 @@ describe('max_pool2d on WebAssembly equals the JS loop', () => {
     [[1, 8, 40, 41], { kernel_size: 3, stride: 2, dilation: 2, padding: 1 }],
   ];
   for (const [shape, attrs] of cases) {
-    it(`max_pool2d x=[${shape.join(',')}] ${JSON.stringify(attrs)}, with NaN and ±Infinity inputs`, () => {
+    it(`max_pool2d and its backward x=[${shape.join(',')}] ${JSON.stringify(attrs)}, with NaN and ±Infinity inputs`, () => {
       const x = nd(shape, 11);
       x.data[5] = NaN; x.data[200] = -Infinity; x.data[301] = Infinity; x.data[x.data.length - 1] = NaN;
       const [w, j] = both(() => maxPool2d({ input: x }, attrs));
       expect(w.shape).toEqual(j.shape);
       expect(Array.from(w.data)).toEqual(Array.from(j.data));
+      // backward: ties (the first maximum gets dy), NaNs (the first NaN wins) and windows that share inputs
+      for (let i = 0; i < x.data.length; i += 13) x.data[i] = x.data[i + 1] ?? 0;
+      x.data[700] = NaN; x.data[701] = NaN;
+      const gy = nd(w.shape, 12);
+      const [gw, gj] = both(() => maxPool2dBackward(gy, { input: x }, attrs));
+      expect(Array.from(gw.input.data)).toEqual(Array.from(gj.input.data));
     });
   }
 });
@@ -170,4 +179,47 @@ describe('fallback with WebAssembly switched off', () => {
     }
     expect(gemmBackend()).not.toBe('js');
   });
+});
+
+describe('elementwise kernels on WebAssembly equal the JS loops to the bit', () => {
+  /** Random data with the values that test the edges of each formula: ±0, ±Infinity, NaN, subnormals. */
+  function special(n: number, seed: number): Float32Array {
+    const d = rand(n, seed), odd = [0, -0, Infinity, -Infinity, NaN, 1e-40, -1e-40, 3.4e38, -3.4e38];
+    for (let i = 0; i < n; i += 97) d[i] = odd[(i / 97) % odd.length];
+    return d;
+  }
+  const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
+  /** Equal bit patterns, except that any NaN equals any NaN (WebAssembly may canonicalise a NaN's payload). */
+  function expectSameBits(got: Float32Array, want: Float32Array, what: string): void {
+    expect(got.length, what).toBe(want.length);
+    const g = bits(got), w = bits(want);
+    let bad = -1;
+    for (let i = 0; i < g.length && bad < 0; i++) if (g[i] !== w[i] && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) bad = i;
+    expect(bad, `${what}: first difference at ${bad} (${got[bad]} vs ${want[bad]})`).toBe(-1);
+  }
+  // below the staging threshold, not a multiple of 4, several 16 Ki-float chunks, batch of 2
+  for (const shape of [[1, 3, 5, 7], [1, 4, 65, 67], [2, 3, 150, 151]]) {
+    it(`relu, relu_, reluBackward, add, add_ and batch norm (train and eval) forward and backward, x=[${shape}]`, () => {
+      const x = { shape, data: special(shape.reduce((a, b) => a * b), 31) }, gy = { shape, data: special(x.data.length, 32) };
+      const [y, yj] = both(() => relu({ input: x }));
+      expectSameBits(y.data, yj.data, 'relu');
+      const [yi, yij] = both(() => relu_({ input: { shape, data: x.data.slice() } }));
+      expectSameBits(yi.data, yij.data, 'relu_');
+      const [g, gj] = both(() => reluBackward(gy, { input: x }));
+      expectSameBits(g.input.data, gj.input.data, 'reluBackward');
+      const [s, sj] = both(() => add({ input: x, other: gy }));
+      expectSameBits(s.data, sj.data, 'add');
+      const [s_, sj_] = both(() => add_({ input: { shape, data: x.data.slice() }, other: gy }));
+      expectSameBits(s_.data, sj_.data, 'add_');
+      const C = shape[1], finite = { shape, data: rand(x.data.length, 33) };
+      const bn = { input: finite, weight: nd([C], 34), bias: nd([C], 35), running_mean: nd([C], 36), running_var: { shape: [C], data: new Float32Array(C).fill(0.7) } };
+      for (const training of [true, false]) {
+        const [f, fj] = both(() => batchNormForward(bn, { training }));
+        expectSameBits(f.output.data, fj.output.data, `batch norm forward, training=${training}`);
+        const [b, bj] = both(() => batchNormBackward(gy, bn, { training }, f.saved));
+        expectSameBits(b.input.data, bj.input.data, `batch norm input gradient, training=${training}`);
+        expectSameBits(b.weight!.data, bj.weight!.data, `batch norm weight gradient, training=${training}`);
+      }
+    });
+  }
 });
