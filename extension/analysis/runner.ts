@@ -4,10 +4,12 @@
 // big; a dead analysis is restarted for the next request, and the request that killed it is answered
 // with what happened (`Failure.fatal`) — the others queued behind it run again on the fresh one.
 import * as engine from '../../engine';
+import type { Report } from '../../engine';
 import {
   type AnalyzeRequest, type AnalyzeResponse, type DiscoverRequest, type DiscoverResponse, type FatalKind, handleRequest,
   type UnsentRequest, type WorkerRequest, type WorkerResponse,
 } from './protocol';
+import { applyDelta } from './reportDelta';
 
 type Body<R extends WorkerRequest> = Omit<R, 'id' | 'type'>;
 
@@ -79,7 +81,14 @@ interface Pending {
   resolve: (r: WorkerResponse) => void;
   /** Sent again once after a plain crash (someone killed the process): a second crash blames it. */
   retried: boolean;
+  /** An analysis: its options (what its report is kept under) and the report its answer may be the changes from. */
+  reports?: { key: string; base?: KeptReport };
 }
+
+interface KeptReport { id: number; report: Report }
+
+/** Reports kept per analysis options (the active model and the CodeLens models of a few files). */
+const MAX_KEPT = 8;
 
 /** Requests answered in order by one isolated analysis at a time; the head of the queue is the one running. */
 class IsolatedRunner implements AnalysisRunner {
@@ -94,6 +103,8 @@ class IsolatedRunner implements AnalysisRunner {
   private disposed = false;
   /** How many times the analysis died (tests and the output channel). */
   deaths = 0;
+  /** How many answers were the changes from a kept report (tests). */
+  deltas = 0;
 
   /**
    * Consecutive deaths before the analysis was even ready: three mean this kind of isolation does not work
@@ -107,8 +118,13 @@ class IsolatedRunner implements AnalysisRunner {
 
   get pid(): number | undefined { return this.ch?.pid; }
 
+  /** The last report per analysis options (the answer to the next request with them may be its changes). */
+  private readonly kept = new Map<string, KeptReport>();
+
   run(req: Body<AnalyzeRequest>): Promise<AnalyzeResponse> {
-    return this.request({ ...req, type: 'analyze' }) as Promise<AnalyzeResponse>;
+    const key = JSON.stringify(req.opts);
+    const base = this.kept.get(key);
+    return this.request({ ...req, type: 'analyze', base: base?.id }, { key, base }) as Promise<AnalyzeResponse>;
   }
 
   discover(req: Body<DiscoverRequest>): Promise<DiscoverResponse> {
@@ -116,11 +132,11 @@ class IsolatedRunner implements AnalysisRunner {
   }
 
   /** For tests: any request type the worker knows (its probes included). */
-  request(body: UnsentRequest): Promise<WorkerResponse> {
+  request(body: UnsentRequest, reports?: Pending['reports']): Promise<WorkerResponse> {
     const req = { ...body, id: this.next++ } as WorkerRequest;
     if (this.disposed) return Promise.resolve(failure(req, 'LayerLens is shutting down'));
     return new Promise((resolve) => {
-      const p: Pending = { req, resolve, retried: false };
+      const p: Pending = { req, resolve, retried: false, reports };
       this.queue.push(p);
       try {
         this.ensure().send(req);
@@ -174,8 +190,29 @@ class IsolatedRunner implements AnalysisRunner {
     if (i < 0) return;
     const [p] = this.queue.splice(i, 1);
     if (this.watch?.id === res.id) this.disarm();
-    p.resolve(res);
+    p.resolve(this.whole(p, res));
     this.arm();
+  }
+
+  /** An analysis's answer with its whole report (rebuilt from the kept one when the answer is its changes); kept for the next. */
+  private whole(p: Pending, res: WorkerResponse): WorkerResponse {
+    if (res.type !== 'analyze' || !res.ok || !p.reports) return res;
+    let full: AnalyzeResponse;
+    if ('delta' in res) {
+      const { base, delta, ...rest } = res;
+      const kept = p.reports.base;
+      if (kept?.id !== base) return failure(p.req, `the analysis answered with the changes from report ${base}, which this host does not keep`);
+      try {
+        full = { ...rest, report: delta ? (applyDelta(kept.report, delta) as Report) : { ...kept.report } };
+        this.deltas++;
+      } catch (e) {
+        return failure(p.req, `the analysis's changes do not apply: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    } else full = res;
+    this.kept.delete(p.reports.key);
+    this.kept.set(p.reports.key, { id: res.id, report: full.report });
+    if (this.kept.size > MAX_KEPT) this.kept.delete(this.kept.keys().next().value!);
+    return full;
   }
 
   /** Watches the head of the queue (the request the analysis is working on): time, and memory where it can be read. */

@@ -10,6 +10,7 @@ import { readConfig, resolveImportRoots } from '../config';
 import { LineMap } from './lineMap';
 import { ModelChoices } from './modelChoices';
 import { enginePath, WorkspaceHost } from './workspaceHost';
+import { epochMs } from './protocol';
 
 export type InputSource = 'comment' | 'example' | 'user' | 'setting';
 
@@ -48,7 +49,16 @@ export interface Analysis {
   /** The text of every file the engine read, split in lines, to map locations onto later versions. */
   sources: Map<string, string[]>;
   ms: number;
+  /** When each hop of this analysis happened (epochMs): what bench/editor.mjs breaks an edit's wait into. */
+  hops?: Hops;
 }
+
+/**
+ * Times (epochMs) from the edit to the finished analysis: the last edit event, the debounced refresh, the
+ * request sent, the analysis's start and end where it ran, its answer encoded there and received here, and the
+ * Analysis built.
+ */
+export interface Hops { edit?: number; refresh?: number; sent: number; start?: number; end?: number; encoded?: number; received: number; done: number }
 
 /** A finished discovery and the text it read (its locations map onto later versions through it). */
 interface Discovered {
@@ -98,8 +108,10 @@ const NO_MODELS: DiscoveryResult = { candidates: [], diagnostics: [] };
 
 export class AnalysisService implements vscode.Disposable {
   private readonly docs = new Map<string, DocState>();
-  /** Debounce timers by document URI: present while the user is typing. */
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Debounce timers by document URI (their cancel functions): present while the user is typing. */
+  private readonly timers = new Map<string, () => void>();
+  /** When each document was last edited and its debounced refresh ran (epochMs, for Analysis.hops). */
+  private readonly stamps = new Map<string, { edit?: number; refresh?: number }>();
   private readonly host = new WorkspaceHost();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
@@ -132,7 +144,7 @@ export class AnalysisService implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const cancel of this.timers.values()) cancel();
     this.runner.dispose();
     this.disposables.forEach((d) => d.dispose());
   }
@@ -281,7 +293,8 @@ export class AnalysisService implements vscode.Disposable {
     return this.discovery(doc).then((disc) => this.analysisIn(doc, expr, this.chosen(doc, disc)));
   }
 
-  private analysisIn(doc: vscode.TextDocument, expr: string, disc: DiscoveryResult): Promise<Analysis> {
+  /** `sent`: called once the analysis's request is on its way to the worker (or no request is needed). */
+  private analysisIn(doc: vscode.TextDocument, expr: string, disc: DiscoveryResult, sent?: () => void): Promise<Analysis> {
     const s = this.state(doc);
     const { input, source } = this.resolveInputIn(doc, expr, disc);
     const key = `${expr}\u0000${JSON.stringify(input)}`;
@@ -291,7 +304,9 @@ export class AnalysisService implements vscode.Disposable {
       const { finished } = s;
       const prev = finished.get(key);
       const own = prev?.sources.get(enginePath(doc.uri));
-      run = prev?.report && own && this.lineMapOf(own, doc).onlyCommentsChanged() ? Promise.resolve(prev) : this.run(doc, expr, input, source, disc);
+      const reuse = prev?.report && own && this.lineMapOf(own, doc).onlyCommentsChanged();
+      run = reuse ? Promise.resolve(prev) : this.run(doc, expr, input, source, disc, sent);
+      if (reuse) sent?.();
       s.runs.set(key, run);
       void run.then((a) => {
         // kept for reuse unless the results were dropped meanwhile (an imported file or a setting changed)
@@ -309,7 +324,7 @@ export class AnalysisService implements vscode.Disposable {
         if (good) s.lastGood = a;
         this.changed.fire(doc.uri);
       });
-    }
+    } else sent?.();
     return run;
   }
 
@@ -411,7 +426,7 @@ export class AnalysisService implements vscode.Disposable {
     return s;
   }
 
-  private async run(doc: vscode.TextDocument, expr: string, input: number[][], inputSource: InputSource, disc: DiscoveryResult): Promise<Analysis> {
+  private async run(doc: vscode.TextDocument, expr: string, input: number[][], inputSource: InputSource, disc: DiscoveryResult, sent?: () => void): Promise<Analysis> {
     const file = enginePath(doc.uri);
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === doc.uri.scheme).map((f) => enginePath(f.uri));
     const config = readConfig(doc.uri);
@@ -427,10 +442,16 @@ export class AnalysisService implements vscode.Disposable {
     let fatal: Diagnostic | undefined;
     let sources = new Map<string, string[]>();
     let version = doc.version;
+    const stamps = this.stamps.get(doc.uri.toString());
+    let hops: Hops | undefined;
     for (let round = 0; round < MAX_LOAD_ROUNDS; round++) {
       version = doc.version;
       const files = await this.host.snapshot(scope, file);
-      const res = await this.runner.run({ opts: { file, model: expr, input, searchPaths, sitePackages, torchVersion: config.torchVersion, callSites: true }, files });
+      const sentAt = epochMs();
+      const answer = this.runner.run({ opts: { file, model: expr, input, searchPaths, sitePackages, torchVersion: config.torchVersion, callSites: true }, files });
+      sent?.();
+      const res = await answer;
+      hops = { ...stamps, sent: sentAt, received: epochMs(), done: 0, ...(res.ok ? res.timing : undefined) };
       if (!res.ok) {
         error = res.error.split('\n')[0];
         report = undefined;
@@ -450,12 +471,14 @@ export class AnalysisService implements vscode.Disposable {
     const ms = performance.now() - t0;
     this.log?.info(`${file} · model ${expr} · input ${input.map((d) => `[${d.join(', ')}]`).join(', ')} (${inputSource}) · ${ms.toFixed(0)} ms`
       + (report ? ` · ${report.filesRead.length} files read · ${report.diagnostics.length} diagnostics${report.totals.incomplete ? ' · totals incomplete' : ''}` : ` · failed: ${fatal?.message ?? error ?? 'unknown error'}`));
-    return { uri: doc.uri, version, expr, candidate, input, inputSource, report, error, fatal, sources, ms };
+    if (hops) hops.done = epochMs();
+    return { uri: doc.uri, version, expr, candidate, input, inputSource, report, error, fatal, sources, ms, hops };
   }
 
   private onEdit(doc: vscode.TextDocument): void {
     if (!AnalysisService.isPython(doc)) return;
     const path = enginePath(doc.uri);
+    this.stamps.set(doc.uri.toString(), { edit: epochMs() });
     if (this.docs.has(doc.uri.toString())) this.schedule(doc);
     // Files that import this one see the unsaved text too: refresh them after the same quiet time.
     for (const other of vscode.workspace.textDocuments) {
@@ -466,14 +489,25 @@ export class AnalysisService implements vscode.Disposable {
 
   private schedule(doc: vscode.TextDocument, clearRuns = false): void {
     const key = doc.uri.toString();
-    const old = this.timers.get(key);
-    if (old) clearTimeout(old);
-    this.timers.set(key, setTimeout(() => {
+    this.timers.get(key)?.();
+    const due = () => {
+      if (this.timers.get(key) !== cancel) return;
       this.timers.delete(key);
       if (doc.isClosed) return;
       if (clearRuns) clearResults(this.state(doc));
       void this.refresh(doc);
-    }, readConfig(doc.uri).debounceMs));
+    };
+    const ms = readConfig(doc.uri).debounceMs;
+    let cancel: () => void;
+    if (ms > 0) {
+      const t = setTimeout(due, ms);
+      cancel = () => clearTimeout(t);
+    } else {
+      // no quiet time: at once, after the edits of this task (a timer would wait for the next turn of the loop)
+      cancel = () => undefined;
+      queueMicrotask(due);
+    }
+    this.timers.set(key, cancel);
   }
 
   /**
@@ -482,10 +516,15 @@ export class AnalysisService implements vscode.Disposable {
    */
   private async refresh(doc: vscode.TextDocument): Promise<void> {
     const { version } = doc;
+    const st = this.stamps.get(doc.uri.toString());
+    if (st) st.refresh = epochMs();
     const cur = this.docs.get(doc.uri.toString());
     const before = cur && this.choiceOf(cur);
     const predicted = before && this.activeExpr(doc);
-    if (before && predicted && this.runnable(doc, predicted, before.result)) void this.analysisIn(doc, predicted, before.result);
+    if (before && predicted && this.runnable(doc, predicted, before.result)) {
+      // its request goes first: the worker answers in order, and the hover waits for the analysis, not for discovery
+      await new Promise<void>((sent) => { void this.analysisIn(doc, predicted, before.result, sent).finally(sent); });
+    }
     const disc = this.chosen(doc, await this.discovery(doc));
     if (doc.isClosed || doc.version !== version) return;
     const expr = this.activeExprIn(doc, disc);
@@ -508,9 +547,9 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   private forget(uri: vscode.Uri): void {
-    const t = this.timers.get(uri.toString());
-    if (t) clearTimeout(t);
+    this.timers.get(uri.toString())?.();
     this.timers.delete(uri.toString());
+    this.stamps.delete(uri.toString());
     this.docs.delete(uri.toString());
   }
 

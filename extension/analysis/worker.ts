@@ -1,16 +1,18 @@
 // Entry of the isolated analysis (dist/analysisWorker.js): a child process on desktop, else a worker thread.
 // Runs the engine off the extension host, so discovery and a 200 ms analysis never block typing, and a fatal
-// error here never takes the host down. Keeps the engine's parse cache between requests.
+// error here never takes the host down. Keeps the engine's parse cache, and the reports it sent, between requests.
 import { parentPort } from 'node:worker_threads';
 import { analyze, findModels } from '../../engine';
-import { handleRequest, type ProbeRequest, type WorkerRequest, type WorkerResponse } from './protocol';
+import { handleRequest, SentReports, type ProbeRequest, type WorkerRequest, type WorkerResponse } from './protocol';
 
 const send: (m: WorkerResponse) => void = parentPort ? (m) => parentPort!.postMessage(m) : (m) => { process.send?.(m); };
 const probes = process.env.LAYERLENS_ANALYSIS_PROBES === '1';
+/** The reports last sent, so that the next answer to the same model is only what changed. */
+const sent = new SentReports();
 
 function onRequest(req: WorkerRequest): void {
   if (req.type === 'probe' && probes) { send(probe(req)); return; }
-  send(handleRequest({ analyze: parentPort ? analyze : analyzeByCpu, findModels }, req));
+  send(handleRequest({ analyze: parentPort ? analyze : analyzeByCpu, findModels }, req, sent));
 }
 
 /**

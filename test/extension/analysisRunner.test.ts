@@ -25,7 +25,7 @@ beforeAll(async () => {
   await build({ entryPoints: ['extension/analysis/worker.ts'], outfile: SCRIPT, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
 });
 
-type Runner = ReturnType<typeof createRunner> & { request(b: UnsentRequest): Promise<WorkerResponse>; deaths: number };
+type Runner = ReturnType<typeof createRunner> & { request(b: UnsentRequest): Promise<WorkerResponse>; deaths: number; deltas: number };
 
 function runner(isolation: 'process' | 'thread', o: RunnerOptions = {}): Runner {
   return createRunner(SCRIPT, { isolation, env: { LAYERLENS_ANALYSIS_PROBES: '1' }, ...o }) as Runner;
@@ -117,6 +117,44 @@ describe.each(['process', 'thread'] as const)('analysis runner (%s): the watchdo
       expect(paramsOf(await analyse(r))).toBe(10);
     } finally {
       r.dispose();
+    }
+  });
+});
+
+/** NET after a series of edits: a changed width, a line inserted above, a layer added, a syntax error, and back. */
+const EDITS = [
+  NET,
+  NET.replace('nn.Linear(4, 2)', 'nn.Linear(4, 3)'),
+  NET.replace('class Net', '# a note\n\nclass Net').replace('nn.Linear(4, 2)', 'nn.Linear(4, 3)'),
+  NET.replace('        self.fc = nn.Linear(4, 2)', '        self.fc = nn.Linear(4, 8)\n        self.out = nn.Linear(8, 2)').replace('return self.fc(x)', 'return self.out(self.fc(x))'),
+  NET.replace('nn.Linear(4, 2)', 'nn.Linear(4, 2'),
+  NET,
+];
+
+describe.each(['process', 'thread'] as const)('analysis runner (%s): a report after an edit comes as its changes', (isolation) => {
+  it('every answer equals the engine\'s report on the same text, after the first as its changes; after a restart, whole again', async () => {
+    const r = runner(isolation);
+    const inline = createRunner(undefined, { isolation: 'inline' });
+    const file = '/ws/edited.py';
+    const ask = async (runner: typeof inline, text: string) => {
+      const res = await runner.run({ opts: { file, model: 'Net()', input: [[1, 4]], callSites: true }, files: { [file]: text } });
+      if (!res.ok) throw new Error(res.error);
+      const { timings: _t, ...report } = res.report;
+      return report;
+    };
+    try {
+      for (const [i, text] of EDITS.entries()) expect(await ask(r, text), `edit ${i}`).toStrictEqual(await ask(inline, text));
+      expect(r.deltas).toBe(EDITS.length - 1);
+      // a fresh analysis keeps no report: its first answer is whole, the next the changes from it
+      if (isolation === 'process') process.kill(r.pid!, 'SIGKILL');
+      else await r.request({ type: 'probe', what: 'abort' });
+      await new Promise((ok) => setTimeout(ok, 300));
+      for (const [i, text] of [EDITS[1], EDITS[3]].entries()) expect(await ask(r, text), `after the restart, edit ${i}`).toStrictEqual(await ask(inline, text));
+      expect(r.deaths).toBeGreaterThan(0); // (a thread's abort is a crash, sent once more)
+      expect(r.deltas).toBe(EDITS.length);
+    } finally {
+      r.dispose();
+      inline.dispose();
     }
   });
 });

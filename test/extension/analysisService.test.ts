@@ -110,4 +110,37 @@ describe('AnalysisService', () => {
     expect(calls.analyze).toBe(2);
     service.dispose();
   });
+
+  it('with no quiet time, an edit is analysed at once (before any timer), the model\'s analysis requested before the discovery', async () => {
+    const inline = createRunner(undefined);
+    const order: string[] = [];
+    const runner = {
+      kind: inline.kind,
+      run: (r: Parameters<typeof inline.run>[0]) => { order.push('analyze'); return inline.run(r); },
+      discover: (r: Parameters<typeof inline.discover>[0]) => { order.push('discover'); return inline.discover(r); },
+      dispose: () => inline.dispose(),
+    };
+    const service = new AnalysisService(new ModelChoices(vscode.memento() as never), runner);
+    const doc = vscode.openDocument(vscode.Uri.file('/ws/order_probe.py'), SRC) as unknown as code.TextDocument;
+    await service.active(doc);
+    order.length = 0;
+    const l = lineOf(doc, 'nn.Conv2d(3, 8');
+    const col = doc.lineAt(l).text.indexOf('8,');
+    edit(doc, l, col, '16', col + 1);
+    let timerRan = false;
+    setTimeout(() => { timerRan = true; }, 0);
+    await Promise.resolve(); // the edit's task is over (a hover comes in a later one)
+    expect(service.isPending(doc)).toBe(false);
+    const a = await service.active(doc);
+    expect(timerRan).toBe(false);
+    expect(order).toEqual(['analyze', 'discover']);
+    expect(a?.version).toBe(doc.version);
+    expect(a?.report?.rows[0].output).toEqual([1, 16, 32, 32]);
+    // the timestamps of the way there, in order (what bench/editor.mjs reports per hop)
+    const h = a!.hops!;
+    const steps = [h.edit, h.refresh, h.sent, h.start, h.end, h.received, h.done];
+    expect(steps.every((t) => typeof t === 'number')).toBe(true);
+    expect(steps).toEqual([...steps].sort((x, y) => x! - y!));
+    service.dispose();
+  });
 });
