@@ -25,28 +25,26 @@ export function reluWasm(wk: WasmKernels, d: Float32Array, from: number, to: num
   }
 }
 
-/** out = g · (x > 0): relu's backward over whole arrays of one length. */
-export function reluBackwardWasm(wk: WasmKernels, x: Float32Array, g: Float32Array, out: Float32Array): void {
-  const [a, b] = wk.regions(['ew.a', CHUNK], ['ew.b', CHUNK]), mem = wk.f32();
-  for (let i = 0; i < x.length; i += CHUNK) {
-    const n = Math.min(CHUNK, x.length - i);
-    mem.set(x.subarray(i, i + n), a >> 2);
-    mem.set(g.subarray(i, i + n), b >> 2);
-    wk.k.reluBackward(a, b, a, n);
-    out.set(mem.subarray(a >> 2, (a >> 2) + n), i);
-  }
-}
-
-/** out = x + y over whole arrays of one length (out may be x: add_). */
-export function addWasm(wk: WasmKernels, x: Float32Array, y: Float32Array, out: Float32Array): void {
+/** out = f(x, y) chunk by chunk through the kernels' memory (x and y staged, the result read back). */
+function binaryWasm(wk: WasmKernels, x: Float32Array, y: Float32Array, out: Float32Array, kernel: (a: number, b: number, o: number, n: number) => void): void {
   const [a, b] = wk.regions(['ew.a', CHUNK], ['ew.b', CHUNK]), mem = wk.f32();
   for (let i = 0; i < x.length; i += CHUNK) {
     const n = Math.min(CHUNK, x.length - i);
     mem.set(x.subarray(i, i + n), a >> 2);
     mem.set(y.subarray(i, i + n), b >> 2);
-    wk.k.addArrays(a, b, a, n);
+    kernel(a, b, a, n);
     out.set(mem.subarray(a >> 2, (a >> 2) + n), i);
   }
+}
+
+/** out = g · (x > 0): relu's backward over whole arrays of one length. */
+export function reluBackwardWasm(wk: WasmKernels, x: Float32Array, g: Float32Array, out: Float32Array): void {
+  binaryWasm(wk, x, g, out, (a, b, o, n) => wk.k.reluBackward(a, b, o, n));
+}
+
+/** out = x + y over whole arrays of one length (out may be x: add_). */
+export function addWasm(wk: WasmKernels, x: Float32Array, y: Float32Array, out: Float32Array): void {
+  binaryWasm(wk, x, y, out, (a, b, o, n) => wk.k.addArrays(a, b, o, n));
 }
 
 /** Runs of S floats per channel in an [N, C, S] array: the layout batch norm walks. */
