@@ -21,10 +21,15 @@ export function numVal(v: number | bigint | boolean | PyFloat): number {
   throw notANumber(v);
 }
 
+/** CPython's TypeError for a value where an integer (`__index__`) belongs; undefined: an argument not passed (None). */
+export function notAnInteger(v: Value | undefined): PyException {
+  return new PyException('TypeError', `'${typeName(v ?? null)}' object cannot be interpreted as an integer`);
+}
+
 /** What a native reading a number gets for something else (an argument not passed, None, a tensor). */
 function notANumber(v: unknown): Error {
   if (v instanceof Unknown) return new InterpError(`a number the analysis cannot know (${v.reason})`, v.file, v.s, v.e, 'unknown');
-  return new PyException('TypeError', `'${typeName((v ?? null) as Value)}' object cannot be interpreted as an integer`);
+  return notAnInteger(v as Value | undefined);
 }
 /** A number's exact value: ints as number or bigint, floats as number. */
 export function numOf(v: number | bigint | boolean | PyFloat): number | bigint {

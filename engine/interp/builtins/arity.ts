@@ -2,7 +2,8 @@
 // 3.11's TypeError when a call passes fewer or more: checked before the native code runs, so a call with
 // an argument missing (a half-typed line, `hash()`) is the user's TypeError at the call, never a crash
 // of the analysis. Pure data plus one check.
-import { PyException, Unknown, typeName, type Value } from '../values';
+import { PyException, Unknown, type Value } from '../values';
+import { isIntLike, notAnInteger } from '../ops';
 
 /**
  * `one`: METH_O, "X() takes exactly one argument (k given)"; `none`: METH_NOARGS; `exp`: the
@@ -82,9 +83,7 @@ export function arityError(qual: string, spec: Arity, args: readonly Value[]): P
   }
   for (const i of ints ?? []) {
     const v = args[i];
-    if (i < k && !(v instanceof Unknown) && !(typeof v === 'boolean' || typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)))) {
-      return new PyException('TypeError', `'${typeName(v)}' object cannot be interpreted as an integer`);
-    }
+    if (i < k && !(v instanceof Unknown) && !isIntLike(v)) return notAnInteger(v);
   }
   return undefined;
 }

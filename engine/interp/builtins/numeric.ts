@@ -1,8 +1,8 @@
 // Built-in numeric functions: abs, round (half to even, as Python), divmod, pow, chr/ord, hex/bin.
 // Tensors go to the torch extension; an unknown number stays Unknown.
 import type { Interp } from '../interp';
-import { PyException, PyFloat, PyInstance, PyTuple, Unknown, typeName, type Value } from '../values';
-import { isIntLike, numOf, numVal } from '../ops';
+import { PyException, PyFloat, PyInstance, PyTuple, Unknown, type Value } from '../values';
+import { isIntLike, notAnInteger, numOf, numVal } from '../ops';
 import { floatToInt, intNeg, normInt, type PyInt } from '../intMath';
 import { defineFn, numArg, roundHalfEven } from './define';
 import { NO_KWARGS } from '../calls';
@@ -47,7 +47,7 @@ export function installNumericFunctions(it: Interp): void {
   defineFn(it, 'chr', (a) => String.fromCodePoint(numArg(a[0], 'chr')));
   defineFn(it, 'ord', (a) => String(a[0]).codePointAt(0) ?? 0);
   const radix = (prefix: string, k: number) => (a: Value[]): Value => {
-    if (!isIntLike(a[0])) throw new PyException('TypeError', `'${typeName(a[0])}' object cannot be interpreted as an integer`);
+    if (!isIntLike(a[0])) throw notAnInteger(a[0]);
     const x = BigInt(numOf(a[0]));
     return (x < 0n ? '-' : '') + prefix + (x < 0n ? -x : x).toString(k);
   };

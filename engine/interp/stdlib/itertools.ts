@@ -2,7 +2,7 @@
 // combinations. Endless iterators are refused with a diagnostic, never looped.
 import type { Interp } from '../interp';
 import { InterpError, PyException, PyIterator, PyTuple, Unknown, type Value } from '../values';
-import { numVal } from '../ops';
+import { isIntLike, numVal } from '../ops';
 import { fn, intArg, kwOr } from './native';
 import { checkSize } from '../budget';
 import { NO_KWARGS } from '../calls';
@@ -48,7 +48,7 @@ export function itertools(it: Interp): Record<string, Value> {
       if (a.length < 2 || a.length > 4) throw new PyException('TypeError', `islice expected ${a.length < 2 ? 'at least 2' : 'at most 4'} arguments, got ${a.length}`);
       const bound = (v: Value, what: string, dflt: number | undefined): number | undefined => {
         if (v === null) return dflt;
-        const n = v instanceof Unknown || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? intArg(v) : -1;
+        const n = v instanceof Unknown || isIntLike(v) ? intArg(v) : -1;
         if (n < 0) throw new PyException('ValueError', `${what} argument for islice() must be None or an integer: 0 <= x <= sys.maxsize.`);
         return n;
       };

@@ -1,8 +1,8 @@
 // Python's math module: constants and real functions over ints and floats (float results boxed as
 // PyFloat). An unknown argument stops the computation with a diagnostic, never a made-up number.
 import type { Interp } from '../interp';
-import { InterpError, PyException, Unknown, typeName, type Value } from '../values';
-import { isIntLike, numOf } from '../ops';
+import { InterpError, PyException, Unknown, type Value } from '../values';
+import { isIntLike, notAnInteger, numOf } from '../ops';
 import { MAX_INT_BITS, bitLength as bitLengthOf, floatToInt, normInt, tooLarge } from '../intMath';
 import { fn, realArg, flt, kwOr } from './native';
 import { erf } from '../../util/numeric';
@@ -85,7 +85,7 @@ function logOf(v: Value): number {
 
 function bigArg(v: Value, what: string): bigint {
   if (v instanceof Unknown) throw new InterpError(`math.${what} of an unknown value (${v.reason})`);
-  if (!isIntLike(v)) throw new PyException('TypeError', `'${typeName(v)}' object cannot be interpreted as an integer`);
+  if (!isIntLike(v)) throw notAnInteger(v);
   return BigInt(numOf(v));
 }
 

@@ -7,7 +7,7 @@ import {
   Builtin, InterpError, PyClass, PyDict, PyException, PyFloat, PyInstance, PyList, PyModule, PyRange, PyTuple, Unknown,
   typeName, type NativeFn, type Value,
 } from '../values';
-import { floatOf, isNum, pyStr } from '../ops';
+import { floatOf, isIntLike, isNum, notAnInteger, numVal, pyStr } from '../ops';
 import { NO_KWARGS } from '../calls';
 
 /** The members of a native module, made when Python code first imports it. */
@@ -32,10 +32,8 @@ export function realArg(v: Value): number {
 /** An integer argument (`__index__`): an unknown one stops the computation with a diagnostic. */
 export function intArg(v: Value | undefined): number {
   if (v instanceof Unknown) throw new InterpError(`an integer the analysis cannot know (${v.reason})`);
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  throw new PyException('TypeError', `'${typeName(v ?? null)}' object cannot be interpreted as an integer`);
+  if (v === undefined || !isIntLike(v)) throw notAnInteger(v);
+  return numVal(v);
 }
 
 export const flt = (x: number): PyFloat => new PyFloat(x);

@@ -7,7 +7,7 @@ import {
   Builtin, InterpError, Property, PyClass, PyEllipsis, PyException, PyFloat, PyInstance, PyIterator, PyList, PySlice, PyTuple, Unknown,
   typeName, type CallCtx, type Value,
 } from '../values';
-import { isNum, numVal, pyStr } from '../ops';
+import { isNum, notAnInteger, numVal, pyStr } from '../ops';
 import { DTYPES, NdArray, kind, itemsize, shortFloat, castValue, checkSize, type DType, type Operand } from './ndarray';
 import { getIndex, setIndex, type Idx } from './ndindex';
 import { arithmetic, comparison, meanDtypes, roundArray, sameUfunc, sumArray, sumDtype } from './npMath';
@@ -162,7 +162,7 @@ export function intArg(v: Value, what: string): number {
   if (typeof v === 'number' || typeof v === 'boolean') return numVal(v);
   const a = arrayOf(v);
   if (a && a.ndim === 0 && kind(a.dtype) !== 'f') return a.values()[0];
-  throw new PyException('TypeError', `'${typeName(v)}' object cannot be interpreted as an integer`);
+  throw notAnInteger(v);
 }
 
 export function shapeArg(v: Value): number[] {
