@@ -11,18 +11,7 @@ import { LineMap } from './lineMap';
 import { ModelChoices } from './modelChoices';
 import { enginePath, WorkspaceHost } from './workspaceHost';
 import { epochMs } from './protocol';
-
-export type InputSource = 'comment' | 'example' | 'user' | 'setting';
-
-/** Where an input shape comes from, in words (status bar, summary, Set Input Shape). */
-export function inputSourceLabel(s: InputSource): { short: string; long: string } {
-  switch (s) {
-    case 'comment': return { short: 'comment', long: 'from the `# layerlens: input=` comment in the file' };
-    case 'example': return { short: 'example', long: "from the example tensor passed to the model in the file" };
-    case 'user': return { short: 'your choice', long: 'your choice (LayerLens: Set Input Shape; an empty shape there resets it)' };
-    case 'setting': return { short: 'default', long: 'the default (setting layerlens.defaultInputShape): the file gives none' };
-  }
-}
+import type { InputSource } from './inputSource';
 
 /** Where installed packages are read from (the selected Python environment's site-packages). */
 export interface SitePackagesSource {

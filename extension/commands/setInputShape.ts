@@ -2,7 +2,8 @@
 // and model in workspace state. An explicit choice wins over the file's comment or example tensor; an empty
 // shape resets it. While the user types, the shape is checked against the model's forward and first layer.
 import * as vscode from 'vscode';
-import { type AnalysisService, inputSourceLabel } from '../analysis/service';
+import { type AnalysisService } from '../analysis/service';
+import { inputSourceLabel } from '../analysis/inputSource';
 import { checkInputShapes } from '../analysis/inputCheck';
 import { formatShapes, normalizeShapeSetting, parseShapes } from '../analysis/shapes';
 import { resolveTarget } from './target';

@@ -2,7 +2,8 @@
 // that builds layers, or the model (class name, `model = Net()`): what hoverContent.ts writes for it.
 // Must stay cheap: uses the cached analysis (AnalysisService) and never analyses other files itself.
 import * as vscode from 'vscode';
-import { type AnalysisService, inputSourceLabel, needsArguments } from '../analysis/service';
+import { type AnalysisService, needsArguments } from '../analysis/service';
+import { inputSourceLabel } from '../analysis/inputSource';
 import { readConfig } from '../config';
 import { enginePath } from '../analysis/workspaceHost';
 import { blockHoverMarkdown, builtHoverMarkdown, type HoverOptions, hoverMarkdown, modelHoverMarkdown, opHoverMarkdown } from './hoverContent';

@@ -3,7 +3,8 @@
 // Clicking it opens a menu to change them (Select Model / Set Input Shape / Summary).
 import { CommandId } from '../commands/commandIds';
 import * as vscode from 'vscode';
-import { AnalysisService, inputSourceLabel } from '../analysis/service';
+import { AnalysisService } from '../analysis/service';
+import { inputSourceLabel } from '../analysis/inputSource';
 import { readConfig } from '../config';
 import { incompleteText, lensTitle, staleSuffix } from './codeLens';
 
