@@ -6,6 +6,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { runCommand } = require('./workbench');
 
 /** Runs `fn` in whichever webview frame holds the Inspector; null when none does yet. */
 async function inFrame(page, fn, arg) {
@@ -63,10 +64,7 @@ async function runUiArticle(browser, { port, workbenchUrl, extDev, root }) {
     await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 30000 });
     let open = null;
     for (let i = 0; i < 6 && !open; i++) {
-      await page.keyboard.press('F1');
-      await page.keyboard.type('LayerLens: Open Inspector');
-      await page.waitForTimeout(400);
-      await page.keyboard.press('Enter');
+      if (!(await runCommand(page, 'LayerLens: Open Inspector'))) continue;
       open = await until(page, () => document.querySelectorAll('vscode-table-row.ll-row').length > 0 || null, null, 20000, 'the Inspector').catch(() => null);
     }
     // the trained weights from the Weights list (the host offers the files next to the model)

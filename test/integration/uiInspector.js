@@ -3,6 +3,7 @@
 // window, and read them again from the panel the WebviewPanelSerializer restored (with its saved state).
 // Called by runWebTests.js against its running code-server; `node uiInspector.js` alone is not supported.
 'use strict';
+const { runCommand, reloadWindow } = require('./workbench');
 
 const FILE = 'simple_cnn.py';
 
@@ -40,20 +41,12 @@ async function runUiInspector(browser, { port, workbenchUrl, extDev }) {
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: FILE }).first().click({ timeout: 60000 });
     await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 30000 });
     for (let i = 0; i < 6 && !(before && before.rows > 0); i++) {
-      await page.keyboard.press('F1');
-      await page.keyboard.type('LayerLens: Open Inspector');
-      await page.waitForTimeout(400);
-      await page.keyboard.press('Enter');
-      before = await waitRows(page, 20000);
+      if (await runCommand(page, 'LayerLens: Open Inspector')) before = await waitRows(page, 20000);
     }
     // a reload through the workbench's own command (its shutdown saves the editors, the panel's state with
     // them); the window and the extension host start again and the serializer restores the panel
     await page.waitForTimeout(1000);
-    await page.keyboard.press('F1');
-    await page.keyboard.type('Developer: Reload Window');
-    await page.waitForTimeout(400);
-    await Promise.all([page.waitForEvent('load', { timeout: 60000 }), page.keyboard.press('Enter')]);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    await reloadWindow(page);
     after = await waitRows(page, 60000);
     title = await page.locator('.tab', { hasText: 'Inspector: StemNet()' }).count() > 0;
   } catch (e) {

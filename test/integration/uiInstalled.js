@@ -9,6 +9,7 @@
 const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const { runCommand } = require('./workbench');
 
 // DigitsCNN: conv1 = Conv2d(1, 8, 3, padding=1) on [1, 1, 16, 16]; the numbers PyTorch gives (examples/digits/README.md)
 const HOVER = [/Conv2d/, /H_out = ⌊\(16 \+ 2·1 − 1·\(3 − 1\) − 1\) \/ 1⌋ \+ 1 = 16/, /MACs = N·C_out·H_out·W_out·\(C_in\/groups\)·K_h·K_w = 1·8·16·16·\(1\/1\)·3·3 = 18,432/, /params = C_out·\(C_in\/groups\)·K_h·K_w \+ C_out = 8·\(1\/1\)·3·3 \+ 8 = 80/];
@@ -40,12 +41,6 @@ async function gotoAndHover(page, { line, col }, want, tries = 12) {
   return text;
 }
 
-async function palette(page, command) {
-  await page.keyboard.press('F1');
-  await page.keyboard.type(command);
-  await page.waitForTimeout(500);
-  await page.keyboard.press('Enter');
-}
 
 async function inspectorRows(page) {
   for (const f of page.frames()) {
@@ -102,7 +97,7 @@ async function runUiInstalled(browser, { codeServerBin, root, tmp, env, startSer
     await page.locator('.codelens-decoration', { hasText: 'params' }).first().waitFor({ timeout: 30000 }).catch(() => {});
     result.lens = await page.locator('.codelens-decoration').allInnerTexts();
     if (shots) await shot(page, path.join(shots, 'codelens.png'), [page.locator('.codelens-decoration').first(), page.locator('.monaco-editor .view-line', { hasText: 'self.fc = nn.Linear' }).first()]);
-    await palette(page, 'LayerLens: Show Model Summary as Text');
+    await runCommand(page, 'LayerLens: Show Model Summary as Text');
     for (let i = 0; i < 40 && !SUMMARY.every((re) => re.test(result.summary)); i++) {
       await page.waitForTimeout(500);
       result.summary = (await page.locator('.monaco-editor .view-lines').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ');
@@ -111,7 +106,7 @@ async function runUiInstalled(browser, { codeServerBin, root, tmp, env, startSer
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'model.py' }).first().click();
     await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 30000 });
     for (let i = 0; i < 4 && !result.rows; i++) {
-      await palette(page, 'LayerLens: Open Inspector');
+      await runCommand(page, 'LayerLens: Open Inspector');
       for (let j = 0; j < 40 && !result.rows; j++) { await page.waitForTimeout(500); result.rows = await inspectorRows(page); }
     }
     if (shots) {
