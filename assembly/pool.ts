@@ -12,17 +12,32 @@
   return min(k, (size - 1 - start) / dil + 1);
 }
 
+/**
+ * Output columns [vecLo, vecHi) read all kw taps inside the row: the vector range. With stride 2 the
+ * vector load also reads one float past the last tap, which must stay inside the row too.
+ */
+@inline function vecLo(Wo: i32, sw: i32, pw: i32): i32 {
+  let lo = 0;
+  while (lo < Wo && (lo * sw - pw < 0)) lo++;
+  return lo;
+}
+@inline function vecHi(lo: i32, W: i32, Wo: i32, kw: i32, sw: i32, pw: i32, dw: i32): i32 {
+  const extra = sw == 2 ? 1 : 0;
+  let hi = lo;
+  while (hi < Wo && hi * sw - pw + (kw - 1) * dw + extra <= W - 1) hi++;
+  return hi;
+}
+/** Four windows' taps at `p` (stride 1) or every other float from `p` (stride 2). */
+@inline function windowTaps(p: usize, sw: i32): v128 {
+  if (sw == 1) return v128.load(p);
+  return i8x16.shuffle(v128.load(p), v128.load(p, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+}
+
 export function maxPool2d(
   src: usize, planes: i32, H: i32, W: i32, Ho: i32, Wo: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, dst: usize,
 ): void {
-  // Output columns [vLo, vHi) read all kw taps inside the row: the vector range. With stride 2 the
-  // vector load also reads one float past the last tap, which must stay inside the row too.
-  const extra = sw == 2 ? 1 : 0;
-  let vLo = 0;
-  while (vLo < Wo && (vLo * sw - pw < 0)) vLo++;
-  let vHi = vLo;
-  while (vHi < Wo && vHi * sw - pw + (kw - 1) * dw + extra <= W - 1) vHi++;
+  const vLo = vecLo(Wo, sw, pw), vHi = vecHi(vLo, W, Wo, kw, sw, pw, dw);
   const vec = dw == 1 && (sw == 1 || sw == 2);
   const negInf = f32x4.splat(-Infinity);
   let o = dst;
@@ -38,11 +53,7 @@ export function maxPool2d(
           for (let ky = ky0; ky < ky1; ky++) {
             const row = base + <usize>((h0 + ky * dh) * W + ow * sw - pw) * 4;
             for (let kx = 0; kx < kw; kx++) {
-              const p = row + <usize>kx * 4;
-              let v: v128;
-              if (sw == 1) v = v128.load(p);
-              else v = i8x16.shuffle(v128.load(p), v128.load(p, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-              acc = f32x4.max(acc, v);
+              acc = f32x4.max(acc, windowTaps(row + <usize>kx * 4, sw));
             }
           }
           v128.store(o, acc);
@@ -75,11 +86,7 @@ export function maxPool2dBackward(
   src: usize, gy: usize, planes: i32, H: i32, W: i32, Ho: i32, Wo: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, gx: usize,
 ): void {
-  const extra = sw == 2 ? 1 : 0;
-  let vLo = 0;
-  while (vLo < Wo && (vLo * sw - pw < 0)) vLo++;
-  let vHi = vLo;
-  while (vHi < Wo && vHi * sw - pw + (kw - 1) * dw + extra <= W - 1) vHi++;
+  const vLo = vecLo(Wo, sw, pw), vHi = vecHi(vLo, W, Wo, kw, sw, pw, dw);
   const vec = dw == 1 && (sw == 1 || sw == 2);
   const lanes = i32x4(0, sw, 2 * sw, 3 * sw);
   let o = gy;
@@ -97,9 +104,7 @@ export function maxPool2dBackward(
             const rowAt = (h0 + ky * dh) * W + ow * sw - pw;
             for (let kx = 0; kx < kw; kx++) {
               const p = plane + <usize>(rowAt + kx) * 4;
-              let v: v128;
-              if (sw == 1) v = v128.load(p);
-              else v = i8x16.shuffle(v128.load(p), v128.load(p, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+              const v = windowTaps(p, sw);
               const idx = i32x4.add(i32x4.splat(rowAt + kx), lanes);
               if (first) { best = v; at = idx; first = false; continue; }
               const take = v128.or(f32x4.gt(v, best), v128.and(f32x4.ne(v, v), f32x4.eq(best, best)));
