@@ -24,7 +24,7 @@ export async function setInputShape(
     const report = a?.expr === target.expr ? a.report : undefined;
     const text = await vscode.window.showInputBox({
       title: vscode.l10n.t('LayerLens: input shape of {0}', target.expr),
-      prompt: `Now ${formatShapes(current.input)}, ${inputSourceLabel(current.source).long}. Dimensions separated by commas, e.g. 1, 3, 224, 224; several inputs: (1, 3, 32, 32), (1, 10). Empty: use the file's shape.`,
+      prompt: vscode.l10n.t("Now {0}, {1}. Dimensions separated by commas, e.g. 1, 3, 224, 224; several inputs: (1, 3, 32, 32), (1, 10). Empty: use the file's shape.", formatShapes(current.input), inputSourceLabel(current.source).long),
       value: formatShapes(current.input),
       validateInput: (t) => {
         if (t.trim() === '') return undefined;

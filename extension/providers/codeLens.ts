@@ -71,12 +71,12 @@ export function onePerModel<T extends { candidate: ModelCandidate }>(models: T[]
 /** The tooltip's account of an incomplete total: each reason on its own line. */
 export function incompleteText(r: Report): string {
   const why = r.totals.incomplete;
-  return why?.length ? `Incomplete total — the count is a lower bound because:\n${why.map((w) => `- ${w}`).join('\n')}` : '';
+  return why?.length ? `${vscode.l10n.t('Incomplete total — the count is a lower bound because:')}\n${why.map((w) => `- ${w}`).join('\n')}` : '';
 }
 
 /** `· stale (syntax error, line 17)` after the numbers of the last version that parsed. */
 export function staleSuffix(shown: Shown): string {
-  return shown.stale ? ` · stale (syntax error, line ${shown.stale.line})` : '';
+  return shown.stale ? ` · ${vscode.l10n.t('stale (syntax error, line {0})', shown.stale.line)}` : '';
 }
 
 function lensCommand(shown: Shown, convention: FlopsConvention): vscode.Command {
@@ -89,8 +89,8 @@ function lensCommand(shown: Shown, convention: FlopsConvention): vscode.Command 
     return { title: `LayerLens: ${truncate(problem.message, 90)}`, command: CommandId.selectModel, arguments: [undefined, a.uri], tooltip: vscode.l10n.t('Choose the model expression to analyse') };
   }
   const why = r.totals.incomplete ? `\n\n${incompleteText(r)}` : '';
-  const stale = shown.stale ? `\n\nThe numbers of the last version that parsed: line ${shown.stale.line} has a syntax error (${shown.stale.message}).` : '';
-  return { title: `${lensTitle(r, convention)}${staleSuffix(shown)}`, command: CommandId.showSummary, arguments: args, tooltip: `${a.expr} with input ${a.input.map(fmtShape).join(', ')}: the summary in the Inspector${stale}${why}` };
+  const stale = shown.stale ? `\n\n${vscode.l10n.t('The numbers of the last version that parsed: line {0} has a syntax error ({1}).', shown.stale.line, shown.stale.message)}` : '';
+  return { title: `${lensTitle(r, convention)}${staleSuffix(shown)}`, command: CommandId.showSummary, arguments: args, tooltip: `${vscode.l10n.t('{0} with input {1}: the summary in the Inspector', a.expr, a.input.map(fmtShape).join(', '))}${stale}${why}` };
 }
 
 /** `11.69 M params · 1.81 GMACs · out [1, 1000]`; an incomplete total reads `≥ 44.83 MMACs (incomplete)`. */

@@ -50,7 +50,7 @@ export class ModelStatusBar implements vscode.Disposable {
     if (!expr) {
       this.item.text = `$(layers) ${vscode.l10n.t('LayerLens: no model')}`;
       this.item.tooltip = vscode.l10n.t('No nn.Module model found in this file. Click to enter a model expression.');
-      this.item.accessibilityInformation = { label: 'LayerLens: no model found in this file. Activate to enter a model expression.' };
+      this.item.accessibilityInformation = { label: vscode.l10n.t('LayerLens: no model found in this file. Activate to enter a model expression.') };
     } else {
       const { input, source } = this.service.resolveInput(doc, expr);
       const label = inputSourceLabel(source);
@@ -61,10 +61,10 @@ export class ModelStatusBar implements vscode.Disposable {
       const r = shown?.analysis.report;
       const summary = r ? `${lensTitle(r, readConfig(doc.uri).flopsConvention)}${staleSuffix(shown!)}` : '';
       const why = r?.totals.incomplete ? `\n\n${incompleteText(r)}` : '';
-      this.item.tooltip = new vscode.MarkdownString(`**LayerLens** — model \`${expr}\`, input ${input.map((s) => `\`[${s.join(', ')}]\``).join(', ')}, ${label.long}${summary ? `\n\n${summary}` : ''}${why}\n\n${vscode.l10n.t('Click to change the model or the input shape.')}`);
+      this.item.tooltip = new vscode.MarkdownString(`${vscode.l10n.t('**LayerLens** — model {0}, input {1}, {2}', `\`${expr}\``, input.map((s) => `\`[${s.join(', ')}]\``).join(', '), label.long)}${summary ? `\n\n${summary}` : ''}${why}\n\n${vscode.l10n.t('Click to change the model or the input shape.')}`);
       // Screen readers read this instead of the text: plain words, no icon syntax or symbols.
       this.item.accessibilityInformation = {
-        label: `LayerLens model ${expr}, input ${input.map((s) => s.join(' by ')).join(' and ')}, ${label.short}${summary ? `. ${summary.replace(/ · /g, ', ').replace(/≥/g, 'at least').replace(/\[|\]/g, '')}` : ''}. Activate to change the model or the input shape.`,
+        label: `${vscode.l10n.t('LayerLens model {0}, input {1}, {2}', expr, input.map((s) => s.join(vscode.l10n.t(' by '))).join(vscode.l10n.t(' and ')), label.short)}${summary ? `. ${summary.replace(/ · /g, ', ').replace(/≥/g, vscode.l10n.t('at least')).replace(/\[|\]/g, '')}` : ''}. ${vscode.l10n.t('Activate to change the model or the input shape.')}`,
       };
     }
     this.item.show();

@@ -4,11 +4,12 @@
 // Run by runWebTests.js's `zh` phase.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { activateExtension, codeLensTitles, hoverText, openWorkspaceFile, positionOf } from '../suite/helpers';
+import { activateExtension, codeLensTitles, hoverText, openWorkspaceFile, positionOf, waitFor } from '../suite/helpers';
 
 suite('zh-cn', () => {
+  let api: Awaited<ReturnType<typeof activateExtension>>;
   suiteSetup(async () => {
-    await activateExtension();
+    api = await activateExtension();
   });
 
   test('VS Code runs in Chinese', () => {
@@ -39,5 +40,15 @@ suite('zh-cn', () => {
     const line = positionOf(doc, 'class StemNet').line;
     const titles = (await codeLensTitles(doc)).filter((l) => l.line === line).map((l) => l.title).sort();
     assert.deepStrictEqual(titles, ['10.25 K params · 118.01 MMACs · out [1, 10]', '检查']);
+  });
+
+  test('the status bar says where the input shape comes from in Chinese', async () => {
+    const doc = await openWorkspaceFile('simple_cnn.py');
+    await vscode.window.showTextDocument(doc);
+    const s = await waitFor(() => { const st = api.statusBar(); return st.visible && st.text.includes('StemNet()') ? st : undefined; }, 10000, 'status bar');
+    console.log('ZH STATUS:', JSON.stringify(s));
+    assert.ok(s.text.includes('1×3×224×224 (注释)'), s.text);
+    assert.ok(s.tooltip.includes('**LayerLens** — 模型 `StemNet()`，输入 `[1, 3, 224, 224]`，来自文件中的 `# layerlens: input=` 注释'), s.tooltip);
+    assert.ok(s.accessibilityLabel.startsWith('LayerLens 模型 StemNet()，输入 1 乘 3 乘 224 乘 224，注释'), s.accessibilityLabel);
   });
 });
