@@ -4,7 +4,7 @@ import {
   Builtin, InterpError, PyClass, PyDict, PyException, PyInstance, PyIterator, PyList, PySlice, PyTuple, Unknown,
   type CallCtx, type Value,
 } from '../interp/values';
-import { hashKey, isNum, numVal, pyStr } from '../interp/ops';
+import { hashKey, isIntLike, notAnInteger, numOf, pyStr } from '../interp/ops';
 import { sliceIndices } from '../interp/ops';
 import { ModuleState, TorchRuntime, childModules, ddel, dentries, dget, dset } from './runtime';
 import { TensorV } from './tensor';
@@ -147,14 +147,19 @@ export function installContainers(rt: TorchRuntime): void {
   };
   const items = (self: PyInstance): Array<[string, Value]> => dentries(stateOf(self)!.modules);
   const modulesOnly = (self: PyInstance): Value[] => items(self).map(([, m]) => m).filter((m) => m !== null);
-  const index = (self: PyInstance, i: Value, ctx: CallCtx): [string, Value] => {
-    const all = items(self);
-    if (!isNum(i)) throw new PyException('TypeError', `${self.cls.name} indices must be integers, not ${pyStr(i)}`, null, ctx.file, ctx.s, ctx.e);
-    let k = numVal(i);
-    if (k < 0) k += all.length;
-    if (k < 0 || k >= all.length) throw new PyException('IndexError', `index ${numVal(i)} is out of range`, null, ctx.file, ctx.s, ctx.e);
+  /** PyTorch's _get_abs_string_index: operator.index(i), negative from the end, IndexError outside. */
+  const intIndex = (i: Value, ctx: CallCtx): number => {
+    if (isIntLike(i)) return Number(numOf(i));
+    if (i instanceof Unknown) throw new InterpError(`an index the analysis cannot know (${i.reason})`, i.file, i.s, i.e, 'unknown');
+    throw new PyException('TypeError', notAnInteger(i).pyMessage, null, ctx.file, ctx.s, ctx.e);
+  };
+  const at = <T>(all: T[], i: Value, ctx: CallCtx): T => {
+    const n = intIndex(i, ctx);
+    const k = n < 0 ? n + all.length : n;
+    if (k < 0 || k >= all.length) throw new PyException('IndexError', `index ${pyStr(i)} is out of range`, null, ctx.file, ctx.s, ctx.e);
     return all[k];
   };
+  const index = (self: PyInstance, i: Value, ctx: CallCtx): [string, Value] => at(items(self), i, ctx);
   const addAll = (self: PyInstance, mods: Value[], start = items(self).length): void => {
     mods.forEach((m, i) => dset(stateOf(self)!.modules, String(start + i), m));
   };
@@ -198,7 +203,7 @@ export function installContainers(rt: TorchRuntime): void {
     __iter__: (_r, self) => new PyList(modulesOnly(self)),
     append: (_r, self, a) => { addAll(self, [a[0]]); return self; },
     extend: (_r, self, a, _kw, ctx) => { addAll(self, it.iterate(a[0], ctx)); return self; },
-    insert: (_r, self, a) => { const mods = items(self).map(([, m]) => m); let i = numVal(a[0] as number); if (i < 0) i += mods.length; mods.splice(i, 0, a[1]); renumber(self, mods); return null; },
+    insert: (_r, self, a, _kw, ctx) => { const mods = items(self).map(([, m]) => m); let i = intIndex(a[0], ctx); if (i < 0) i += mods.length; mods.splice(i, 0, a[1]); renumber(self, mods); return null; },
     pop: (_r, self, a, _kw, ctx) => { const [n, m] = index(self, a[0] ?? -1, ctx); ddel(stateOf(self)!.modules, n); return m; },
   });
 
@@ -216,7 +221,7 @@ export function installContainers(rt: TorchRuntime): void {
     __add__: (_r, self, a, _kw, ctx) => { const c = new PyInstance(self.cls); setModuleState(c, new ModuleState()); addAll(c, [...modulesOnly(self), ...it.iterate(a[0], ctx)]); return c; },
     append: (_r, self, a) => { addAll(self, [a[0]]); return self; },
     extend: (_r, self, a, _kw, ctx) => { addAll(self, it.iterate(a[0], ctx)); return self; },
-    insert: (_r, self, a) => { const mods = modulesOnly(self); let i = numVal(a[0] as number); if (i < 0) i += mods.length; mods.splice(i, 0, a[1]); renumber(self, mods); return null; },
+    insert: (_r, self, a, _kw, ctx) => { const mods = modulesOnly(self); let i = intIndex(a[0], ctx); if (i < 0) i += mods.length; mods.splice(i, 0, a[1]); renumber(self, mods); return null; },
     pop: (_r, self, a, _kw, ctx) => { const [n, m] = index(self, a[0] ?? -1, ctx); ddel(stateOf(self)!.modules, n); renumber(self, modulesOnly(self)); return m; },
     forward: () => { throw new PyException('NotImplementedError', 'ModuleList has no forward(): iterate over it in your forward'); },
   });
@@ -251,7 +256,7 @@ export function installContainers(rt: TorchRuntime): void {
   mk('ParameterDict', dictMethods(true));
   mk('ParameterList', {
     __init__: (_r, self, a, _kw, ctx) => { if (a[0] !== undefined && a[0] !== null) it.iterate(a[0], ctx).forEach((p, i) => dset(stateOf(self)!.params, String(i), p)); return null; },
-    __getitem__: (_r, self, a) => { const all = dentries(stateOf(self)!.params); let i = numVal(a[0] as number); if (i < 0) i += all.length; return all[i]?.[1] ?? null; },
+    __getitem__: (_r, self, a, _kw, ctx) => at(dentries(stateOf(self)!.params), a[0], ctx)[1],
     __len__: (_r, self) => stateOf(self)!.params.map.size,
     __iter__: (_r, self) => new PyList(dentries(stateOf(self)!.params).map(([, p]) => p)),
     append: (_r, self, a) => { dset(stateOf(self)!.params, String(stateOf(self)!.params.map.size), a[0]); return self; },

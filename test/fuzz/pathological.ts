@@ -187,6 +187,7 @@ const progs: Array<[string, string, string?]> = [
   ['stdlibNoArgs', atTop('import functools, itertools, typing, re\nimport numpy as np\na = [functools.partial(), itertools.repeat(1, None), itertools.islice([1]), typing.TypeVar(), re.Match(), np.floating(), np.expand_dims(np.zeros(2))]')],
   ['dictBadSequence', atTop("a = dict('x')\nb = dict([1])")],
   ['rangeIndexArith', atTop('a = range(0, 10**12, 3).index(3 * 10**11)\nb = 10**11 + 1 in range(0, 10**12, 2)')],
+  ['containerOddIndex', atTop("m = nn.ModuleList([nn.ReLU()])\na = [m[float('nan')], nn.Sequential(nn.ReLU())[1.5], nn.ParameterList([nn.Parameter(torch.zeros(2))])[7], m.insert(0.5, nn.ReLU())]")],
   ['deepcopyMany', atTop('import copy\nm = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.LayerNorm(4))\nms = [copy.deepcopy(m) for _ in range(10**6)]')],
   // paths
   ['torchvisionTransforms', atTop('x = 1')],
