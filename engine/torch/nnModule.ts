@@ -2,7 +2,7 @@
 // ParameterList, ParameterDict. Attribute registration rules live in runtime.ts (moduleSetAttr).
 import {
   Builtin, InterpError, PyClass, PyDict, PyException, PyInstance, PyIterator, PyList, PySlice, PyTuple, Unknown,
-  type CallCtx, type Value,
+  typeName, type CallCtx, type Value,
 } from '../interp/values';
 import { hashKey, isIntLike, notAnInteger, numOf, pyStr } from '../interp/ops';
 import { sliceIndices } from '../interp/ops';
@@ -97,17 +97,30 @@ export function installModuleClass(rt: TorchRuntime): PyClass {
   set('load_state_dict', () => new Unknown('load_state_dict result'));
   set('extra_repr', () => '');
   set('__repr__', (_r, self) => `${self.cls.name}()`);
-  set('get_submodule', (_r, self, a) => {
-    let m: Value = self;
-    for (const part of str(a[0]).split('.').filter(Boolean)) m = dget(stateOf(m as PyInstance)!.modules, part) ?? null;
-    if (!(m instanceof PyInstance)) throw new PyException('AttributeError', `no submodule ${str(a[0])}`);
+  // Module.get_submodule / get_parameter as torch 1.13 walks the dotted path, with its AttributeErrors
+  const getSubmodule = (self: PyInstance, target: Value, ctx: CallCtx): PyInstance => {
+    if (typeof target !== 'string') throw new PyException('AttributeError', `'${typeName(target ?? null)}' object has no attribute 'split'`, null, ctx.file, ctx.s, ctx.e);
+    if (target === '') return self;
+    let m = self;
+    for (const item of target.split('.')) {
+      const v = it.getAttrOpt(m, item, ctx);
+      if (v === undefined) throw new PyException('AttributeError', `${m.cls.name} has no attribute \`${item}\``, null, ctx.file, ctx.s, ctx.e);
+      if (!(v instanceof PyInstance && stateOf(v))) throw new PyException('AttributeError', `\`${item}\` is not an nn.Module`, null, ctx.file, ctx.s, ctx.e);
+      m = v;
+    }
     return m;
-  });
-  set('get_parameter', (_r, self, a) => {
-    const parts = str(a[0]).split('.');
-    let m: PyInstance = self;
-    for (const part of parts.slice(0, -1)) m = dget(stateOf(m)!.modules, part) as PyInstance;
-    return dget(stateOf(m)!.params, parts[parts.length - 1]) ?? null;
+  };
+  set('get_submodule', (_r, self, a, kw, ctx) => getSubmodule(self, a[0] ?? kw.get('target') ?? null, ctx));
+  set('get_parameter', (_r, self, a, kw, ctx) => {
+    const target = a[0] ?? kw.get('target');
+    if (typeof target !== 'string') throw new PyException('AttributeError', `'${typeName(target ?? null)}' object has no attribute 'rpartition'`, null, ctx.file, ctx.s, ctx.e);
+    const dot = target.lastIndexOf('.');
+    const mod = getSubmodule(self, dot < 0 ? '' : target.slice(0, dot), ctx);
+    const name = target.slice(dot + 1);
+    if (it.getAttrOpt(mod, name, ctx) === undefined) throw new PyException('AttributeError', `${mod.cls.name} has no attribute \`${name}\``, null, ctx.file, ctx.s, ctx.e);
+    const p = dget(stateOf(mod)!.params, name);
+    if (!p) throw new PyException('AttributeError', `\`${name}\` is not an nn.Parameter`, null, ctx.file, ctx.s, ctx.e);
+    return p;
   });
   set('register_forward_hook', () => new Unknown('hook handle'));
   set('register_forward_pre_hook', () => new Unknown('hook handle'));

@@ -54,6 +54,12 @@ const CASES: Array<[string, string]> = [
   ["torch.nn.Sequential(torch.nn.ReLU())['x']", "TypeError: 'str' object cannot be interpreted as an integer"],
   ['torch.nn.ParameterList([torch.nn.Parameter(torch.zeros(2))])[3]', 'IndexError: index 3 is out of range'],
   ['torch.nn.ModuleList([torch.nn.ReLU()]).insert(0.5, torch.nn.ReLU())', "TypeError: 'float' object cannot be interpreted as an integer"],
+  ['torch.nn.Sequential(torch.nn.Linear(3, 3)).get_submodule(2.5)', "AttributeError: 'float' object has no attribute 'split'"],
+  ["torch.nn.Sequential(torch.nn.Linear(3, 3)).get_submodule('x')", 'AttributeError: Sequential has no attribute `x`'],
+  ["torch.nn.Sequential(torch.nn.Linear(3, 3)).get_submodule('0.weight')", 'AttributeError: `weight` is not an nn.Module'],
+  ['torch.nn.Sequential(torch.nn.Linear(3, 3)).get_parameter(2.5)', "AttributeError: 'float' object has no attribute 'rpartition'"],
+  ["torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.ReLU()).get_parameter('1.x')", 'AttributeError: ReLU has no attribute `x`'],
+  ["torch.nn.Sequential(torch.nn.Linear(3, 3)).get_parameter('0')", 'AttributeError: `0` is not an nn.Parameter'],
 ];
 
 /** The analysis's diagnostics for `w = <expr>` and a use of w (str, repr, an attribute). */
@@ -83,6 +89,16 @@ describe('native calls with the wrong arguments', () => {
     const ds = diagnose(expr);
     expect(ds.filter((d) => d.code === 'internal')).toEqual([]);
     expect(ds.some((d) => (d.code === 'exception' || d.code === 'budget' || d.code === 'shape') && d.line === 3)).toBe(true);
+  });
+
+  it('get_submodule and get_parameter walk the dotted path', () => {
+    const src = "import torch.nn as nn\nm = nn.Sequential(nn.Linear(3, 4), nn.Sequential(nn.Linear(4, 2)))\na = m.get_submodule('1.0').out_features\nb = tuple(m.get_parameter('1.0.weight').shape)\nc = m.get_submodule('') is m\n";
+    const { it: interp } = createInterp({ host: { readFile: (p) => (p === '/ws/m.py' ? src : undefined) }, torchVersion: '1.13', timeLimitMs: 600_000 });
+    const mod = interp.execFile('/ws/m.py', '__main__')!;
+    expect(interp.diagnostics).toEqual([]);
+    expect(mod.scope.vars.get('a')).toBe(2);
+    expect((mod.scope.vars.get('b') as { items: unknown[] }).items).toEqual([2, 4]);
+    expect(mod.scope.vars.get('c')).toBe(true);
   });
 
   it('range.index and `in` by arithmetic: exact and instant on a huge range', () => {

@@ -188,6 +188,7 @@ const progs: Array<[string, string, string?]> = [
   ['dictBadSequence', atTop("a = dict('x')\nb = dict([1])")],
   ['rangeIndexArith', atTop('a = range(0, 10**12, 3).index(3 * 10**11)\nb = 10**11 + 1 in range(0, 10**12, 2)')],
   ['containerOddIndex', atTop("m = nn.ModuleList([nn.ReLU()])\na = [m[float('nan')], nn.Sequential(nn.ReLU())[1.5], nn.ParameterList([nn.Parameter(torch.zeros(2))])[7], m.insert(0.5, nn.ReLU())]")],
+  ['submoduleOddPath', atTop("m = nn.Sequential(nn.Linear(3, 3))\na = [m.get_submodule(2.5), m.get_parameter(2.5), m.get_submodule('0.weight'), m.get_parameter('0')]")],
   ['deepcopyMany', atTop('import copy\nm = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.LayerNorm(4))\nms = [copy.deepcopy(m) for _ in range(10**6)]')],
   // paths
   ['torchvisionTransforms', atTop('x = 1')],
