@@ -154,6 +154,9 @@ function readTree(path: string, source: string, toks: Tokens, stepBudget: number
   // line. lezer parses the text without those trailing blanks (every offset before them is unchanged).
   // (Checking for the end inside lezer's indentation tokenizer breaks its incremental parsing.)
   let text = maskTooDeep(source, toks).replace(/(^|[\r\n])[ \t\f]+$/, '$1');
+  // A line continuation at the very end: CPython reads the file as ending in a newline, so its parser sees
+  // the logical line end there (lezer would stop at the backslash); the tokenizer's EOF error stays in toks.
+  if (toks.error?.kind === 'eof' && toks.error.s === source.length - 1 && text.endsWith('\\')) text = `${text.slice(0, -1)} `;
   let first: ParseLimit | undefined, unread: { from: number; to: number } | undefined;
   for (let attempt = 0; ; attempt++) {
     const parsed = reuseTree ? lezerParse(path, text, stepBudget) : run(text, undefined, stepBudget);
