@@ -47,11 +47,15 @@ export function failureAt(toks: Tokens, pos: number, src: string): Failure {
   const cond = prev && v !== 'else' && v !== ':' ? missingElseStart(all, i - 1, src) : undefined;
   if (cond) return { s: cond.s, e: tok.e, line: cond.line, message: "expected 'else' after 'if' expression", kind: 'specific', order: tok.s };
   const a = tok.level > 0 && startsExpression(tok, src) && prev && endsAtom(prev, src) ? missingCommaStart(all, i - 1, src) : undefined;
+  if (a && a === prev && prev.t === T.Name && LEGACY.has(text(prev, src))) {
+    // invalid_legacy_expression: `print e` inside brackets
+    const name = text(prev, src);
+    return { s: prev.s, e: tok.e, line: prev.line, message: `Missing parentheses in call to '${name}'. Did you mean ${name}(...)?`, kind: 'specific', order: tok.s };
+  }
   if (a) return { s: a.s, e: tok.e, line: a.line, message: 'invalid syntax. Perhaps you forgot a comma?', kind: 'specific', order: tok.s };
   return { s: tok.s, e: tok.e, line: tok.line, message: 'invalid syntax', kind: 'generic' };
 }
 
-const SOFT = new Set(['_', 'match', 'case']);
 const ATOM_KEYWORDS = new Set(['None', 'True', 'False']);
 const STOP_WORDS = new Set(['if', 'for', 'async', 'from', 'import', 'return', 'del', 'assert', 'raise', 'global', 'nonlocal', 'pass', 'break', 'continue', 'class', 'def', 'while', 'with', 'try', 'except', 'finally', 'elif', 'as']);
 const text = (t: Tok, src: string): string => src.slice(t.s, t.e);
@@ -174,14 +178,85 @@ function missingCommaStart(toks: Tok[], from: number, src: string): Tok | undefi
     if ((v === '*' || v === '**') && (!inCall(toks, i, src) || inDefParams(toks, i, src))) return undefined;
     if (v === ':' && lambdaAfterElse(toks, i, src)) return undefined;
   } else if (stop) {
-    // a conditional's else-branch gets the hint only when it is a single literal (CPython's quirk)
-    if (v === 'else') return i + 1 === from && (toks[from].t === T.Number || toks[from].t === T.String) ? toks[from] : undefined;
+    if (v === 'else') return elseBranchHint(toks, i + 1, from, src);
     if (v !== 'yield') return undefined;
   }
   const a = toks[i + 1];
   if (!a || i + 1 > from) return undefined;
-  if (a.t === T.Name && (SOFT.has(text(a, src)) || toks[i + 2]?.t === T.String)) return undefined;
-  return a;
+  if (a.t === T.Name && toks[i + 2]?.t === T.String) return undefined;
+  if (a.t === T.Name && softPrefix(text(a, src))) return legacyHint(toks, i + 1, from, src);
+  return nodeStart(toks, i + 1, from, src);
+}
+
+/**
+ * Where CPython's node for the expression toks[first..last] starts: a parenthesized expression's inside
+ * its parentheses (a tuple's and a generator's at '('); undefined for a parenthesized `print`/`exec`
+ * (_PyPegen_check_legacy_stmt refuses the hint for that name).
+ */
+function nodeStart(toks: Tok[], first: number, last: number, src: string): Tok | undefined {
+  let a = first, z = last;
+  while (text(toks[a], src) === '(' && closingOf(toks, a, src) === z && startsExpression(toks[a + 1], src) && !topLevel(toks, a, z, src).commas.length && !hasFor(toks, a, z, src)) { a++; z--; }
+  if (a > first && a === z && LEGACY.has(text(toks[a], src))) return undefined;
+  return toks[a];
+}
+const LEGACY = new Set(['print', 'exec']);
+
+/**
+ * The hint's start when the expression before the failure is a conditional's else-branch toks[first..last]
+ * (CPython 3.11, measured with compile()): from its start (a parenthesized atom's from inside its
+ * parentheses), except where invalid_expression's SOFT_KEYWORD lookahead refuses the start (softPrefix).
+ */
+function elseBranchHint(toks: Tok[], first: number, last: number, src: string): Tok | undefined {
+  const head = toks[first], v = text(head, src);
+  if (head.t === T.Name && !ATOM_KEYWORDS.has(v) && v !== 'not' && v !== 'await') {
+    if (KEYWORDS.has(v)) return undefined;
+    return softPrefix(v) ? legacyHint(toks, first, last, src) : head;
+  }
+  if (head.t === T.Op && !['(', '[', '{', '-', '+', '~', '...'].includes(v)) return undefined;
+  return nodeStart(toks, first, last, src);
+}
+
+/**
+ * CPython 3.11 matches SOFT_KEYWORD by the name's own length (strncmp in _PyPegen_soft_keyword_token), so
+ * every prefix of `match`, `case` and `_` (`c`, `ma`, …) counts as one.
+ */
+const softPrefix = (v: string): boolean => v.length > 0 && (SOFT_WORDS.some((k) => k.startsWith(v)));
+const SOFT_WORDS = ['match', 'case', '_'];
+
+/**
+ * An expression toks[name..last] starting with a name invalid_expression refuses: the hint comes from
+ * invalid_legacy_expression (a name not followed by '(', then an expression), whose inner expression
+ * starts at the next token: a list (not a slice) or a unary operator.
+ */
+function legacyHint(toks: Tok[], name: number, last: number, src: string): Tok | undefined {
+  if (name >= last) return undefined;
+  const next = toks[name + 1], w = text(next, src);
+  if (next.t !== T.Op || !['[', '-', '+', '~'].includes(w)) return undefined;
+  if (w === '[' && topLevel(toks, name + 1, closingOf(toks, name + 1, src), src).colons.length) return undefined;
+  return next;
+}
+
+/** A generator's `for` at the top level of the bracket toks[open]..toks[close]. */
+function hasFor(toks: Tok[], open: number, close: number, src: string): boolean {
+  let depth = 0;
+  for (let j = open + 1; j < close; j++) {
+    const w = text(toks[j], src);
+    if (w === '(' || w === '[' || w === '{') depth++;
+    else if (w === ')' || w === ']' || w === '}') depth--;
+    else if (depth === 0 && w === 'for' && toks[j].t === T.Name) return true;
+  }
+  return false;
+}
+
+/** The index of the bracket closing toks[open] (-1: none). */
+function closingOf(toks: Tok[], open: number, src: string): number {
+  let depth = 0;
+  for (let j = open; j < toks.length; j++) {
+    const w = text(toks[j], src);
+    if (w === '(' || w === '[' || w === '{') depth++;
+    else if ((w === ')' || w === ']' || w === '}') && --depth === 0) return j;
+  }
+  return -1;
 }
 
 /** CPython's "expected 'else' after 'if' expression": `a if b` then anything but else or ':'; a's start. */

@@ -103,6 +103,20 @@ describe('one syntax error, at CPython\'s place', () => {
     expect(firstProblemLine('x = [1, 2\n     3, 4]\n', p.problems)).toBe(1);
   });
 
+  // column (1-based) and message of CPython 3.11.2's compile() for each (npm run fuzz:parse found the kind)
+  it.each([
+    ['f(a if b else e x)', 15, 'comma'], ['f(a if b else c e)', 17, 'invalid syntax'], ['f(a if b else c[1] e)', 16, 'comma'],
+    ['f(a if b else c + d e)', 17, 'comma'], ['f(a if b else c[1:2] e)', 22, 'invalid syntax'], ['f(a if b else c() e)', 19, 'invalid syntax'],
+    ['f(a if b else ((c)) e)', 17, 'comma'], ['f(a if b else (c, d) e)', 15, 'comma'], ['f(a if b else -c e)', 15, 'comma'],
+    ['f(c e)', 5, 'invalid syntax'], ['f(cd e)', 3, 'comma'], ['f(ma e)', 6, 'invalid syntax'], ['[c[1] e]', 3, 'comma'], ['f(_[1] e)', 4, 'comma'],
+    ['f((c) e)', 4, 'comma'], ['f(a if b else (print) e)', 23, 'invalid syntax'], ['f(print e)', 3, "Missing parentheses in call to 'print'. Did you mean print(...)?"],
+  ])('%j: the hint and its start as CPython gives them (a soft-keyword prefix, a conditional\'s else-branch, parentheses)', (src, col, msg) => {
+    const p = parse(src).problems[0];
+    expect(p).toBeDefined();
+    expect(p.s - (src.lastIndexOf('\n', p.s - 1) + 1) + 1).toBe(col);
+    expect(msg === 'comma' ? p.message === 'invalid syntax. Perhaps you forgot a comma?' : p.message === msg).toBe(true);
+  });
+
   it('a whitespace-only last line inside a def is blank', () => {
     expect(lineOf('def f():\n    x = 1\n        ')).toBe('ok');
   });
